@@ -1,0 +1,89 @@
+package io.twinegress.testing.kafka;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static io.twinegress.testing.kafka.Await.waitUntil;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A real broker and a real Connect worker: topics, produce, consume and a connector via REST. */
+class HarnessSmokeIT {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+    @RegisterExtension
+    static final KafkaBroker KAFKA = new KafkaBroker();
+
+    @RegisterExtension
+    static final ConnectWorker CONNECT = new ConnectWorker(KAFKA);
+
+    @Test
+    void producesAndConsumesStringsAndBytesWithHeaders() {
+        KAFKA.createTopic("smoke.roundtrip", 3);
+        List<org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>> batch = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            batch.add(KafkaBroker.record("smoke.roundtrip", "key-" + i, "value-" + i));
+        }
+        KAFKA.produce(batch);
+        byte[] raw = {0, 1, 2, (byte) 0xff};
+        KAFKA.produce("smoke.roundtrip", "device-1".getBytes(StandardCharsets.UTF_8), raw,
+                new RecordHeader("source", "smoke".getBytes(StandardCharsets.UTF_8)));
+
+        List<ConsumerRecord<byte[], byte[]>> records = KAFKA.consume("smoke.roundtrip", 101, DEADLINE);
+
+        assertEquals(101, records.size());
+        ConsumerRecord<byte[], byte[]> device = records.stream()
+                .filter(r -> "device-1".equals(new String(r.key(), StandardCharsets.UTF_8)))
+                .findFirst().orElseThrow();
+        assertArrayEquals(raw, device.value());
+        assertArrayEquals("smoke".getBytes(StandardCharsets.UTF_8), device.headers().lastHeader("source").value());
+    }
+
+    @Test
+    void createsCompactedTopic() throws Exception {
+        KAFKA.createTopic("smoke.compacted", 1, Map.of("cleanup.policy", "compact"));
+        var resource = new org.apache.kafka.common.config.ConfigResource(
+                org.apache.kafka.common.config.ConfigResource.Type.TOPIC, "smoke.compacted");
+        String policy = KAFKA.admin().describeConfigs(List.of(resource)).all().get()
+                .get(resource).get("cleanup.policy").value();
+        assertEquals("compact", policy);
+    }
+
+    @Test
+    void deploysASinkConnectorThatConsumesTheRecords() {
+        KAFKA.createTopic("smoke.sink", 2);
+        for (int i = 0; i < 50; i++) {
+            KAFKA.produce("smoke.sink", "k" + i, "v" + i);
+        }
+        assertTrue(CONNECT.rest().connectorPlugins().contains(CountingSinkConnector.class.getName()));
+
+        CONNECT.rest().putConnector("smoke-counter", Map.of(
+                "connector.class", CountingSinkConnector.class.getName(),
+                "topics", "smoke.sink",
+                "tasks.max", "1"));
+        CONNECT.rest().awaitRunning("smoke-counter", DEADLINE);
+
+        waitUntil(() -> CountingSinkConnector.count("smoke-counter") == 50, DEADLINE,
+                "the sink task to receive 50 records");
+        waitUntil(() -> committed(ConnectWorker.sinkGroupId("smoke-counter")) == 50, DEADLINE,
+                "Connect to commit the sink's offsets up to 50");
+
+        CONNECT.rest().deleteConnector("smoke-counter");
+        waitUntil(() -> !CONNECT.rest().connectors().contains("smoke-counter"), DEADLINE, "connector deleted");
+    }
+
+    private static long committed(String group) {
+        return KAFKA.committedOffsets(group).values().stream().mapToLong(Long::longValue).sum();
+    }
+}
