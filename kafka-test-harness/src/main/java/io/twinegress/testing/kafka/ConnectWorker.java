@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Worker settings: {@code plugin.discovery=service_load} (connectors are found through
  * {@code META-INF/services/org.apache.kafka.connect.sink.SinkConnector}, on the test
- * classpath or in jars under {@link #withPluginPath plugin.path}); {@code ByteArrayConverter}
+ * classpath or in plugins added with {@link #withPlugin}); {@code ByteArrayConverter}
  * for keys and values; {@code consumer.isolation.level=read_committed} (sinks sit
  * downstream of an exactly-once router); {@code connector.client.config.override.policy=All};
  * internal topics at replication factor 1 with names unique to this worker; offsets
@@ -51,6 +53,8 @@ public class ConnectWorker implements BeforeAllCallback, AfterAllCallback, AutoC
 
     private final KafkaBroker broker;
     private final Map<String, String> extraProperties = new LinkedHashMap<>();
+    private final List<Path> plugins = new ArrayList<>();
+    private Path pluginPath;
     private Connect<?> connect;
     private ConnectRestClient rest;
     private String ownerContextId;
@@ -70,14 +74,19 @@ public class ConnectWorker implements BeforeAllCallback, AfterAllCallback, AutoC
     }
 
     /**
-     * Adds a plugin directory to {@code plugin.path}, for example the packaged
-     * {@code sink-connectors/target/twin-egress-connectors/}. Under {@code service_load}
-     * discovery its jars must carry the {@code META-INF/services} entry for their connectors.
+     * Adds a Connect plugin the worker loads in isolation, as a production worker would: a
+     * plugin directory (the connector jar and its dependencies, for example
+     * {@code sink-connectors/target/twin-egress-connectors}) or a single jar. Under
+     * {@code service_load} discovery its jars must carry the {@code META-INF/services} entry
+     * for their connectors. The worker gets a private {@code plugin.path} linking to each
+     * plugin (see {@code PluginPath}); do not also set {@code plugin.path} yourself.
      */
-    public ConnectWorker withPluginPath(Path pluginDirectory) {
-        String current = extraProperties.get("plugin.path");
-        String dir = pluginDirectory.toAbsolutePath().toString();
-        return withWorkerProperty("plugin.path", current == null ? dir : current + "," + dir);
+    public ConnectWorker withPlugin(Path plugin) {
+        if (connect != null) {
+            throw new IllegalStateException("Connect worker already started: add plugins before start()");
+        }
+        plugins.add(plugin);
+        return this;
     }
 
     // ---- lifecycle --------------------------------------------------------------------
@@ -93,6 +102,9 @@ public class ConnectWorker implements BeforeAllCallback, AfterAllCallback, AutoC
         Exit.setHaltProcedure((status, message) ->
                 log.error("Connect asked to halt the JVM with status {}: {} (ignored in tests)", status, message));
         try {
+            if (!plugins.isEmpty()) {
+                pluginPath = PluginPath.create(plugins);
+            }
             connect = new ConnectDistributed().startConnect(workerProperties());
             rest = new ConnectRestClient(connect.rest().serverUrl());
             Await.waitUntil(() -> rest.healthy(), START_TIMEOUT, "Connect worker /health to answer 200");
@@ -114,6 +126,10 @@ public class ConnectWorker implements BeforeAllCallback, AfterAllCallback, AutoC
             connect = null;
             rest = null;
             log.info("Connect worker stopped");
+        }
+        if (pluginPath != null) {
+            PluginPath.delete(pluginPath);
+            pluginPath = null;
         }
         Exit.resetExitProcedure();
         Exit.resetHaltProcedure();
@@ -176,6 +192,9 @@ public class ConnectWorker implements BeforeAllCallback, AfterAllCallback, AutoC
         props.put("consumer.isolation.level", "read_committed");
         props.put("connector.client.config.override.policy", "All");
         props.put("offset.flush.interval.ms", "500");
+        if (pluginPath != null) {
+            props.put("plugin.path", pluginPath.toString());
+        }
         props.putAll(extraProperties);
         return props;
     }

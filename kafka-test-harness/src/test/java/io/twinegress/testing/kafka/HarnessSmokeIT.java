@@ -1,7 +1,9 @@
 package io.twinegress.testing.kafka;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.server.common.MetadataVersion;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -11,10 +13,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import static io.twinegress.testing.kafka.Await.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A real broker and a real Connect worker: topics, produce, consume and a connector via REST. */
@@ -26,7 +30,7 @@ class HarnessSmokeIT {
     static final KafkaBroker KAFKA = new KafkaBroker();
 
     @RegisterExtension
-    static final ConnectWorker CONNECT = new ConnectWorker(KAFKA);
+    static final ConnectWorker CONNECT = new ConnectWorker(KAFKA).withPlugin(ProbePluginJar.build());
 
     @Test
     void producesAndConsumesStringsAndBytesWithHeaders() {
@@ -81,6 +85,77 @@ class HarnessSmokeIT {
 
         CONNECT.rest().deleteConnector("smoke-counter");
         waitUntil(() -> !CONNECT.rest().connectors().contains("smoke-counter"), DEADLINE, "connector deleted");
+    }
+
+    @Test
+    void runsAConnectorFromAPluginDirectoryFoundByServiceLoading() {
+        assertThrows(ClassNotFoundException.class, () -> Class.forName(ProbePluginJar.CONNECTOR_CLASS),
+                "the probe must not be on the test classpath, or this test proves nothing");
+        assertTrue(CONNECT.rest().connectorPlugins().contains(ProbePluginJar.CONNECTOR_CLASS));
+        KAFKA.createTopic("smoke.plugin", 1);
+        KAFKA.produce("smoke.plugin", "k", "v");
+
+        // The simple class name works as connector.class, as DESIGN.md promises for ours.
+        CONNECT.rest().putConnector("smoke-probe", Map.of("connector.class", "ProbeSinkConnector", "topics", "smoke.plugin"));
+        CONNECT.rest().awaitRunning("smoke-probe", DEADLINE);
+
+        waitUntil(() -> committed(ConnectWorker.sinkGroupId("smoke-probe")) == 1, DEADLINE,
+                "the plugin's sink to consume and commit the record");
+    }
+
+    @Test
+    void validatesAConnectorConfigThroughRest() {
+        ConnectRestClient.Validation ok = CONNECT.rest().validate("CountingSinkConnector",
+                Map.of("name", "v", "topics", "smoke.any"));
+        assertEquals(0, ok.errorCount(), ok.response()::toString);
+
+        ConnectRestClient.Validation bad = CONNECT.rest().validate("CountingSinkConnector",
+                Map.of("name", "v", "topics", "smoke.any", "tasks.max", "0"));
+        assertEquals(1, bad.errorCount(), bad.response()::toString);
+        assertTrue(bad.errors().containsKey("tasks.max"), bad.errors()::toString);
+    }
+
+    @Test
+    void brokerRunsTheProductionMetadataVersionAndFeatures() throws Exception {
+        var features = KAFKA.admin().describeFeatures().featureMetadata().get().finalizedFeatures();
+        assertEquals(MetadataVersion.latestProduction().featureLevel(), features.get("metadata.version").maxVersionLevel());
+        for (String feature : List.of("group.version", "transaction.version", "streams.version")) {
+            assertTrue(features.containsKey(feature) && features.get(feature).maxVersionLevel() > 0,
+                    feature + " finalized: " + features);
+        }
+    }
+
+    @Test
+    void consumeHonoursTheIsolationLevel() {
+        KAFKA.createTopic("smoke.tx", 1);
+        Map<String, Object> config = new java.util.HashMap<>(KAFKA.producerConfig());
+        config.put("transactional.id", "smoke-tx");
+        try (var producer = new KafkaProducer<byte[], byte[]>(config)) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(KafkaBroker.record("smoke.tx", "k", "aborted"));
+            producer.flush(); // else abortTransaction drops the unsent batch and the log never holds it
+            producer.abortTransaction();
+            producer.beginTransaction();
+            producer.send(KafkaBroker.record("smoke.tx", "k", "committed"));
+            producer.commitTransaction();
+        }
+
+        List<String> committed = KAFKA.consumeStrings("smoke.tx", 1, DEADLINE).stream()
+                .map(ConsumerRecord::value).collect(Collectors.toList());
+        List<ConsumerRecord<byte[], byte[]>> all = KAFKA.consume("smoke.tx", 2, DEADLINE, IsolationLevel.READ_UNCOMMITTED);
+
+        assertEquals(List.of("committed"), committed);
+        assertEquals(2, all.size());
+    }
+
+    @Test
+    void consumeFailsWithACountAtTheDeadline() {
+        KAFKA.createTopic("smoke.short", 1);
+        KAFKA.produce("smoke.short", "k", "only one");
+        AssertionError error = assertThrows(AssertionError.class,
+                () -> KAFKA.consume("smoke.short", 2, Duration.ofMillis(1500)));
+        assertTrue(error.getMessage().endsWith("got 1"), error.getMessage());
     }
 
     private static long committed(String group) {
