@@ -50,12 +50,17 @@ import java.util.concurrent.TimeoutException;
  * }
  * }</pre>
  *
- * <p>Broker defaults for one node (see {@link TestKitFactory#SINGLE_NODE_DEFAULTS}): every
- * internal topic at replication factor 1 and min ISR 1, no initial rebalance delay for
- * classic and streams groups, and {@code auto.create.topics.enable=false} (as on a
- * production platform: code under test must create its topics). Override any of them with
- * {@link #withBrokerProperty}. It also works outside JUnit: {@link #start()} and
- * {@link #close()}.
+ * <p>Broker defaults for one node: every internal topic (offsets, transactions, share
+ * state) at replication factor 1 and min ISR 1, {@code num.partitions=1}, no initial
+ * rebalance delay for classic and streams groups, unstable API and feature versions off,
+ * and {@code auto.create.topics.enable=false} (as on a production platform: code under
+ * test must create its topics). Override any broker property with
+ * {@link #withBrokerProperty}. Outside JUnit: {@link #start()} and {@link #close()}.
+ *
+ * <p>Client helpers: the shared producer is idempotent with {@code acks=all} and waits for
+ * every ack; {@link #consume} reads {@code read_committed} by default, without a consumer
+ * group. For your own clients start from {@link #producerConfig()} or
+ * {@link #bootstrapServers()}.
  */
 public class KafkaBroker implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
 
