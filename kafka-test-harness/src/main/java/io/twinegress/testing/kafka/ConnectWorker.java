@@ -53,6 +53,8 @@ public class ConnectWorker implements BeforeAllCallback, AfterAllCallback, AutoC
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private final KafkaBroker broker;
+    /** Group and internal topic names: fixed per instance, so close() then start() is a restart. */
+    private final String id = "twin-egress-it-" + UUID.randomUUID().toString().substring(0, 8);
     private final Map<String, String> extraProperties = new LinkedHashMap<>();
     private final List<Path> plugins = new ArrayList<>();
     private final List<Thread> shutdownHooks = new ArrayList<>();
@@ -93,7 +95,11 @@ public class ConnectWorker implements BeforeAllCallback, AfterAllCallback, AutoC
 
     // ---- lifecycle --------------------------------------------------------------------
 
-    /** Starts the worker and waits until {@code GET /health} answers 200. Idempotent. */
+    /**
+     * Starts the worker and waits until {@code GET /health} answers 200. Idempotent. After
+     * {@link #close()} it starts again as the same worker (same group, same internal topics),
+     * so it finds its connectors, their configs and offsets: a worker restart.
+     */
     public synchronized ConnectWorker start() {
         if (connect != null) {
             return this;
@@ -185,7 +191,6 @@ public class ConnectWorker implements BeforeAllCallback, AfterAllCallback, AutoC
     }
 
     Map<String, String> workerProperties() {
-        String id = "twin-egress-it-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, String> props = new LinkedHashMap<>();
         props.put("bootstrap.servers", broker.bootstrapServers());
         props.put("group.id", id);

@@ -106,6 +106,24 @@ class HarnessSmokeIT {
     }
 
     @Test
+    void restartedWorkerResumesItsConnectorsWhereItsOffsetsSay() {
+        KAFKA.createTopic("smoke.restart", 1);
+        KAFKA.produce("smoke.restart", "k", "before");
+        CONNECT.rest().putConnector("smoke-restart", Map.of(
+                "connector.class", "CountingSinkConnector", "topics", "smoke.restart"));
+        CONNECT.rest().awaitRunning("smoke-restart", DEADLINE);
+        waitUntil(() -> committed(ConnectWorker.sinkGroupId("smoke-restart")) == 1, DEADLINE, "first record committed");
+
+        CONNECT.close();
+        KAFKA.produce("smoke.restart", "k", "while down");
+        CONNECT.start();
+
+        CONNECT.rest().awaitRunning("smoke-restart", DEADLINE);
+        waitUntil(() -> committed(ConnectWorker.sinkGroupId("smoke-restart")) == 2, DEADLINE, "second record committed");
+        assertEquals(2, CountingSinkConnector.count("smoke-restart"), "each record delivered once");
+    }
+
+    @Test
     void validatesAConnectorConfigThroughRest() {
         ConnectRestClient.Validation ok = CONNECT.rest().validate("CountingSinkConnector",
                 Map.of("name", "v", "topics", "smoke.any"));
