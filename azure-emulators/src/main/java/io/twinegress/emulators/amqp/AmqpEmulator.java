@@ -340,8 +340,10 @@ public final class AmqpEmulator implements AutoCloseable {
 
     /** Delay before every disposition and CBS/management reply; {@link Duration#ZERO} for none. */
     public void setResponseDelay(Duration delay) {
-        engine.responseDelayMillis.set(Math.max(0, delay.toMillis()));
-        LOG.info("AMQP stand-in response delay {}", delay);
+        long was = engine.responseDelayMillis.getAndSet(Math.max(0, delay.toMillis()));
+        if (was != Math.max(0, delay.toMillis())) {
+            LOG.info("AMQP stand-in response delay {}", delay);
+        }
     }
 
     /** The current response delay. */

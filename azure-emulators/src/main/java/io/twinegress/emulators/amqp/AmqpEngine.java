@@ -589,7 +589,17 @@ final class AmqpEngine {
         }
     }
 
+    /**
+     * Refuses an attach as Azure does: an attach without our terminus (null target for the client's
+     * sender, null source for its receiver), then a detach carrying the error. With the terminus echoed
+     * the SDK would take the link as open and fail later with a misleading "max message size 0 kb".
+     */
     private static void refuse(Link link, Symbol condition, String description) {
+        if (link instanceof Receiver) {
+            link.setTarget(null);
+        } else {
+            link.setSource(null);
+        }
         link.open();
         link.setCondition(new ErrorCondition(condition, description));
         link.close();
