@@ -394,6 +394,11 @@ public final class AmqpEmulator implements AutoCloseable {
         }
     }
 
+    /** For the stand-in's own tests: {@code hook} runs on the reactor thread before each entity transfer. */
+    void setEntityDeliveryHook(Runnable hook) {
+        engine.entityDeliveryHook = hook;
+    }
+
     /** Stops listening, cuts every connection and stops the reactor thread. */
     @Override
     public void close() {

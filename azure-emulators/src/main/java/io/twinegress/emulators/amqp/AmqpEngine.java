@@ -96,6 +96,8 @@ final class AmqpEngine {
     final AtomicLong transfersThrottled = new AtomicLong();
     final AtomicLong transfersAccepted = new AtomicLong();
     private final AtomicLong transferIds = new AtomicLong();
+    /** Test hook for the stand-in's own tests: runs at the start of every delivery on an entity link. */
+    volatile Runnable entityDeliveryHook;
 
     private final String host;
     private final Reactor reactor;
@@ -837,6 +839,10 @@ final class AmqpEngine {
     // ---- entity transfers
 
     private void transfer(Delivery d, LinkRole role, byte[] bytes, int format) {
+        Runnable hook = entityDeliveryHook;
+        if (hook != null) {
+            hook.run();
+        }
         AmqpEntity entity = role.entity();
         if (throttleAll.get() || takeThrottleTicket()) {
             transfersThrottled.incrementAndGet();
