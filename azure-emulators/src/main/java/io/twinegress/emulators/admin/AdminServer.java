@@ -339,6 +339,8 @@ public final class AdminServer implements AutoCloseable {
             n.put("receivedAt", m.receivedAt().toString());
             n.put("transferId", m.transferId());
             n.put("transferSize", m.transferSize());
+            n.put("keyName", m.keyName());
+            n.put("keyFingerprint", m.keyFingerprint());
         }
         return root;
     }
@@ -355,6 +357,7 @@ public final class AdminServer implements AutoCloseable {
             n.put("receivedAt", e.receivedAt().toString());
             n.put("requestId", e.requestId());
             n.put("requestSize", e.requestSize());
+            n.put("keyFingerprint", e.keyFingerprint());
             try {
                 n.set("event", JSON.readTree(e.json()));
             } catch (IOException ex) {

@@ -1,6 +1,7 @@
 package io.twinegress.emulators.amqp;
 
 import io.twinegress.emulators.ArrivalLog;
+import io.twinegress.emulators.auth.KeyFingerprint;
 import io.twinegress.emulators.auth.KeyRing;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -203,6 +204,14 @@ public final class AmqpEmulator implements AutoCloseable {
     public String connectionString(String keyName, String key, String entityPath) {
         return "Endpoint=" + endpoint() + ";SharedAccessKeyName=" + keyName + ";SharedAccessKey=" + key
                 + ";EntityPath=" + entityPath + ";UseDevelopmentEmulator=true";
+    }
+
+    /**
+     * The fingerprint {@link ReceivedMessage#keyFingerprint()} carries for messages sent with {@code key}:
+     * {@code assertEquals(AmqpEmulator.fingerprint(SECONDARY), msg.keyFingerprint())}.
+     */
+    public static String fingerprint(String key) {
+        return KeyFingerprint.of(key);
     }
 
     // ------------------------------------------------------------------ entities

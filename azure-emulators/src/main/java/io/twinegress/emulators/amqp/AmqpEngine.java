@@ -1,6 +1,7 @@
 package io.twinegress.emulators.amqp;
 
 import io.twinegress.emulators.ArrivalLog;
+import io.twinegress.emulators.auth.KeyFingerprint;
 import io.twinegress.emulators.auth.KeyRing;
 import io.twinegress.emulators.auth.SasValidation;
 import io.twinegress.emulators.auth.SharedAccessSignatures;
@@ -123,11 +124,23 @@ final class AmqpEngine {
     }
 
     /** A put-token the stand-in accepted: entity path (lower case, "" = namespace) and the key that signed it. */
-    private record Grant(String path, String keyName, String key) {
+    private record Grant(String path, String keyName, String key, String fingerprint) {
+        Grant(String path, String keyName, String key) {
+            this(path, keyName, key, KeyFingerprint.of(key));
+        }
+
+        @Override
+        public String toString() {
+            return "Grant[" + path + ", " + keyName + ", " + fingerprint + "]";
+        }
     }
 
     /** What a link is for. */
-    private record LinkRole(Kind kind, AmqpEntity entity, String partitionId, String nodeAddress) {
+    private record LinkRole(Kind kind, AmqpEntity entity, String partitionId, String nodeAddress, Grant grant) {
+        LinkRole(Kind kind, AmqpEntity entity, String partitionId, String nodeAddress) {
+            this(kind, entity, partitionId, nodeAddress, null);
+        }
+
         enum Kind { CBS, MANAGEMENT, ENTITY, REPLY }
     }
 
@@ -564,12 +577,13 @@ final class AmqpEngine {
                 }
                 partitionId = parts[2];
             }
-            if (!covered(st, path)) {
+            Grant grant = covering(st, path);
+            if (grant == null) {
                 refuse(link, UNAUTHORIZED, "Unauthorized access. 'Send' claim(s) are required to perform this "
                         + "operation. Resource: 'sb://" + host + "/" + path + "'.");
                 return;
             }
-            link.setContext(new LinkRole(LinkRole.Kind.ENTITY, entity, partitionId, address));
+            link.setContext(new LinkRole(LinkRole.Kind.ENTITY, entity, partitionId, address, grant));
             link.setMaxMessageSize(UnsignedLong.valueOf(entity.maxMessageSize()));
             receiver.open();
             receiver.flow(CREDIT);
@@ -607,13 +621,15 @@ final class AmqpEngine {
         link.close();
     }
 
-    private boolean covered(ConnState st, String path) {
-        for (Grant g : st.grants) {
+    /** The most recent accepted token of this connection that covers {@code path}, or null. */
+    private static Grant covering(ConnState st, String path) {
+        for (int i = st.grants.size() - 1; i >= 0; i--) {
+            Grant g = st.grants.get(i);
             if (g.path().isEmpty() || path.equals(g.path()) || path.startsWith(g.path() + "/")) {
-                return true;
+                return g;
             }
         }
-        return false;
+        return null;
     }
 
     private AmqpEntity entity(String name) {
@@ -865,7 +881,7 @@ final class AmqpEngine {
             Instant now = Instant.now();
             List<ReceivedMessage> messages = new ArrayList<>(parts.size());
             for (AmqpCodec.Sections s : parts) {
-                messages.add(toReceived(entity, role.partitionId(), s, now, transferId, parts.size()));
+                messages.add(toReceived(entity, role, s, now, transferId, parts.size()));
             }
             log.addAll(entity.name(), messages);
             transfersAccepted.incrementAndGet();
@@ -895,8 +911,9 @@ final class AmqpEngine {
         d.settle();
     }
 
-    private ReceivedMessage toReceived(AmqpEntity entity, String linkPartition, AmqpCodec.Sections s, Instant now,
+    private ReceivedMessage toReceived(AmqpEntity entity, LinkRole role, AmqpCodec.Sections s, Instant now,
                                        long transferId, int transferSize) {
+        String linkPartition = role.partitionId();
         Map<String, Object> annotations = s.messageAnnotations == null
                 ? Map.of() : AmqpCodec.plainMap(s.messageAnnotations.getValue());
         Object pk = annotations.get(AmqpCodec.PARTITION_KEY);
@@ -928,7 +945,9 @@ final class AmqpEngine {
                 s.body(),
                 now,
                 transferId,
-                transferSize);
+                transferSize,
+                role.grant() == null ? null : role.grant().keyName(),
+                role.grant() == null ? null : role.grant().fingerprint());
     }
 
     /** Runs {@code action} on the reactor thread after the configured response delay (now if none). */

@@ -132,7 +132,10 @@ class AmqpFaultsIT {
             secondary.sendMessage(msg("s-1"));
             System.out.printf("Service Bus send with the other key in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
         }
-        assertTrue(amqp.received("orders").stream().anyMatch(m -> "s-1".equals(m.messageId())));
+        ReceivedMessage viaSecondary = amqp.received("orders").stream().filter(m -> "s-1".equals(m.messageId()))
+                .findFirst().orElseThrow();
+        assertEquals(KEY_NAME, viaSecondary.keyName());
+        assertEquals(AmqpEmulator.fingerprint(SECONDARY), viaSecondary.keyFingerprint());
         assertTrue(amqp.received("orders").stream().noneMatch(m -> "w-1".equals(m.messageId())));
     }
 
