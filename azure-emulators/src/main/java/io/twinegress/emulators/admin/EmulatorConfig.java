@@ -28,6 +28,7 @@ public final class EmulatorConfig {
     public static final String AMQP_PORT = "amqp.port";
     public static final String AMQP_SERVICEBUS_TOPICS = "amqp.servicebus.topics";
     public static final String AMQP_EVENTHUBS = "amqp.eventhubs";
+    public static final String AMQP_DUPLICATE_DETECTION_SECONDS = "amqp.servicebus.duplicate.detection.seconds";
     public static final String AMQP_KEYS_PREFIX = "amqp.keys.";
     public static final String AMQP_DELAY_MS = "amqp.response.delay.ms";
     public static final String EVENTGRID_ENABLED = "eventgrid.enabled";
@@ -41,7 +42,7 @@ public final class EmulatorConfig {
     public static final String READY_FILE = "ready.file";
 
     private static final Set<String> KNOWN = Set.of(HOST, AMQP_ENABLED, AMQP_PORT, AMQP_SERVICEBUS_TOPICS,
-            AMQP_EVENTHUBS, AMQP_DELAY_MS, EVENTGRID_ENABLED, EVENTGRID_PORT, EVENTGRID_TOPICS, EVENTGRID_KEYS,
+            AMQP_EVENTHUBS, AMQP_DUPLICATE_DETECTION_SECONDS, AMQP_DELAY_MS, EVENTGRID_ENABLED, EVENTGRID_PORT, EVENTGRID_TOPICS, EVENTGRID_KEYS,
             EVENTGRID_MAX_REQUEST_BYTES, EVENTGRID_MAX_EVENT_BYTES, EVENTGRID_DELAY_MS, ADMIN_PORT, READY_FILE);
 
     private final Properties props;
@@ -109,8 +110,13 @@ public final class EmulatorConfig {
     public AmqpEmulator.Builder amqp() {
         AmqpEmulator.Builder b = AmqpEmulator.builder().host(host()).port(intValue(AMQP_PORT, 5672))
                 .responseDelay(Duration.ofMillis(intValue(AMQP_DELAY_MS, 0)));
+        int dedupSeconds = intValue(AMQP_DUPLICATE_DETECTION_SECONDS, 0);
         for (String topic : list(AMQP_SERVICEBUS_TOPICS)) {
-            b.serviceBusTopic(topic);
+            if (dedupSeconds > 0) {
+                b.serviceBusTopicWithDuplicateDetection(topic, Duration.ofSeconds(dedupSeconds));
+            } else {
+                b.serviceBusTopic(topic);
+            }
         }
         for (String hub : list(AMQP_EVENTHUBS)) {
             String[] parts = hub.split(":");

@@ -139,6 +139,17 @@ public final class AmqpEmulator implements AutoCloseable {
             return this;
         }
 
+        /**
+         * A Service Bus topic with duplicate detection: a message whose message id was accepted within
+         * {@code window} is accepted again (the sender sees success) but not recorded; see
+         * {@link AmqpEmulator#duplicatesDropped()}.
+         */
+        public Builder serviceBusTopicWithDuplicateDetection(String name, Duration window) {
+            entities.add(new AmqpEntity(name, AmqpEntity.Kind.SERVICE_BUS, 0,
+                    AmqpEntity.SERVICE_BUS_STANDARD_MAX_MESSAGE_SIZE, Instant.now(), window));
+            return this;
+        }
+
         /** An event hub with {@code partitions} partitions ("0".."n-1") and the 1 MiB publish limit. */
         public Builder eventHub(String name, int partitions) {
             return eventHub(name, partitions, AmqpEntity.EVENT_HUBS_MAX_MESSAGE_SIZE);
@@ -375,6 +386,11 @@ public final class AmqpEmulator implements AutoCloseable {
     /** put-tokens (and management tokens) refused with 401 so far. */
     public long tokensRefused() {
         return engine.tokensRefused.get();
+    }
+
+    /** Messages accepted but not recorded because of Service Bus duplicate detection. */
+    public long duplicatesDropped() {
+        return engine.duplicatesDropped.get();
     }
 
     /** Transfers rejected as server-busy so far. */

@@ -96,6 +96,7 @@ final class AmqpEngine {
     final AtomicLong tokensRefused = new AtomicLong();
     final AtomicLong transfersThrottled = new AtomicLong();
     final AtomicLong transfersAccepted = new AtomicLong();
+    final AtomicLong duplicatesDropped = new AtomicLong();
     private final AtomicLong transferIds = new AtomicLong();
     /** Test hook for the stand-in's own tests: runs at the start of every delivery on an entity link. */
     volatile Runnable entityDeliveryHook;
@@ -111,6 +112,7 @@ final class AmqpEngine {
     // --- reactor thread only ---
     private final Map<Connection, ConnState> connections = new IdentityHashMap<>();
     private final Map<String, AtomicInteger> roundRobin = new HashMap<>();
+    private final Map<String, Map<String, Instant>> seenMessageIds = new HashMap<>();
     private final AmqpCodec codec = new AmqpCodec();
     private Acceptor acceptor;
 
@@ -881,12 +883,30 @@ final class AmqpEngine {
             Instant now = Instant.now();
             List<ReceivedMessage> messages = new ArrayList<>(parts.size());
             for (AmqpCodec.Sections s : parts) {
-                messages.add(toReceived(entity, role, s, now, transferId, parts.size()));
+                ReceivedMessage m = toReceived(entity, role, s, now, transferId, parts.size());
+                if (isDuplicate(entity, m.messageId(), now)) {
+                    duplicatesDropped.incrementAndGet();
+                } else {
+                    messages.add(m);
+                }
             }
             log.addAll(entity.name(), messages);
             transfersAccepted.incrementAndGet();
             settle(d, Accepted.getInstance());
         });
+    }
+
+    /** Service Bus duplicate detection: remembers message ids for the entity's window. */
+    private boolean isDuplicate(AmqpEntity entity, String messageId, Instant now) {
+        Duration window = entity.duplicateDetectionWindow();
+        if (messageId == null || window.isZero() || window.isNegative()) {
+            return false;
+        }
+        Map<String, Instant> seen = seenMessageIds.computeIfAbsent(entity.name().toLowerCase(Locale.ROOT),
+                n -> new LinkedHashMap<>());
+        Instant horizon = now.minus(window);
+        seen.values().removeIf(t -> t.isBefore(horizon));
+        return seen.putIfAbsent(messageId, now) != null;
     }
 
     private boolean takeThrottleTicket() {

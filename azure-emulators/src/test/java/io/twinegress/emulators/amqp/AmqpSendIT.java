@@ -41,6 +41,7 @@ class AmqpSendIT {
     static void start() {
         amqp = AmqpEmulator.builder()
                 .serviceBusTopic("orders")
+                .serviceBusTopicWithDuplicateDetection("dedup", Duration.ofMinutes(10))
                 .eventHub("telemetry", 4)
                 .key(KEY_NAME, PRIMARY)
                 .start();
@@ -147,6 +148,23 @@ class AmqpSendIT {
             assertArrayEquals(eh, bigEh.body());
             assertEquals("3", bigEh.partitionId(), "a partition sender's link names the partition");
             assertTrue(amqp.received("orders").stream().noneMatch(m -> "too-big".equals(m.messageId())));
+        }
+    }
+
+    @Test
+    void duplicateDetectionDropsARedeliveredMessageId() {
+        try (ServiceBusSenderClient sender = new ServiceBusClientBuilder()
+                .connectionString(amqp.connectionString(KEY_NAME, PRIMARY))
+                .retryOptions(shortRetries())
+                .sender().topicName("dedup").buildClient()) {
+            long before = amqp.duplicatesDropped();
+            sender.sendMessage(new ServiceBusMessage("1").setMessageId("event-1"));
+            sender.sendMessage(new ServiceBusMessage("1 again").setMessageId("event-1"));
+            sender.sendMessage(new ServiceBusMessage("2").setMessageId("event-2"));
+            List<ReceivedMessage> got = amqp.awaitCount("dedup", 2, WAIT);
+            assertEquals(List.of("event-1", "event-2"), got.stream().map(ReceivedMessage::messageId).toList());
+            assertEquals("1", got.get(0).bodyAsString());
+            assertEquals(before + 1, amqp.duplicatesDropped());
         }
     }
 
