@@ -112,8 +112,18 @@ public final class AmqpEmulator implements AutoCloseable {
         private final List<AmqpEntity> entities = new ArrayList<>();
         private final KeyRing keys = new KeyRing();
         private Duration responseDelay = Duration.ZERO;
+        private int retainPerEntity;
 
         private Builder() {
+        }
+
+        /**
+         * Keeps only the newest {@code messages} per entity (counts still count everything); 0 (default)
+         * keeps all. For long runs and benchmarks, where keeping every body would exhaust the heap.
+         */
+        public Builder retainPerEntity(int messages) {
+            this.retainPerEntity = messages;
+            return this;
         }
 
         /** Loopback address to bind (default {@code 127.0.0.1}); non-loopback addresses are refused. */
@@ -176,7 +186,7 @@ public final class AmqpEmulator implements AutoCloseable {
         /** Binds and starts the reactor thread; returns once the port is bound. */
         public AmqpEmulator start() {
             requireLoopback(host);
-            AmqpEngine engine = new AmqpEngine(host, port, keys, entities);
+            AmqpEngine engine = new AmqpEngine(host, port, keys, entities, retainPerEntity);
             engine.responseDelayMillis.set(responseDelay.toMillis());
             AmqpEmulator emulator = new AmqpEmulator(engine, host);
             LOG.info("AMQP stand-in started on {}:{} with {} entities and key names {}", host, engine.port(),

@@ -87,7 +87,7 @@ final class AmqpEngine {
     // --- shared with API threads (all thread-safe) ---
     final Map<String, AmqpEntity> entities = new ConcurrentHashMap<>();
     final KeyRing keys;
-    final ArrivalLog<ReceivedMessage> log = new ArrivalLog<>();
+    final ArrivalLog<ReceivedMessage> log;
     final List<Throwable> handlerErrors = new CopyOnWriteArrayList<>();
     final AtomicBoolean throttleAll = new AtomicBoolean();
     final AtomicInteger throttleNext = new AtomicInteger();
@@ -146,8 +146,9 @@ final class AmqpEngine {
         enum Kind { CBS, MANAGEMENT, ENTITY, REPLY }
     }
 
-    AmqpEngine(String host, int port, KeyRing keys, List<AmqpEntity> initialEntities) {
+    AmqpEngine(String host, int port, KeyRing keys, List<AmqpEntity> initialEntities, int retainPerEntity) {
         this.host = host;
+        this.log = new ArrivalLog<>(retainPerEntity);
         this.keys = keys;
         initialEntities.forEach(e -> entities.put(e.name().toLowerCase(Locale.ROOT), e));
         try {
