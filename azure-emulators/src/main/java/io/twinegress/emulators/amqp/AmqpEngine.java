@@ -8,7 +8,6 @@ import io.twinegress.emulators.auth.SharedAccessSignatures;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.SelectableChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -205,6 +204,12 @@ final class AmqpEngine {
                 }
             } catch (Throwable t) {
                 recordError("reactor", t);
+                // the event whose handler threw was not popped: drop it, or it would throw forever
+                try {
+                    reactor.collector().pop();
+                } catch (Throwable ignored) {
+                    // nothing left to drop
+                }
             }
         }
         runTasks();
@@ -311,9 +316,13 @@ final class AmqpEngine {
         reachable = true;
     }
 
-    /** Closes the listener and every connection abruptly. Returns the number of connections cut. */
+    /**
+     * Closes the listener and every connection abruptly, and returns once the port is really free
+     * (NIO completes the close of a registered channel only at the reactor's next select).
+     * Returns the number of connections cut.
+     */
     int goUnreachable() {
-        return call(() -> {
+        int cut = call(() -> {
             if (acceptor != null) {
                 acceptor.close();
                 acceptor = null;
@@ -325,20 +334,55 @@ final class AmqpEngine {
             }
             return n;
         });
+        long deadline = System.nanoTime() + CALL_TIMEOUT.toNanos();
+        while (!portIsFree() && System.nanoTime() < deadline) {
+            reactor.wakeup();
+            sleepQuietly(10);
+        }
+        return cut;
     }
 
-    /** Listens again on the same port. */
+    /** Listens again on the same port (retrying briefly while the old listener is still being released). */
     void comeBack() {
-        call(() -> {
-            if (acceptor == null) {
+        long deadline = System.nanoTime() + CALL_TIMEOUT.toNanos();
+        while (true) {
+            IOException failure = call(() -> {
+                if (acceptor != null) {
+                    return null;
+                }
                 try {
                     openAcceptor(port);
+                    return null;
                 } catch (IOException e) {
-                    throw new UncheckedIOException("cannot listen again on " + host + ":" + port, e);
+                    return e;
                 }
+            });
+            if (failure == null) {
+                return;
             }
-            return null;
-        });
+            if (System.nanoTime() > deadline) {
+                throw new UncheckedIOException("cannot listen again on " + host + ":" + port, failure);
+            }
+            sleepQuietly(20);
+        }
+    }
+
+    private boolean portIsFree() {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(host, port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -392,28 +436,26 @@ final class AmqpEngine {
         return call(connections::size);
     }
 
-    /** Cuts the socket under a connection without an AMQP close (what a network failure looks like). */
+    /**
+     * Cuts the socket under a connection without an AMQP close (what a network failure looks like).
+     * The channel is never closed directly: the selectable is terminated and proton's IOHandler
+     * deregisters it and then closes the socket, in that order (closing first leaves a cancelled
+     * selection key that a queued update trips over).
+     */
     private void abort(Connection c) {
         ConnState st = connections.remove(c);
         Transport t = c.getTransport();
-        if (t instanceof TransportImpl ti) {
-            Selectable sel = ti.getSelectable();
-            if (sel != null) {
-                SelectableChannel ch = sel.getChannel();
-                try {
-                    if (ch != null) {
-                        ch.close();
-                    }
-                } catch (IOException e) {
-                    LOG.debug("closing a client socket", e);
-                }
-                if (!sel.isTerminal()) {
+        if (t != null) {
+            t.close_tail();
+            t.close_head();
+            t.pop(Math.max(0, t.pending()));
+            if (t instanceof TransportImpl ti) {
+                Selectable sel = ti.getSelectable();
+                if (sel != null && !sel.isTerminal()) {
                     sel.terminate();
                     reactor.update(sel);
                 }
             }
-            t.close_tail();
-            t.close_head();
         }
         if (st != null) {
             st.closed.complete(null);
