@@ -66,6 +66,10 @@ import org.slf4j.LoggerFactory;
  * partition key, message id, content type, subject, application properties, body, time): see
  * {@link #received(String)}, {@link #count(String)}, {@link #awaitCount(String, int, Duration)}.
  * A message is recorded at the moment the stand-in accepts it (after any {@link #setResponseDelay delay}).
+ * {@link ReceivedMessage#keyFingerprint()} tells which key authorized the send (compare with
+ * {@link #fingerprint(String)}); {@link ReceivedMessage#transferId()}/{@code transferSize()} show batching.
+ * Optional: Service Bus duplicate detection ({@link Builder#serviceBusTopicWithDuplicateDetection}) and a
+ * retention limit for long runs ({@link Builder#retainPerEntity(int)}).
  *
  * <h2>Faults, at run time (all thread-safe, effective when the method returns)</h2>
  * <ul>
@@ -75,10 +79,13 @@ import org.slf4j.LoggerFactory;
  * <li>{@link #goUnreachable()} / {@link #comeBack()}: the listener and every socket are closed; later
  *     connection attempts are refused until {@code comeBack()} listens again on the same port.</li>
  * <li>{@link #throttle(boolean)} / {@link #throttleNext(int)}: transfers are rejected with
- *     {@code com.microsoft:server-busy}; the SDK raises its transient server-busy error
- *     ({@code ServiceBusFailureReason.SERVICE_BUSY} / {@code AmqpErrorCondition.SERVER_BUSY_ERROR}) and,
- *     if its retry options allow, retries after its own server-busy pause (about 4 s + backoff): keep
- *     {@code maxRetries} at 0 in tests that expect the error.</li>
+ *     {@code com.microsoft:server-busy}. The SDK treats that as transient and retries it itself (after its
+ *     own server-busy pause, about 4 s + backoff); when its retries are exhausted it throws a generic
+ *     "Retries exhausted" error — Service Bus: {@code ServiceBusException} with reason {@code GENERAL_ERROR}
+ *     and {@code isTransient() == false}; Event Hubs: reactor's {@code RetryExhaustedException} — whose
+ *     cause chain holds the {@code AmqpException} with {@code AmqpErrorCondition.SERVER_BUSY_ERROR}
+ *     ({@code isTransient() == true}). Classify by walking the cause chain. Keep {@code maxRetries} at 0
+ *     in tests that expect the error.</li>
  * <li>{@link #setResponseDelay(Duration)}: every disposition and CBS/management reply waits that long.</li>
  * </ul>
  *
