@@ -3,6 +3,7 @@ package io.twinegress.connect.core;
 import com.azure.core.amqp.exception.AmqpErrorCondition;
 import com.azure.core.amqp.exception.AmqpException;
 import com.azure.core.exception.HttpResponseException;
+import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpResponse;
 import com.azure.messaging.servicebus.ServiceBusException;
 import com.azure.messaging.servicebus.ServiceBusFailureReason;
@@ -56,6 +57,8 @@ public final class FailureClassifier {
         AmqpErrorCondition.ENTITY_DISABLED_ERROR,
         AmqpErrorCondition.PARTITION_NOT_OWNED_ERROR);
 
+    private static final HttpHeaderName RETRY_AFTER_MS = HttpHeaderName.fromString("retry-after-ms");
+
     private FailureClassifier() {
     }
 
@@ -88,7 +91,7 @@ public final class FailureClassifier {
             HttpResponse response = http.getResponse();
             String message = "HTTP " + response.getStatusCode() + ": " + firstLine(http.getMessage());
             return Optional.of(classifyHttpStatus(response.getStatusCode(),
-                retryAfter(response.getHeaderValue("retry-after-ms"), response.getHeaderValue("Retry-After")),
+                retryAfter(response.getHeaders().getValue(RETRY_AFTER_MS), response.getHeaders().getValue(HttpHeaderName.RETRY_AFTER)),
                 message, root));
         }
         if (t instanceof IOException || t instanceof TimeoutException) {
