@@ -1,0 +1,35 @@
+package io.twinegress.schemas;
+
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The routing part of an endpoint (DESIGN §3): what the router needs and nothing else.
+ * Connection strings are never part of it; they live in the sink connector's config.
+ *
+ * @param id         the endpoint id, the {@code twin.endpoints} record key
+ * @param type       where it delivers
+ * @param eventTypes the event types it receives; never empty, iterated in declaration order
+ * @param path       the Service Bus topic, Event Grid topic host (or URL) or Event Hub name
+ */
+public record Endpoint(String id, EndpointType type, Set<EventType> eventTypes, String path) {
+
+    public Endpoint {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(path, "path");
+        eventTypes = Collections.unmodifiableSet(EnumSet.copyOf(Objects.requireNonNull(eventTypes, "eventTypes")));
+    }
+
+    /** Convenience for tests and tools. */
+    public static Endpoint of(String id, EndpointType type, String path, EventType first, EventType... rest) {
+        return new Endpoint(id, type, EnumSet.of(first, rest), path);
+    }
+
+    /** True when this endpoint receives raw device messages. */
+    public boolean carriesDeviceMessages() {
+        return eventTypes.contains(EventType.DeviceMessage);
+    }
+}

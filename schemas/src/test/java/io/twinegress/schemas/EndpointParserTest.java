@@ -1,0 +1,153 @@
+package io.twinegress.schemas;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class EndpointParserTest {
+
+    private final EndpointParser parser = new EndpointParser();
+
+    private static byte[] utf8(String json) {
+        return json.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** One case per record-level rule, with the exact message the status topic will carry. */
+    static Stream<Arguments> brokenRules() {
+        return Stream.of(
+            Arguments.of(EndpointRule.FIELD_REQUIRED, "type",
+                "{\"eventTypes\":[\"SensorChange\"],\"path\":\"t\"}",
+                "type: field is required"),
+            Arguments.of(EndpointRule.FIELD_TYPE, "type",
+                "{\"type\":7,\"eventTypes\":[\"SensorChange\"],\"path\":\"t\"}",
+                "type: field has the wrong type (expected a string, got a number)"),
+            Arguments.of(EndpointRule.TYPE_UNKNOWN, "type",
+                "{\"type\":\"StorageQueue\",\"eventTypes\":[\"SensorChange\"],\"path\":\"t\"}",
+                "type: type must be one of [ServiceBus, EventGrid, EventHub] (got \"StorageQueue\")"),
+            Arguments.of(EndpointRule.FIELD_REQUIRED, "eventTypes",
+                "{\"type\":\"ServiceBus\",\"path\":\"t\"}",
+                "eventTypes: field is required"),
+            Arguments.of(EndpointRule.FIELD_TYPE, "eventTypes",
+                "{\"type\":\"ServiceBus\",\"eventTypes\":\"SensorChange\",\"path\":\"t\"}",
+                "eventTypes: field has the wrong type (expected an array of strings, got a string)"),
+            Arguments.of(EndpointRule.EVENT_TYPES_EMPTY, "eventTypes",
+                "{\"type\":\"ServiceBus\",\"eventTypes\":[],\"path\":\"t\"}",
+                "eventTypes: eventTypes must name at least one event type"),
+            Arguments.of(EndpointRule.EVENT_TYPE_UNKNOWN, "eventTypes[1]",
+                "{\"type\":\"ServiceBus\",\"eventTypes\":[\"SensorChange\",\"TwinDeleted\"],\"path\":\"t\"}",
+                "eventTypes[1]: eventTypes may only hold [TopologyOperation, UdfCustom, SensorChange, SpaceChange, DeviceMessage] (got \"TwinDeleted\")"),
+            Arguments.of(EndpointRule.FIELD_TYPE, "eventTypes[0]",
+                "{\"type\":\"ServiceBus\",\"eventTypes\":[1],\"path\":\"t\"}",
+                "eventTypes[0]: field has the wrong type (expected a string, got a number)"),
+            Arguments.of(EndpointRule.EVENT_TYPE_DUPLICATE, "eventTypes[1]",
+                "{\"type\":\"ServiceBus\",\"eventTypes\":[\"SensorChange\",\"SensorChange\"],\"path\":\"t\"}",
+                "eventTypes[1]: eventTypes names the same event type twice (got SensorChange again)"),
+            Arguments.of(EndpointRule.DEVICE_MESSAGE_ONLY_EVENT_HUB, "eventTypes",
+                "{\"type\":\"ServiceBus\",\"eventTypes\":[\"DeviceMessage\"],\"path\":\"t\"}",
+                "eventTypes: DeviceMessage is allowed only on an EventHub endpoint (type is ServiceBus)"),
+            Arguments.of(EndpointRule.DEVICE_MESSAGE_ONLY_EVENT_HUB, "eventTypes",
+                "{\"type\":\"EventGrid\",\"eventTypes\":[\"DeviceMessage\"],\"path\":\"t.westus-1.eventgrid.azure.net\"}",
+                "eventTypes: DeviceMessage is allowed only on an EventHub endpoint (type is EventGrid)"),
+            Arguments.of(EndpointRule.DEVICE_MESSAGE_ALONE, "eventTypes",
+                "{\"type\":\"EventHub\",\"eventTypes\":[\"DeviceMessage\",\"SensorChange\"],\"path\":\"hub\"}",
+                "eventTypes: an endpoint with DeviceMessage carries no other event type (got [SensorChange, DeviceMessage])"),
+            Arguments.of(EndpointRule.DEVICE_MESSAGE_ENTITY_REQUIRED, "path",
+                "{\"type\":\"EventHub\",\"eventTypes\":[\"DeviceMessage\"]}",
+                "path: an EventHub endpoint for DeviceMessage must name its Event Hub in path"),
+            Arguments.of(EndpointRule.DEVICE_MESSAGE_ENTITY_REQUIRED, "path",
+                "{\"type\":\"EventHub\",\"eventTypes\":[\"DeviceMessage\"],\"path\":\"  \"}",
+                "path: an EventHub endpoint for DeviceMessage must name its Event Hub in path"),
+            Arguments.of(EndpointRule.PATH_INVALID, "path",
+                "{\"type\":\"ServiceBus\",\"eventTypes\":[\"SensorChange\"]}",
+                "path: " + EndpointRule.PATH_INVALID.message() + " (missing)"),
+            Arguments.of(EndpointRule.PATH_INVALID, "path",
+                "{\"type\":\"ServiceBus\",\"eventTypes\":[\"SensorChange\"],\"path\":\"my topic\"}",
+                "path: " + EndpointRule.PATH_INVALID.message() + " (contains whitespace)"),
+            Arguments.of(EndpointRule.PATH_INVALID, "path",
+                "{\"type\":\"ServiceBus\",\"eventTypes\":[\"SensorChange\"],\"path\":\"" + "p".repeat(261) + "\"}",
+                "path: " + EndpointRule.PATH_INVALID.message() + " (261 characters)"),
+            Arguments.of(EndpointRule.FIELD_TYPE, "path",
+                "{\"type\":\"ServiceBus\",\"eventTypes\":[\"SensorChange\"],\"path\":[\"t\"]}",
+                "path: field has the wrong type (expected a string, got an array)"),
+            Arguments.of(EndpointRule.MALFORMED_JSON, "$",
+                "[\"ServiceBus\"]",
+                "$: endpoint record is not a JSON object (got an array)"));
+    }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("brokenRules")
+    void eachRuleIsRejectedWithItsOwnMessage(EndpointRule rule, String field, String json, String message) {
+        InvalidEndpointException e = assertThrows(InvalidEndpointException.class, () -> parser.parse("ep-1", utf8(json)));
+        assertEquals(rule, e.rule());
+        assertEquals(field, e.field());
+        assertEquals(message, e.getMessage());
+        if (rule != EndpointRule.MALFORMED_JSON) {
+            assertFalse(JsonSchemas.errors(JsonSchemas.ENDPOINT, json).isEmpty(), "the JSON Schema must reject it too");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "has space", "slash/no", "colon:no", "ümlaut"})
+    void badIdIsRejected(String id) {
+        InvalidEndpointException e = assertThrows(InvalidEndpointException.class,
+                () -> parser.parse(id, utf8("{\"type\":\"ServiceBus\",\"eventTypes\":[\"SensorChange\"],\"path\":\"t\"}")));
+        assertEquals(EndpointRule.ID_FORMAT, e.rule());
+        assertEquals("id", e.field());
+    }
+
+    @Test
+    void idOfTwoHundredCharactersIsTheLongestAccepted() {
+        byte[] body = utf8("{\"type\":\"ServiceBus\",\"eventTypes\":[\"SensorChange\"],\"path\":\"t\"}");
+        assertEquals("a".repeat(200), parser.parse("a".repeat(200), body).endpoint().id());
+        assertEquals(EndpointRule.ID_FORMAT,
+                assertThrows(InvalidEndpointException.class, () -> parser.parse("a".repeat(201), body)).rule());
+        assertEquals("id: " + EndpointRule.ID_FORMAT.message() + " (the record has no key)",
+                assertThrows(InvalidEndpointException.class, () -> parser.parse(null, body)).getMessage());
+    }
+
+    @Test
+    void notJsonIsMalformed() {
+        InvalidEndpointException e = assertThrows(InvalidEndpointException.class, () -> parser.parse("ep", utf8("{type: ServiceBus")));
+        assertEquals(EndpointRule.MALFORMED_JSON, e.rule());
+        assertTrue(e.getMessage().startsWith("$: endpoint record is not a JSON object (not valid JSON: "), e.getMessage());
+        assertEquals(EndpointRule.MALFORMED_JSON,
+                assertThrows(InvalidEndpointException.class, () -> parser.parse("ep", null)).rule());
+    }
+
+    @Test
+    void unknownFieldsAndSecretsAreWarningsThatNeverQuoteAValue() {
+        String canary = "CANARY-9f1c7e";
+        ParsedEndpoint parsed = parser.parse("ep", utf8("{\"type\":\"EventHub\",\"eventTypes\":[\"SpaceChange\"],"
+                + "\"path\":\"hub\",\"connectionString\":\"Endpoint=sb://x/;SharedAccessKey=" + canary + "\",\"retention\":3}"));
+        assertEquals(List.of(String.format(EndpointParser.SECRET_WARNING, "connectionString"),
+                "unknown field \"retention\" ignored"), parsed.warnings());
+        assertFalse(parsed.toString().contains(canary));
+        assertEquals(new Endpoint("ep", EndpointType.EventHub, EnumSet.of(EventType.SpaceChange), "hub"), parsed.endpoint());
+    }
+
+    @Test
+    void secretInARejectedRecordIsNotQuotedInTheError() {
+        String canary = "CANARY-77aa";
+        InvalidEndpointException e = assertThrows(InvalidEndpointException.class, () -> parser.parse("ep",
+                utf8("{\"type\":\"Nope\",\"eventTypes\":[\"SpaceChange\"],\"path\":\"t\",\"connectionString\":\"" + canary + "\"}")));
+        assertFalse(e.getMessage().contains(canary));
+    }
+
+    @Test
+    void deviceMessageEndpointForAnEventHubIsValid() {
+        Endpoint endpoint = parser.parse("telemetry",
+                utf8("{\"type\":\"EventHub\",\"eventTypes\":[\"DeviceMessage\"],\"path\":\"raw-hub\"}")).endpoint();
+        assertTrue(endpoint.carriesDeviceMessages());
+    }
+}

@@ -1,0 +1,80 @@
+package io.twinegress.schemas;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serde;
+import org.junit.jupiter.api.Test;
+
+class JsonSerdesTest {
+
+    private static final String TOPIC = "twin.endpoints.status";
+    private final Serde<EndpointStatus> serde = JsonSerdes.endpointStatus();
+
+    @Test
+    void statusRoundTripsAndMatchesTheSchema() {
+        Endpoint endpoint = Endpoint.of("sb-1", EndpointType.ServiceBus, "my-topic", EventType.SensorChange, EventType.SpaceChange);
+        List<EndpointStatus> statuses = List.of(
+                EndpointStatus.active(endpoint, "twin.egress.sb-1", List.of("w1"), 1_700_000_000_000L),
+                EndpointStatus.rejected(EndpointRule.DEVICE_MESSAGE_ALONE.message(), List.of(), 1L),
+                EndpointStatus.deleted(2L));
+        for (EndpointStatus status : statuses) {
+            byte[] bytes = serde.serializer().serialize(TOPIC, status);
+            String json = new String(bytes, StandardCharsets.UTF_8);
+            assertEquals(List.of(), JsonSchemas.errors(JsonSchemas.ENDPOINT_STATUS, json), json);
+            assertEquals(status, serde.deserializer().deserialize(TOPIC, bytes));
+        }
+    }
+
+    @Test
+    void activeStatusCarriesTheDesignFields() throws Exception {
+        Endpoint endpoint = Endpoint.of("eh", EndpointType.EventHub, "hub", EventType.DeviceMessage);
+        byte[] bytes = serde.serializer().serialize(TOPIC, EndpointStatus.active(endpoint, "twin.egress.eh", List.of(), 5L));
+        var tree = JsonSchemas.MAPPER.readTree(bytes);
+        assertEquals("Active", tree.get("state").asText());
+        assertEquals("twin.egress.eh", tree.get("egressTopic").asText());
+        assertTrue(tree.get("warnings").isArray());
+        assertEquals("[\"DeviceMessage\"]", tree.get("endpoint").get("eventTypes").toString());
+    }
+
+    @Test
+    void tombstoneIsNull() {
+        assertNull(serde.deserializer().deserialize(TOPIC, null));
+        assertNull(serde.serializer().serialize(TOPIC, null));
+    }
+
+    @Test
+    void badStatusNamesTheFieldWithoutARawJacksonError() {
+        InvalidRecordException unknownState = assertThrows(InvalidRecordException.class, () ->
+                serde.deserializer().deserialize(TOPIC, "{\"state\":\"Sleeping\",\"updatedAt\":1}".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("state", unknownState.field());
+        assertTrue(unknownState.reason().startsWith("not a valid endpoint status: "), unknownState.reason());
+
+        InvalidRecordException activeWithoutTopic = assertThrows(InvalidRecordException.class, () ->
+                serde.deserializer().deserialize(TOPIC, "{\"state\":\"Active\",\"updatedAt\":1}".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("$", activeWithoutTopic.field());
+        assertTrue(activeWithoutTopic.reason().contains("egressTopic"), activeWithoutTopic.reason());
+
+        InvalidRecordException notJson = assertThrows(InvalidRecordException.class, () ->
+                serde.deserializer().deserialize(TOPIC, "{oops".getBytes(StandardCharsets.UTF_8)));
+        assertTrue(notJson.reason().startsWith("not valid JSON: "), notJson.reason());
+        assertEquals(InvalidRecordException.class, notJson.getClass());
+        assertNull(notJson.getCause(), "no Jackson exception leaks as the cause");
+    }
+
+    @Test
+    void eventSerdeRoundTrips() {
+        Serde<Event> events = JsonSerdes.event();
+        byte[] seed = JsonSchemas.resource("samples/events/udf-custom.json").getBytes(StandardCharsets.UTF_8);
+        Event event = events.deserializer().deserialize("twin.events", seed);
+        byte[] written = events.serializer().serialize("twin.events", event);
+        assertEquals(event, events.deserializer().deserialize("twin.events", written));
+        assertEquals(List.of(), JsonSchemas.errors(JsonSchemas.EVENT, new String(written, StandardCharsets.UTF_8)));
+        assertThrows(InvalidEventException.class,
+                () -> events.deserializer().deserialize("twin.events", "{}".getBytes(StandardCharsets.UTF_8)));
+    }
+}
