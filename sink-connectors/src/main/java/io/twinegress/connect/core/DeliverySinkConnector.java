@@ -1,0 +1,85 @@
+package io.twinegress.connect.core;
+
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.connect.sink.SinkConnector;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Base of every twin-egress sink connector: thin, as Connect connectors should be. It checks the
+ * configuration in {@link #validate} (each error on its key, so
+ * {@code PUT /connector-plugins/<class>/config/validate} and connector creation catch it before a
+ * task starts), refuses to {@link #start} with an invalid one, and hands every property to each
+ * task unchanged.
+ *
+ * <p>A connector implements {@link #config()} (its ConfigDef, where each key's own format is
+ * checked by its validator, e.g. {@link ConnectionStringValidator}), {@link #taskClass()}, and may
+ * override {@link #validateEndpoint} (cross-field checks, run once every key is valid).
+ */
+public abstract class DeliverySinkConnector extends SinkConnector {
+
+    private Map<String, String> props;
+
+    @Override
+    public String version() {
+        return Version.get();
+    }
+
+    /**
+     * Cross-field checks, run once every key parsed on its own. Add errors with
+     * {@code values.get(key).addErrorMessage(TEXT)} on the key concerned.
+     */
+    protected void validateEndpoint(Map<String, String> props, Map<String, ConfigValue> values) {
+    }
+
+    @Override
+    public Config validate(Map<String, String> connectorConfigs) {
+        Config config = super.validate(connectorConfigs);
+        Map<String, ConfigValue> values = config.configValues().stream()
+            .collect(Collectors.toMap(ConfigValue::name, Function.identity(), (a, b) -> a, HashMap::new));
+        boolean clean = config.configValues().stream().allMatch(v -> v.errorMessages().isEmpty());
+        if (clean) {
+            validateEndpoint(connectorConfigs, values);
+        }
+        return config;
+    }
+
+    /** Runs {@link #validate}; throws a {@link ConfigException} naming each bad key (never a value). */
+    @Override
+    public void start(Map<String, String> props) {
+        List<String> errors = new ArrayList<>();
+        for (ConfigValue v : validate(props).configValues()) {
+            for (String e : v.errorMessages()) {
+                errors.add(v.name() + ": " + e);
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ConfigException("Invalid configuration: " + String.join(" ", errors));
+        }
+        this.props = Map.copyOf(props);
+    }
+
+    @Override
+    public List<Map<String, String>> taskConfigs(int maxTasks) {
+        List<Map<String, String>> out = new ArrayList<>(maxTasks);
+        for (int i = 0; i < maxTasks; i++) {
+            out.add(props);
+        }
+        return out;
+    }
+
+    @Override
+    public void stop() {
+    }
+
+    @Override
+    public abstract ConfigDef config();
+}
