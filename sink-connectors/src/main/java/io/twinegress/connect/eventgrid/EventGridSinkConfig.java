@@ -2,7 +2,6 @@ package io.twinegress.connect.eventgrid;
 
 import io.twinegress.connect.core.DeliveryConfig;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.types.Password;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -57,7 +56,7 @@ public class EventGridSinkConfig extends DeliveryConfig {
 
     public static ConfigDef configDef() {
         ConfigDef def = new ConfigDef();
-        addConnectionGroup(def, CONNECTION_STRING_DOC, SECONDARY_CONNECTION_STRING_DOC, PATH_DOC);
+        addConnectionGroup(def, TopicKeyValidator.required(), TopicKeyValidator.optional(), CONNECTION_STRING_DOC, SECONDARY_CONNECTION_STRING_DOC, PATH_DOC);
         addRetryGroup(def);
         addBatchGroup(def, BATCH_MAX_RECORDS_DEFAULT, MAX_EVENTS_PER_REQUEST, BATCH_MAX_BYTES_DEFAULT, MAX_REQUEST_BYTES);
         addDeliveryGroup(def);
@@ -93,20 +92,5 @@ public class EventGridSinkConfig extends DeliveryConfig {
             }
         }
         return HOST.matcher(p).matches() ? Optional.empty() : Optional.of(ERROR_BAD_HOST);
-    }
-
-    /** The error for a malformed topic key, or empty. Never includes the value. */
-    static Optional<String> keyError(Password key) {
-        String k = key.value();
-        if (k.contains("SharedAccessKey=") || k.contains("Endpoint=")) {
-            return Optional.of(ERROR_KEY_IS_CONNECTION_STRING);
-        }
-        for (int i = 0; i < k.length(); i++) {
-            char c = k.charAt(i);
-            if (c <= 0x20 || c >= 0x7f) {
-                return Optional.of(ERROR_KEY_CHARACTERS);
-            }
-        }
-        return Optional.empty();
     }
 }

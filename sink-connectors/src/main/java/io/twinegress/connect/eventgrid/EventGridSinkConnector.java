@@ -4,11 +4,9 @@ import io.twinegress.connect.core.DeliveryConfig;
 import io.twinegress.connect.core.DeliverySinkConnector;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigValue;
-import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.connect.connector.Task;
 
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Delivers an endpoint's egress topic to an Azure Event Grid topic: each event becomes one element
@@ -25,12 +23,6 @@ public class EventGridSinkConnector extends DeliverySinkConnector {
     @Override
     public ConfigDef config() {
         return EventGridSinkConfig.CONFIG_DEF;
-    }
-
-    /** For Event Grid the "connection string" is the topic access key. */
-    @Override
-    protected Optional<String> connectionStringError(Password value) {
-        return EventGridSinkConfig.keyError(value);
     }
 
     @Override
