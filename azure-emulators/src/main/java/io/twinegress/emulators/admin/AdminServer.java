@@ -271,6 +271,7 @@ public final class AdminServer implements AutoCloseable {
             n.put("tokensRefused", amqp.tokensRefused());
             n.put("transfersAccepted", amqp.transfersAccepted());
             n.put("transfersThrottled", amqp.transfersThrottled());
+            n.put("duplicatesDropped", amqp.duplicatesDropped());
             n.put("handlerErrors", amqp.handlerErrors().size());
             ObjectNode keys = n.putObject("keyCounts");
             amqp.keys().keyCounts().forEach(keys::put);
@@ -281,6 +282,7 @@ public final class AdminServer implements AutoCloseable {
                 en.put("kind", e.kind().name());
                 en.put("partitions", e.partitionCount());
                 en.put("maxMessageSize", e.maxMessageSize());
+                en.put("duplicateDetectionSeconds", e.duplicateDetectionWindow().toSeconds());
             }
         }
         if (eventGrid != null) {
@@ -339,6 +341,8 @@ public final class AdminServer implements AutoCloseable {
             n.put("receivedAt", m.receivedAt().toString());
             n.put("transferId", m.transferId());
             n.put("transferSize", m.transferSize());
+            n.put("keyName", m.keyName());
+            n.put("keyFingerprint", m.keyFingerprint());
         }
         return root;
     }
@@ -355,6 +359,7 @@ public final class AdminServer implements AutoCloseable {
             n.put("receivedAt", e.receivedAt().toString());
             n.put("requestId", e.requestId());
             n.put("requestSize", e.requestSize());
+            n.put("keyFingerprint", e.keyFingerprint());
             try {
                 n.set("event", JSON.readTree(e.json()));
             } catch (IOException ex) {

@@ -25,6 +25,10 @@ import java.util.Map;
  * @param receivedAt            when the stand-in accepted it
  * @param transferId            a number shared by the messages that came in one AMQP transfer
  * @param transferSize          how many messages that transfer carried (1 for a single send)
+ * @param keyName               the shared access key name of the token that authorized the send link
+ * @param keyFingerprint        {@link io.twinegress.emulators.auth.KeyFingerprint#of} of the key that signed
+ *                              that token: compare with {@code AmqpEmulator.fingerprint(key)} to tell
+ *                              primary from secondary
  */
 public record ReceivedMessage(
         String entity,
@@ -39,7 +43,9 @@ public record ReceivedMessage(
         byte[] body,
         Instant receivedAt,
         long transferId,
-        int transferSize) {
+        int transferSize,
+        String keyName,
+        String keyFingerprint) {
 
     /** The body decoded as UTF-8. */
     public String bodyAsString() {
@@ -59,6 +65,7 @@ public record ReceivedMessage(
     public String toString() {
         return "ReceivedMessage[entity=" + entity + ", partitionId=" + partitionId + ", partitionKey=" + partitionKey
                 + ", messageId=" + messageId + ", subject=" + subject + ", contentType=" + contentType
-                + ", properties=" + applicationProperties.keySet() + ", bodyBytes=" + body.length + "]";
+                + ", properties=" + applicationProperties.keySet() + ", bodyBytes=" + body.length
+                + ", keyName=" + keyName + ", keyFingerprint=" + keyFingerprint + "]";
     }
 }

@@ -28,7 +28,7 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p><b>Event Grid</b> ({@code r=..&e=..&s=..}, header {@code aeg-sas-token}): signature =
  * base64(HMAC-SHA256(base64-decoded topic key, "r=" + r + "&e=" + e as sent)); the expiry is
- * {@code M/d/yyyy h:mm:ss a} in UTC, as the Event Grid SDK writes it.
+ * {@code M/d/yyyy h:m:s a} in UTC, as the Event Grid SDK writes it.
  *
  * <p>Reasons never contain a key or a signature.
  */
@@ -36,7 +36,7 @@ public final class SharedAccessSignatures {
 
     private static final String SB_PREFIX = "SharedAccessSignature ";
     private static final DateTimeFormatter EG_EXPIRY =
-            DateTimeFormatter.ofPattern("M/d/yyyy h:mm:ss a", Locale.US);
+            DateTimeFormatter.ofPattern("M/d/yyyy h:m:s a", Locale.US);
 
     private SharedAccessSignatures() {
     }

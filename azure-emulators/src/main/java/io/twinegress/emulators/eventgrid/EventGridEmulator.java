@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.twinegress.emulators.ArrivalLog;
+import io.twinegress.emulators.auth.KeyFingerprint;
 import io.twinegress.emulators.auth.SasValidation;
 import io.twinegress.emulators.auth.SharedAccessSignatures;
 import java.io.ByteArrayOutputStream;
@@ -94,7 +95,7 @@ public final class EventGridEmulator implements AutoCloseable {
     private final List<String> keys = new CopyOnWriteArrayList<>();
     private final EventGridValidator validator;
     private final long maxRequestBytes;
-    private final ArrivalLog<ReceivedEvent> log = new ArrivalLog<>();
+    private final ArrivalLog<ReceivedEvent> log;
     private final List<Throwable> handlerErrors = new CopyOnWriteArrayList<>();
     private final Map<Integer, AtomicLong> statusCounts = new ConcurrentHashMap<>();
     private final AtomicLong requestIds = new AtomicLong();
@@ -117,6 +118,7 @@ public final class EventGridEmulator implements AutoCloseable {
         this.maxRequestBytes = b.maxRequestBytes;
         this.validator = new EventGridValidator(MAPPER, b.maxRequestBytes, b.maxEventBytes, b.maxEvents);
         this.responseDelay = b.responseDelay;
+        this.log = new ArrivalLog<>(b.retainPerTopic);
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "event-grid-emulator-http");
             t.setDaemon(true);
@@ -139,8 +141,15 @@ public final class EventGridEmulator implements AutoCloseable {
         private long maxEventBytes = ONE_MB;
         private int maxEvents = MAX_EVENTS_PER_REQUEST;
         private Duration responseDelay = Duration.ZERO;
+        private int retainPerTopic;
 
         private Builder() {
+        }
+
+        /** Keeps only the newest {@code events} per topic (counts still count everything); 0 (default) keeps all. */
+        public Builder retainPerTopic(int events) {
+            this.retainPerTopic = events;
+            return this;
         }
 
         /** Loopback address to bind (default {@code 127.0.0.1}). */
@@ -233,6 +242,11 @@ public final class EventGridEmulator implements AutoCloseable {
     public static String topicResourceId(String topic) {
         return "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/local/providers/"
                 + "Microsoft.EventGrid/topics/" + topic;
+    }
+
+    /** The fingerprint {@link ReceivedEvent#keyFingerprint()} carries for requests made with {@code key}. */
+    public static String fingerprint(String key) {
+        return KeyFingerprint.of(key);
     }
 
     /** Declares another topic while running. */
@@ -478,10 +492,10 @@ public final class EventGridEmulator implements AutoCloseable {
                 return;
             }
         }
-        String refusal = authorize(exchange, topic);
-        if (refusal != null) {
+        Auth auth = authorize(exchange, topic);
+        if (auth.refusal() != null) {
             drain(exchange.getRequestBody());
-            send(exchange, 401, error("Unauthorized", refusal), null);
+            send(exchange, 401, error("Unauthorized", auth.refusal()), null);
             return;
         }
         if (throttleAll.get() || takeThrottleTicket()) {
@@ -512,7 +526,7 @@ public final class EventGridEmulator implements AutoCloseable {
             events.add(new ReceivedEvent(displayTopic, e.get("id").asText(), e.get("subject").asText(),
                     e.get("eventType").asText(), e.get("eventTime").asText(), e.get("dataVersion").asText(),
                     textOrNull(e.get("metadataVersion")), textOrNull(e.get("topic")), e.get("data"),
-                    result.eventJson().get(i), now, requestId, result.events().size()));
+                    result.eventJson().get(i), now, requestId, result.events().size(), auth.fingerprint()));
         }
         log.addAll(displayTopic, events);
         send(exchange, 200, null, null);
@@ -535,25 +549,31 @@ public final class EventGridEmulator implements AutoCloseable {
         return null;
     }
 
-    private String authorize(HttpExchange exchange, String topic) {
+    /** Either a refusal reason or the fingerprint of the key that authorized the request. */
+    private record Auth(String refusal, String fingerprint) {
+    }
+
+    private Auth authorize(HttpExchange exchange, String topic) {
         String key = exchange.getRequestHeaders().getFirst("aeg-sas-key");
         String token = exchange.getRequestHeaders().getFirst("aeg-sas-token");
         if (key != null) {
             byte[] presented = key.getBytes(StandardCharsets.UTF_8);
             for (String valid : keys) {
                 if (MessageDigest.isEqual(presented, valid.getBytes(StandardCharsets.UTF_8))) {
-                    return null;
+                    return new Auth(null, KeyFingerprint.of(valid));
                 }
             }
-            return "The request authorization key is not authorized for topic '" + topics.get(topic) + "'.";
+            return new Auth("The request authorization key is not authorized for topic '" + topics.get(topic)
+                    + "'.", null);
         }
         if (token != null) {
             SasValidation v = SharedAccessSignatures.validateEventGridToken(token, keys,
                     "http://" + host + "/" + (DEFAULT_TOPIC.equals(topic) ? "" : topic + "/") + "api/events",
                     Instant.now());
-            return v.valid() ? null : "The request authorization token is not valid: " + v.reason();
+            return v.valid() ? new Auth(null, KeyFingerprint.of(v.key()))
+                    : new Auth("The request authorization token is not valid: " + v.reason(), null);
         }
-        return "The request has no aeg-sas-key or aeg-sas-token header.";
+        return new Auth("The request has no aeg-sas-key or aeg-sas-token header.", null);
     }
 
     private boolean takeThrottleTicket() {

@@ -19,6 +19,8 @@ import java.time.Instant;
  * @param receivedAt      when the stand-in accepted it
  * @param requestId       a number shared by the events of one HTTP request
  * @param requestSize     how many events that request carried
+ * @param keyFingerprint  {@code EventGridEmulator.fingerprint(key)} of the key that authorized the request
+ *                        ({@code aeg-sas-key}, or the key that signed the {@code aeg-sas-token})
  */
 public record ReceivedEvent(
         String topic,
@@ -33,7 +35,8 @@ public record ReceivedEvent(
         String json,
         Instant receivedAt,
         long requestId,
-        int requestSize) {
+        int requestSize,
+        String keyFingerprint) {
 
     @Override
     public String toString() {

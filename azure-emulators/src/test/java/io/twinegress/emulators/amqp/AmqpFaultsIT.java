@@ -132,7 +132,10 @@ class AmqpFaultsIT {
             secondary.sendMessage(msg("s-1"));
             System.out.printf("Service Bus send with the other key in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
         }
-        assertTrue(amqp.received("orders").stream().anyMatch(m -> "s-1".equals(m.messageId())));
+        ReceivedMessage viaSecondary = amqp.received("orders").stream().filter(m -> "s-1".equals(m.messageId()))
+                .findFirst().orElseThrow();
+        assertEquals(KEY_NAME, viaSecondary.keyName());
+        assertEquals(AmqpEmulator.fingerprint(SECONDARY), viaSecondary.keyFingerprint());
         assertTrue(amqp.received("orders").stream().noneMatch(m -> "w-1".equals(m.messageId())));
     }
 
@@ -221,6 +224,41 @@ class AmqpFaultsIT {
         }
         List<ReceivedMessage> got = amqp.received("orders");
         assertTrue(got.stream().anyMatch(m -> "u-2".equals(m.messageId())));
+    }
+
+    @Test
+    void repeatedOutagesWithLiveClientsLeaveTheReactorHealthy() {
+        AmqpRetryOptions quick = new AmqpRetryOptions().setMaxRetries(0).setTryTimeout(Duration.ofSeconds(2));
+        try (ServiceBusSenderClient sender = new ServiceBusClientBuilder()
+                .connectionString(amqp.connectionString(KEY_NAME, PRIMARY)).retryOptions(quick)
+                .sender().topicName("orders").buildClient();
+             EventHubProducerClient producer = new EventHubClientBuilder()
+                .connectionString(amqp.connectionString(KEY_NAME, PRIMARY, "telemetry")).retryOptions(quick)
+                .buildProducerClient()) {
+            for (int cycle = 0; cycle < 4; cycle++) {
+                String id = "cycle-" + cycle;
+                untilSent(() -> sender.sendMessage(msg(id)));
+                untilSent(() -> sendEvent(producer, id));
+                amqp.goUnreachable();
+                amqp.assertNoHandlerErrors();
+                amqp.comeBack();
+            }
+        }
+        amqp.assertNoHandlerErrors();
+    }
+
+    static void untilSent(Runnable send) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            try {
+                send.run();
+                return;
+            } catch (RuntimeException e) {
+                if (System.nanoTime() > deadline) {
+                    fail("not sent within " + WAIT, e);
+                }
+            }
+        }
     }
 
     @Test

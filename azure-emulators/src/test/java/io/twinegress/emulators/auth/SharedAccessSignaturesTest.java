@@ -79,6 +79,24 @@ class SharedAccessSignaturesTest {
     }
 
     @Test
+    void eventGridTokenInTheSdksOwnFormatVerifies() throws Exception {
+        // What EventGridPublisherClient.generateSas writes: resource with ?api-version, expiry "M/d/yyyy h:m:s a" UTC,
+        // HMAC over "r=<enc>&e=<enc>" with the base64-decoded key.
+        String key = java.util.Base64.getEncoder().encodeToString("topic-key".getBytes());
+        String r = java.net.URLEncoder.encode("http://127.0.0.1:5681/twins/api/events?api-version=2018-01-01", "UTF-8");
+        String e = java.net.URLEncoder.encode("11/22/2026 10:5:0 AM", "UTF-8");
+        String unsigned = "r=" + r + "&e=" + e;
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(java.util.Base64.getDecoder().decode(key), "HmacSHA256"));
+        String s = java.util.Base64.getEncoder().encodeToString(mac.doFinal(unsigned.getBytes("UTF-8")));
+        String token = unsigned + "&s=" + java.net.URLEncoder.encode(s, "UTF-8");
+        assertTrue(SharedAccessSignatures.validateEventGridToken(token, List.of(key),
+                "http://127.0.0.1/twins/api/events", NOW).valid());
+        assertFalse(SharedAccessSignatures.validateEventGridToken(token, List.of(key),
+                "http://127.0.0.1/twins/api/events", Instant.parse("2026-11-22T10:05:01Z")).valid());
+    }
+
+    @Test
     void eventGridTokens() {
         String token = SharedAccessSignatures.eventGridToken("http://127.0.0.1:8080/api/events", "a2V5", 
                 NOW.plusSeconds(60));

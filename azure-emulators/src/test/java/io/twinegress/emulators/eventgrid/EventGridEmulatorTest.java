@@ -103,6 +103,9 @@ class EventGridEmulatorTest {
         assertEquals(200, post(eg.endpoint(), "aeg-sas-key", KEY2, "[" + event("d-1", "UdfCustom") + "]")
                 .statusCode());
         assertEquals(1, eg.count(EventGridEmulator.DEFAULT_TOPIC));
+        assertEquals(EventGridEmulator.fingerprint(KEY2),
+                eg.received(EventGridEmulator.DEFAULT_TOPIC).get(0).keyFingerprint());
+        assertEquals(EventGridEmulator.fingerprint(KEY1), got.get(0).keyFingerprint());
         String withTopic = "[{\"id\":\"t\",\"subject\":\"s\",\"eventType\":\"X\",\"eventTime\":\"2026-11-22T10:00:00Z\","
                 + "\"data\":{},\"dataVersion\":\"1\",\"topic\":\"" + EventGridEmulator.topicResourceId("twins") + "\"}]";
         assertEquals(200, post(eg.endpoint("twins"), "aeg-sas-key", KEY1, withTopic).statusCode());

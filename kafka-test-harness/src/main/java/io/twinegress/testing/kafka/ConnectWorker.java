@@ -44,7 +44,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>While the worker runs, {@code org.apache.kafka.common.utils.Exit} is redirected: a
  * Connect thread that asks to exit the JVM is logged at ERROR instead of killing the test
- * JVM (Exit is global, so a JVM runs one worker at a time).
+ * JVM, and the shutdown hook Connect registers is removed again on close so a stopped
+ * worker is not kept in memory (Exit is global, so a JVM runs one worker at a time).
  */
 public class ConnectWorker implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
 
@@ -52,8 +53,11 @@ public class ConnectWorker implements BeforeAllCallback, AfterAllCallback, AutoC
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private final KafkaBroker broker;
+    /** Group and internal topic names: fixed per instance, so close() then start() is a restart. */
+    private final String id = "twin-egress-it-" + UUID.randomUUID().toString().substring(0, 8);
     private final Map<String, String> extraProperties = new LinkedHashMap<>();
     private final List<Path> plugins = new ArrayList<>();
+    private final List<Thread> shutdownHooks = new ArrayList<>();
     private Path pluginPath;
     private Connect<?> connect;
     private ConnectRestClient rest;
@@ -91,7 +95,11 @@ public class ConnectWorker implements BeforeAllCallback, AfterAllCallback, AutoC
 
     // ---- lifecycle --------------------------------------------------------------------
 
-    /** Starts the worker and waits until {@code GET /health} answers 200. Idempotent. */
+    /**
+     * Starts the worker and waits until {@code GET /health} answers 200. Idempotent. After
+     * {@link #close()} it starts again as the same worker (same group, same internal topics),
+     * so it finds its connectors, their configs and offsets: a worker restart.
+     */
     public synchronized ConnectWorker start() {
         if (connect != null) {
             return this;
@@ -101,6 +109,13 @@ public class ConnectWorker implements BeforeAllCallback, AfterAllCallback, AutoC
                 log.error("Connect asked to exit the JVM with status {}: {} (ignored in tests)", status, message));
         Exit.setHaltProcedure((status, message) ->
                 log.error("Connect asked to halt the JVM with status {}: {} (ignored in tests)", status, message));
+        // Connect registers a JVM shutdown hook that stop() leaves behind, holding the whole
+        // stopped worker until the JVM exits; keep hold of it to remove it on close.
+        Exit.setShutdownHookAdder((name, hook) -> {
+            Thread thread = new Thread(hook, name);
+            shutdownHooks.add(thread);
+            Runtime.getRuntime().addShutdownHook(thread);
+        });
         try {
             if (!plugins.isEmpty()) {
                 pluginPath = PluginPath.create(plugins);
@@ -123,6 +138,8 @@ public class ConnectWorker implements BeforeAllCallback, AfterAllCallback, AutoC
         if (connect != null) {
             connect.stop();
             connect.awaitStop();
+            shutdownHooks.forEach(Runtime.getRuntime()::removeShutdownHook);
+            shutdownHooks.clear();
             connect = null;
             rest = null;
             log.info("Connect worker stopped");
@@ -133,6 +150,7 @@ public class ConnectWorker implements BeforeAllCallback, AfterAllCallback, AutoC
         }
         Exit.resetExitProcedure();
         Exit.resetHaltProcedure();
+        Exit.resetShutdownHookAdder();
     }
 
     @Override
@@ -173,7 +191,6 @@ public class ConnectWorker implements BeforeAllCallback, AfterAllCallback, AutoC
     }
 
     Map<String, String> workerProperties() {
-        String id = "twin-egress-it-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, String> props = new LinkedHashMap<>();
         props.put("bootstrap.servers", broker.bootstrapServers());
         props.put("group.id", id);

@@ -36,7 +36,8 @@ final class TopicReader {
                                              IsolationLevel isolation) {
         long end = System.nanoTime() + deadline.toNanos();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config(isolation))) {
-            List<TopicPartition> partitions = Await.value(() -> partitionsOf(consumer, topic), deadline,
+            Duration metadataWait = Duration.ofMillis(Math.min(1000, deadline.toMillis()));
+            List<TopicPartition> partitions = Await.value(() -> partitionsOf(consumer, topic, metadataWait), deadline,
                     "topic " + topic + " to exist");
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
@@ -58,10 +59,11 @@ final class TopicReader {
         }
     }
 
-    private static Optional<List<TopicPartition>> partitionsOf(KafkaConsumer<?, ?> consumer, String topic) {
+    private static Optional<List<TopicPartition>> partitionsOf(KafkaConsumer<?, ?> consumer, String topic,
+                                                               Duration wait) {
         List<PartitionInfo> infos;
         try {
-            infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
+            infos = consumer.partitionsFor(topic, wait);
         } catch (TimeoutException e) {
             return Optional.empty();
         }

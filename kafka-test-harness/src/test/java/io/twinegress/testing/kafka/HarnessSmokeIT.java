@@ -2,15 +2,18 @@ package io.twinegress.testing.kafka;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.server.common.MetadataVersion;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.server.common.MetadataVersion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -35,7 +38,7 @@ class HarnessSmokeIT {
     @Test
     void producesAndConsumesStringsAndBytesWithHeaders() {
         KAFKA.createTopic("smoke.roundtrip", 3);
-        List<org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>> batch = new ArrayList<>();
+        List<ProducerRecord<byte[], byte[]>> batch = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             batch.add(KafkaBroker.record("smoke.roundtrip", "key-" + i, "value-" + i));
         }
@@ -57,8 +60,7 @@ class HarnessSmokeIT {
     @Test
     void createsCompactedTopic() throws Exception {
         KAFKA.createTopic("smoke.compacted", 1, Map.of("cleanup.policy", "compact"));
-        var resource = new org.apache.kafka.common.config.ConfigResource(
-                org.apache.kafka.common.config.ConfigResource.Type.TOPIC, "smoke.compacted");
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "smoke.compacted");
         String policy = KAFKA.admin().describeConfigs(List.of(resource)).all().get()
                 .get(resource).get("cleanup.policy").value();
         assertEquals("compact", policy);
@@ -104,6 +106,24 @@ class HarnessSmokeIT {
     }
 
     @Test
+    void restartedWorkerResumesItsConnectorsWhereItsOffsetsSay() {
+        KAFKA.createTopic("smoke.restart", 1);
+        KAFKA.produce("smoke.restart", "k", "before");
+        CONNECT.rest().putConnector("smoke-restart", Map.of(
+                "connector.class", "CountingSinkConnector", "topics", "smoke.restart"));
+        CONNECT.rest().awaitRunning("smoke-restart", DEADLINE);
+        waitUntil(() -> committed(ConnectWorker.sinkGroupId("smoke-restart")) == 1, DEADLINE, "first record committed");
+
+        CONNECT.close();
+        KAFKA.produce("smoke.restart", "k", "while down");
+        CONNECT.start();
+
+        CONNECT.rest().awaitRunning("smoke-restart", DEADLINE);
+        waitUntil(() -> committed(ConnectWorker.sinkGroupId("smoke-restart")) == 2, DEADLINE, "second record committed");
+        assertEquals(2, CountingSinkConnector.count("smoke-restart"), "each record delivered once");
+    }
+
+    @Test
     void validatesAConnectorConfigThroughRest() {
         ConnectRestClient.Validation ok = CONNECT.rest().validate("CountingSinkConnector",
                 Map.of("name", "v", "topics", "smoke.any"));
@@ -128,7 +148,7 @@ class HarnessSmokeIT {
     @Test
     void consumeHonoursTheIsolationLevel() {
         KAFKA.createTopic("smoke.tx", 1);
-        Map<String, Object> config = new java.util.HashMap<>(KAFKA.producerConfig());
+        Map<String, Object> config = new HashMap<>(KAFKA.producerConfig());
         config.put("transactional.id", "smoke-tx");
         try (var producer = new KafkaProducer<byte[], byte[]>(config)) {
             producer.initTransactions();

@@ -284,7 +284,11 @@ public final class DeliveryEngine implements AutoCloseable {
             }
         }
         if (pending.isEmpty()) {
-            succeeded();
+            // Everything held went to the dead-letter topic: the next records start a fresh backoff.
+            Duration lasted = backoff.reset();
+            metrics.backoffEnded();
+            log.info("{}: nothing held any more after {} ms of backoff; the endpoint still fails ({})",
+                name, lasted.toMillis(), f.reason());
             return;
         }
         Duration delay = backoff.next(f.retryAfter());

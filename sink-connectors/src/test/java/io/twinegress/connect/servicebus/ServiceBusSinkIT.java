@@ -228,6 +228,15 @@ class ServiceBusSinkIT {
         }
     }
 
+    static List<String> mbeans(String connector) {
+        try {
+            return ManagementFactory.getPlatformMBeanServer().queryNames(new ObjectName("kafka.connect:type=plugins,*"), null)
+                .stream().filter(n -> connector.equals(n.getKeyProperty("connector"))).map(ObjectName::toString).toList();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static long metricLong(String connector, String attribute) {
         return metric(connector, attribute).map(v -> ((Number) v).longValue()).orElse(-1L);
     }
@@ -275,6 +284,7 @@ class ServiceBusSinkIT {
         Await.waitUntil(() -> committed("sb-deliver") == 300, DEADLINE, "offsets committed up to the end");
         Await.waitUntil(() -> metricLong("sb-deliver", "delivered-records-total") == 300, DEADLINE, "delivered metric on JMX");
         assertEquals("primary", metric("sb-deliver", "active-key").orElseThrow());
+        System.out.println("IT figure: metrics MBeans " + mbeans("sb-deliver"));
         assertTrue(metricLong("sb-deliver", "batches-total") >= 1);
         assertEquals(0, metricLong("sb-deliver", "backing-off"));
         assertEquals(0, metricLong("sb-deliver", "dead-lettered-records-total"));
@@ -287,7 +297,7 @@ class ServiceBusSinkIT {
         amqp.addKey("fo", "fo-primary");
         amqp.addKey("fo", "fo-secondary");
         start("sb-failover", config(topic, "failover", amqp.connectionString("fo", "fo-primary"),
-            amqp.connectionString("fo", "fo-secondary")));
+            amqp.connectionString("fo", "fo-secondary", "failover"))); // EntityPath equal to path is fine
         List<ProducerRecord<byte[], byte[]>> first = routed(topic, "failover", 2, 0, 50, 100);
         produce(first);
         amqp.awaitCount("failover", 50, DEADLINE);
@@ -303,9 +313,10 @@ class ServiceBusSinkIT {
         expected.addAll(ids(second, true));
         assertEquals(expected, ids(got), "every event, none lost");
         Instant firstAfter = got.get(50).receivedAt();
+        Pattern line = Pattern.compile("sb-failover: delivering with the secondary key, (\\d+) ms after the endpoint refused a key");
+        Matcher m = Await.value(() -> Optional.of(line.matcher(TestLogs.readSince(mark))).filter(Matcher::find),
+            DEADLINE, "one line says which key is now active");
         String log = TestLogs.readSince(mark);
-        Matcher m = Pattern.compile("sb-failover: delivering with the secondary key, (\\d+) ms after the endpoint refused a key").matcher(log);
-        assertTrue(m.find(), "one line says which key is now active");
         assertTrue(log.contains("sb-failover: the endpoint refused the primary key"), log);
         System.out.printf("IT figure: failover 401 -> first successful send %s ms (task's own measure); revoke -> first delivery %d ms%n",
             m.group(1), Duration.between(revoked, firstAfter).toMillis());
@@ -471,7 +482,10 @@ class ServiceBusSinkIT {
 
         assertFalse(CONNECT.rest().connectorConfig("sb-canary").toString().contains(canary), "REST shows the reference only");
         assertFalse(CONNECT.rest().connectorStatus("sb-canary").toString().contains(canary), "status and traces");
-        assertFalse(TestLogs.readAll().contains(canary), "worker log");
+        String log = TestLogs.readAll();
+        assertTrue(log.contains("Creating connector sb-canary of type ServiceBusSinkConnector"), "Connect logs at INFO here");
+        assertTrue(log.contains("sb-canary: the endpoint refused the primary key"), "the failover was logged");
+        assertFalse(log.contains(canary), "worker log");
         byte[] needle = canary.getBytes(StandardCharsets.UTF_8);
         for (String t : KAFKA.topicNames()) {
             int partitions = KAFKA.admin().describeTopics(List.of(t)).allTopicNames().get().get(t).partitions().size();
