@@ -14,16 +14,12 @@ import io.twinegress.connect.core.FailureClassifier;
 import io.twinegress.connect.core.Outcome;
 import io.twinegress.connect.core.RecordRejectedException;
 import io.twinegress.connect.core.SendListener;
-import io.twinegress.schemas.EgressHeaders;
 import org.apache.kafka.common.config.types.Password;
-import org.apache.kafka.connect.data.Values;
 import org.apache.kafka.connect.sink.SinkRecord;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -226,34 +222,16 @@ public final class EventHubsSender implements EndpointSender {
     /** The event for one record; see the class comment. */
     static EventData toEvent(SinkRecord record, boolean deviceMessages) {
         EventData event = new EventData(EventRecords.body(record));
-        boolean raw = deviceMessages
-            || EventRecords.header(record, EgressHeaders.EVENT_TYPE).filter(EventRecords.DEVICE_MESSAGE::equals).isPresent();
-        if (!raw) {
+        if (!deviceMessages && !EventRecords.isDeviceMessage(record)) {
             event.setContentType(CONTENT_TYPE);
         }
         event.getProperties().putAll(EventRecords.headers(record));
         return event;
     }
 
-    /** The record key as a string: bytes as UTF-8, other types as Connect prints them; null or empty → none. */
+    /** The record key as a string ({@link EventRecords#key}); a null or empty key → none. */
     static String partitionKey(SinkRecord record) {
-        Object key = record.key();
-        String s;
-        if (key == null) {
-            return null;
-        } else if (key instanceof byte[] b) {
-            s = new String(b, StandardCharsets.UTF_8);
-        } else if (key instanceof ByteBuffer buf) {
-            ByteBuffer dup = buf.duplicate();
-            byte[] b = new byte[dup.remaining()];
-            dup.get(b);
-            s = new String(b, StandardCharsets.UTF_8);
-        } else if (key instanceof String str) {
-            s = str;
-        } else {
-            s = Values.convertToString(record.keySchema(), key);
-        }
-        return s == null || s.isEmpty() ? null : s;
+        return EventRecords.key(record).filter(k -> !k.isEmpty()).orElse(null);
     }
 
     @Override
