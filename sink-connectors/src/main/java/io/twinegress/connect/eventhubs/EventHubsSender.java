@@ -79,18 +79,25 @@ public final class EventHubsSender implements EndpointSender {
     private final class Chain {
         final String partitionKey;
         final List<Filled> filled = new ArrayList<>();
-        EventDataBatch batch;
+        private EventDataBatch batch;
         List<SinkRecord> records = new ArrayList<>();
 
         Chain(String partitionKey) {
             this.partitionKey = partitionKey;
-            this.batch = newBatch(partitionKey, maxBytes);
+        }
+
+        /** The batch being filled, created when first needed. */
+        EventDataBatch batch() {
+            if (batch == null) {
+                batch = newBatch(partitionKey, maxBytes);
+            }
+            return batch;
         }
 
         void close() {
             if (!records.isEmpty()) {
                 filled.add(new Filled(batch, records));
-                batch = newBatch(partitionKey, maxBytes);
+                batch = null;
                 records = new ArrayList<>();
             }
         }
@@ -126,10 +133,10 @@ public final class EventHubsSender implements EndpointSender {
             if (c.records.size() >= maxRecords) {
                 c.close();
             }
-            boolean added = tryAdd(c.batch, event);
+            boolean added = tryAdd(c.batch(), event);
             if (!added && !c.records.isEmpty()) {
                 c.close();
-                added = tryAdd(c.batch, event);
+                added = tryAdd(c.batch(), event);
             }
             if (added) {
                 c.records.add(record);
