@@ -1,0 +1,73 @@
+package io.twinegress.testing.kafka;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Waits on a condition with a deadline: the only way tests here synchronise with Kafka.
+ * No fixed sleeps: the condition is polled every {@value #POLL_MILLIS} ms and the wait
+ * fails with the caller's message as soon as the deadline passes.
+ *
+ * <pre>{@code
+ * import static io.twinegress.testing.kafka.Await.waitUntil;
+ *
+ * waitUntil(() -> counter.get() == 10, Duration.ofSeconds(30), "10 records delivered");
+ * String state = Await.value(() -> Optional.ofNullable(lookup()), Duration.ofSeconds(5), "state set");
+ * }</pre>
+ */
+public final class Await {
+
+    static final long POLL_MILLIS = 50;
+
+    private Await() {
+    }
+
+    /**
+     * Polls {@code condition} until it is true.
+     *
+     * @throws AssertionError with "Timed out after {deadline} waiting for: {message}" when
+     *         the deadline passes first; the condition's own exception propagates at once
+     */
+    public static void waitUntil(BooleanSupplier condition, Duration deadline, String message) {
+        value(() -> condition.getAsBoolean() ? Optional.of(Boolean.TRUE) : Optional.empty(), deadline, message);
+    }
+
+    /**
+     * Polls {@code probe} until it returns a non-empty value, and returns that value.
+     *
+     * @throws AssertionError when the deadline passes first
+     */
+    public static <T> T value(Supplier<Optional<T>> probe, Duration deadline, String message) {
+        return value(probe, deadline, () -> message);
+    }
+
+    /**
+     * As {@link #value(Supplier, Duration, String)}, with a message computed on timeout (to
+     * report the last state seen).
+     */
+    public static <T> T value(Supplier<Optional<T>> probe, Duration deadline, Supplier<String> message) {
+        long end = System.nanoTime() + deadline.toNanos();
+        while (true) {
+            Optional<T> result = probe.get();
+            if (result.isPresent()) {
+                return result.get();
+            }
+            if (System.nanoTime() - end >= 0) {
+                throw new AssertionError("Timed out after " + deadline + " waiting for: " + message.get());
+            }
+            pause();
+        }
+    }
+
+    /** One poll interval; interruption ends the wait with an error instead of being swallowed. */
+    static void pause() {
+        try {
+            Thread.sleep(POLL_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting", e);
+        }
+    }
+}
