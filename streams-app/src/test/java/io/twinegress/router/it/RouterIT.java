@@ -74,6 +74,11 @@ class RouterIT {
         config.put(RouterConfig.STATUS_TOPIC_CONFIG, name + ".endpoints.status");
         config.put(RouterConfig.DLQ_TOPIC_CONFIG, name + ".dlq");
         config.put(RouterConfig.EGRESS_PREFIX_CONFIG, name + ".egress.");
+        // -Drouter.it.group.protocol=streams runs these tests on the KIP-1071 rebalance protocol.
+        String protocol = System.getProperty("router.it.group.protocol");
+        if (protocol != null && !protocol.isBlank()) {
+            config.put("group.protocol", protocol);
+        }
         return config;
     }
 
