@@ -1,6 +1,7 @@
 package io.twinegress.router.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.twinegress.router.deadletter.DeadLetters;
 import io.twinegress.testing.kafka.TestLogs;
@@ -15,14 +16,15 @@ class RouterMetricsTest {
         RouterMetrics metrics = new RouterMetrics(clock::get);
         long mark = TestLogs.mark();
         for (int i = 0; i < 1000; i++) {
-            metrics.deadLettered(DeadLetters.Kind.invalid_event, "eventType: is required", "t", 0, i);
+            metrics.deadLettered(DeadLetters.Kind.invalid_event, "eventType", "t", 0, i);
         }
         clock.addAndGet(RouterMetrics.LOG_INTERVAL_NANOS);
-        metrics.deadLettered(DeadLetters.Kind.oversized, "too big", "t", 0, 1000);
+        metrics.deadLettered(DeadLetters.Kind.oversized, "$", "t", 0, 1000);
         String log = TestLogs.readSince(mark);
         assertEquals(2, log.lines().filter(l -> l.contains("dead-lettered since the last report")).count(), log);
         assertEquals(1, log.lines().filter(l -> l.contains("1000 record(s) dead-lettered")).count(), log);
         assertEquals(1001, metrics.deadLetteredTotal());
+        assertTrue(log.contains("latest: invalid-event (field eventType) at t-0@0"), log);
         assertEquals(1000, metrics.deadLetteredTotal(DeadLetters.Kind.invalid_event));
     }
 
