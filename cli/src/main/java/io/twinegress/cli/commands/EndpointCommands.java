@@ -187,7 +187,9 @@ public final class EndpointCommands {
         String connectorClass = current.get("connector.class").orElse("");
         boolean eventGrid = connectorClass.endsWith("EventGridSinkConnector");
         Map<String, Secret> fileValues = new LinkedHashMap<>();
-        Path file = null;
+        // The secrets file the connector already reads from, if any: a key given for a slot that is empty goes there too.
+        Path file = current.secret(ConnectorConfigs.CONNECTION_STRING).map(x -> FILE_REFERENCE.matcher(x.reveal()))
+                .filter(Matcher::matches).map(m -> Path.of(m.group(1))).orElse(null);
         ConnectorConfig next = current;
         for (var e : List.of(Map.entry(ConnectorConfigs.CONNECTION_STRING, Optional.ofNullable(primaryKey)),
                 Map.entry(ConnectorConfigs.SECONDARY_CONNECTION_STRING, Optional.ofNullable(secondaryKey)))) {
@@ -195,22 +197,31 @@ public final class EndpointCommands {
                 continue;
             }
             String key = e.getKey();
+            boolean isPrimary = key.equals(ConnectorConfigs.CONNECTION_STRING);
             Secret given = e.getValue().get();
             Optional<Secret> now = current.secret(key);
-            String option = key.equals(ConnectorConfigs.CONNECTION_STRING) ? "--primary-key-from" : "--secondary-key-from";
+            String option = isPrimary ? "--primary-key-from" : "--secondary-key-from";
             if (now.isPresent() && now.get().reveal().startsWith("${env:")) {
                 throw new InvalidInputException(option, key + " comes from the worker's environment (" + now.get().reveal()
                         + "): change the variable on the worker and restart the connector");
             }
-            Matcher ref = now.map(s -> FILE_REFERENCE.matcher(s.reveal())).filter(Matcher::matches).orElse(null);
+            Matcher ref = now.map(x -> FILE_REFERENCE.matcher(x.reveal())).filter(Matcher::matches).orElse(null);
             Secret currentValue = now.orElse(null);
+            String fileKey = isPrimary ? SecretsFile.PRIMARY : SecretsFile.SECONDARY;
             if (ref != null) {
                 file = Path.of(ref.group(1));
-                currentValue = readFileValue(file, ref.group(2), option).orElse(null);
+                fileKey = ref.group(2);
+                currentValue = readFileValue(file, fileKey, option).orElse(null);
+            } else if (now.isEmpty() && !isPrimary) {
+                // No secondary yet: its bare key goes into a copy of the primary connection string.
+                currentValue = next.secret(ConnectorConfigs.CONNECTION_STRING).flatMap(p -> resolve(p, option)).orElse(null);
             }
             Secret value = newValue(option, given, currentValue, eventGrid);
-            if (ref != null) {
-                fileValues.put(ref.group(2), value);
+            if (ref != null || (now.isEmpty() && file != null)) {
+                fileValues.put(fileKey, value);
+                if (now.isEmpty()) {
+                    next = next.withSecret(key, Secret.reference("${file:" + file + ":" + fileKey + "}"));
+                }
             } else {
                 next = next.withSecret(key, value);
             }
@@ -218,13 +229,17 @@ public final class EndpointCommands {
         // Validate what the connector will read: the new values, inline.
         ConnectorConfig check = next;
         for (var v : fileValues.entrySet()) {
-            String key = v.getKey().equals(SecretsFile.SECONDARY) ? ConnectorConfigs.SECONDARY_CONNECTION_STRING : ConnectorConfigs.CONNECTION_STRING;
-            check = check.withSecret(key, v.getValue());
+            String reference = "${file:" + file + ":" + v.getKey() + "}";
+            for (String key : List.of(ConnectorConfigs.CONNECTION_STRING, ConnectorConfigs.SECONDARY_CONNECTION_STRING)) {
+                if (next.secret(key).map(x -> x.reveal().equals(reference)).orElse(false)) {
+                    check = check.withSecret(key, v.getValue());
+                }
+            }
         }
         List<Problem> problems = new ArrayList<>();
         connect.validate(connectorClass, check).forEach(p -> problems.add(connectorProblem(p)));
         fail(problems);
-        if (file != null) {
+        if (!fileValues.isEmpty()) {
             try {
                 SecretsFile.write(file, fileValues);
             } catch (IOException e) {
@@ -232,11 +247,12 @@ public final class EndpointCommands {
             }
         }
         connect.put(id, next);
-        if (file != null) {
+        if (!fileValues.isEmpty()) {
+            // The ${file:...} references may be unchanged: Connect would keep the task; make it re-read the file.
             connect.restart(id);
         }
         console.out("connector " + id + ": " + (primaryKey != null ? "primary" : "") + (primaryKey != null && secondaryKey != null ? " and " : "")
-                + (secondaryKey != null ? "secondary" : "") + " key replaced" + (file != null ? " in " + file : "") + "; task restarted");
+                + (secondaryKey != null ? "secondary" : "") + " key replaced" + (!fileValues.isEmpty() ? " in " + file : "") + "; task restarted");
         List<String> pending = new ArrayList<>();
         if (ctx.waitForState()) {
             awaitConnector(id, started.plus(ctx.timeout()), pending);
@@ -255,6 +271,15 @@ public final class EndpointCommands {
                     + "give the whole connection string");
         }
         return Secret.of(SHARED_ACCESS_KEY.matcher(current.reveal()).replaceFirst("$1" + Matcher.quoteReplacement(g)));
+    }
+
+    /** The value behind a config value: itself, or what its ${file:...} reference points at. */
+    private static Optional<Secret> resolve(Secret value, String option) {
+        Matcher m = FILE_REFERENCE.matcher(value.reveal());
+        if (m.matches()) {
+            return readFileValue(Path.of(m.group(1)), m.group(2), option);
+        }
+        return value.isReference() ? Optional.empty() : Optional.of(value);
     }
 
     private static Optional<Secret> readFileValue(Path file, String key, String option) {

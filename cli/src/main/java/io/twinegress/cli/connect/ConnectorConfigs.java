@@ -82,6 +82,8 @@ public final class ConnectorConfigs {
     public static ConnectorConfig build(Endpoint endpoint, String egressTopic, Secret primary, Secret secondary,
                                         Map<String, String> extras) {
         Map<String, String> c = new LinkedHashMap<>();
+        // Connect's validate wants the name; the connector is named after the endpoint.
+        c.put("name", endpoint.id());
         c.put("connector.class", connectorClass(endpoint.type()));
         c.put("topics", egressTopic);
         c.put(PATH, endpoint.path());

@@ -258,6 +258,7 @@ public final class EndpointTopics implements AutoCloseable {
             p.put(ProducerConfig.ACKS_CONFIG, "all");
             p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
             p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(timeout.toMillis()));
+            p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
             int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
             p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(Math.max(ms, Integer.parseInt(p.getProperty("request.timeout.ms")) + 1)));
             producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
