@@ -345,11 +345,26 @@ public final class EndpointCommands {
                 ids.add(name);
             }
         });
-        String format = "%-24s %-10s %-9s %-34s %6s  %s";
-        console.out(String.format(format, "ENDPOINT", "TYPE", "STATE", "CONNECTOR", "LAG", "EVENT TYPES"));
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"endpoint", "type", "state", "connector", "lag", "dead-lettered", "event types"});
         for (String id : ids) {
             View v = view(id, statuses.get(id), Optional.ofNullable(connectors.get(id)).map(ConnectClient.Listed::state));
-            console.out(String.format(format, id, v.type, v.state, v.connector, v.lag, v.eventTypes));
+            rows.add(new String[] {id, v.type, v.state, v.connector, v.lag, v.deadLettered, v.eventTypes});
+        }
+        int[] w = new int[rows.get(0).length];
+        rows.forEach(r -> {
+            for (int c = 0; c < r.length; c++) {
+                w[c] = Math.max(w[c], r[c].length());
+            }
+        });
+        for (String[] r : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int c = 0; c < r.length; c++) {
+                boolean numeric = c == 4 || c == 5;
+                String pad = " ".repeat(w[c] - r[c].length());
+                line.append(numeric ? pad + r[c] : r[c] + (c + 1 < r.length ? pad : "")).append(c + 1 < r.length ? "  " : "");
+            }
+            console.out(line.toString());
         }
         if (ids.isEmpty()) {
             console.out("(no endpoints)");
@@ -393,10 +408,11 @@ public final class EndpointCommands {
             c.get("errors.deadletterqueue.topic.name").ifPresent(d -> console.out("dead letters  " + d));
         });
         console.out("lag           " + v.lag + (v.lag.equals("-") ? "" : " records (consumer group connect-" + id + ")"));
+        console.out("dead-lettered " + v.deadLettered + (v.deadLettered.equals("-") ? "" : " records in " + kafka.topics().egress(id) + ConnectorConfigs.DLQ_SUFFIX));
         console.out("active key    (per task on JMX: kafka.connect:type=plugins,connector=" + id + ",task=<n> active-key)");
     }
 
-    private record View(String type, String state, String connector, String lag, String eventTypes) {
+    private record View(String type, String state, String connector, String lag, String deadLettered, String eventTypes) {
     }
 
     private View view(String id, StatusRow row, Optional<ConnectorState> connector) {
@@ -408,7 +424,8 @@ public final class EndpointCommands {
         if (connector.isPresent()) {
             lag = ctx.kafka().lag("connect-" + id, ctx.kafka().topics().egress(id)).map(String::valueOf).orElse("-");
         }
-        return new View(type, state, connector.map(ConnectorState::summary).orElse("(no connector)"), lag, types);
+        String dlq = ctx.kafka().recordCount(ctx.kafka().topics().egress(id) + ConnectorConfigs.DLQ_SUFFIX).map(String::valueOf).orElse("-");
+        return new View(type, state, connector.map(ConnectorState::summary).orElse("(no connector)"), lag, dlq, types);
     }
 
     // ------------------------------------------------------------------------------ helpers

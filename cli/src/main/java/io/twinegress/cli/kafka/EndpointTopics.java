@@ -150,6 +150,22 @@ public final class EndpointTopics implements AutoCloseable {
         return Optional.of(lag);
     }
 
+    /** Records a topic holds now (end minus start offsets), e.g. a dead-letter topic; empty when it does not exist. */
+    public Optional<Long> recordCount(String topic) {
+        List<TopicPartition> parts;
+        try {
+            parts = partitions(topic);
+        } catch (KafkaUnavailableException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        Map<TopicPartition, Long> end = offsets(parts, OffsetSpec.latest());
+        Map<TopicPartition, Long> start = offsets(parts, OffsetSpec.earliest());
+        return Optional.of(parts.stream().mapToLong(tp -> end.getOrDefault(tp, 0L) - start.getOrDefault(tp, 0L)).sum());
+    }
+
     @Override
     public void close() {
         if (producer != null) {
