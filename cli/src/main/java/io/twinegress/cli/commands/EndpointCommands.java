@@ -405,7 +405,6 @@ public final class EndpointCommands {
             console.out("class         " + c.get("connector.class").orElse("?"));
             c.secret(ConnectorConfigs.CONNECTION_STRING).ifPresent(s -> console.out("primary       " + secretSource(s)));
             c.secret(ConnectorConfigs.SECONDARY_CONNECTION_STRING).ifPresent(s -> console.out("secondary     " + secretSource(s)));
-            c.get("errors.deadletterqueue.topic.name").ifPresent(d -> console.out("dead letters  " + d));
         });
         console.out("lag           " + v.lag + (v.lag.equals("-") ? "" : " records (consumer group connect-" + id + ")"));
         console.out("dead-lettered " + v.deadLettered + (v.deadLettered.equals("-") ? "" : " records in " + kafka.topics().egress(id) + ConnectorConfigs.DLQ_SUFFIX));
@@ -432,13 +431,12 @@ public final class EndpointCommands {
 
     private void awaitConnector(String id, Instant deadline, List<String> pending) {
         Instant started = Instant.now();
-        Optional<ConnectorState> state = Optional.empty();
-        while (Instant.now().isBefore(deadline)) {
-            state = ctx.connect().status(id);
-            if (state.isPresent() && (state.get().running() || state.get().failed())) {
-                break;
-            }
+        // Answers once Connect has no rebalance pending, i.e. it has taken in the change just made.
+        ctx.connect().config(id);
+        Optional<ConnectorState> state = ctx.connect().status(id);
+        while (Instant.now().isBefore(deadline) && !(state.isPresent() && (state.get().running() || state.get().failed()))) {
             pause();
+            state = ctx.connect().status(id);
         }
         if (state.isPresent() && state.get().failed()) {
             console.err("  connector " + id + ": " + state.get().summary());

@@ -76,7 +76,7 @@ public final class ConnectClient {
         return optional("GET", "connectors/" + enc(name) + "/config").map(node -> {
             Map<String, String> plain = new LinkedHashMap<>();
             Map<String, Secret> secrets = new LinkedHashMap<>();
-            node.fields().forEachRemaining(f -> {
+            node.properties().forEach(f -> {
                 if (f.getKey().equals(ConnectorConfigs.CONNECTION_STRING) || f.getKey().equals(ConnectorConfigs.SECONDARY_CONNECTION_STRING)) {
                     secrets.put(f.getKey(), Secret.fromConnect(f.getValue().asText()));
                 } else {
@@ -115,7 +115,7 @@ public final class ConnectClient {
     public Map<String, Listed> all() {
         Map<String, Listed> out = new LinkedHashMap<>();
         JsonNode answer = call("GET", "connectors?expand=status&expand=info", null, 200);
-        answer.fields().forEachRemaining(f -> out.put(f.getKey(), new Listed(
+        answer.properties().forEach(f -> out.put(f.getKey(), new Listed(
                 f.getValue().path("info").path("config").path("topics").asText(""),
                 f.getValue().path("info").path("config").path("connector.class").asText(""),
                 state(f.getValue().path("status")))));
@@ -168,7 +168,30 @@ public final class ConnectClient {
         throw new ConnectException(what, r.statusCode(), null);
     }
 
+    /**
+     * Sends, and sends again while Connect says it is rebalancing (409, or 500 "a rebalance is
+     * expected", which it answers for a moment after a connector is created, changed or restarted),
+     * up to the request timeout.
+     */
     private HttpResponse<String> send(String method, String path, Object body) {
+        long deadline = System.nanoTime() + requestTimeout.toNanos();
+        while (true) {
+            HttpResponse<String> r = sendOnce(method, path, body);
+            boolean rebalancing = r.statusCode() == 409
+                    || (r.statusCode() == 500 && r.body() != null && r.body().contains("rebalance"));
+            if (!rebalancing || System.nanoTime() > deadline) {
+                return r;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ConnectException("interrupted while calling Connect", 0, e);
+            }
+        }
+    }
+
+    private HttpResponse<String> sendOnce(String method, String path, Object body) {
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(requestTimeout)
                     .header("Accept", "application/json");

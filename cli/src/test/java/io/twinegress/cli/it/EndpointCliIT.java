@@ -10,6 +10,7 @@ import io.twinegress.cli.output.Console;
 import io.twinegress.emulators.amqp.AmqpEmulator;
 import io.twinegress.router.app.RouterApp;
 import io.twinegress.router.config.RouterConfig;
+import io.twinegress.testing.kafka.Await;
 import io.twinegress.testing.kafka.ConnectWorker;
 import io.twinegress.testing.kafka.KafkaBroker;
 import io.twinegress.testing.kafka.TestLogs;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -94,7 +96,10 @@ class EndpointCliIT {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--bootstrap-server", KAFKA.bootstrapServers(), "--connect-url", CONNECT.restUrl().toString(), "--timeout", "30"));
+        all.addAll(List.of("--bootstrap-server", KAFKA.bootstrapServers(), "--connect-url", CONNECT.restUrl().toString()));
+        if (!all.contains("--timeout")) {
+            all.addAll(List.of("--timeout", "30"));
+        }
         if (args.length > 1 && (args[1].equals("create") || args[1].equals("update"))) {
             // One broker: the dead-letter topic Connect creates cannot have 3 replicas. Test-short backoff.
             all.addAll(List.of("--set", "errors.deadletterqueue.topic.replication.factor=1",
@@ -142,6 +147,17 @@ class EndpointCliIT {
         }, DEADLINE, n + " message(s) delivered to " + entity);
     }
 
+    /** A connector's config; Connect answers 500 "a rebalance is expected" for a moment after a change. */
+    static Map<String, String> config(String name) {
+        return Await.value(() -> {
+            try {
+                return Optional.of(CONNECT.rest().connectorConfig(name));
+            } catch (AssertionError e) {
+                return Optional.empty();
+            }
+        }, DEADLINE, "the config of connector " + name);
+    }
+
     static void assertNoKeys(String text) {
         for (String key : List.of(OLD_KEY, NEW_KEY, SECOND_KEY)) {
             assertFalse(text.contains(key), "a key leaked:\n" + text);
@@ -169,7 +185,7 @@ class EndpointCliIT {
         List<ConsumerRecord<String, String>> records = KAFKA.consumeStrings("twin.endpoints", 1, DEADLINE);
         String routing = records.stream().filter(r -> r.key().equals("sb-orders")).findFirst().orElseThrow().value();
         assertEquals("{\"type\":\"ServiceBus\",\"eventTypes\":[\"SensorChange\",\"SpaceChange\"],\"path\":\"orders\"}", routing);
-        Map<String, String> config = CONNECT.rest().connectorConfig("sb-orders");
+        Map<String, String> config = config("sb-orders");
         assertEquals("ServiceBusSinkConnector", config.get("connector.class"));
         assertEquals("twin.egress.sb-orders", config.get("topics"));
         assertEquals("read_committed", config.get("consumer.override.isolation.level"));
@@ -177,6 +193,19 @@ class EndpointCliIT {
         assertEquals("all", config.get("errors.tolerance"));
 
         awaitDelivered("orders", 1);
+
+        // A routing change: a body without connection strings keeps the connector's.
+        Run update = cli("endpoints", "update", "sb-orders", "--file", body("sb2.json",
+                "{\"type\":\"ServiceBus\",\"eventTypes\":[\"SensorChange\",\"TopologyOperation\"],\"path\":\"orders\"}").toString());
+        outputs.append(update.output());
+        assertEquals(Cli.OK, update.exit(), update.output());
+        assertTrue(update.output().contains("keeping the connector's current connection strings"), update.output());
+        assertTrue(update.output().contains("routing: Active"), update.output());
+        assertTrue(config("sb-orders").get("connection.string").contains(OLD_KEY), "the connection string is kept");
+        List<ConsumerRecord<String, String>> all = KAFKA.consumeStrings("twin.endpoints", 2, DEADLINE);
+        // Event types in their declaration order, as the router's serde writes them.
+        assertEquals("{\"type\":\"ServiceBus\",\"eventTypes\":[\"TopologyOperation\",\"SensorChange\"],\"path\":\"orders\"}",
+                all.stream().filter(r -> r.key().equals("sb-orders")).reduce((a, b) -> b).orElseThrow().value());
 
         // Rotation: the stand-in takes only the new key from now on; one command, the next event goes through.
         amqp.setKeys("send", NEW_KEY);
@@ -245,6 +274,28 @@ class EndpointCliIT {
     }
 
     @Test
+    void noRouterAnswerIsPendingWithExitCodeThree() throws IOException {
+        // Control topics nobody routes: the record is written, no status record ever comes.
+        KAFKA.createTopic("quiet.endpoints", 1);
+        KAFKA.createTopic("quiet.status", 1);
+        String[] topics = {"--endpoints-topic", "quiet.endpoints", "--status-topic", "quiet.status", "--timeout", "3"};
+        List<String> args = new ArrayList<>(List.of("endpoints", "create", "sb-quiet", "--file",
+                body("q.json", sbBody("orders", amqp.connectionString("send", OLD_KEY))).toString()));
+        args.addAll(List.of(topics));
+        Run pending = cli(args.toArray(String[]::new));
+        assertEquals(Cli.UNAVAILABLE, pending.exit(), pending.output());
+        assertTrue(pending.output().contains("the router has not answered on quiet.status (is it running?)"), pending.output());
+        assertEquals(1, KAFKA.consumeStrings("quiet.endpoints", 1, DEADLINE).size());
+        assertTrue(CONNECT.rest().connectors().contains("sb-quiet"), "the connector is in place for when the router comes");
+
+        List<String> delete = new ArrayList<>(List.of("endpoints", "delete", "sb-quiet"));
+        delete.addAll(List.of(topics));
+        assertEquals(Cli.UNAVAILABLE, cli(delete.toArray(String[]::new)).exit());
+        assertFalse(CONNECT.rest().connectors().contains("sb-quiet"));
+        assertNoKeys(pending.output());
+    }
+
+    @Test
     void oneDeviceMessageEndpointAndItsSecretsInAFile() throws IOException {
         long mark = TestLogs.mark();
         Path secrets = dir.resolve("secrets").resolve("eh-dm.properties");
@@ -252,7 +303,7 @@ class EndpointCliIT {
                 + "\"connectionString\":\"" + amqp.connectionString("send", OLD_KEY, "telemetry") + "\"}";
         Run create = cli("endpoints", "create", "eh-dm", "--file", body("eh.json", body).toString(), "--secrets-as", "file:" + secrets);
         assertEquals(Cli.OK, create.exit(), create.output());
-        Map<String, String> config = CONNECT.rest().connectorConfig("eh-dm");
+        Map<String, String> config = config("eh-dm");
         assertEquals("EventHubsSinkConnector", config.get("connector.class"));
         assertEquals("true", config.get("device.messages"));
         assertEquals("${file:" + secrets + ":primary}", config.get("connection.string"), "Connect holds the reference only");
@@ -270,12 +321,12 @@ class EndpointCliIT {
         Run rotate = cli(Map.of("EH_SECONDARY", amqp.connectionString("send", SECOND_KEY, "telemetry")),
                 "endpoints", "update", "eh-dm", "--secondary-key-from", "env:EH_SECONDARY");
         assertEquals(Cli.OK, rotate.exit(), rotate.output());
-        assertEquals("${file:" + secrets + ":secondary}", CONNECT.rest().connectorConfig("eh-dm").get("secondary.connection.string"));
+        assertEquals("${file:" + secrets + ":secondary}", config("eh-dm").get("secondary.connection.string"));
         assertTrue(Files.readString(secrets).contains(SECOND_KEY));
         Run rotatePrimary = cli(Map.of("EH_PRIMARY", NEW_KEY), "endpoints", "update", "eh-dm", "--primary-key-from", "env:EH_PRIMARY");
         assertEquals(Cli.OK, rotatePrimary.exit(), rotatePrimary.output());
         assertTrue(Files.readString(secrets).contains("SharedAccessKey=" + NEW_KEY + ";EntityPath=telemetry"));
-        assertEquals("${file:" + secrets + ":primary}", CONNECT.rest().connectorConfig("eh-dm").get("connection.string"));
+        assertEquals("${file:" + secrets + ":primary}", config("eh-dm").get("connection.string"));
 
         assertEquals(Cli.OK, cli("endpoints", "delete", "eh-dm").exit());
         assertNoKeys(create.output() + refused.output() + rotate.output() + rotatePrimary.output());
