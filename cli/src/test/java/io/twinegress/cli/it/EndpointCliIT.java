@@ -244,6 +244,21 @@ class EndpointCliIT {
     }
 
     @Test
+    void thePackagedJarRuns() throws Exception {
+        Path jar = Path.of("target", "twin-egress.jar");
+        assertTrue(Files.isRegularFile(jar), "packaged before the ITs run: " + jar.toAbsolutePath());
+        Path out = dir.resolve("jar.out");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
+                "endpoints", "list", "--bootstrap-server", KAFKA.bootstrapServers(), "--connect-url", CONNECT.restUrl().toString(),
+                "--timeout", "30")
+                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the jar answered");
+        String output = Files.readString(out);
+        assertEquals(Cli.OK, p.exitValue(), output);
+        assertTrue(output.startsWith("endpoint  "), "the table and nothing else (no log noise):\n" + output);
+    }
+
+    @Test
     void anythingInvalidChangesNothing() throws IOException {
         long mark = TestLogs.mark();
         long endpointsBefore = KAFKA.consume("twin.endpoints", 0, DEADLINE).size();
@@ -278,7 +293,7 @@ class EndpointCliIT {
         // Control topics nobody routes: the record is written, no status record ever comes.
         KAFKA.createTopic("quiet.endpoints", 1);
         KAFKA.createTopic("quiet.status", 1);
-        String[] topics = {"--endpoints-topic", "quiet.endpoints", "--status-topic", "quiet.status", "--timeout", "3"};
+        String[] topics = {"--endpoints-topic", "quiet.endpoints", "--status-topic", "quiet.status", "--timeout", "2"};
         List<String> args = new ArrayList<>(List.of("endpoints", "create", "sb-quiet", "--file",
                 body("q.json", sbBody("orders", amqp.connectionString("send", OLD_KEY))).toString()));
         args.addAll(List.of(topics));
@@ -288,9 +303,9 @@ class EndpointCliIT {
         assertEquals(1, KAFKA.consumeStrings("quiet.endpoints", 1, DEADLINE).size());
         assertTrue(CONNECT.rest().connectors().contains("sb-quiet"), "the connector is in place for when the router comes");
 
-        List<String> delete = new ArrayList<>(List.of("endpoints", "delete", "sb-quiet"));
+        List<String> delete = new ArrayList<>(List.of("endpoints", "delete", "sb-quiet", "--no-wait"));
         delete.addAll(List.of(topics));
-        assertEquals(Cli.UNAVAILABLE, cli(delete.toArray(String[]::new)).exit());
+        assertEquals(Cli.OK, cli(delete.toArray(String[]::new)).exit(), "--no-wait: done once the tombstone is written");
         assertFalse(CONNECT.rest().connectors().contains("sb-quiet"));
         assertNoKeys(pending.output());
     }
