@@ -138,7 +138,8 @@ public final class Cli {
         if (args.has("secrets-as") && !args.has("file")) {
             throw new UsageException("--secrets-as applies with --file (a key rotation keeps the connector's current way)");
         }
-        SecretsMode mode = SecretsMode.parse(args.value("secrets-as").orElse(null));
+        // Not given: inline for a new connector, what the connector does now for an update.
+        Optional<SecretsMode> mode = args.value("secrets-as").map(SecretsMode::parse);
         Map<String, String> extras = ConnectorConfigs.extras(args.values("set"));
         Duration timeout = Duration.ofSeconds(parseSeconds(args.value("timeout").orElse("60")));
         // Read the keys before touching anything: a missing file is an input error.

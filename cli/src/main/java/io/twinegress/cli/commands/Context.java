@@ -6,6 +6,7 @@ import io.twinegress.cli.kafka.EndpointTopics;
 import io.twinegress.cli.output.Console;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -19,13 +20,13 @@ public final class Context implements AutoCloseable {
     private final Console console;
     private final Duration timeout;
     private final boolean wait;
-    private final SecretsMode secretsMode;
+    private final Optional<SecretsMode> secretsMode;
     private final Map<String, String> connectorExtras;
     private final Map<String, String> env;
     private EndpointTopics kafka;
 
     public Context(Supplier<EndpointTopics> kafka, ConnectClient connect, Console console, Duration timeout, boolean wait,
-                   SecretsMode secretsMode, Map<String, String> connectorExtras, Map<String, String> env) {
+                   Optional<SecretsMode> secretsMode, Map<String, String> connectorExtras, Map<String, String> env) {
         this.kafkaFactory = kafka;
         this.connect = connect;
         this.console = console;
@@ -59,7 +60,8 @@ public final class Context implements AutoCloseable {
         return wait;
     }
 
-    public SecretsMode secretsMode() {
+    /** {@code --secrets-as}, when given. */
+    public Optional<SecretsMode> secretsMode() {
         return secretsMode;
     }
 

@@ -48,6 +48,7 @@ public final class EndpointCommands {
 
     private static final Pattern SHARED_ACCESS_KEY = Pattern.compile("(SharedAccessKey=)([^;]*)");
     private static final Pattern FILE_REFERENCE = Pattern.compile("\\$\\{file:(.+):([^:}]+)}");
+    private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{env:([^}:]+)}");
 
     private final Context ctx;
     private final Console console;
@@ -99,7 +100,7 @@ public final class EndpointCommands {
         EndpointTableRules.check(endpoint, active).ifPresent(e -> problems.add(new Problem(e.field(), message(e))));
 
         // The secrets: --*-key-from, then the body, then (update) what the connector has now.
-        SecretsMode mode = ctx.secretsMode();
+        SecretsMode mode = ctx.secretsMode().orElseGet(() -> existing.map(EndpointCommands::currentMode).orElse(new SecretsMode.Inline()));
         Secret primary = primaryKey != null ? primaryKey : body.primary().orElse(null);
         Secret secondary = secondaryKey != null ? secondaryKey : body.secondary().orElse(null);
         if (mode instanceof SecretsMode.Env env) {
@@ -130,18 +131,25 @@ public final class EndpointCommands {
 
         // Everything checked: now change things.
         if (mode instanceof SecretsMode.File file) {
+            // Values go to the file; a slot that already is a reference (kept from the connector) stays as it is.
             Map<String, Secret> values = new LinkedHashMap<>();
-            values.put(io.twinegress.cli.commands.SecretsFile.PRIMARY, primary);
-            if (secondary != null) {
-                values.put(io.twinegress.cli.commands.SecretsFile.SECONDARY, secondary);
+            if (!primary.isReference()) {
+                values.put(SecretsFile.PRIMARY, primary);
             }
-            try {
-                SecretsFile.write(file.path(), values);
-            } catch (IOException e) {
-                throw new InvalidInputException("--secrets-as", "cannot write " + file.path() + " (" + e.getClass().getSimpleName() + ")");
+            if (secondary != null && !secondary.isReference()) {
+                values.put(SecretsFile.SECONDARY, secondary);
             }
-            config = ConnectorConfigs.build(endpoint, egress, Secret.reference(file.reference(SecretsFile.PRIMARY)),
-                    secondary == null ? null : Secret.reference(file.reference(SecretsFile.SECONDARY)), ctx.connectorExtras());
+            if (!values.isEmpty()) {
+                try {
+                    SecretsFile.write(file.path(), values);
+                } catch (IOException e) {
+                    throw new InvalidInputException("--secrets-as", "cannot write " + file.path() + " (" + e.getClass().getSimpleName() + ")");
+                }
+            }
+            config = ConnectorConfigs.build(endpoint, egress,
+                    primary.isReference() ? primary : Secret.reference(file.reference(SecretsFile.PRIMARY)),
+                    secondary == null ? null : secondary.isReference() ? secondary : Secret.reference(file.reference(SecretsFile.SECONDARY)),
+                    ctx.connectorExtras());
         }
         Instant deadline = started.plus(ctx.timeout());
         Map<TopicPartition, Long> from = kafka.statusEnd();
@@ -258,6 +266,22 @@ public final class EndpointCommands {
             awaitConnector(id, started.plus(ctx.timeout()), pending);
         }
         finish(started, pending);
+    }
+
+    /** How an existing connector gets its primary connection string: an update without --secrets-as keeps it. */
+    static SecretsMode currentMode(ConnectorConfig config) {
+        String primary = config.secret(ConnectorConfigs.CONNECTION_STRING).map(x -> x.isReference() ? x.reveal() : "").orElse("");
+        Matcher file = FILE_REFERENCE.matcher(primary);
+        if (file.matches()) {
+            return new SecretsMode.File(Path.of(file.group(1)));
+        }
+        Matcher env = ENV_REFERENCE.matcher(primary);
+        if (env.matches()) {
+            Optional<String> secondary = config.secret(ConnectorConfigs.SECONDARY_CONNECTION_STRING)
+                    .map(x -> ENV_REFERENCE.matcher(x.reveal())).filter(Matcher::matches).map(m -> m.group(1));
+            return new SecretsMode.Env(env.group(1), secondary);
+        }
+        return new SecretsMode.Inline();
     }
 
     /** A full connection string replaces the old one; a bare key replaces the SharedAccessKey part of it (Event Grid: the key is the value). */

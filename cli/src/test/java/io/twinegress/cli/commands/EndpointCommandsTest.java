@@ -5,7 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.twinegress.cli.body.InvalidInputException;
 import io.twinegress.cli.body.Problem;
+import io.twinegress.cli.connect.ConnectorConfigs;
+import io.twinegress.cli.connect.SecretsMode;
 import io.twinegress.cli.output.Secret;
+import io.twinegress.schemas.Endpoint;
+import io.twinegress.schemas.EndpointType;
+import io.twinegress.schemas.EventType;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class EndpointCommandsTest {
@@ -35,6 +43,17 @@ class EndpointCommandsTest {
         InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> EndpointCommands.newValue("--secondary-key-from", Secret.of("bare-key-5"), null, false));
         assertEquals("--secondary-key-from", e.problems().get(0).field());
+    }
+
+    @Test
+    void anUpdateWithoutSecretsAsKeepsHowTheConnectorReadsItsSecrets() {
+        Endpoint e = Endpoint.of("sb-1", EndpointType.ServiceBus, "orders", EventType.SensorChange);
+        assertEquals(new SecretsMode.File(Path.of("/etc/twin/sb-1.properties")), EndpointCommands.currentMode(
+                ConnectorConfigs.build(e, "t", Secret.reference("${file:/etc/twin/sb-1.properties:primary}"), null, Map.of())));
+        assertEquals(new SecretsMode.Env("SB_P", Optional.of("SB_S")), EndpointCommands.currentMode(
+                ConnectorConfigs.build(e, "t", Secret.reference("${env:SB_P}"), Secret.reference("${env:SB_S}"), Map.of())));
+        assertEquals(new SecretsMode.Inline(), EndpointCommands.currentMode(
+                ConnectorConfigs.build(e, "t", Secret.of(CURRENT), null, Map.of())));
     }
 
     @Test

@@ -343,8 +343,16 @@ class EndpointCliIT {
         assertTrue(Files.readString(secrets).contains("SharedAccessKey=" + NEW_KEY + ";EntityPath=telemetry"));
         assertEquals("${file:" + secrets + ":primary}", config("eh-dm").get("connection.string"));
 
+        // An update from a body, without --secrets-as: the values go to the same file, Connect keeps the references.
+        Run update = cli("endpoints", "update", "eh-dm", "--file", dir.resolve("eh.json").toString());
+        assertEquals(Cli.OK, update.exit(), update.output());
+        assertTrue(update.output().contains("routing: Active"), update.output());
+        assertEquals("${file:" + secrets + ":primary}", config("eh-dm").get("connection.string"));
+        assertTrue(Files.readString(secrets).contains("SharedAccessKey=" + OLD_KEY + ";EntityPath=telemetry"));
+        assertTrue(Files.readString(secrets).contains(SECOND_KEY), "the secondary, not in the body, stays");
+
         assertEquals(Cli.OK, cli("endpoints", "delete", "eh-dm").exit());
-        assertNoKeys(create.output() + refused.output() + rotate.output() + rotatePrimary.output());
+        assertNoKeys(create.output() + refused.output() + rotate.output() + rotatePrimary.output() + update.output());
         assertNoKeys(TestLogs.readSince(mark));
     }
 }
