@@ -1,0 +1,432 @@
+package io.twinegress.emulators.amqp;
+
+import io.twinegress.emulators.ArrivalLog;
+import io.twinegress.emulators.auth.KeyFingerprint;
+import io.twinegress.emulators.auth.KeyRing;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A local stand-in for Azure Service Bus topics and Event Hubs that the real Azure SDK clients
+ * ({@code azure-messaging-servicebus}, {@code azure-messaging-eventhubs}) talk to over AMQP 1.0,
+ * on loopback, with no TLS.
+ *
+ * <h2>Start, connect, read what arrived</h2>
+ * <pre>{@code
+ * try (AmqpEmulator amqp = AmqpEmulator.builder()
+ *         .serviceBusTopic("orders")                       // 256 KiB max message size
+ *         .eventHub("telemetry", 4)                        // 4 partitions, 1 MiB max message size
+ *         .key("RootManageSharedAccessKey", "primary-key") // several keys per name are allowed:
+ *         .key("RootManageSharedAccessKey", "secondary-key")
+ *         .start()) {
+ *
+ *     String cs = amqp.connectionString("RootManageSharedAccessKey", "primary-key");
+ *     // Endpoint=sb://127.0.0.1:PORT;SharedAccessKeyName=...;SharedAccessKey=...;UseDevelopmentEmulator=true
+ *     ServiceBusSenderClient sender = new ServiceBusClientBuilder().connectionString(cs)
+ *             .retryOptions(new AmqpRetryOptions().setMaxRetries(0).setTryTimeout(Duration.ofSeconds(5)))
+ *             .sender().topicName("orders").buildClient();
+ *     sender.sendMessage(new ServiceBusMessage("{}").setMessageId("e-1"));
+ *
+ *     List<ReceivedMessage> got = amqp.awaitCount("orders", 1, Duration.ofSeconds(10));
+ *     assertEquals("e-1", got.get(0).messageId());
+ *     amqp.assertNoHandlerErrors();
+ * }
+ * }</pre>
+ * For Event Hubs use {@link #connectionString(String, String, String)} with the hub as
+ * {@code EntityPath}, or pass the hub name to the client builder.
+ *
+ * <h2>What it checks, as Azure does</h2>
+ * <ul>
+ * <li>SASL ANONYMOUS, then claims-based security: every {@code put-token} on {@code $cbs} is checked
+ *     (key name known, signature made with one of that name's valid keys, not expired, resource covering
+ *     the audience); the answer is 202, or 401 with a reason. The SDK then raises
+ *     {@code ServiceBusException} with reason {@code UNAUTHORIZED} / {@code AmqpException} with
+ *     {@code UNAUTHORIZED_ACCESS}, not retried.</li>
+ * <li>A send link to an entity not covered by an accepted token is refused ({@code amqp:unauthorized-access});
+ *     to an undeclared entity, refused with {@code amqp:not-found} (Service Bus:
+ *     {@code MESSAGING_ENTITY_NOT_FOUND}).</li>
+ * <li>The send link announces the entity's {@code max-message-size} (what the SDK's batches are sized by);
+ *     a larger transfer is rejected with {@code amqp:link:message-size-exceeded}.</li>
+ * <li>Event Hubs {@code $management} READ answers name, {@code partition_ids} and {@code created_at}
+ *     ({@code getEventHubProperties()}, {@code getPartitionIds()}) and partition properties.</li>
+ * <li>Receiving (consumers, processors) is not supported: the stand-in is a sink.</li>
+ * </ul>
+ *
+ * <h2>What it records</h2>
+ * Every accepted message, batches unpacked, as a {@link ReceivedMessage} (entity, partition,
+ * partition key, message id, content type, subject, application properties, body, time): see
+ * {@link #received(String)}, {@link #count(String)}, {@link #awaitCount(String, int, Duration)}.
+ * A message is recorded at the moment the stand-in accepts it (after any {@link #setResponseDelay delay}).
+ *
+ * <h2>Faults, at run time (all thread-safe, effective when the method returns)</h2>
+ * <ul>
+ * <li>{@link #setKeys}, {@link #revokeKey}, {@link #addKey}: like regenerating a key in Azure, connections
+ *     authenticated with a key that is no longer valid are closed ({@code amqp:connection:forced}); the
+ *     client reconnects, its put-token is refused, so the next send fails with UNAUTHORIZED.</li>
+ * <li>{@link #goUnreachable()} / {@link #comeBack()}: the listener and every socket are closed; later
+ *     connection attempts are refused until {@code comeBack()} listens again on the same port.</li>
+ * <li>{@link #throttle(boolean)} / {@link #throttleNext(int)}: transfers are rejected with
+ *     {@code com.microsoft:server-busy}; the SDK raises its transient server-busy error
+ *     ({@code ServiceBusFailureReason.SERVICE_BUSY} / {@code AmqpErrorCondition.SERVER_BUSY_ERROR}) and,
+ *     if its retry options allow, retries after its own server-busy pause (about 4 s + backoff): keep
+ *     {@code maxRetries} at 0 in tests that expect the error.</li>
+ * <li>{@link #setResponseDelay(Duration)}: every disposition and CBS/management reply waits that long.</li>
+ * </ul>
+ *
+ * <h2>Failing loudly instead of hanging</h2>
+ * All protocol work runs on one proton-j reactor thread; every handler catches everything and records it.
+ * Call {@link #assertNoHandlerErrors()} at the end of each test (or read {@link #handlerErrors()}).
+ * SDK tips for tests: set {@code AmqpRetryOptions} with {@code maxRetries} 0–1 and {@code tryTimeout}
+ * a few seconds; the first call in a cold JVM takes about a second.
+ */
+public final class AmqpEmulator implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AmqpEmulator.class);
+
+    private final AmqpEngine engine;
+    private final String host;
+
+    private AmqpEmulator(AmqpEngine engine, String host) {
+        this.engine = engine;
+        this.host = host;
+    }
+
+    /** A builder; nothing listens until {@link Builder#start()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Declares entities and keys, then {@link #start()}s the stand-in. */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port;
+        private final List<AmqpEntity> entities = new ArrayList<>();
+        private final KeyRing keys = new KeyRing();
+        private Duration responseDelay = Duration.ZERO;
+
+        private Builder() {
+        }
+
+        /** Loopback address to bind (default {@code 127.0.0.1}); non-loopback addresses are refused. */
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        /** Port to listen on; 0 (default) picks a free one, see {@link AmqpEmulator#port()}. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** A Service Bus topic (a queue works the same) with Standard's 256 KiB message limit. */
+        public Builder serviceBusTopic(String name) {
+            return serviceBusTopic(name, AmqpEntity.SERVICE_BUS_STANDARD_MAX_MESSAGE_SIZE);
+        }
+
+        /** A Service Bus topic with its own max message size in bytes. */
+        public Builder serviceBusTopic(String name, long maxMessageSize) {
+            entities.add(new AmqpEntity(name, AmqpEntity.Kind.SERVICE_BUS, 0, maxMessageSize, Instant.now()));
+            return this;
+        }
+
+        /** An event hub with {@code partitions} partitions ("0".."n-1") and the 1 MiB publish limit. */
+        public Builder eventHub(String name, int partitions) {
+            return eventHub(name, partitions, AmqpEntity.EVENT_HUBS_MAX_MESSAGE_SIZE);
+        }
+
+        /** An event hub with its own max message size in bytes. */
+        public Builder eventHub(String name, int partitions, long maxMessageSize) {
+            entities.add(new AmqpEntity(name, AmqpEntity.Kind.EVENT_HUB, partitions, maxMessageSize, Instant.now()));
+            return this;
+        }
+
+        /** Adds a valid key for {@code keyName}; call again for a second (secondary) key. */
+        public Builder key(String keyName, String key) {
+            keys.add(keyName, key);
+            return this;
+        }
+
+        /** Delay before every disposition and CBS/management reply (default none). */
+        public Builder responseDelay(Duration delay) {
+            this.responseDelay = delay;
+            return this;
+        }
+
+        /** Binds and starts the reactor thread; returns once the port is bound. */
+        public AmqpEmulator start() {
+            requireLoopback(host);
+            AmqpEngine engine = new AmqpEngine(host, port, keys, entities);
+            engine.responseDelayMillis.set(responseDelay.toMillis());
+            AmqpEmulator emulator = new AmqpEmulator(engine, host);
+            LOG.info("AMQP stand-in started on {}:{} with {} entities and key names {}", host, engine.port(),
+                    entities.size(), keys.keyCounts().keySet());
+            return emulator;
+        }
+    }
+
+    // ------------------------------------------------------------------ where it listens
+
+    /** The bound port (the same after {@link #comeBack()}). */
+    public int port() {
+        return engine.port();
+    }
+
+    /** The bound loopback address, e.g. {@code 127.0.0.1}. */
+    public String host() {
+        return host;
+    }
+
+    /** {@code sb://127.0.0.1:PORT}. */
+    public String endpoint() {
+        return "sb://" + host + ":" + port();
+    }
+
+    /**
+     * {@code Endpoint=sb://127.0.0.1:PORT;SharedAccessKeyName=..;SharedAccessKey=..;UseDevelopmentEmulator=true}:
+     * what both SDKs need to reach the stand-in over plain TCP.
+     */
+    public String connectionString(String keyName, String key) {
+        return "Endpoint=" + endpoint() + ";SharedAccessKeyName=" + keyName + ";SharedAccessKey=" + key
+                + ";UseDevelopmentEmulator=true";
+    }
+
+    /** As {@link #connectionString(String, String)}, with {@code ;EntityPath=entityPath}. */
+    public String connectionString(String keyName, String key, String entityPath) {
+        return "Endpoint=" + endpoint() + ";SharedAccessKeyName=" + keyName + ";SharedAccessKey=" + key
+                + ";EntityPath=" + entityPath + ";UseDevelopmentEmulator=true";
+    }
+
+    /**
+     * The fingerprint {@link ReceivedMessage#keyFingerprint()} carries for messages sent with {@code key}:
+     * {@code assertEquals(AmqpEmulator.fingerprint(SECONDARY), msg.keyFingerprint())}.
+     */
+    public static String fingerprint(String key) {
+        return KeyFingerprint.of(key);
+    }
+
+    // ------------------------------------------------------------------ entities
+
+    /** Declares another Service Bus topic while running. */
+    public void addServiceBusTopic(String name) {
+        addEntity(new AmqpEntity(name, AmqpEntity.Kind.SERVICE_BUS, 0,
+                AmqpEntity.SERVICE_BUS_STANDARD_MAX_MESSAGE_SIZE, Instant.now()));
+    }
+
+    /** Declares another event hub while running. */
+    public void addEventHub(String name, int partitions) {
+        addEntity(new AmqpEntity(name, AmqpEntity.Kind.EVENT_HUB, partitions,
+                AmqpEntity.EVENT_HUBS_MAX_MESSAGE_SIZE, Instant.now()));
+    }
+
+    /** Declares an entity while running (replaces one of the same name). */
+    public void addEntity(AmqpEntity entity) {
+        engine.entities.put(entity.name().toLowerCase(Locale.ROOT), entity);
+        LOG.info("AMQP stand-in: entity {} declared ({})", entity.name(), entity.kind());
+    }
+
+    /** The declared entities. */
+    public List<AmqpEntity> entities() {
+        return List.copyOf(engine.entities.values());
+    }
+
+    // ------------------------------------------------------------------ what arrived
+
+    /** Everything accepted on {@code entity} (case-insensitive), oldest first; a snapshot. */
+    public List<ReceivedMessage> received(String entity) {
+        return engine.log.list(entity);
+    }
+
+    /** How many messages {@code entity} accepted (batches count each message). */
+    public int count(String entity) {
+        return engine.log.count(entity);
+    }
+
+    /** Message counts per entity that received anything. */
+    public Map<String, Integer> counts() {
+        return engine.log.counts();
+    }
+
+    /**
+     * Waits until {@code entity} holds at least {@code n} messages; returns all of them.
+     *
+     * @throws AssertionError if the deadline passes first, saying how many arrived
+     */
+    public List<ReceivedMessage> awaitCount(String entity, int n, Duration timeout) {
+        return engine.log.awaitCount(entity, n, timeout);
+    }
+
+    /** Forgets every recorded message. */
+    public void clear() {
+        engine.log.clear();
+    }
+
+    /** The underlying thread-safe log, for custom waits. */
+    public ArrivalLog<ReceivedMessage> log() {
+        return engine.log;
+    }
+
+    // ------------------------------------------------------------------ keys
+
+    /** Adds a valid key for {@code keyName}; nothing is dropped. */
+    public void addKey(String keyName, String key) {
+        engine.keys.add(keyName, key);
+        LOG.info("AMQP stand-in: key added for {}", keyName);
+    }
+
+    /**
+     * Replaces all keys of {@code keyName} (none = remove the name), like regenerating a key in Azure:
+     * connections authenticated with a key that is no longer valid are closed before this returns.
+     */
+    public void setKeys(String keyName, String... keys) {
+        engine.keys.set(keyName, Arrays.asList(keys));
+        int dropped = engine.dropConnectionsWithInvalidKeys();
+        LOG.info("AMQP stand-in: keys of {} replaced ({} valid); {} connection(s) dropped", keyName, keys.length,
+                dropped);
+    }
+
+    /** Makes one key invalid; connections authenticated with it are closed before this returns. */
+    public void revokeKey(String keyName, String key) {
+        engine.keys.revoke(keyName, key);
+        int dropped = engine.dropConnectionsWithInvalidKeys();
+        LOG.info("AMQP stand-in: a key of {} revoked; {} connection(s) dropped", keyName, dropped);
+    }
+
+    /** The live key ring (read-only use recommended; changes through it do not drop connections). */
+    public KeyRing keys() {
+        return engine.keys;
+    }
+
+    // ------------------------------------------------------------------ faults
+
+    /** Closes the listener and cuts every connection; connects are refused until {@link #comeBack()}. */
+    public void goUnreachable() {
+        int cut = engine.goUnreachable();
+        LOG.info("AMQP stand-in unreachable on port {} ({} connection(s) cut)", port(), cut);
+    }
+
+    /** Listens again on the same port. */
+    public void comeBack() {
+        engine.comeBack();
+        LOG.info("AMQP stand-in reachable again on port {}", port());
+    }
+
+    /** Whether the stand-in is listening. */
+    public boolean isReachable() {
+        return engine.reachable();
+    }
+
+    /** On: every transfer is rejected with {@code com.microsoft:server-busy} until turned off. */
+    public void throttle(boolean on) {
+        boolean was = engine.throttleAll.getAndSet(on);
+        if (!on) {
+            engine.throttleNext.set(0);
+        }
+        if (was != on) {
+            LOG.info("AMQP stand-in throttling {}", on ? "on" : "off");
+        }
+    }
+
+    /** Rejects the next {@code transfers} transfers with {@code com.microsoft:server-busy}, then accepts again. */
+    public void throttleNext(int transfers) {
+        engine.throttleNext.set(Math.max(0, transfers));
+        LOG.info("AMQP stand-in throttling the next {} transfer(s)", transfers);
+    }
+
+    /** Whether transfers are being throttled now. */
+    public boolean isThrottling() {
+        return engine.throttleAll.get() || engine.throttleNext.get() > 0;
+    }
+
+    /** Delay before every disposition and CBS/management reply; {@link Duration#ZERO} for none. */
+    public void setResponseDelay(Duration delay) {
+        long was = engine.responseDelayMillis.getAndSet(Math.max(0, delay.toMillis()));
+        if (was != Math.max(0, delay.toMillis())) {
+            LOG.info("AMQP stand-in response delay {}", delay);
+        }
+    }
+
+    /** The current response delay. */
+    public Duration responseDelay() {
+        return Duration.ofMillis(engine.responseDelayMillis.get());
+    }
+
+    // ------------------------------------------------------------------ health and counters
+
+    /** Open client connections. */
+    public int openConnections() {
+        return engine.openConnections();
+    }
+
+    /** put-tokens (and management tokens) accepted so far. */
+    public long tokensAccepted() {
+        return engine.tokensAccepted.get();
+    }
+
+    /** put-tokens (and management tokens) refused with 401 so far. */
+    public long tokensRefused() {
+        return engine.tokensRefused.get();
+    }
+
+    /** Transfers rejected as server-busy so far. */
+    public long transfersThrottled() {
+        return engine.transfersThrottled.get();
+    }
+
+    /** Transfers accepted so far (a batch counts once). */
+    public long transfersAccepted() {
+        return engine.transfersAccepted.get();
+    }
+
+    /** Exceptions caught in protocol handlers (should be empty). */
+    public List<Throwable> handlerErrors() {
+        return List.copyOf(engine.handlerErrors);
+    }
+
+    /** @throws AssertionError carrying the first handler error, if any occurred */
+    public void assertNoHandlerErrors() {
+        List<Throwable> errors = handlerErrors();
+        if (!errors.isEmpty()) {
+            AssertionError e = new AssertionError(errors.size() + " AMQP stand-in handler error(s); first: "
+                    + errors.get(0), errors.get(0));
+            errors.stream().skip(1).forEach(e::addSuppressed);
+            throw e;
+        }
+    }
+
+    /** For the stand-in's own tests: {@code hook} runs on the reactor thread before each entity transfer. */
+    void setEntityDeliveryHook(Runnable hook) {
+        engine.entityDeliveryHook = hook;
+    }
+
+    /** Stops listening, cuts every connection and stops the reactor thread. */
+    @Override
+    public void close() {
+        engine.stop();
+        LOG.info("AMQP stand-in on port {} stopped", port());
+    }
+
+    static void requireLoopback(String host) {
+        try {
+            if (!InetAddress.getByName(host).isLoopbackAddress()) {
+                throw new IllegalArgumentException("the stand-in binds loopback addresses only, not " + host);
+            }
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("unknown host " + host, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AmqpEmulator[" + endpoint() + "]";
+    }
+}
