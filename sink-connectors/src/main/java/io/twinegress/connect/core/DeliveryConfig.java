@@ -1,0 +1,258 @@
+package io.twinegress.connect.core;
+
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.types.Password;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The configuration every twin-egress sink connector shares, as four fragments (connection,
+ * retry, batching, delivery), each added to a connector's {@link ConfigDef} by one method, in
+ * this order. A connector's own config class extends this one and adds its keys:
+ *
+ * <pre>{@code
+ * public static ConfigDef configDef() {
+ *     ConfigDef def = new ConfigDef();
+ *     DeliveryConfig.addConnectionGroup(def, CONNECTION_STRING_DOC, SECONDARY_DOC, PATH_DOC);
+ *     DeliveryConfig.addRetryGroup(def);
+ *     DeliveryConfig.addBatchGroup(def, 500, 5000, 1_000_000L, 1_048_576L);
+ *     DeliveryConfig.addDeliveryGroup(def);
+ *     return def;
+ * }
+ * }</pre>
+ *
+ * <p>Secrets: both connection strings are {@link Type#PASSWORD} and stay {@link Password} until a
+ * sender hands {@code value()} to the SDK. Dead-lettering uses Connect's own
+ * {@code errors.tolerance=all} and {@code errors.deadletterqueue.topic.name}; see
+ * {@link #deadLetterAvailable()}.
+ */
+public class DeliveryConfig extends AbstractConfig {
+
+    // ---- Connection ---------------------------------------------------------------------------
+    public static final String CONNECTION_GROUP = "Connection";
+
+    public static final String CONNECTION_STRING_CONFIG = "connection.string";
+    public static final String CONNECTION_STRING_DISPLAY = "Primary connection string";
+
+    public static final String SECONDARY_CONNECTION_STRING_CONFIG = "secondary.connection.string";
+    public static final String SECONDARY_CONNECTION_STRING_DISPLAY = "Secondary connection string";
+
+    public static final String PATH_CONFIG = "path";
+    public static final String PATH_DISPLAY = "Path";
+
+    // ---- Retry ----------------------------------------------------------------------------------
+    public static final String RETRY_GROUP = "Retry";
+
+    public static final String RETRY_BACKOFF_INITIAL_MS_CONFIG = "retry.backoff.initial.ms";
+    public static final long RETRY_BACKOFF_INITIAL_MS_DEFAULT = 1_000L;
+    public static final String RETRY_BACKOFF_INITIAL_MS_DOC =
+        "Wait before the first retry when the endpoint is unreachable, throttling, or refuses both keys. "
+            + "Each further attempt doubles it, up to retry.backoff.max.ms. Records are held (not committed) meanwhile.";
+
+    public static final String RETRY_BACKOFF_MAX_MS_CONFIG = "retry.backoff.max.ms";
+    public static final long RETRY_BACKOFF_MAX_MS_DEFAULT = 30 * 60 * 1000L;
+    public static final String RETRY_BACKOFF_MAX_MS_DOC =
+        "Cap of the exponential backoff (30 minutes by default, as in the Azure Digital Twins endpoint rules). "
+            + "A throttling endpoint's Retry-After is honoured up to this cap.";
+
+    public static final String RETRY_BACKOFF_JITTER_CONFIG = "retry.backoff.jitter";
+    public static final double RETRY_BACKOFF_JITTER_DEFAULT = 0.2;
+    public static final String RETRY_BACKOFF_JITTER_DOC =
+        "Random fraction taken off each backoff wait (0 = none, 0.2 = up to 20% shorter), so tasks that failed "
+            + "together do not retry together.";
+
+    public static final String CLIENT_TRY_TIMEOUT_MS_CONFIG = "client.try.timeout.ms";
+    public static final long CLIENT_TRY_TIMEOUT_MS_DEFAULT = 5_000L;
+    public static final String CLIENT_TRY_TIMEOUT_MS_DOC =
+        "Timeout of one send attempt inside the Azure client. Kept short: the connector, not the client, "
+            + "does the long waiting (see retry.backoff.*), so a put() never blocks near Connect's max.poll.interval.ms.";
+
+    public static final String CLIENT_MAX_RETRIES_CONFIG = "client.max.retries";
+    public static final int CLIENT_MAX_RETRIES_DEFAULT = 1;
+    public static final String CLIENT_MAX_RETRIES_DOC =
+        "Quick retries the Azure client makes by itself on a transient error before the connector backs off.";
+
+    // ---- Batching -------------------------------------------------------------------------------
+    public static final String BATCH_GROUP = "Batching";
+
+    public static final String BATCH_MAX_RECORDS_CONFIG = "batch.max.records";
+    public static final String BATCH_MAX_RECORDS_DOC = "Most records sent in one request to the endpoint.";
+
+    public static final String BATCH_MAX_BYTES_CONFIG = "batch.max.bytes";
+    public static final String BATCH_MAX_BYTES_DOC =
+        "Most bytes sent in one request, within the endpoint's own limit. A single record larger than the "
+            + "endpoint accepts is dead-lettered with the reason instead of blocking the endpoint.";
+
+    public static final String BATCH_MAX_WAIT_MS_CONFIG = "batch.max.wait.ms";
+    public static final long BATCH_MAX_WAIT_MS_DEFAULT = 0L;
+    public static final String BATCH_MAX_WAIT_MS_DOC =
+        "How long a partial batch may wait for more records before it is sent. 0 (default) sends what each "
+            + "consumer poll brings at once; a larger value trades latency for fuller batches.";
+
+    // ---- Delivery -------------------------------------------------------------------------------
+    public static final String DELIVERY_GROUP = "Delivery";
+
+    public static final String DELIVERY_DEADLINE_MS_CONFIG = "delivery.deadline.ms";
+    public static final long DELIVERY_DEADLINE_MS_DEFAULT = 24 * 60 * 60 * 1000L;
+    public static final String DELIVERY_DEADLINE_MS_DOC =
+        "How long the task keeps retrying a record it cannot deliver (counted from its first failed attempt) "
+            + "before it sends it to the dead-letter topic with the reason. 24 hours by default, Event Grid's own "
+            + "retry horizon. Needs errors.tolerance=all and errors.deadletterqueue.topic.name; without them "
+            + "the task never drops a record: it holds it, keeps retrying and logs that it is holding.";
+
+    /** Connect's own keys for the dead-letter topic, read (not defined) here. */
+    public static final String ERRORS_TOLERANCE_CONFIG = "errors.tolerance";
+    public static final String DLQ_TOPIC_CONFIG = "errors.deadletterqueue.topic.name";
+
+    public DeliveryConfig(ConfigDef definition, Map<?, ?> originals) {
+        super(definition, originals, false);
+    }
+
+    /** Adds {@code connection.string}, {@code secondary.connection.string} and {@code path}. */
+    public static ConfigDef addConnectionGroup(ConfigDef def, String connectionStringDoc,
+                                               String secondaryConnectionStringDoc, String pathDoc) {
+        int order = 0;
+        return def
+            .define(CONNECTION_STRING_CONFIG, Type.PASSWORD, ConfigDef.NO_DEFAULT_VALUE,
+                new ConfigDef.NonNullValidator(), Importance.HIGH, connectionStringDoc,
+                CONNECTION_GROUP, ++order, Width.LONG, CONNECTION_STRING_DISPLAY)
+            .define(SECONDARY_CONNECTION_STRING_CONFIG, Type.PASSWORD, null,
+                Importance.HIGH, secondaryConnectionStringDoc,
+                CONNECTION_GROUP, ++order, Width.LONG, SECONDARY_CONNECTION_STRING_DISPLAY)
+            .define(PATH_CONFIG, Type.STRING, "", Importance.HIGH, pathDoc,
+                CONNECTION_GROUP, ++order, Width.MEDIUM, PATH_DISPLAY);
+    }
+
+    /** Adds the backoff keys and the Azure client's own (short) retry keys. */
+    public static ConfigDef addRetryGroup(ConfigDef def) {
+        int order = 0;
+        return def
+            .define(RETRY_BACKOFF_INITIAL_MS_CONFIG, Type.LONG, RETRY_BACKOFF_INITIAL_MS_DEFAULT,
+                Range.between(1L, 24 * 60 * 60 * 1000L), Importance.MEDIUM, RETRY_BACKOFF_INITIAL_MS_DOC,
+                RETRY_GROUP, ++order, Width.SHORT, "Initial backoff (ms)")
+            .define(RETRY_BACKOFF_MAX_MS_CONFIG, Type.LONG, RETRY_BACKOFF_MAX_MS_DEFAULT,
+                Range.between(1L, 24 * 60 * 60 * 1000L), Importance.MEDIUM, RETRY_BACKOFF_MAX_MS_DOC,
+                RETRY_GROUP, ++order, Width.SHORT, "Maximum backoff (ms)")
+            .define(RETRY_BACKOFF_JITTER_CONFIG, Type.DOUBLE, RETRY_BACKOFF_JITTER_DEFAULT,
+                Range.between(0.0, 1.0), Importance.LOW, RETRY_BACKOFF_JITTER_DOC,
+                RETRY_GROUP, ++order, Width.SHORT, "Backoff jitter")
+            .define(CLIENT_TRY_TIMEOUT_MS_CONFIG, Type.LONG, CLIENT_TRY_TIMEOUT_MS_DEFAULT,
+                Range.between(100L, 60_000L), Importance.LOW, CLIENT_TRY_TIMEOUT_MS_DOC,
+                RETRY_GROUP, ++order, Width.SHORT, "Client try timeout (ms)")
+            .define(CLIENT_MAX_RETRIES_CONFIG, Type.INT, CLIENT_MAX_RETRIES_DEFAULT,
+                Range.between(0, 5), Importance.LOW, CLIENT_MAX_RETRIES_DOC,
+                RETRY_GROUP, ++order, Width.SHORT, "Client retries");
+    }
+
+    /**
+     * Adds the batching keys with the target's own defaults and limits.
+     *
+     * @param maxRecordsLimit the endpoint's per-request event limit (upper bound of the key)
+     * @param maxBytesLimit   the endpoint's per-request size limit (upper bound of the key)
+     */
+    public static ConfigDef addBatchGroup(ConfigDef def, int defaultMaxRecords, int maxRecordsLimit,
+                                          long defaultMaxBytes, long maxBytesLimit) {
+        int order = 0;
+        return def
+            .define(BATCH_MAX_RECORDS_CONFIG, Type.INT, defaultMaxRecords, Range.between(1, maxRecordsLimit),
+                Importance.MEDIUM, BATCH_MAX_RECORDS_DOC, BATCH_GROUP, ++order, Width.SHORT, "Batch records")
+            .define(BATCH_MAX_BYTES_CONFIG, Type.LONG, defaultMaxBytes, Range.between(1024L, maxBytesLimit),
+                Importance.MEDIUM, BATCH_MAX_BYTES_DOC, BATCH_GROUP, ++order, Width.SHORT, "Batch bytes")
+            .define(BATCH_MAX_WAIT_MS_CONFIG, Type.LONG, BATCH_MAX_WAIT_MS_DEFAULT, Range.between(0L, 60_000L),
+                Importance.LOW, BATCH_MAX_WAIT_MS_DOC, BATCH_GROUP, ++order, Width.SHORT, "Batch wait (ms)");
+    }
+
+    /** Adds the delivery deadline. */
+    public static ConfigDef addDeliveryGroup(ConfigDef def) {
+        return def.define(DELIVERY_DEADLINE_MS_CONFIG, Type.LONG, DELIVERY_DEADLINE_MS_DEFAULT,
+            Range.atLeast(1L), Importance.MEDIUM, DELIVERY_DEADLINE_MS_DOC,
+            DELIVERY_GROUP, 1, Width.SHORT, "Delivery deadline (ms)");
+    }
+
+    public Password connectionString() {
+        return getPassword(CONNECTION_STRING_CONFIG);
+    }
+
+    public Optional<Password> secondaryConnectionString() {
+        Password p = getPassword(SECONDARY_CONNECTION_STRING_CONFIG);
+        return p == null || p.value() == null || p.value().isBlank() ? Optional.empty() : Optional.of(p);
+    }
+
+    /** The connection string of a slot; empty for an unset secondary. */
+    public Optional<Password> connectionString(KeySlot slot) {
+        return slot == KeySlot.PRIMARY ? Optional.of(connectionString()) : secondaryConnectionString();
+    }
+
+    public String path() {
+        String p = getString(PATH_CONFIG);
+        return p == null ? "" : p.trim();
+    }
+
+    public Duration backoffInitial() {
+        return Duration.ofMillis(getLong(RETRY_BACKOFF_INITIAL_MS_CONFIG));
+    }
+
+    public Duration backoffMax() {
+        return Duration.ofMillis(Math.max(getLong(RETRY_BACKOFF_MAX_MS_CONFIG), getLong(RETRY_BACKOFF_INITIAL_MS_CONFIG)));
+    }
+
+    public double backoffJitter() {
+        return getDouble(RETRY_BACKOFF_JITTER_CONFIG);
+    }
+
+    public Duration clientTryTimeout() {
+        return Duration.ofMillis(getLong(CLIENT_TRY_TIMEOUT_MS_CONFIG));
+    }
+
+    public int clientMaxRetries() {
+        return getInt(CLIENT_MAX_RETRIES_CONFIG);
+    }
+
+    public int batchMaxRecords() {
+        return getInt(BATCH_MAX_RECORDS_CONFIG);
+    }
+
+    public long batchMaxBytes() {
+        return getLong(BATCH_MAX_BYTES_CONFIG);
+    }
+
+    public Duration batchMaxWait() {
+        return Duration.ofMillis(getLong(BATCH_MAX_WAIT_MS_CONFIG));
+    }
+
+    public Duration deliveryDeadline() {
+        return Duration.ofMillis(getLong(DELIVERY_DEADLINE_MS_CONFIG));
+    }
+
+    /**
+     * Whether records can be dead-lettered: Connect's {@code errors.deadletterqueue.topic.name} is
+     * set and {@code errors.tolerance=all} (with {@code none}, Connect's errant-record reporter
+     * fails the task after writing the record). {@code errors.log.enable} alone does not count: it
+     * only logs, which would drop the record.
+     */
+    public boolean deadLetterAvailable() {
+        Object dlq = originals().get(DLQ_TOPIC_CONFIG);
+        Object tolerance = originals().get(ERRORS_TOLERANCE_CONFIG);
+        return dlq != null && !dlq.toString().isBlank()
+            && tolerance != null && "all".equalsIgnoreCase(tolerance.toString().trim());
+    }
+
+    /** The connector's name, for log lines. */
+    public String connectorName() {
+        Object name = originals().get("name");
+        return name == null ? "twin-egress-sink" : name.toString();
+    }
+
+    /** Never shows values: the secrets are Passwords, but a subclass's keys might not be. */
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + connectorName() + "]";
+    }
+}

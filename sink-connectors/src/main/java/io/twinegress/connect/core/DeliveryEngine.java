@@ -1,0 +1,480 @@
+package io.twinegress.connect.core;
+
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTaskContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.DoubleSupplier;
+
+/**
+ * The delivery core every twin-egress sink task runs: it holds what Connect hands to
+ * {@code put()} until the endpoint has it, and decides what each failure means.
+ *
+ * <ul>
+ *   <li><b>Hold, never drop.</b> Records handed to {@link #put} are held until an
+ *       {@link EndpointSender} reports them delivered, or they are dead-lettered. A record Connect
+ *       hands over again (redelivery after {@link RetriableException}) is recognised by its
+ *       original offset and not sent twice.</li>
+ *   <li><b>Offsets.</b> {@link #preCommit} returns, per partition, the offset of the oldest record
+ *       still held (or Connect's own offset when none is held), after waiting for every
+ *       dead-letter write: it never passes an unsent record.</li>
+ *   <li><b>Failover.</b> {@link Outcome#UNAUTHORIZED} → {@link KeyRing}: switch key and re-send in the
+ *       same {@code put()}; both refused → back off. One log line per switch.</li>
+ *   <li><b>Backoff.</b> {@link Outcome#TRANSIENT} (and both keys refused) → {@link Backoff}:
+ *       {@code context.timeout(delay)} and {@link RetriableException}, so Connect pauses the
+ *       partitions and hands the same batch back after the delay. Never a sleep; a {@code put()}
+ *       arriving before the delay is over returns the same way without touching the endpoint.</li>
+ *   <li><b>Dead-letter.</b> {@link Outcome#RECORD_REJECTED} → the unsent records are split in halves
+ *       until the bad one is isolated; it goes to Connect's errant-record reporter with the
+ *       reason, the rest are delivered. Records still failing after {@code delivery.deadline.ms}
+ *       go there too. With no dead-letter topic configured the task holds such records, retries
+ *       with backoff and logs that it is holding them.</li>
+ *   <li><b>Batching wait.</b> With {@code batch.max.wait.ms > 0} a partial batch is held until it
+ *       fills or the wait is over; {@code context.timeout} makes Connect call {@code put()} again in
+ *       time.</li>
+ *   <li>{@link Outcome#FATAL} → {@link ConnectException} with the cause: the task fails, nothing is
+ *       committed past the failed records.</li>
+ * </ul>
+ * Used from the task thread only.
+ */
+public final class DeliveryEngine implements AutoCloseable {
+
+    /** Opens a sender for one key; called lazily, again after each key switch. */
+    @FunctionalInterface
+    public interface SenderFactory {
+        EndpointSender open(KeySlot slot) throws Exception;
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(DeliveryEngine.class);
+    private static final long DEAD_LETTER_WAIT_SECONDS = 60;
+
+    private final String name;
+    private final SinkTaskContext context;
+    private final SenderFactory senders;
+    private final Clock clock;
+    private final KeyRing ring;
+    private final Backoff backoff;
+    private final DeliveryMetrics metrics;
+    private final int maxRecords;
+    private final long maxBytes;
+    private final Duration maxWait;
+    private final Duration deadline;
+    private final ErrantRecordReporter reporter;
+
+    private final List<Held> pending = new ArrayList<>();
+    private final Map<SinkRecord, Held> byRecord = new IdentityHashMap<>();
+    private final Map<TopicPartition, Long> accepted = new HashMap<>();
+    private final List<Future<Void>> deadLetterWrites = new ArrayList<>();
+    private final Listener listener = new Listener();
+    private EndpointSender sender;
+    private long pendingBytes;
+    private boolean deadlineWarned;
+
+    public DeliveryEngine(DeliveryConfig config, SinkTaskContext context, SenderFactory senders,
+                          Clock clock, DoubleSupplier random) {
+        this.name = config.connectorName();
+        this.context = context;
+        this.senders = senders;
+        this.clock = clock;
+        this.ring = new KeyRing(config.secondaryConnectionString().isPresent());
+        this.backoff = new Backoff(config.backoffInitial(), config.backoffMax(), config.backoffJitter(), clock, random);
+        this.metrics = new DeliveryMetrics(clock::millis);
+        this.maxRecords = config.batchMaxRecords();
+        this.maxBytes = config.batchMaxBytes();
+        this.maxWait = config.batchMaxWait();
+        this.deadline = config.deliveryDeadline();
+        ErrantRecordReporter r = null;
+        if (config.deadLetterAvailable()) {
+            try {
+                r = context.errantRecordReporter();
+            } catch (NoSuchMethodError | NoClassDefFoundError e) {
+                r = null; // a worker older than Kafka 2.6
+            }
+        }
+        this.reporter = r;
+        if (reporter == null) {
+            log.info("{}: no dead-letter topic usable (needs errors.tolerance=all and errors.deadletterqueue.topic.name); "
+                + "records that cannot be delivered will be held and retried, never dropped", name);
+        }
+    }
+
+    public DeliveryMetrics metrics() {
+        return metrics;
+    }
+
+    /** Accepts records from Connect and delivers what is due. See the class comment. */
+    public void put(Collection<SinkRecord> records) {
+        Instant now = clock.instant();
+        for (SinkRecord r : records) {
+            accept(r, now);
+        }
+        metrics.held(pending.size());
+        if (pending.isEmpty()) {
+            return;
+        }
+        if (backoff.active()) {
+            Duration wait = backoff.remaining();
+            if (!wait.isZero()) {
+                context.timeout(Math.max(1, wait.toMillis()));
+                throw new RetriableException(name + ": backing off, next attempt in " + wait.toMillis() + " ms");
+            }
+        } else if (lingering(now)) {
+            return;
+        }
+        deliver();
+    }
+
+    private void accept(SinkRecord r, Instant now) {
+        TopicPartition tp = new TopicPartition(r.originalTopic(), r.originalKafkaPartition());
+        long offset = r.originalKafkaOffset();
+        Long next = accepted.get(tp);
+        if (next != null && offset < next) {
+            return; // handed to us before: held or already delivered
+        }
+        accepted.put(tp, offset + 1);
+        Held h = new Held(r, tp, offset, now, EventRecords.approximateSize(r));
+        pending.add(h);
+        byRecord.put(r, h);
+        pendingBytes += h.bytes;
+    }
+
+    private boolean lingering(Instant now) {
+        if (maxWait.isZero() || pending.size() >= maxRecords || pendingBytes >= maxBytes) {
+            return false;
+        }
+        Duration left = Duration.between(now, pending.get(0).acceptedAt.plus(maxWait));
+        if (left.isNegative() || left.isZero()) {
+            return false;
+        }
+        context.timeout(Math.max(1, left.toMillis()));
+        return true;
+    }
+
+    private void deliver() {
+        while (true) {
+            try {
+                if (sender == null) {
+                    sender = senders.open(ring.active());
+                }
+                sendIsolating(new ArrayList<>(pending));
+                removeDone();
+                succeeded();
+                return;
+            } catch (HoldRecordException e) {
+                removeDone();
+                backOff(Failure.of(Outcome.RECORD_REJECTED, e.getMessage(), e));
+                return;
+            } catch (ConnectException e) {
+                removeDone();
+                throw e;
+            } catch (Exception e) {
+                removeDone();
+                Failure f = FailureClassifier.classify(e);
+                switch (f.outcome()) {
+                    case UNAUTHORIZED -> {
+                        if (failover(f) == KeyRing.Decision.RETRY_NOW) {
+                            continue;
+                        }
+                        backOff(f);
+                        return;
+                    }
+                    case TRANSIENT -> {
+                        backOff(f);
+                        return;
+                    }
+                    default -> throw new ConnectException(name + ": cannot deliver to the endpoint: " + f.reason(), e);
+                }
+            }
+        }
+    }
+
+    /** Sends, and on a record-level rejection splits the unsent records until the bad one is found. */
+    private void sendIsolating(List<Held> batch) throws Exception {
+        List<Held> todo = notDone(batch);
+        if (todo.isEmpty()) {
+            return;
+        }
+        try {
+            sender.send(records(todo), listener);
+        } catch (HoldRecordException | ConnectException e) {
+            throw e;
+        } catch (Exception e) {
+            Failure f = FailureClassifier.classify(e);
+            if (f.outcome() != Outcome.RECORD_REJECTED) {
+                throw e;
+            }
+            List<Held> rest = notDone(todo);
+            if (rest.size() == 1) {
+                reject(rest.get(0), f.reason(), true);
+            } else if (rest.size() > 1) {
+                int mid = rest.size() / 2;
+                sendIsolating(rest.subList(0, mid));
+                sendIsolating(rest.subList(mid, rest.size()));
+            }
+        }
+    }
+
+    private KeyRing.Decision failover(Failure f) {
+        KeySlot from = ring.active();
+        KeyRing.Decision decision = ring.refused();
+        KeySlot to = ring.active();
+        if (from != to) {
+            log.warn("{}: the endpoint refused the {} key ({}); switching to the {} key{}", name, from, f.reason(), to,
+                decision == KeyRing.Decision.RETRY_NOW ? " and re-sending now" : "; both keys refused, backing off");
+            metrics.recordFailover(to);
+            closeSender();
+        } else {
+            log.warn("{}: the endpoint refused the {} key ({}) and no secondary key is configured; backing off",
+                name, from, f.reason());
+        }
+        return decision;
+    }
+
+    private void backOff(Failure f) {
+        Instant now = clock.instant();
+        List<Held> expired = new ArrayList<>();
+        for (Held h : pending) {
+            if (h.firstFailedAt == null) {
+                h.firstFailedAt = now;
+            }
+            if (!h.done && !h.firstFailedAt.plus(deadline).isAfter(now)) {
+                expired.add(h);
+            }
+        }
+        if (!expired.isEmpty()) {
+            if (reporter != null) {
+                String reason = "not delivered within delivery.deadline.ms (" + deadline.toMillis()
+                    + " ms); last failure: " + f.reason();
+                for (Held h : expired) {
+                    reject(h, reason, false);
+                }
+                removeDone();
+                log.warn("{}: sent {} records to the dead-letter topic: {}", name, expired.size(), reason);
+            } else if (!deadlineWarned) {
+                deadlineWarned = true;
+                log.warn("{}: {} records are past delivery.deadline.ms ({} ms) and no dead-letter topic is configured; "
+                    + "holding them and retrying", name, expired.size(), deadline.toMillis());
+            }
+        }
+        if (pending.isEmpty()) {
+            succeeded();
+            return;
+        }
+        Duration delay = backoff.next(f.retryAfter());
+        metrics.backoffStarted(backoff.attempts());
+        if (backoff.attempts() == 1) {
+            log.warn("{}: endpoint unavailable ({}); holding {} records, retrying in {} ms with the {} key",
+                name, f.reason(), pending.size(), delay.toMillis(), ring.active());
+        } else {
+            log.debug("{}: attempt {} failed ({}); retrying in {} ms", name, backoff.attempts(), f.reason(), delay.toMillis());
+        }
+        context.timeout(Math.max(1, delay.toMillis()));
+        throw new RetriableException(name + ": endpoint unavailable (" + f.reason() + "); " + pending.size()
+            + " records held, retrying in " + delay.toMillis() + " ms");
+    }
+
+    private void succeeded() {
+        ring.succeeded();
+        deadlineWarned = false;
+        if (backoff.active()) {
+            Duration lasted = backoff.reset();
+            metrics.backoffEnded();
+            log.info("{}: endpoint accepts records again with the {} key, after {} ms of backoff",
+                name, ring.active(), lasted.toMillis());
+        }
+    }
+
+    private void reject(Held h, String reason, boolean logIt) {
+        if (h == null || h.done) {
+            return;
+        }
+        if (reporter == null) {
+            log.error("{}: record {} cannot be delivered ({}) and no dead-letter topic is configured "
+                + "(errors.tolerance=all, errors.deadletterqueue.topic.name): holding it and retrying", name, h, reason);
+            throw new HoldRecordException(reason);
+        }
+        deadLetterWrites.add(reporter.report(h.record, new UndeliverableRecordException(reason)));
+        h.done = true;
+        metrics.recordDeadLettered();
+        if (logIt) {
+            log.warn("{}: sent record {} to the dead-letter topic: {}", name, h, reason);
+        }
+    }
+
+    /**
+     * Offsets safe to commit: per partition, the oldest held record's offset, or Connect's own
+     * when nothing is held; only after every dead-letter write completed.
+     */
+    public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        waitForDeadLetterWrites();
+        Map<TopicPartition, Long> oldestHeld = new HashMap<>();
+        for (Held h : pending) {
+            oldestHeld.merge(h.tp, h.offset, Math::min);
+        }
+        Map<TopicPartition, OffsetAndMetadata> safe = new HashMap<>();
+        for (Map.Entry<TopicPartition, OffsetAndMetadata> e : currentOffsets.entrySet()) {
+            Long held = oldestHeld.get(e.getKey());
+            long connect = e.getValue().offset();
+            safe.put(e.getKey(), new OffsetAndMetadata(held == null ? connect : Math.min(held, connect)));
+        }
+        return safe;
+    }
+
+    private void waitForDeadLetterWrites() {
+        try {
+            for (Future<Void> f : deadLetterWrites) {
+                f.get(DEAD_LETTER_WAIT_SECONDS, TimeUnit.SECONDS);
+            }
+            deadLetterWrites.clear();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectException(name + ": interrupted while waiting for dead-letter writes", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new ConnectException(name + ": a dead-letter write failed; not committing past it", e);
+        }
+    }
+
+    /** Partitions taken from this task: forget what is held for them (Connect redelivers it elsewhere). */
+    public void close(Collection<TopicPartition> partitions) {
+        Set<TopicPartition> gone = new HashSet<>(partitions);
+        for (Iterator<Held> it = pending.iterator(); it.hasNext(); ) {
+            Held h = it.next();
+            if (gone.contains(h.tp)) {
+                it.remove();
+                byRecord.remove(h.record);
+                pendingBytes -= h.bytes;
+            }
+        }
+        accepted.keySet().removeAll(gone);
+        metrics.held(pending.size());
+    }
+
+    @Override
+    public void close() {
+        closeSender();
+    }
+
+    private void closeSender() {
+        if (sender != null) {
+            try {
+                sender.close();
+            } catch (RuntimeException e) {
+                log.debug("{}: closing the sender failed", name, e);
+            }
+            sender = null;
+        }
+    }
+
+    private void removeDone() {
+        for (Iterator<Held> it = pending.iterator(); it.hasNext(); ) {
+            Held h = it.next();
+            if (h.done) {
+                it.remove();
+                byRecord.remove(h.record);
+                pendingBytes -= h.bytes;
+            }
+        }
+        metrics.held(pending.size());
+    }
+
+    private static List<Held> notDone(List<Held> batch) {
+        List<Held> out = new ArrayList<>(batch.size());
+        for (Held h : batch) {
+            if (!h.done) {
+                out.add(h);
+            }
+        }
+        return out;
+    }
+
+    private static List<SinkRecord> records(List<Held> batch) {
+        List<SinkRecord> out = new ArrayList<>(batch.size());
+        for (Held h : batch) {
+            out.add(h.record);
+        }
+        return out;
+    }
+
+    /** For tests and metrics: how many records are held. */
+    public int heldRecords() {
+        return pending.size();
+    }
+
+    /** For tests: the active key. */
+    public KeySlot activeKey() {
+        return ring.active();
+    }
+
+    private final class Listener implements SendListener {
+        @Override
+        public void delivered(List<SinkRecord> batch) {
+            int n = 0;
+            for (SinkRecord r : batch) {
+                Held h = byRecord.get(r);
+                if (h != null && !h.done) {
+                    h.done = true;
+                    n++;
+                }
+            }
+            metrics.recordBatch(n);
+        }
+
+        @Override
+        public void rejected(SinkRecord record, String reason) {
+            reject(byRecord.get(record), reason, true);
+        }
+    }
+
+    private static final class Held {
+        final SinkRecord record;
+        final TopicPartition tp;
+        final long offset;
+        final Instant acceptedAt;
+        final long bytes;
+        Instant firstFailedAt;
+        boolean done;
+
+        Held(SinkRecord record, TopicPartition tp, long offset, Instant acceptedAt, long bytes) {
+            this.record = record;
+            this.tp = tp;
+            this.offset = offset;
+            this.acceptedAt = acceptedAt;
+            this.bytes = bytes;
+        }
+
+        /** Coordinates only, never the payload. */
+        @Override
+        public String toString() {
+            return tp + "@" + offset;
+        }
+    }
+
+    /** Stops a send to hold a record that cannot be delivered when there is no dead-letter topic. */
+    private static final class HoldRecordException extends RuntimeException {
+        HoldRecordException(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+}

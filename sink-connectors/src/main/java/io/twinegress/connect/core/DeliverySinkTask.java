@@ -1,0 +1,91 @@
+package io.twinegress.connect.core;
+
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+
+import java.time.Clock;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Base of every twin-egress sink task: wires Connect's task lifecycle to a {@link DeliveryEngine}.
+ * A connector's task only parses its config and opens a sender for a key:
+ *
+ * <pre>{@code
+ * public class EventHubsSinkTask extends DeliverySinkTask {
+ *     protected DeliveryConfig parseConfig(Map<String, String> props) { return new EventHubsSinkConfig(props); }
+ *     protected EndpointSender openSender(DeliveryConfig config, KeySlot slot, Password connectionString) {
+ *         return new EventHubsSender((EventHubsSinkConfig) config, connectionString);
+ *     }
+ * }
+ * }</pre>
+ */
+public abstract class DeliverySinkTask extends SinkTask {
+
+    private DeliveryConfig config;
+    private DeliveryEngine engine;
+
+    /** Parses the task's properties (the connector's, unchanged) into the connector's config class. */
+    protected abstract DeliveryConfig parseConfig(Map<String, String> props);
+
+    /**
+     * Opens a sender (and its SDK client) using this key. Called on the task thread when the
+     * first records arrive and after each key switch; the previous sender is closed first.
+     * {@code connectionString} must go to the SDK and nowhere else.
+     */
+    protected abstract EndpointSender openSender(DeliveryConfig config, KeySlot slot, Password connectionString)
+        throws Exception;
+
+    /** The clock the backoff and deadline run on; tests override it. */
+    protected Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Override
+    public String version() {
+        return Version.get();
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        config = parseConfig(props);
+        engine = new DeliveryEngine(config, context,
+            slot -> openSender(config, slot, config.connectionString(slot).orElseThrow()),
+            clock(), () -> ThreadLocalRandom.current().nextDouble());
+        engine.metrics().register(context.pluginMetrics());
+    }
+
+    @Override
+    public void put(Collection<SinkRecord> records) {
+        engine.put(records);
+    }
+
+    @Override
+    public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        return engine.preCommit(currentOffsets);
+    }
+
+    @Override
+    public void close(Collection<TopicPartition> partitions) {
+        if (engine != null) {
+            engine.close(partitions);
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (engine != null) {
+            engine.metrics().unregister();
+            engine.close();
+        }
+    }
+
+    /** The engine, for tests. */
+    protected DeliveryEngine engine() {
+        return engine;
+    }
+}

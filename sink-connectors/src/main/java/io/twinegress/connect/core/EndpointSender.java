@@ -1,0 +1,39 @@
+package io.twinegress.connect.core;
+
+import org.apache.kafka.connect.sink.SinkRecord;
+
+import java.util.List;
+
+/**
+ * The only part of a connector that talks to its target: turns records into the target's
+ * messages, packs them into size-aware batches and sends them, with one key. The delivery core
+ * ({@link DeliveryEngine}) owns everything around it: which key, backoff, dead-lettering,
+ * offsets, metrics.
+ *
+ * <p>Contract of {@link #send}:
+ * <ul>
+ *   <li>send the records in the order given (at least per topic-partition, and per partition key
+ *       where the target has one);</li>
+ *   <li>after each request the endpoint accepted, call {@link SendListener#delivered} with exactly
+ *       the records it carried;</li>
+ *   <li>a record that can never be sent, decided locally (too large for an empty batch, a value
+ *       of an unsupported type): call {@link SendListener#rejected} with the reason and go on;</li>
+ *   <li>any other failure: let the exception propagate, unwrapped or with its cause attached.
+ *       The core classifies it with {@link FailureClassifier}. If it classifies as
+ *       {@link Outcome#RECORD_REJECTED} (a 400/413, an SDK size error), the core splits the
+ *       unsent records in halves and calls {@code send} again until it has isolated the bad
+ *       record, so a sender need not do that itself;</li>
+ *   <li>never catch the {@link RuntimeException}s a {@link SendListener} throws;</li>
+ *   <li>never sleep or retry on its own beyond the SDK's short, configured retries.</li>
+ * </ul>
+ * One sender per key: the core closes it and opens one for the other key on failover. Built and
+ * used on the task thread only.
+ */
+public interface EndpointSender extends AutoCloseable {
+
+    void send(List<SinkRecord> records, SendListener listener) throws Exception;
+
+    /** Releases the client. Must not throw. */
+    @Override
+    void close();
+}

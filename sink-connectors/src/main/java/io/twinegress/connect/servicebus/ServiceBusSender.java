@@ -1,0 +1,199 @@
+package io.twinegress.connect.servicebus;
+
+import com.azure.core.amqp.AmqpRetryMode;
+import com.azure.core.amqp.AmqpRetryOptions;
+import com.azure.core.amqp.exception.AmqpException;
+import com.azure.core.util.BinaryData;
+import com.azure.messaging.servicebus.ServiceBusClientBuilder;
+import com.azure.messaging.servicebus.ServiceBusException;
+import com.azure.messaging.servicebus.ServiceBusMessage;
+import com.azure.messaging.servicebus.ServiceBusMessageBatch;
+import com.azure.messaging.servicebus.ServiceBusSenderClient;
+import com.azure.messaging.servicebus.models.CreateMessageBatchOptions;
+import io.twinegress.connect.core.EndpointSender;
+import io.twinegress.connect.core.EventRecords;
+import io.twinegress.connect.core.FailureClassifier;
+import io.twinegress.connect.core.Failure;
+import io.twinegress.connect.core.Outcome;
+import io.twinegress.connect.core.RecordRejectedException;
+import io.twinegress.connect.core.SendListener;
+import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.connect.sink.SinkRecord;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Sends records to one Service Bus topic with one key, the way the SDK's own samples do: one
+ * {@link ServiceBusSenderClient}, {@code tryAddMessage} into a {@link ServiceBusMessageBatch},
+ * send when full, re-add the message that did not fit, divert the one too big for an empty
+ * batch, send the tail.
+ *
+ * <p>A record becomes a message with: body = the value bytes unchanged; content type
+ * {@code application/json}; MessageId = the event id (header, else the body's {@code id}, else
+ * {@code topic-partition-offset}; ids over 128 characters become {@code sha256-<hex>}), so Service
+ * Bus duplicate detection drops redeliveries; subject = the event type; application properties =
+ * the record headers as strings.
+ */
+public final class ServiceBusSender implements EndpointSender {
+
+    public static final String CONTENT_TYPE = "application/json";
+    public static final String DEVICE_MESSAGE_CONTENT_TYPE = "application/octet-stream";
+    static final int MAX_MESSAGE_ID_LENGTH = 128;
+
+    private final ServiceBusSenderClient client;
+    private final int maxRecords;
+    private final long maxBytes;
+    private long linkMaxBytes = -1;
+
+    public ServiceBusSender(ServiceBusSinkConfig config, Password connectionString) {
+        AmqpRetryOptions retry = new AmqpRetryOptions()
+            .setMode(AmqpRetryMode.EXPONENTIAL)
+            .setMaxRetries(config.clientMaxRetries())
+            .setDelay(Duration.ofMillis(200))
+            .setMaxDelay(Duration.ofSeconds(2))
+            .setTryTimeout(config.clientTryTimeout());
+        this.client = new ServiceBusClientBuilder()
+            .connectionString(connectionString.value())
+            .retryOptions(retry)
+            .sender()
+            .topicName(config.topicName())
+            .buildClient();
+        this.maxRecords = config.batchMaxRecords();
+        this.maxBytes = config.batchMaxBytes();
+    }
+
+    @Override
+    public void send(List<SinkRecord> records, SendListener listener) {
+        ServiceBusMessageBatch batch = null;
+        List<SinkRecord> inBatch = new ArrayList<>();
+        for (SinkRecord record : records) {
+            ServiceBusMessage message;
+            try {
+                message = toMessage(record);
+            } catch (RecordRejectedException e) {
+                listener.rejected(record, e.getMessage());
+                continue;
+            }
+            if (batch == null) {
+                batch = newBatch();
+            }
+            if (inBatch.size() >= maxRecords) {
+                sendBatch(batch, inBatch, listener);
+                batch = newBatch();
+                inBatch = new ArrayList<>();
+            }
+            Added added = tryAdd(batch, message, record, listener);
+            if (added == Added.FULL && !inBatch.isEmpty()) {
+                sendBatch(batch, inBatch, listener);
+                batch = newBatch();
+                inBatch = new ArrayList<>();
+                added = tryAdd(batch, message, record, listener);
+            }
+            if (added == Added.FULL) {
+                // Too big for an empty batch of batch.max.bytes: alone, it may still fit the link's limit.
+                sendAlone(message, record, listener);
+            } else if (added == Added.ADDED) {
+                inBatch.add(record);
+            }
+        }
+        if (batch != null && !inBatch.isEmpty()) {
+            sendBatch(batch, inBatch, listener);
+        }
+    }
+
+    private enum Added { ADDED, FULL, REJECTED }
+
+    private Added tryAdd(ServiceBusMessageBatch batch, ServiceBusMessage message, SinkRecord record, SendListener listener) {
+        try {
+            return batch.tryAddMessage(message) ? Added.ADDED : Added.FULL;
+        } catch (ServiceBusException | AmqpException e) {
+            Failure f = FailureClassifier.classify(e);
+            if (f.outcome() != Outcome.RECORD_REJECTED) {
+                throw e;
+            }
+            listener.rejected(record, tooLarge(message));
+            return Added.REJECTED;
+        }
+    }
+
+    private void sendAlone(ServiceBusMessage message, SinkRecord record, SendListener listener) {
+        if (linkMaxBytes <= maxBytes) {
+            listener.rejected(record, tooLarge(message));
+            return;
+        }
+        ServiceBusMessageBatch single = client.createMessageBatch();
+        if (tryAdd(single, message, record, listener) == Added.ADDED) {
+            sendBatch(single, List.of(record), listener);
+        } else {
+            listener.rejected(record, tooLarge(message));
+        }
+    }
+
+    private ServiceBusMessageBatch newBatch() {
+        if (linkMaxBytes < 0) {
+            ServiceBusMessageBatch probe = client.createMessageBatch();
+            linkMaxBytes = probe.getMaxSizeInBytes();
+            if (maxBytes >= linkMaxBytes) {
+                return probe;
+            }
+        }
+        if (maxBytes >= linkMaxBytes) {
+            return client.createMessageBatch();
+        }
+        return client.createMessageBatch(new CreateMessageBatchOptions().setMaximumSizeInBytes((int) maxBytes));
+    }
+
+    private void sendBatch(ServiceBusMessageBatch batch, List<SinkRecord> records, SendListener listener) {
+        client.sendMessages(batch);
+        listener.delivered(records);
+    }
+
+    private String tooLarge(ServiceBusMessage message) {
+        return "The event (" + message.getBody().toBytes().length + " bytes of body) is larger than the largest "
+            + "message the Service Bus entity accepts (" + Math.max(linkMaxBytes, 0) + " bytes).";
+    }
+
+    /** The Service Bus message for one record. */
+    static ServiceBusMessage toMessage(SinkRecord record) {
+        byte[] body = EventRecords.body(record);
+        EventRecords.EventFields fields = EventRecords.fields(record);
+        ServiceBusMessage message = new ServiceBusMessage(BinaryData.fromBytes(body));
+        boolean raw = fields.type().filter(EventRecords.DEVICE_MESSAGE::equals).isPresent();
+        message.setContentType(raw ? DEVICE_MESSAGE_CONTENT_TYPE : CONTENT_TYPE);
+        message.setMessageId(messageId(fields.id(), record));
+        fields.type().ifPresent(message::setSubject);
+        Map<String, Object> properties = message.getApplicationProperties();
+        properties.putAll(EventRecords.headers(record));
+        return message;
+    }
+
+    static String messageId(Optional<String> eventId, SinkRecord record) {
+        String id = eventId.orElseGet(() -> EventRecords.coordinatesId(record));
+        if (id.length() <= MAX_MESSAGE_ID_LENGTH) {
+            return id;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+            return "sha256-" + HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close();
+        } catch (RuntimeException ignored) {
+            // closing a client whose connection already failed
+        }
+    }
+}

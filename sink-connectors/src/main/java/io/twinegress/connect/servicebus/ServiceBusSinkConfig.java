@@ -1,0 +1,59 @@
+package io.twinegress.connect.servicebus;
+
+import io.twinegress.connect.core.ConnectionString;
+import io.twinegress.connect.core.DeliveryConfig;
+import org.apache.kafka.common.config.ConfigDef;
+
+import java.util.Map;
+import java.util.Optional;
+
+/** Configuration of {@link ServiceBusSinkConnector}: the shared delivery fragments, with Service Bus limits. */
+public class ServiceBusSinkConfig extends DeliveryConfig {
+
+    public static final String CONNECTION_STRING_DOC =
+        "Connection string of the Service Bus namespace, as in the Azure portal: "
+            + "Endpoint=sb://<namespace>.servicebus.windows.net/;SharedAccessKeyName=<policy>;SharedAccessKey=<key>"
+            + "[;EntityPath=<topic>]. The policy needs the Send right. Keep it out of the connector config with a "
+            + "ConfigProvider, e.g. ${file:/etc/twin-egress/servicebus.properties:primary} or ${env:SB_PRIMARY}.";
+    public static final String SECONDARY_CONNECTION_STRING_DOC =
+        "Connection string with the namespace's other key. When the endpoint refuses the key in use, the task "
+            + "switches to the other one at once and re-sends; with both refused it backs off and keeps trying both.";
+    public static final String PATH_DOC =
+        "The Service Bus topic (or queue) the events are sent to. May be empty when the connection string names "
+            + "it with EntityPath; when both are given they must be equal.";
+
+    /** Service Bus: 256 KB per message on Standard; batches about 1 MB on Premium. */
+    public static final int BATCH_MAX_RECORDS_DEFAULT = 500;
+    public static final int BATCH_MAX_RECORDS_LIMIT = 4500;
+    public static final long BATCH_MAX_BYTES_DEFAULT = 256 * 1024L;
+    public static final long BATCH_MAX_BYTES_LIMIT = 1024 * 1024L;
+
+    public static final String ERROR_NO_PATH =
+        "Name the Service Bus topic: set path, or EntityPath in the connection string.";
+    public static final String ERROR_ENTITY_PATH_MISMATCH =
+        "The connection string's EntityPath names another entity than path.";
+
+    public static final ConfigDef CONFIG_DEF = configDef();
+
+    public ServiceBusSinkConfig(Map<?, ?> originals) {
+        super(CONFIG_DEF, originals);
+    }
+
+    public static ConfigDef configDef() {
+        ConfigDef def = new ConfigDef();
+        addConnectionGroup(def, CONNECTION_STRING_DOC, SECONDARY_CONNECTION_STRING_DOC, PATH_DOC);
+        addRetryGroup(def);
+        addBatchGroup(def, BATCH_MAX_RECORDS_DEFAULT, BATCH_MAX_RECORDS_LIMIT, BATCH_MAX_BYTES_DEFAULT, BATCH_MAX_BYTES_LIMIT);
+        addDeliveryGroup(def);
+        return def;
+    }
+
+    /** The topic to send to: {@code path}, else the primary connection string's EntityPath. */
+    public String topicName() {
+        if (!path().isEmpty()) {
+            return path();
+        }
+        Optional<String> entity = ConnectionString.parse(connectionString()).entityPath();
+        return entity.orElseThrow(() -> new IllegalStateException(ERROR_NO_PATH));
+    }
+}

@@ -1,0 +1,23 @@
+package io.twinegress.connect.servicebus;
+
+import io.twinegress.connect.core.DeliveryConfig;
+import io.twinegress.connect.core.DeliverySinkTask;
+import io.twinegress.connect.core.EndpointSender;
+import io.twinegress.connect.core.KeySlot;
+import org.apache.kafka.common.config.types.Password;
+
+import java.util.Map;
+
+/** A Service Bus sink task: the shared delivery core with a {@link ServiceBusSender}. */
+public class ServiceBusSinkTask extends DeliverySinkTask {
+
+    @Override
+    protected DeliveryConfig parseConfig(Map<String, String> props) {
+        return new ServiceBusSinkConfig(props);
+    }
+
+    @Override
+    protected EndpointSender openSender(DeliveryConfig config, KeySlot slot, Password connectionString) {
+        return new ServiceBusSender((ServiceBusSinkConfig) config, connectionString);
+    }
+}

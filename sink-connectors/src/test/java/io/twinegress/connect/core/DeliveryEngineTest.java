@@ -1,0 +1,360 @@
+package io.twinegress.connect.core;
+
+import com.azure.core.amqp.exception.AmqpErrorCondition;
+import com.azure.core.amqp.exception.AmqpException;
+import com.azure.messaging.servicebus.ServiceBusErrorSource;
+import com.azure.messaging.servicebus.ServiceBusException;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DeliveryEngineTest {
+
+    static final TopicPartition P0 = new TopicPartition("twin.egress.sb", 0);
+    static final TopicPartition P1 = new TopicPartition("twin.egress.sb", 1);
+
+    final MutableClock clock = new MutableClock();
+    /** What reached the endpoint, in order, with the key used. */
+    final List<String> sent = new ArrayList<>();
+    final List<KeySlot> opened = new ArrayList<>();
+    /** The endpoint's behaviour for one send: deliver, or throw. */
+    BiConsumer<KeySlot, List<SinkRecord>> endpoint = (slot, records) -> { };
+    FakeContext context;
+
+    static DeliveryConfig config(Map<String, String> overrides) {
+        ConfigDef def = new ConfigDef();
+        DeliveryConfig.addConnectionGroup(def, "primary", "secondary", "path");
+        DeliveryConfig.addRetryGroup(def);
+        DeliveryConfig.addBatchGroup(def, 500, 5000, 1_000_000L, 1_048_576L);
+        DeliveryConfig.addDeliveryGroup(def);
+        Map<String, String> props = new HashMap<>();
+        props.put("name", "sb-test");
+        props.put(DeliveryConfig.CONNECTION_STRING_CONFIG, "Endpoint=sb://x/;SharedAccessKeyName=k;SharedAccessKey=primary");
+        props.put(DeliveryConfig.SECONDARY_CONNECTION_STRING_CONFIG, "Endpoint=sb://x/;SharedAccessKeyName=k;SharedAccessKey=secondary");
+        props.put(DeliveryConfig.RETRY_BACKOFF_INITIAL_MS_CONFIG, "100");
+        props.put(DeliveryConfig.RETRY_BACKOFF_MAX_MS_CONFIG, "1000");
+        props.put(DeliveryConfig.RETRY_BACKOFF_JITTER_CONFIG, "0");
+        props.put(DeliveryConfig.ERRORS_TOLERANCE_CONFIG, "all");
+        props.put(DeliveryConfig.DLQ_TOPIC_CONFIG, "twin.egress.sb.dlq");
+        props.putAll(overrides);
+        props.values().removeIf(v -> v == null);
+        return new DeliveryConfig(def, props);
+    }
+
+    DeliveryEngine engine(Map<String, String> overrides) {
+        DeliveryConfig config = config(overrides);
+        context = new FakeContext(Map.of(), config.deadLetterAvailable());
+        return new DeliveryEngine(config, context, slot -> {
+            opened.add(slot);
+            return new EndpointSender() {
+                @Override
+                public void send(List<SinkRecord> records, SendListener listener) {
+                    // one request per record pair, so partial progress is visible
+                    for (int i = 0; i < records.size(); i += 2) {
+                        List<SinkRecord> batch = records.subList(i, Math.min(i + 2, records.size()));
+                        endpoint.accept(slot, batch);
+                        for (SinkRecord r : batch) {
+                            sent.add(slot + ":" + r.kafkaPartition() + "@" + r.kafkaOffset());
+                        }
+                        listener.delivered(batch);
+                    }
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }, clock, () -> 0.0);
+    }
+
+    static SinkRecord record(TopicPartition tp, long offset, String value) {
+        return new SinkRecord(tp.topic(), tp.partition(), null, "key", null, value.getBytes(StandardCharsets.UTF_8), offset);
+    }
+
+    static List<SinkRecord> records(TopicPartition tp, long from, int n) {
+        List<SinkRecord> out = new ArrayList<>();
+        for (long o = from; o < from + n; o++) {
+            out.add(record(tp, o, "{\"id\":\"e" + o + "\"}"));
+        }
+        return out;
+    }
+
+    static Map<TopicPartition, OffsetAndMetadata> current(TopicPartition tp, long next) {
+        Map<TopicPartition, OffsetAndMetadata> m = new HashMap<>();
+        m.put(tp, new OffsetAndMetadata(next));
+        return m;
+    }
+
+    static ServiceBusException unauthorized() {
+        return new ServiceBusException(new AmqpException(false, AmqpErrorCondition.UNAUTHORIZED_ACCESS,
+            "status-code: 401, status-description: InvalidSignature", null), ServiceBusErrorSource.SEND);
+    }
+
+    static ServiceBusException busy() {
+        return new ServiceBusException(new AmqpException(true, AmqpErrorCondition.SERVER_BUSY_ERROR, "busy", null),
+            ServiceBusErrorSource.SEND);
+    }
+
+    @Test
+    void deliversInOrderAndCommitsWhatConnectGave() {
+        DeliveryEngine e = engine(Map.of());
+        List<SinkRecord> batch = new ArrayList<>(records(P0, 0, 3));
+        batch.addAll(records(P1, 10, 2));
+        e.put(batch);
+        assertEquals(List.of("primary:0@0", "primary:0@1", "primary:0@2", "primary:1@10", "primary:1@11"), sent);
+        Map<TopicPartition, OffsetAndMetadata> current = current(P0, 3);
+        current.put(P1, new OffsetAndMetadata(12));
+        assertEquals(current, e.preCommit(current));
+        assertEquals(5, e.metrics().delivered());
+        assertEquals(3, e.metrics().batches());
+        assertEquals(0, e.heldRecords());
+    }
+
+    @Test
+    void refusedPrimaryFailsOverToSecondaryAndResendsInTheSamePut() {
+        endpoint = (slot, records) -> {
+            if (slot == KeySlot.PRIMARY) {
+                throw unauthorized();
+            }
+        };
+        DeliveryEngine e = engine(Map.of());
+        e.put(records(P0, 0, 3));
+        assertEquals(List.of(KeySlot.PRIMARY, KeySlot.SECONDARY), opened);
+        assertEquals(List.of("secondary:0@0", "secondary:0@1", "secondary:0@2"), sent);
+        assertEquals(KeySlot.SECONDARY, e.activeKey());
+        assertEquals(KeySlot.SECONDARY, e.metrics().activeKey());
+        assertEquals(1, e.metrics().failovers());
+        assertEquals(-1, context.timeout, "no backoff");
+        e.put(records(P0, 3, 1));
+        assertEquals("secondary:0@3", sent.get(3), "the working key stays");
+    }
+
+    @Test
+    void bothKeysRefusedBackOffThenTryBothAgainWithoutDuplicates() {
+        boolean[] fixed = {false};
+        endpoint = (slot, records) -> {
+            if (!(fixed[0] && slot == KeySlot.PRIMARY)) {
+                throw unauthorized();
+            }
+        };
+        DeliveryEngine e = engine(Map.of());
+        List<SinkRecord> batch = records(P0, 0, 3);
+        RetriableException first = assertThrows(RetriableException.class, () -> e.put(batch));
+        assertTrue(first.getMessage().contains("UNAUTHORIZED"), first.getMessage());
+        assertEquals(100, context.timeout);
+        assertEquals(List.of(KeySlot.PRIMARY, KeySlot.SECONDARY), opened);
+        assertEquals(current(P0, 0), e.preCommit(current(P0, 0)), "nothing committed");
+        assertTrue(e.metrics().backingOff());
+
+        clock.advance(Duration.ofMillis(50));
+        assertThrows(RetriableException.class, () -> e.put(batch), "early redelivery does not touch the endpoint");
+        assertEquals(50, context.timeout);
+        assertEquals(2, opened.size());
+
+        clock.advance(Duration.ofMillis(50));
+        assertThrows(RetriableException.class, () -> e.put(batch));
+        assertEquals(200, context.timeout, "exponential");
+        assertEquals(List.of(KeySlot.PRIMARY, KeySlot.SECONDARY, KeySlot.PRIMARY, KeySlot.SECONDARY), opened,
+            "each round tries both keys");
+
+        fixed[0] = true;
+        clock.advance(Duration.ofMillis(200));
+        e.put(batch); // primary works now
+        assertEquals(List.of("primary:0@0", "primary:0@1", "primary:0@2"), sent);
+        assertEquals(current(P0, 3), e.preCommit(current(P0, 3)));
+        assertTrue(!e.metrics().backingOff());
+        assertEquals(300, e.metrics().backoffTimeTotalMs());
+    }
+
+    @Test
+    void transientFailureMidwayKeepsWhatWasSentAndResendsOnlyTheRest() {
+        int[] calls = {0};
+        endpoint = (slot, records) -> {
+            if (calls[0]++ == 1) {
+                throw busy();
+            }
+        };
+        DeliveryEngine e = engine(Map.of());
+        List<SinkRecord> batch = records(P0, 0, 5);
+        assertThrows(RetriableException.class, () -> e.put(batch));
+        assertEquals(List.of("primary:0@0", "primary:0@1"), sent);
+        assertEquals(current(P0, 2), e.preCommit(current(P0, 0)).isEmpty() ? null : e.preCommit(current(P0, 5)),
+            "commits up to the first unsent record");
+        clock.advance(Duration.ofMillis(100));
+        e.put(batch); // Connect hands the same batch back
+        assertEquals(List.of("primary:0@0", "primary:0@1", "primary:0@2", "primary:0@3", "primary:0@4"), sent);
+        assertEquals(current(P0, 5), e.preCommit(current(P0, 5)));
+    }
+
+    @Test
+    void aRejectedRecordIsIsolatedAndDeadLetteredTheRestDelivered() {
+        endpoint = (slot, records) -> {
+            for (SinkRecord r : records) {
+                if (r.kafkaOffset() == 5) {
+                    throw new EndpointHttpException(400, "event 5 is malformed", Optional.empty());
+                }
+            }
+        };
+        DeliveryEngine e = engine(Map.of());
+        e.put(records(P0, 0, 8));
+        assertEquals(7, sent.size());
+        assertTrue(sent.stream().noneMatch(s -> s.endsWith("@5")));
+        assertEquals(1, context.reported.size());
+        assertEquals(5, context.reported.get(0).record().kafkaOffset());
+        assertInstanceOf(UndeliverableRecordException.class, context.reported.get(0).error());
+        assertTrue(context.reported.get(0).error().getMessage().contains("event 5 is malformed"));
+        assertEquals(current(P0, 8), e.preCommit(current(P0, 8)));
+        assertEquals(1, e.metrics().deadLettered());
+    }
+
+    @Test
+    void aSenderRejectionIsDeadLettered() {
+        DeliveryConfig config = config(Map.of());
+        context = new FakeContext(Map.of(), true);
+        DeliveryEngine e = new DeliveryEngine(config, context, slot -> new EndpointSender() {
+            @Override
+            public void send(List<SinkRecord> records, SendListener listener) {
+                for (SinkRecord r : records) {
+                    if (r.kafkaOffset() == 1) {
+                        listener.rejected(r, "too large");
+                    } else {
+                        listener.delivered(List.of(r));
+                    }
+                }
+            }
+
+            @Override
+            public void close() {
+            }
+        }, clock, () -> 0.0);
+        e.put(records(P0, 0, 3));
+        assertEquals(1, context.reported.size());
+        assertEquals("too large", context.reported.get(0).error().getMessage());
+        assertEquals(current(P0, 3), e.preCommit(current(P0, 3)));
+    }
+
+    @Test
+    void withoutDeadLetterTopicARejectedRecordIsHeldNotDropped() {
+        endpoint = (slot, records) -> {
+            for (SinkRecord r : records) {
+                if (r.kafkaOffset() == 2) {
+                    throw new EndpointHttpException(413, "too large", Optional.empty());
+                }
+            }
+        };
+        Map<String, String> noDlq = new HashMap<>();
+        noDlq.put(DeliveryConfig.DLQ_TOPIC_CONFIG, null);
+        DeliveryEngine e = engine(noDlq);
+        assertThrows(RetriableException.class, () -> e.put(records(P0, 0, 4)));
+        assertEquals(List.of("primary:0@0", "primary:0@1"), sent);
+        assertEquals(current(P0, 2), e.preCommit(current(P0, 4)));
+        assertEquals(2, e.heldRecords());
+        assertTrue(context.reported.isEmpty());
+    }
+
+    @Test
+    void pastTheDeadlineRecordsAreDeadLetteredWithTheReason() {
+        endpoint = (slot, records) -> {
+            throw busy();
+        };
+        DeliveryEngine e = engine(Map.of(DeliveryConfig.DELIVERY_DEADLINE_MS_CONFIG, "1000"));
+        List<SinkRecord> batch = records(P0, 0, 3);
+        assertThrows(RetriableException.class, () -> e.put(batch));
+        clock.advance(Duration.ofMillis(999));
+        assertThrows(RetriableException.class, () -> e.put(batch));
+        assertEquals(0, context.reported.size());
+        assertEquals(200, context.timeout);
+        clock.advance(Duration.ofMillis(200));
+        e.put(batch); // fails again, now past the deadline: dead-lettered, put returns
+        assertEquals(3, context.reported.size());
+        String reason = context.reported.get(0).error().getMessage();
+        assertTrue(reason.contains("delivery.deadline.ms (1000 ms)") && reason.contains("SERVICE_BUSY"), reason);
+        assertEquals(current(P0, 3), e.preCommit(current(P0, 3)));
+        assertEquals(0, e.heldRecords());
+    }
+
+    @Test
+    void pastTheDeadlineWithoutDeadLetterTopicTheTaskKeepsHolding() {
+        endpoint = (slot, records) -> {
+            throw busy();
+        };
+        Map<String, String> o = new HashMap<>();
+        o.put(DeliveryConfig.DELIVERY_DEADLINE_MS_CONFIG, "100");
+        o.put(DeliveryConfig.ERRORS_TOLERANCE_CONFIG, "none");
+        DeliveryEngine e = engine(o);
+        List<SinkRecord> batch = records(P0, 0, 2);
+        for (int i = 0; i < 5; i++) {
+            assertThrows(RetriableException.class, () -> e.put(batch));
+            clock.advance(Duration.ofSeconds(1));
+        }
+        assertEquals(2, e.heldRecords());
+        assertEquals(current(P0, 0), e.preCommit(current(P0, 2)));
+    }
+
+    @Test
+    void aPartialBatchWaitsUpToMaxWait() {
+        DeliveryEngine e = engine(Map.of(DeliveryConfig.BATCH_MAX_WAIT_MS_CONFIG, "500",
+            DeliveryConfig.BATCH_MAX_RECORDS_CONFIG, "4"));
+        e.put(records(P0, 0, 1));
+        assertEquals(List.of(), sent);
+        assertEquals(500, context.timeout, "Connect calls put() again in time");
+        assertEquals(current(P0, 0), e.preCommit(current(P0, 1)), "a waiting record is not committed");
+        clock.advance(Duration.ofMillis(200));
+        e.put(records(P0, 1, 1));
+        assertEquals(List.of(), sent);
+        assertEquals(300, context.timeout);
+        clock.advance(Duration.ofMillis(300));
+        e.put(List.of());
+        assertEquals(2, sent.size());
+        e.put(records(P0, 2, 4));
+        assertEquals(6, sent.size(), "a full batch goes at once");
+    }
+
+    @Test
+    void fatalFailuresFailTheTaskWithTheCause() {
+        IllegalStateException bug = new IllegalStateException("bug");
+        endpoint = (slot, records) -> {
+            throw bug;
+        };
+        DeliveryEngine e = engine(Map.of());
+        ConnectException ce = assertThrows(ConnectException.class, () -> e.put(records(P0, 0, 1)));
+        assertSame(bug, ce.getCause());
+        assertEquals(current(P0, 0), e.preCommit(current(P0, 1)));
+    }
+
+    @Test
+    void revokedPartitionsAreForgotten() {
+        endpoint = (slot, records) -> {
+            throw busy();
+        };
+        DeliveryEngine e = engine(Map.of());
+        List<SinkRecord> batch = new ArrayList<>(records(P0, 0, 2));
+        batch.addAll(records(P1, 0, 2));
+        assertThrows(RetriableException.class, () -> e.put(batch));
+        e.close(List.of(P1));
+        assertEquals(2, e.heldRecords());
+        endpoint = (slot, records) -> { };
+        clock.advance(Duration.ofSeconds(1));
+        e.put(records(P1, 0, 1)); // reassigned and redelivered from the committed offset
+        assertEquals(List.of("primary:0@0", "primary:0@1", "primary:1@0"), sent);
+    }
+}
