@@ -1,0 +1,39 @@
+package io.twinegress.localstack.process;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds {@code java} command lines with the same JDK the launcher runs on. */
+public final class Java {
+
+    private Java() {
+    }
+
+    public static String executable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** {@code java <jvmArgs> -cp <classpath> <mainClass> <args>}. */
+    public static List<String> mainClass(List<String> jvmArgs, String classpath, String mainClass, List<String> args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(executable());
+        cmd.addAll(jvmArgs);
+        cmd.add("-cp");
+        cmd.add(classpath);
+        cmd.add(mainClass);
+        cmd.addAll(args);
+        return cmd;
+    }
+
+    /** {@code java <jvmArgs> -jar <jar> <args>}. */
+    public static List<String> jar(List<String> jvmArgs, Path jar, List<String> args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(executable());
+        cmd.addAll(jvmArgs);
+        cmd.add("-jar");
+        cmd.add(jar.toString());
+        cmd.addAll(args);
+        return cmd;
+    }
+}
