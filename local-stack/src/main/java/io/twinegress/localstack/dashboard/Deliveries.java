@@ -67,7 +67,7 @@ public final class Deliveries {
     }
 
     /** The event id inside the body (events and our raw telemetry both carry one); else the message id. */
-    static String idOf(StandInsAdmin.Arrival a) {
+    public static String idOf(StandInsAdmin.Arrival a) {
         if (a.body() != null) {
             try {
                 JsonNode n = JSON.readTree(a.body());
