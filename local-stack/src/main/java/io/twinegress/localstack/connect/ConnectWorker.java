@@ -91,7 +91,7 @@ public final class ConnectWorker implements AutoCloseable {
                 "org.reflections", "ERROR", "org.apache.kafka.clients", "WARN",
                 "org.apache.kafka.common.config.AbstractConfig", "WARN", "com.azure", "WARN",
                 "reactor", "WARN", "io.netty", "WARN");
-        List<String> jvm = List.of("-Xmx768m", log4j, "-Djava.awt.headless=true");
+        List<String> jvm = List.of("-Xmx768m", log4j);
         ChildProcess process = ChildProcess.start(PART, Java.mainClass(jvm, layout.kafkaClasspath(),
                 "org.apache.kafka.connect.cli.ConnectDistributed", List.of(config.toString())), dataDir, log, Map.of());
         ConnectWorker worker = new ConnectWorker(process, new ConnectRest(listener));

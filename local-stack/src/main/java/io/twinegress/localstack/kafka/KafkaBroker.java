@@ -70,7 +70,7 @@ public final class KafkaBroker implements AutoCloseable {
                 "twin-egress local stack: single-node KRaft broker", serverProperties(ports, dataDir));
         String log4j = Log4j.configFlag(dataDir, "kafka", "INFO", "kafka.log", "WARN", "org.apache.kafka.storage",
                 "WARN", "state.change.logger", "WARN", "kafka.request.logger", "WARN");
-        List<String> jvm = List.of("-Xmx1g", "-XX:+UseG1GC", log4j, "-Djava.awt.headless=true");
+        List<String> jvm = List.of("-Xmx1g", log4j);
         Path log = logDir.resolve("kafka.log");
 
         ChildProcess format = ChildProcess.start(PART + " (storage format)",

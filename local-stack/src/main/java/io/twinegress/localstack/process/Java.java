@@ -7,6 +7,13 @@ import java.util.List;
 /** Builds {@code java} command lines with the same JDK the launcher runs on. */
 public final class Java {
 
+    /**
+     * Flags for every child of the local stack: start fast and stay light on a shared laptop (C1
+     * only, serial GC). The demo's modest rate never needs C2's peak throughput.
+     */
+    public static final List<String> LOCAL_FLAGS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+            "-Djava.awt.headless=true");
+
     private Java() {
     }
 
@@ -18,6 +25,7 @@ public final class Java {
     public static List<String> mainClass(List<String> jvmArgs, String classpath, String mainClass, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(executable());
+        cmd.addAll(LOCAL_FLAGS);
         cmd.addAll(jvmArgs);
         cmd.add("-cp");
         cmd.add(classpath);
@@ -30,6 +38,7 @@ public final class Java {
     public static List<String> jar(List<String> jvmArgs, Path jar, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(executable());
+        cmd.addAll(LOCAL_FLAGS);
         cmd.addAll(jvmArgs);
         cmd.add("-jar");
         cmd.add(jar.toString());
