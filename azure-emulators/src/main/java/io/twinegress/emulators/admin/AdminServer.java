@@ -271,6 +271,7 @@ public final class AdminServer implements AutoCloseable {
             n.put("tokensRefused", amqp.tokensRefused());
             n.put("transfersAccepted", amqp.transfersAccepted());
             n.put("transfersThrottled", amqp.transfersThrottled());
+            n.put("duplicatesDropped", amqp.duplicatesDropped());
             n.put("handlerErrors", amqp.handlerErrors().size());
             ObjectNode keys = n.putObject("keyCounts");
             amqp.keys().keyCounts().forEach(keys::put);
@@ -281,6 +282,7 @@ public final class AdminServer implements AutoCloseable {
                 en.put("kind", e.kind().name());
                 en.put("partitions", e.partitionCount());
                 en.put("maxMessageSize", e.maxMessageSize());
+                en.put("duplicateDetectionSeconds", e.duplicateDetectionWindow().toSeconds());
             }
         }
         if (eventGrid != null) {

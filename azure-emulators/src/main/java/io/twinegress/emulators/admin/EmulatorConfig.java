@@ -28,6 +28,7 @@ public final class EmulatorConfig {
     public static final String AMQP_PORT = "amqp.port";
     public static final String AMQP_SERVICEBUS_TOPICS = "amqp.servicebus.topics";
     public static final String AMQP_EVENTHUBS = "amqp.eventhubs";
+    public static final String AMQP_DUPLICATE_DETECTION_SECONDS = "amqp.servicebus.duplicate.detection.seconds";
     public static final String AMQP_KEYS_PREFIX = "amqp.keys.";
     public static final String AMQP_DELAY_MS = "amqp.response.delay.ms";
     public static final String EVENTGRID_ENABLED = "eventgrid.enabled";
@@ -39,10 +40,12 @@ public final class EmulatorConfig {
     public static final String EVENTGRID_DELAY_MS = "eventgrid.response.delay.ms";
     public static final String ADMIN_PORT = "admin.port";
     public static final String READY_FILE = "ready.file";
+    public static final String RETAIN_PER_ENTITY = "retain.per.entity";
 
     private static final Set<String> KNOWN = Set.of(HOST, AMQP_ENABLED, AMQP_PORT, AMQP_SERVICEBUS_TOPICS,
-            AMQP_EVENTHUBS, AMQP_DELAY_MS, EVENTGRID_ENABLED, EVENTGRID_PORT, EVENTGRID_TOPICS, EVENTGRID_KEYS,
-            EVENTGRID_MAX_REQUEST_BYTES, EVENTGRID_MAX_EVENT_BYTES, EVENTGRID_DELAY_MS, ADMIN_PORT, READY_FILE);
+            AMQP_EVENTHUBS, AMQP_DUPLICATE_DETECTION_SECONDS, AMQP_DELAY_MS, EVENTGRID_ENABLED, EVENTGRID_PORT, EVENTGRID_TOPICS, EVENTGRID_KEYS,
+            EVENTGRID_MAX_REQUEST_BYTES, EVENTGRID_MAX_EVENT_BYTES, EVENTGRID_DELAY_MS, ADMIN_PORT, READY_FILE,
+            RETAIN_PER_ENTITY);
 
     private final Properties props;
 
@@ -108,9 +111,15 @@ public final class EmulatorConfig {
     /** The AMQP stand-in as configured (not started). */
     public AmqpEmulator.Builder amqp() {
         AmqpEmulator.Builder b = AmqpEmulator.builder().host(host()).port(intValue(AMQP_PORT, 5672))
-                .responseDelay(Duration.ofMillis(intValue(AMQP_DELAY_MS, 0)));
+                .responseDelay(Duration.ofMillis(intValue(AMQP_DELAY_MS, 0)))
+                .retainPerEntity(intValue(RETAIN_PER_ENTITY, 10_000));
+        int dedupSeconds = intValue(AMQP_DUPLICATE_DETECTION_SECONDS, 0);
         for (String topic : list(AMQP_SERVICEBUS_TOPICS)) {
-            b.serviceBusTopic(topic);
+            if (dedupSeconds > 0) {
+                b.serviceBusTopicWithDuplicateDetection(topic, Duration.ofSeconds(dedupSeconds));
+            } else {
+                b.serviceBusTopic(topic);
+            }
         }
         for (String hub : list(AMQP_EVENTHUBS)) {
             String[] parts = hub.split(":");
@@ -141,7 +150,8 @@ public final class EmulatorConfig {
         EventGridEmulator.Builder b = EventGridEmulator.builder().host(host()).port(intValue(EVENTGRID_PORT, 5681))
                 .maxRequestBytes(longValue(EVENTGRID_MAX_REQUEST_BYTES, EventGridEmulator.ONE_MB))
                 .maxEventBytes(longValue(EVENTGRID_MAX_EVENT_BYTES, EventGridEmulator.ONE_MB))
-                .responseDelay(Duration.ofMillis(intValue(EVENTGRID_DELAY_MS, 0)));
+                .responseDelay(Duration.ofMillis(intValue(EVENTGRID_DELAY_MS, 0)))
+                .retainPerTopic(intValue(RETAIN_PER_ENTITY, 10_000));
         list(EVENTGRID_TOPICS).forEach(b::topic);
         List<String> keys = list(EVENTGRID_KEYS);
         if (keys.isEmpty()) {

@@ -66,6 +66,10 @@ import org.slf4j.LoggerFactory;
  * partition key, message id, content type, subject, application properties, body, time): see
  * {@link #received(String)}, {@link #count(String)}, {@link #awaitCount(String, int, Duration)}.
  * A message is recorded at the moment the stand-in accepts it (after any {@link #setResponseDelay delay}).
+ * {@link ReceivedMessage#keyFingerprint()} tells which key authorized the send (compare with
+ * {@link #fingerprint(String)}); {@link ReceivedMessage#transferId()}/{@code transferSize()} show batching.
+ * Optional: Service Bus duplicate detection ({@link Builder#serviceBusTopicWithDuplicateDetection}) and a
+ * retention limit for long runs ({@link Builder#retainPerEntity(int)}).
  *
  * <h2>Faults, at run time (all thread-safe, effective when the method returns)</h2>
  * <ul>
@@ -75,10 +79,13 @@ import org.slf4j.LoggerFactory;
  * <li>{@link #goUnreachable()} / {@link #comeBack()}: the listener and every socket are closed; later
  *     connection attempts are refused until {@code comeBack()} listens again on the same port.</li>
  * <li>{@link #throttle(boolean)} / {@link #throttleNext(int)}: transfers are rejected with
- *     {@code com.microsoft:server-busy}; the SDK raises its transient server-busy error
- *     ({@code ServiceBusFailureReason.SERVICE_BUSY} / {@code AmqpErrorCondition.SERVER_BUSY_ERROR}) and,
- *     if its retry options allow, retries after its own server-busy pause (about 4 s + backoff): keep
- *     {@code maxRetries} at 0 in tests that expect the error.</li>
+ *     {@code com.microsoft:server-busy}. The SDK treats that as transient and retries it itself (after its
+ *     own server-busy pause, about 4 s + backoff); when its retries are exhausted it throws a generic
+ *     "Retries exhausted" error — Service Bus: {@code ServiceBusException} with reason {@code GENERAL_ERROR}
+ *     and {@code isTransient() == false}; Event Hubs: reactor's {@code RetryExhaustedException} — whose
+ *     cause chain holds the {@code AmqpException} with {@code AmqpErrorCondition.SERVER_BUSY_ERROR}
+ *     ({@code isTransient() == true}). Classify by walking the cause chain. Keep {@code maxRetries} at 0
+ *     in tests that expect the error.</li>
  * <li>{@link #setResponseDelay(Duration)}: every disposition and CBS/management reply waits that long.</li>
  * </ul>
  *
@@ -112,8 +119,18 @@ public final class AmqpEmulator implements AutoCloseable {
         private final List<AmqpEntity> entities = new ArrayList<>();
         private final KeyRing keys = new KeyRing();
         private Duration responseDelay = Duration.ZERO;
+        private int retainPerEntity;
 
         private Builder() {
+        }
+
+        /**
+         * Keeps only the newest {@code messages} per entity (counts still count everything); 0 (default)
+         * keeps all. For long runs and benchmarks, where keeping every body would exhaust the heap.
+         */
+        public Builder retainPerEntity(int messages) {
+            this.retainPerEntity = messages;
+            return this;
         }
 
         /** Loopback address to bind (default {@code 127.0.0.1}); non-loopback addresses are refused. */
@@ -136,6 +153,17 @@ public final class AmqpEmulator implements AutoCloseable {
         /** A Service Bus topic with its own max message size in bytes. */
         public Builder serviceBusTopic(String name, long maxMessageSize) {
             entities.add(new AmqpEntity(name, AmqpEntity.Kind.SERVICE_BUS, 0, maxMessageSize, Instant.now()));
+            return this;
+        }
+
+        /**
+         * A Service Bus topic with duplicate detection: a message whose message id was accepted within
+         * {@code window} is accepted again (the sender sees success) but not recorded; see
+         * {@link AmqpEmulator#duplicatesDropped()}.
+         */
+        public Builder serviceBusTopicWithDuplicateDetection(String name, Duration window) {
+            entities.add(new AmqpEntity(name, AmqpEntity.Kind.SERVICE_BUS, 0,
+                    AmqpEntity.SERVICE_BUS_STANDARD_MAX_MESSAGE_SIZE, Instant.now(), window));
             return this;
         }
 
@@ -165,7 +193,7 @@ public final class AmqpEmulator implements AutoCloseable {
         /** Binds and starts the reactor thread; returns once the port is bound. */
         public AmqpEmulator start() {
             requireLoopback(host);
-            AmqpEngine engine = new AmqpEngine(host, port, keys, entities);
+            AmqpEngine engine = new AmqpEngine(host, port, keys, entities, retainPerEntity);
             engine.responseDelayMillis.set(responseDelay.toMillis());
             AmqpEmulator emulator = new AmqpEmulator(engine, host);
             LOG.info("AMQP stand-in started on {}:{} with {} entities and key names {}", host, engine.port(),
@@ -375,6 +403,11 @@ public final class AmqpEmulator implements AutoCloseable {
     /** put-tokens (and management tokens) refused with 401 so far. */
     public long tokensRefused() {
         return engine.tokensRefused.get();
+    }
+
+    /** Messages accepted but not recorded because of Service Bus duplicate detection. */
+    public long duplicatesDropped() {
+        return engine.duplicatesDropped.get();
     }
 
     /** Transfers rejected as server-busy so far. */

@@ -8,7 +8,6 @@ import io.twinegress.emulators.auth.SharedAccessSignatures;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.SelectableChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,7 +86,7 @@ final class AmqpEngine {
     // --- shared with API threads (all thread-safe) ---
     final Map<String, AmqpEntity> entities = new ConcurrentHashMap<>();
     final KeyRing keys;
-    final ArrivalLog<ReceivedMessage> log = new ArrivalLog<>();
+    final ArrivalLog<ReceivedMessage> log;
     final List<Throwable> handlerErrors = new CopyOnWriteArrayList<>();
     final AtomicBoolean throttleAll = new AtomicBoolean();
     final AtomicInteger throttleNext = new AtomicInteger();
@@ -96,6 +95,7 @@ final class AmqpEngine {
     final AtomicLong tokensRefused = new AtomicLong();
     final AtomicLong transfersThrottled = new AtomicLong();
     final AtomicLong transfersAccepted = new AtomicLong();
+    final AtomicLong duplicatesDropped = new AtomicLong();
     private final AtomicLong transferIds = new AtomicLong();
     /** Test hook for the stand-in's own tests: runs at the start of every delivery on an entity link. */
     volatile Runnable entityDeliveryHook;
@@ -111,6 +111,7 @@ final class AmqpEngine {
     // --- reactor thread only ---
     private final Map<Connection, ConnState> connections = new IdentityHashMap<>();
     private final Map<String, AtomicInteger> roundRobin = new HashMap<>();
+    private final Map<String, Map<String, Instant>> seenMessageIds = new HashMap<>();
     private final AmqpCodec codec = new AmqpCodec();
     private Acceptor acceptor;
 
@@ -144,8 +145,9 @@ final class AmqpEngine {
         enum Kind { CBS, MANAGEMENT, ENTITY, REPLY }
     }
 
-    AmqpEngine(String host, int port, KeyRing keys, List<AmqpEntity> initialEntities) {
+    AmqpEngine(String host, int port, KeyRing keys, List<AmqpEntity> initialEntities, int retainPerEntity) {
         this.host = host;
+        this.log = new ArrivalLog<>(retainPerEntity);
         this.keys = keys;
         initialEntities.forEach(e -> entities.put(e.name().toLowerCase(Locale.ROOT), e));
         try {
@@ -202,6 +204,12 @@ final class AmqpEngine {
                 }
             } catch (Throwable t) {
                 recordError("reactor", t);
+                // the event whose handler threw was not popped: drop it, or it would throw forever
+                try {
+                    reactor.collector().pop();
+                } catch (Throwable ignored) {
+                    // nothing left to drop
+                }
             }
         }
         runTasks();
@@ -308,9 +316,13 @@ final class AmqpEngine {
         reachable = true;
     }
 
-    /** Closes the listener and every connection abruptly. Returns the number of connections cut. */
+    /**
+     * Closes the listener and every connection abruptly, and returns once the port is really free
+     * (NIO completes the close of a registered channel only at the reactor's next select).
+     * Returns the number of connections cut.
+     */
     int goUnreachable() {
-        return call(() -> {
+        int cut = call(() -> {
             if (acceptor != null) {
                 acceptor.close();
                 acceptor = null;
@@ -322,20 +334,55 @@ final class AmqpEngine {
             }
             return n;
         });
+        long deadline = System.nanoTime() + CALL_TIMEOUT.toNanos();
+        while (!portIsFree() && System.nanoTime() < deadline) {
+            reactor.wakeup();
+            sleepQuietly(10);
+        }
+        return cut;
     }
 
-    /** Listens again on the same port. */
+    /** Listens again on the same port (retrying briefly while the old listener is still being released). */
     void comeBack() {
-        call(() -> {
-            if (acceptor == null) {
+        long deadline = System.nanoTime() + CALL_TIMEOUT.toNanos();
+        while (true) {
+            IOException failure = call(() -> {
+                if (acceptor != null) {
+                    return null;
+                }
                 try {
                     openAcceptor(port);
+                    return null;
                 } catch (IOException e) {
-                    throw new UncheckedIOException("cannot listen again on " + host + ":" + port, e);
+                    return e;
                 }
+            });
+            if (failure == null) {
+                return;
             }
-            return null;
-        });
+            if (System.nanoTime() > deadline) {
+                throw new UncheckedIOException("cannot listen again on " + host + ":" + port, failure);
+            }
+            sleepQuietly(20);
+        }
+    }
+
+    private boolean portIsFree() {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(host, port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -389,28 +436,26 @@ final class AmqpEngine {
         return call(connections::size);
     }
 
-    /** Cuts the socket under a connection without an AMQP close (what a network failure looks like). */
+    /**
+     * Cuts the socket under a connection without an AMQP close (what a network failure looks like).
+     * The channel is never closed directly: the selectable is terminated and proton's IOHandler
+     * deregisters it and then closes the socket, in that order (closing first leaves a cancelled
+     * selection key that a queued update trips over).
+     */
     private void abort(Connection c) {
         ConnState st = connections.remove(c);
         Transport t = c.getTransport();
-        if (t instanceof TransportImpl ti) {
-            Selectable sel = ti.getSelectable();
-            if (sel != null) {
-                SelectableChannel ch = sel.getChannel();
-                try {
-                    if (ch != null) {
-                        ch.close();
-                    }
-                } catch (IOException e) {
-                    LOG.debug("closing a client socket", e);
-                }
-                if (!sel.isTerminal()) {
+        if (t != null) {
+            t.close_tail();
+            t.close_head();
+            t.pop(Math.max(0, t.pending()));
+            if (t instanceof TransportImpl ti) {
+                Selectable sel = ti.getSelectable();
+                if (sel != null && !sel.isTerminal()) {
                     sel.terminate();
                     reactor.update(sel);
                 }
             }
-            t.close_tail();
-            t.close_head();
         }
         if (st != null) {
             st.closed.complete(null);
@@ -881,12 +926,30 @@ final class AmqpEngine {
             Instant now = Instant.now();
             List<ReceivedMessage> messages = new ArrayList<>(parts.size());
             for (AmqpCodec.Sections s : parts) {
-                messages.add(toReceived(entity, role, s, now, transferId, parts.size()));
+                ReceivedMessage m = toReceived(entity, role, s, now, transferId, parts.size());
+                if (isDuplicate(entity, m.messageId(), now)) {
+                    duplicatesDropped.incrementAndGet();
+                } else {
+                    messages.add(m);
+                }
             }
             log.addAll(entity.name(), messages);
             transfersAccepted.incrementAndGet();
             settle(d, Accepted.getInstance());
         });
+    }
+
+    /** Service Bus duplicate detection: remembers message ids for the entity's window. */
+    private boolean isDuplicate(AmqpEntity entity, String messageId, Instant now) {
+        Duration window = entity.duplicateDetectionWindow();
+        if (messageId == null || window.isZero() || window.isNegative()) {
+            return false;
+        }
+        Map<String, Instant> seen = seenMessageIds.computeIfAbsent(entity.name().toLowerCase(Locale.ROOT),
+                n -> new LinkedHashMap<>());
+        Instant horizon = now.minus(window);
+        seen.values().removeIf(t -> t.isBefore(horizon));
+        return seen.putIfAbsent(messageId, now) != null;
     }
 
     private boolean takeThrottleTicket() {

@@ -1,5 +1,6 @@
 package io.twinegress.emulators.amqp;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,8 +13,12 @@ import java.util.List;
  * @param partitionCount Event Hubs partition count; 0 for Service Bus
  * @param maxMessageSize largest transfer accepted, in bytes, announced as the link's {@code max-message-size}
  * @param createdAt      reported by the Event Hubs management READ as {@code created_at}
+ * @param duplicateDetectionWindow Service Bus duplicate detection: a message whose message id was accepted
+ *                       within this window is accepted again but not recorded, as Azure does;
+ *                       {@link Duration#ZERO} (the default) turns it off
  */
-public record AmqpEntity(String name, Kind kind, int partitionCount, long maxMessageSize, Instant createdAt) {
+public record AmqpEntity(String name, Kind kind, int partitionCount, long maxMessageSize, Instant createdAt,
+                         Duration duplicateDetectionWindow) {
 
     /** 256 KiB: Service Bus Standard's message limit. */
     public static final long SERVICE_BUS_STANDARD_MAX_MESSAGE_SIZE = 256 * 1024;
@@ -23,7 +28,13 @@ public record AmqpEntity(String name, Kind kind, int partitionCount, long maxMes
     /** Which service an entity belongs to. */
     public enum Kind { SERVICE_BUS, EVENT_HUB }
 
+    /** An entity without duplicate detection. */
+    public AmqpEntity(String name, Kind kind, int partitionCount, long maxMessageSize, Instant createdAt) {
+        this(name, kind, partitionCount, maxMessageSize, createdAt, Duration.ZERO);
+    }
+
     public AmqpEntity {
+        duplicateDetectionWindow = duplicateDetectionWindow == null ? Duration.ZERO : duplicateDetectionWindow;
         if (name == null || name.isBlank() || name.contains("/") || name.startsWith("$")) {
             throw new IllegalArgumentException("invalid entity name: '" + name + "'");
         }

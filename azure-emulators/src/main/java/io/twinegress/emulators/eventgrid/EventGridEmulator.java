@@ -95,7 +95,7 @@ public final class EventGridEmulator implements AutoCloseable {
     private final List<String> keys = new CopyOnWriteArrayList<>();
     private final EventGridValidator validator;
     private final long maxRequestBytes;
-    private final ArrivalLog<ReceivedEvent> log = new ArrivalLog<>();
+    private final ArrivalLog<ReceivedEvent> log;
     private final List<Throwable> handlerErrors = new CopyOnWriteArrayList<>();
     private final Map<Integer, AtomicLong> statusCounts = new ConcurrentHashMap<>();
     private final AtomicLong requestIds = new AtomicLong();
@@ -118,6 +118,7 @@ public final class EventGridEmulator implements AutoCloseable {
         this.maxRequestBytes = b.maxRequestBytes;
         this.validator = new EventGridValidator(MAPPER, b.maxRequestBytes, b.maxEventBytes, b.maxEvents);
         this.responseDelay = b.responseDelay;
+        this.log = new ArrivalLog<>(b.retainPerTopic);
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "event-grid-emulator-http");
             t.setDaemon(true);
@@ -140,8 +141,15 @@ public final class EventGridEmulator implements AutoCloseable {
         private long maxEventBytes = ONE_MB;
         private int maxEvents = MAX_EVENTS_PER_REQUEST;
         private Duration responseDelay = Duration.ZERO;
+        private int retainPerTopic;
 
         private Builder() {
+        }
+
+        /** Keeps only the newest {@code events} per topic (counts still count everything); 0 (default) keeps all. */
+        public Builder retainPerTopic(int events) {
+            this.retainPerTopic = events;
+            return this;
         }
 
         /** Loopback address to bind (default {@code 127.0.0.1}). */
@@ -559,11 +567,19 @@ public final class EventGridEmulator implements AutoCloseable {
                     + "'.", null);
         }
         if (token != null) {
-            SasValidation v = SharedAccessSignatures.validateEventGridToken(token, keys,
-                    "http://" + host + "/" + (DEFAULT_TOPIC.equals(topic) ? "" : topic + "/") + "api/events",
-                    Instant.now());
-            return v.valid() ? new Auth(null, KeyFingerprint.of(v.key()))
-                    : new Auth("The request authorization token is not valid: " + v.reason(), null);
+            // the host in the signed resource is whatever the client called us (127.0.0.1, localhost ...):
+            // check the path only
+            SasValidation v = SharedAccessSignatures.validateEventGridToken(token, keys, null, Instant.now());
+            if (!v.valid()) {
+                return new Auth("The request authorization token is not valid: " + v.reason(), null);
+            }
+            String signedPath = SharedAccessSignatures.pathOf(v.resource());
+            String expected = DEFAULT_TOPIC.equals(topic) ? "api/events" : topic + "/api/events";
+            if (!signedPath.isEmpty() && !signedPath.equals(expected)) {
+                return new Auth("The request authorization token is for '" + v.resource() + "', not for this topic.",
+                        null);
+            }
+            return new Auth(null, KeyFingerprint.of(v.key()));
         }
         return new Auth("The request has no aeg-sas-key or aeg-sas-token header.", null);
     }

@@ -227,6 +227,41 @@ class AmqpFaultsIT {
     }
 
     @Test
+    void repeatedOutagesWithLiveClientsLeaveTheReactorHealthy() {
+        AmqpRetryOptions quick = new AmqpRetryOptions().setMaxRetries(0).setTryTimeout(Duration.ofSeconds(2));
+        try (ServiceBusSenderClient sender = new ServiceBusClientBuilder()
+                .connectionString(amqp.connectionString(KEY_NAME, PRIMARY)).retryOptions(quick)
+                .sender().topicName("orders").buildClient();
+             EventHubProducerClient producer = new EventHubClientBuilder()
+                .connectionString(amqp.connectionString(KEY_NAME, PRIMARY, "telemetry")).retryOptions(quick)
+                .buildProducerClient()) {
+            for (int cycle = 0; cycle < 4; cycle++) {
+                String id = "cycle-" + cycle;
+                untilSent(() -> sender.sendMessage(msg(id)));
+                untilSent(() -> sendEvent(producer, id));
+                amqp.goUnreachable();
+                amqp.assertNoHandlerErrors();
+                amqp.comeBack();
+            }
+        }
+        amqp.assertNoHandlerErrors();
+    }
+
+    static void untilSent(Runnable send) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            try {
+                send.run();
+                return;
+            } catch (RuntimeException e) {
+                if (System.nanoTime() > deadline) {
+                    fail("not sent within " + WAIT, e);
+                }
+            }
+        }
+    }
+
+    @Test
     void unknownEntityIsNotFound() {
         try (ServiceBusSenderClient sender = new ServiceBusClientBuilder()
                 .connectionString(amqp.connectionString(KEY_NAME, PRIMARY))

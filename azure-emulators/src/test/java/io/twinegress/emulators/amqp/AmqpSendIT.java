@@ -41,6 +41,7 @@ class AmqpSendIT {
     static void start() {
         amqp = AmqpEmulator.builder()
                 .serviceBusTopic("orders")
+                .serviceBusTopicWithDuplicateDetection("dedup", Duration.ofMinutes(10))
                 .eventHub("telemetry", 4)
                 .key(KEY_NAME, PRIMARY)
                 .start();
@@ -49,6 +50,11 @@ class AmqpSendIT {
     @AfterAll
     static void stop() {
         amqp.close();
+    }
+
+    @org.junit.jupiter.api.BeforeEach
+    void fresh() {
+        amqp.clear();
     }
 
     @AfterEach
@@ -110,6 +116,59 @@ class AmqpSendIT {
     }
 
     @Test
+    void messagesNearTheLimitArriveWholeAndLargerOnesAreRefusedByTheSdk() {
+        try (ServiceBusSenderClient sender = new ServiceBusClientBuilder()
+                .connectionString(amqp.connectionString(KEY_NAME, PRIMARY))
+                .retryOptions(shortRetries())
+                .sender().topicName("orders").buildClient();
+             EventHubProducerClient producer = new EventHubClientBuilder()
+                .connectionString(amqp.connectionString(KEY_NAME, PRIMARY, "telemetry"))
+                .retryOptions(shortRetries())
+                .buildProducerClient()) {
+            byte[] sb = new byte[250 * 1024];
+            java.util.Arrays.fill(sb, (byte) 'a');
+            sender.sendMessage(new ServiceBusMessage(sb).setMessageId("big-sb"));
+            byte[] tooBig = new byte[300 * 1024];
+            com.azure.messaging.servicebus.ServiceBusException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    com.azure.messaging.servicebus.ServiceBusException.class,
+                    () -> sender.sendMessage(new ServiceBusMessage(tooBig).setMessageId("too-big")));
+            assertEquals(com.azure.messaging.servicebus.ServiceBusFailureReason.MESSAGE_SIZE_EXCEEDED, e.getReason());
+
+            byte[] eh = new byte[1_000_000];
+            java.util.Arrays.fill(eh, (byte) 'b');
+            EventDataBatch batch = producer.createBatch(new CreateBatchOptions().setPartitionId("3"));
+            assertTrue(batch.tryAdd(new EventData(eh)));
+            producer.send(batch);
+
+            ReceivedMessage bigSb = amqp.received("orders").stream().filter(m -> "big-sb".equals(m.messageId()))
+                    .findFirst().orElseThrow();
+            assertArrayEquals(sb, bigSb.body());
+            ReceivedMessage bigEh = amqp.awaitCount("telemetry", 1, WAIT).stream()
+                    .filter(m -> m.body().length == eh.length).findFirst().orElseThrow();
+            assertArrayEquals(eh, bigEh.body());
+            assertEquals("3", bigEh.partitionId(), "a partition sender's link names the partition");
+            assertTrue(amqp.received("orders").stream().noneMatch(m -> "too-big".equals(m.messageId())));
+        }
+    }
+
+    @Test
+    void duplicateDetectionDropsARedeliveredMessageId() {
+        try (ServiceBusSenderClient sender = new ServiceBusClientBuilder()
+                .connectionString(amqp.connectionString(KEY_NAME, PRIMARY))
+                .retryOptions(shortRetries())
+                .sender().topicName("dedup").buildClient()) {
+            long before = amqp.duplicatesDropped();
+            sender.sendMessage(new ServiceBusMessage("1").setMessageId("event-1"));
+            sender.sendMessage(new ServiceBusMessage("1 again").setMessageId("event-1"));
+            sender.sendMessage(new ServiceBusMessage("2").setMessageId("event-2"));
+            List<ReceivedMessage> got = amqp.awaitCount("dedup", 2, WAIT);
+            assertEquals(List.of("event-1", "event-2"), got.stream().map(ReceivedMessage::messageId).toList());
+            assertEquals("1", got.get(0).bodyAsString());
+            assertEquals(before + 1, amqp.duplicatesDropped());
+        }
+    }
+
+    @Test
     void eventHubsBatchWithPartitionKeyAndPartitionIds() {
         EventHubProducerClient producer = new EventHubClientBuilder()
                 .connectionString(amqp.connectionString(KEY_NAME, PRIMARY), "telemetry")
@@ -121,6 +180,10 @@ class AmqpSendIT {
             assertEquals(List.of("0", "1", "2", "3"), ids);
             EventHubProperties props = producer.getEventHubProperties();
             assertEquals("telemetry", props.getName());
+            assertTrue(props.getCreatedAt().isBefore(java.time.Instant.now().plusSeconds(1)));
+            com.azure.messaging.eventhubs.PartitionProperties p0 = producer.getPartitionProperties("0");
+            assertEquals("0", p0.getId());
+            assertEquals("telemetry", p0.getEventHubName());
 
             EventDataBatch batch = producer.createBatch(new CreateBatchOptions().setPartitionKey("device-7"));
             assertEquals(1024 * 1024, batch.getMaxSizeInBytes());

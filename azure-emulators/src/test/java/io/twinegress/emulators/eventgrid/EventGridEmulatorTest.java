@@ -130,6 +130,14 @@ class EventGridEmulatorTest {
         String good = SharedAccessSignatures.eventGridToken(eg.endpoint("twins"), KEY2,
                 Instant.now().plusSeconds(600));
         assertEquals(200, post(eg.endpoint("twins"), "aeg-sas-token", good, "[" + event("s", "T") + "]").statusCode());
+        String viaLocalhost = SharedAccessSignatures.eventGridToken(
+                eg.endpoint("twins").replace("127.0.0.1", "localhost") + "?api-version=2018-01-01", KEY1,
+                Instant.now().plusSeconds(600));
+        assertEquals(200, post(eg.endpoint("twins"), "aeg-sas-token", viaLocalhost, "[" + event("l", "T") + "]")
+                .statusCode());
+        String otherTopic = SharedAccessSignatures.eventGridToken(eg.endpoint(), KEY1, Instant.now().plusSeconds(600));
+        assertEquals(401, post(eg.endpoint("twins"), "aeg-sas-token", otherTopic, "[" + event("o", "T") + "]")
+                .statusCode());
         String expired = SharedAccessSignatures.eventGridToken(eg.endpoint("twins"), KEY2,
                 Instant.now().minusSeconds(600));
         assertEquals(401, post(eg.endpoint("twins"), "aeg-sas-token", expired, "[" + event("s", "T") + "]")
