@@ -45,7 +45,7 @@ public class RouterProductionExceptionHandler implements ProductionExceptionHand
                 exception.getClass().getName(), "$", reason, context.topic(), context.partition(), context.offset());
         DeadLetters.add(headers, DeadLetters.ORIGINAL_SIZE,
                 Integer.toString(record.value() == null ? 0 : record.value().length));
-        RouterMetrics.global().deadLettered(DeadLetters.Kind.record_too_large, reason,
+        RouterMetrics.global().deadLettered(DeadLetters.Kind.record_too_large, "$",
                 context.topic(), context.partition(), context.offset());
         return Response.resume(List.of(
                 new ProducerRecord<>(dlqTopic, null, record.key(), null, headers)));

@@ -20,10 +20,13 @@ import org.slf4j.LoggerFactory;
  * The routing side's view of the endpoints: the global store over {@code twin.endpoints.status}
  * (every instance holds every endpoint) plus the in-memory {@link EndpointIndex} by event type.
  *
- * <p>Two things Kafka Streams does that shape this class:
+ * <p>Two things about global stores shape this class:
  * <ul>
- *   <li>a global store is restored from its topic at start <em>without</em> running this
- *       processor, so {@link #init} rebuilds the index from the restored store;</li>
+ *   <li>restoring the store at start does not go through the live processor: older Kafka
+ *       Streams versions copy the topic's bytes straight into the store, 4.3 re-processes the
+ *       restored records through a separate instance of this processor. Either way
+ *       {@link #init} rebuilds the index from the store, so the index is complete before the
+ *       stream threads route their first event, whatever the version does;</li>
  *   <li>a global processor cannot forward: it only updates the store and the index.</li>
  * </ul>
  * The store keeps raw bytes (what restoration copies), so a corrupt status record — nobody but

@@ -74,15 +74,21 @@ public final class RouterMetrics {
         unmatched.increment();
     }
 
-    public void deadLettered(DeadLetters.Kind kind, String reason, String topic, int partition, long offset) {
+    /**
+     * Counts one dead-lettered record. The log line names the kind, the field and the record's
+     * coordinates but never the reason text: a parser's message can quote bytes of the record,
+     * which belong in the dead-letter topic (as sensitive as the input) and not in a log.
+     */
+    public void deadLettered(DeadLetters.Kind kind, String field, String topic, int partition, long offset) {
         deadLettered.get(kind).increment();
         long now = nanoClock.getAsLong();
         String line = null;
         synchronized (this) {
             sinceLastLog++;
             if (!loggedOnce || now - lastLogNanos >= LOG_INTERVAL_NANOS) {
-                line = String.format("%d record(s) dead-lettered since the last report (%s so far); latest: %s at %s-%d@%d: %s",
-                        sinceLastLog, deadLetteredByKind(), kind.wire(), topic, partition, offset, reason);
+                line = String.format("%d record(s) dead-lettered since the last report (%s so far); latest: %s (field %s) at %s-%d@%d;"
+                                + " the reason is in the record's %s header", sinceLastLog, deadLetteredByKind(), kind.wire(), field,
+                        topic, partition, offset, DeadLetters.REASON);
                 loggedOnce = true;
                 lastLogNanos = now;
                 sinceLastLog = 0;

@@ -84,7 +84,7 @@ public final class EventRouter implements Processor<byte[], byte[], byte[], Outg
             Headers headers = DeadLetters.headers(record.headers(), DeadLetters.Kind.oversized, "RecordTooLargeException", "$",
                     reason, source.topic(), source.partition(), source.offset());
             headers.add(DeadLetters.ORIGINAL_SIZE, Integer.toString(value.length).getBytes(StandardCharsets.UTF_8));
-            deadLetter(record, headers, null, DeadLetters.Kind.oversized, reason, source);
+            deadLetter(record, headers, null, DeadLetters.Kind.oversized, "$", source);
             return;
         }
         byte[] eventType;
@@ -101,7 +101,7 @@ public final class EventRouter implements Processor<byte[], byte[], byte[], Outg
             } catch (InvalidEventException e) {
                 Headers headers = DeadLetters.headers(record.headers(), DeadLetters.Kind.invalid_event, e.getClass().getName(),
                         e.field(), e.getMessage(), source.topic(), source.partition(), source.offset());
-                deadLetter(record, headers, value, DeadLetters.Kind.invalid_event, e.getMessage(), source);
+                deadLetter(record, headers, value, DeadLetters.Kind.invalid_event, e.field(), source);
                 return;
             }
             eventType = event.eventType().name().getBytes(StandardCharsets.UTF_8);
@@ -134,9 +134,9 @@ public final class EventRouter implements Processor<byte[], byte[], byte[], Outg
         }
     }
 
-    private void deadLetter(Record<byte[], byte[]> record, Headers headers, byte[] value, DeadLetters.Kind kind, String reason,
+    private void deadLetter(Record<byte[], byte[]> record, Headers headers, byte[] value, DeadLetters.Kind kind, String field,
                             RecordMetadata source) {
         context.forward(new Record<>(record.key(), new Outgoing(dlqTopic, value), record.timestamp(), headers));
-        metrics.deadLettered(kind, reason, source.topic(), source.partition(), source.offset());
+        metrics.deadLettered(kind, field, source.topic(), source.partition(), source.offset());
     }
 }

@@ -226,6 +226,16 @@ class RouterTopologyTest {
     }
 
     @Test
+    void aMalformedRecordWithAnUnquotedSecretNeverQuotesItInTheStatus() {
+        router.endpoint("sb", utf8("{\"type\":\"ServiceBus\",\"connectionString\":CANARYSECRET5f2b,\"eventTypes\":[\"SensorChange\"]}"));
+        List<TestRecord<String, byte[]>> records = router.statusRecords();
+        String json = string(records.get(0).value());
+        assertTrue(json.contains("\"state\":\"Rejected\""), json);
+        assertTrue(json.contains(EndpointRule.MALFORMED_JSON.message()), json);
+        assertFalse(json.contains("CANARY"), json);
+    }
+
+    @Test
     void theFirstDeviceMessageEndpointWinsAndTheSecondIsPromotedWhenTheFirstIsDeleted() {
         router.endpoint("hub-1", endpoint("EventHub", "hub1", DeviceMessage));
         router.endpoint("hub-2", endpoint("EventHub", "hub2", DeviceMessage));
@@ -419,6 +429,34 @@ class RouterTopologyTest {
         List<TestRecord<byte[], byte[]>> out = router.read("out.sb");
         assertEquals(List.of("site-a.events", "site-b.events"), out.stream().map(r -> header(r, EgressHeaders.SOURCE_TOPIC)).toList());
         assertEquals(List.of("out.sb"), router.createdTopics);
+    }
+
+    @Test
+    void deadLettersAndRoutesTheSameUnderAtLeastOnce() {
+        router.close();
+        router = new RouterDriver(Map.of(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE));
+        router.endpoint("sb", endpoint("ServiceBus", "t", SensorChange));
+        router.event(utf8("k"), utf8("{\"eventType\":\"SensorChange\"}"));
+        router.event(utf8("k"), event(SensorChange, "good"));
+        List<TestRecord<byte[], byte[]>> dlq = router.dlq();
+        assertEquals(1, dlq.size());
+        assertEquals("id", header(dlq.get(0), DeadLetters.FIELD));
+        assertEquals(1, router.egress("sb").size());
+    }
+
+    @Test
+    void theRoutingSideFollowsTheStatusTopicAloneAndSkipsAnUnreadableStatus() {
+        // As if another instance's endpoint processor had written these.
+        var status = router.driver.createInputTopic(router.config.statusTopic(),
+                new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer());
+        status.pipeInput("x", utf8("{\"state\":\"Active\",\"egressTopic\":\"twin.egress.x\",\"warnings\":[],"
+                + "\"endpoint\":{\"id\":\"x\",\"type\":\"ServiceBus\",\"eventTypes\":[\"UdfCustom\"],\"path\":\"p\"},\"updatedAt\":1}"));
+        status.pipeInput("junk", utf8("{not a status"));
+        router.event(utf8("k"), event(UdfCustom, "u1"));
+        assertEquals(1, router.egress("x").size());
+        status.pipeInput("x", (byte[]) null);
+        router.event(utf8("k"), event(UdfCustom, "u2"));
+        assertTrue(router.egress("x").isEmpty());
     }
 
     @Test
