@@ -74,7 +74,7 @@ public final class ConfigDocs {
                     .append("- type: ").append(key.type.name().toLowerCase(Locale.ROOT)).append('\n')
                     .append("- default: ").append(defaultText(key)).append('\n');
                 if (key.validator != null && !key.validator.toString().isBlank()) {
-                    md.append("- valid values: ").append(key.validator).append('\n');
+                    md.append("- valid values: ").append(key.validator.toString().replace("<", "\\<")).append('\n');
                 }
                 md.append("- importance: ").append(key.importance.name().toLowerCase(Locale.ROOT)).append('\n');
             }

@@ -115,16 +115,31 @@ public class DeliveryConfig extends AbstractConfig {
         super(definition, originals, false);
     }
 
-    /** Adds {@code connection.string}, {@code secondary.connection.string} and {@code path}. */
+    /**
+     * Adds {@code connection.string}, {@code secondary.connection.string} and {@code path}, with the
+     * Service Bus / Event Hubs connection-string format checked by {@link ConnectionStringValidator}.
+     */
     public static ConfigDef addConnectionGroup(ConfigDef def, String connectionStringDoc,
+                                               String secondaryConnectionStringDoc, String pathDoc) {
+        return addConnectionGroup(def, ConnectionStringValidator.required(), ConnectionStringValidator.optional(),
+            connectionStringDoc, secondaryConnectionStringDoc, pathDoc);
+    }
+
+    /**
+     * As {@link #addConnectionGroup(ConfigDef, String, String, String)} with the connector's own
+     * checks of the two keys (a validator must throw {@code new ConfigException(TEXT)}: the text
+     * alone, never the value; the secondary one must accept null and empty).
+     */
+    public static ConfigDef addConnectionGroup(ConfigDef def, ConfigDef.Validator primaryValidator,
+                                               ConfigDef.Validator secondaryValidator, String connectionStringDoc,
                                                String secondaryConnectionStringDoc, String pathDoc) {
         int order = 0;
         return def
             .define(CONNECTION_STRING_CONFIG, Type.PASSWORD, ConfigDef.NO_DEFAULT_VALUE,
-                new ConfigDef.NonNullValidator(), Importance.HIGH, connectionStringDoc,
+                primaryValidator, Importance.HIGH, connectionStringDoc,
                 CONNECTION_GROUP, ++order, Width.LONG, CONNECTION_STRING_DISPLAY)
             .define(SECONDARY_CONNECTION_STRING_CONFIG, Type.PASSWORD, null,
-                Importance.HIGH, secondaryConnectionStringDoc,
+                secondaryValidator, Importance.HIGH, secondaryConnectionStringDoc,
                 CONNECTION_GROUP, ++order, Width.LONG, SECONDARY_CONNECTION_STRING_DISPLAY)
             .define(PATH_CONFIG, Type.STRING, "", Importance.HIGH, pathDoc,
                 CONNECTION_GROUP, ++order, Width.MEDIUM, PATH_DISPLAY);

@@ -91,6 +91,8 @@ public final class DeliveryEngine implements AutoCloseable {
     private EndpointSender sender;
     private long pendingBytes;
     private boolean deadlineWarned;
+    /** When the key in use was last refused; cleared by the next successful delivery. */
+    private Instant refusedAt;
 
     public DeliveryEngine(DeliveryConfig config, SinkTaskContext context, SenderFactory senders,
                           Clock clock, DoubleSupplier random) {
@@ -238,6 +240,9 @@ public final class DeliveryEngine implements AutoCloseable {
 
     private KeyRing.Decision failover(Failure f) {
         KeySlot from = ring.active();
+        if (refusedAt == null) {
+            refusedAt = clock.instant();
+        }
         KeyRing.Decision decision = ring.refused();
         KeySlot to = ring.active();
         if (from != to) {
@@ -279,7 +284,11 @@ public final class DeliveryEngine implements AutoCloseable {
             }
         }
         if (pending.isEmpty()) {
-            succeeded();
+            // Everything held went to the dead-letter topic: the next records start a fresh backoff.
+            Duration lasted = backoff.reset();
+            metrics.backoffEnded();
+            log.info("{}: nothing held any more after {} ms of backoff; the endpoint still fails ({})",
+                name, lasted.toMillis(), f.reason());
             return;
         }
         Duration delay = backoff.next(f.retryAfter());
@@ -298,6 +307,11 @@ public final class DeliveryEngine implements AutoCloseable {
     private void succeeded() {
         ring.succeeded();
         deadlineWarned = false;
+        if (refusedAt != null) {
+            log.info("{}: delivering with the {} key, {} ms after the endpoint refused a key",
+                name, ring.active(), Duration.between(refusedAt, clock.instant()).toMillis());
+            refusedAt = null;
+        }
         if (backoff.active()) {
             Duration lasted = backoff.reset();
             metrics.backoffEnded();

@@ -4,14 +4,12 @@ import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
-import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.connect.sink.SinkConnector;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -22,9 +20,9 @@ import java.util.stream.Collectors;
  * task starts), refuses to {@link #start} with an invalid one, and hands every property to each
  * task unchanged.
  *
- * <p>A connector implements {@link #config()} (its ConfigDef), {@link #taskClass()}, and may
- * override {@link #connectionStringError} (the format of its keys: SAS connection strings by
- * default) and {@link #validateEndpoint} (cross-field checks).
+ * <p>A connector implements {@link #config()} (its ConfigDef, where each key's own format is
+ * checked by its validator, e.g. {@link ConnectionStringValidator}), {@link #taskClass()}, and may
+ * override {@link #validateEndpoint} (cross-field checks, run once every key is valid).
  */
 public abstract class DeliverySinkConnector extends SinkConnector {
 
@@ -33,14 +31,6 @@ public abstract class DeliverySinkConnector extends SinkConnector {
     @Override
     public String version() {
         return Version.get();
-    }
-
-    /**
-     * The error text for a malformed connection string (or key), or empty when it is fine. Default:
-     * the Service Bus / Event Hubs SAS format, {@link ConnectionString#check}. Never include the value.
-     */
-    protected Optional<String> connectionStringError(Password value) {
-        return ConnectionString.check(value);
     }
 
     /**
@@ -55,28 +45,11 @@ public abstract class DeliverySinkConnector extends SinkConnector {
         Config config = super.validate(connectorConfigs);
         Map<String, ConfigValue> values = config.configValues().stream()
             .collect(Collectors.toMap(ConfigValue::name, Function.identity(), (a, b) -> a, HashMap::new));
-        checkConnectionString(values.get(DeliveryConfig.CONNECTION_STRING_CONFIG), true);
-        checkConnectionString(values.get(DeliveryConfig.SECONDARY_CONNECTION_STRING_CONFIG), false);
         boolean clean = config.configValues().stream().allMatch(v -> v.errorMessages().isEmpty());
         if (clean) {
             validateEndpoint(connectorConfigs, values);
         }
         return config;
-    }
-
-    private void checkConnectionString(ConfigValue value, boolean required) {
-        if (value == null || !value.errorMessages().isEmpty()) {
-            return;
-        }
-        Object v = value.value();
-        Password p = v instanceof Password pw ? pw : null;
-        if (p == null || p.value() == null || p.value().isBlank()) {
-            if (required) {
-                value.addErrorMessage(ConnectionString.ERROR_EMPTY);
-            }
-            return;
-        }
-        connectionStringError(p).ifPresent(value::addErrorMessage);
     }
 
     /** Runs {@link #validate}; throws a {@link ConfigException} naming each bad key (never a value). */

@@ -115,6 +115,17 @@ class FailureClassifierTest {
     }
 
     @Test
+    void throttlingAfterTheSdksOwnRetriesIsStillTransient() {
+        // What the SDKs throw once their own retries on server-busy are exhausted (see AmqpEmulator's javadoc).
+        AmqpException busy = new AmqpException(true, AmqpErrorCondition.SERVER_BUSY_ERROR, "server-busy", null);
+        ServiceBusException serviceBus = new ServiceBusException(
+            new IllegalStateException("Retries exhausted: 1/1", busy), ServiceBusErrorSource.SEND);
+        assertEquals("GENERAL_ERROR", serviceBus.getReason().toString());
+        assertEquals(Outcome.TRANSIENT, FailureClassifier.classify(serviceBus).outcome());
+        assertEquals(Outcome.TRANSIENT, FailureClassifier.classify(reactor.core.Exceptions.retryExhausted("Retries exhausted: 1/1", busy)).outcome());
+    }
+
+    @Test
     void ourOwnRejectionAndUnknownFailures() {
         assertEquals(Outcome.RECORD_REJECTED, FailureClassifier.classify(new RecordRejectedException("no value")).outcome());
         assertEquals(Outcome.FATAL, FailureClassifier.classify(new IllegalStateException("bug")).outcome());
