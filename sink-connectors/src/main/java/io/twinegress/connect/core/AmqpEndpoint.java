@@ -1,0 +1,84 @@
+package io.twinegress.connect.core;
+
+import com.azure.core.amqp.AmqpRetryMode;
+import com.azure.core.amqp.AmqpRetryOptions;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.common.config.types.Password;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the two AMQP connectors (Service Bus, Event Hubs) share beyond the delivery core: the
+ * target entity named by {@code path} or by the connection strings' {@code EntityPath}, and the
+ * SDK's own short retry options.
+ */
+public final class AmqpEndpoint {
+
+    private AmqpEndpoint() {
+    }
+
+    /**
+     * The Azure client's own retries, kept short ({@code client.max.retries},
+     * {@code client.try.timeout.ms}): the delivery core does the long waiting with Connect's
+     * redelivery, never the client inside a {@code put()}.
+     */
+    public static AmqpRetryOptions retryOptions(DeliveryConfig config) {
+        return new AmqpRetryOptions()
+            .setMode(AmqpRetryMode.EXPONENTIAL)
+            .setMaxRetries(config.clientMaxRetries())
+            .setDelay(Duration.ofMillis(200))
+            .setMaxDelay(Duration.ofSeconds(2))
+            .setTryTimeout(config.clientTryTimeout());
+    }
+
+    /**
+     * The entity to send to: {@code path}, else the primary connection string's EntityPath.
+     *
+     * @throws IllegalStateException with {@code errorNoEntity} when neither names one (the
+     *                               connector's {@code validate()} reports that before a task starts)
+     */
+    public static String entityName(DeliveryConfig config, String errorNoEntity) {
+        if (!config.path().isEmpty()) {
+            return config.path();
+        }
+        return ConnectionString.parse(config.connectionString()).entityPath()
+            .orElseThrow(() -> new IllegalStateException(errorNoEntity));
+    }
+
+    /**
+     * Cross-field check for {@code DeliverySinkConnector.validateEndpoint}: some entity must be
+     * named ({@code errorNoEntity} on {@code path} otherwise), and an EntityPath in either
+     * connection string must name the same one ({@code errorMismatch} on that key). Run only when
+     * every key parsed on its own.
+     *
+     * @return the entity, when one is named
+     */
+    public static Optional<String> validateEntity(Map<String, String> props, Map<String, ConfigValue> values,
+                                                  String errorNoEntity, String errorMismatch) {
+        String path = Optional.ofNullable(props.get(DeliveryConfig.PATH_CONFIG)).map(String::trim).orElse("");
+        Optional<String> primary = entityPath(values.get(DeliveryConfig.CONNECTION_STRING_CONFIG));
+        Optional<String> secondary = entityPath(values.get(DeliveryConfig.SECONDARY_CONNECTION_STRING_CONFIG));
+        String target = path.isEmpty() ? primary.orElse("") : path;
+        if (target.isEmpty()) {
+            values.get(DeliveryConfig.PATH_CONFIG).addErrorMessage(errorNoEntity);
+            return Optional.empty();
+        }
+        if (primary.isPresent() && !primary.get().equals(target)) {
+            values.get(DeliveryConfig.CONNECTION_STRING_CONFIG).addErrorMessage(errorMismatch);
+        }
+        if (secondary.isPresent() && !secondary.get().equals(target)) {
+            values.get(DeliveryConfig.SECONDARY_CONNECTION_STRING_CONFIG).addErrorMessage(errorMismatch);
+        }
+        return Optional.of(target);
+    }
+
+    /** The EntityPath of a connection-string config value that already validated; empty when unset. */
+    public static Optional<String> entityPath(ConfigValue value) {
+        if (value == null || !(value.value() instanceof Password p) || p.value() == null || p.value().isBlank()) {
+            return Optional.empty();
+        }
+        return ConnectionString.parse(p).entityPath();
+    }
+}

@@ -1,0 +1,187 @@
+package io.twinegress.connect.eventhubs;
+
+import com.azure.messaging.eventhubs.EventData;
+import io.twinegress.connect.core.DeliveryConfig;
+import io.twinegress.connect.core.RecordRejectedException;
+import io.twinegress.connect.core.SendListener;
+import io.twinegress.emulators.amqp.AmqpEmulator;
+import io.twinegress.emulators.amqp.ReceivedMessage;
+import io.twinegress.schemas.EgressHeaders;
+import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.header.ConnectHeaders;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The record-to-event mapping, and the batching through the real Event Hubs SDK against the AMQP
+ * stand-in (no Kafka): one partition key per batch, tryAdd until full, the one too big rejected.
+ */
+class EventHubsSenderTest {
+
+    static final Duration DEADLINE = Duration.ofSeconds(30);
+    static AmqpEmulator amqp;
+
+    @BeforeAll
+    static void standIn() {
+        amqp = AmqpEmulator.builder()
+            .eventHub("keys", 4)
+            .eventHub("sizes", 2, 2048)
+            .key("send", "send-key")
+            .start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (amqp != null) {
+            amqp.assertNoHandlerErrors();
+            amqp.close();
+        }
+    }
+
+    static SinkRecord record(Object key, Object value, long offset, ConnectHeaders headers) {
+        return new SinkRecord("twin.egress.eh", 0, null, key, null, value, offset, 1L, TimestampType.CREATE_TIME, headers);
+    }
+
+    static SinkRecord record(String key, String value, long offset) {
+        ConnectHeaders h = new ConnectHeaders();
+        h.addString(EgressHeaders.SOURCE_OFFSET, Long.toString(offset));
+        return record(key == null ? null : key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8), offset, h);
+    }
+
+    static EventHubsSender sender(String hub, Map<String, String> extra) {
+        Map<String, String> p = new HashMap<>();
+        p.put(DeliveryConfig.CONNECTION_STRING_CONFIG, amqp.connectionString("send", "send-key"));
+        p.put(DeliveryConfig.PATH_CONFIG, hub);
+        p.put(DeliveryConfig.CLIENT_MAX_RETRIES_CONFIG, "0");
+        p.putAll(extra);
+        EventHubsSinkConfig config = new EventHubsSinkConfig(p);
+        return new EventHubsSender(config, config.connectionString());
+    }
+
+    static final class Recorder implements SendListener {
+        final List<List<SinkRecord>> batches = new ArrayList<>();
+        final Map<Long, String> rejected = new LinkedHashMap<>();
+
+        @Override
+        public void delivered(List<SinkRecord> batch) {
+            batches.add(List.copyOf(batch));
+        }
+
+        @Override
+        public void rejected(SinkRecord record, String reason) {
+            rejected.put(record.kafkaOffset(), reason);
+        }
+    }
+
+    @Test
+    void anEventCarriesTheBytesUnchangedTheHeadersAsPropertiesAndJsonContentType() {
+        ConnectHeaders h = new ConnectHeaders();
+        h.addString(EgressHeaders.EVENT_TYPE, "SensorChange");
+        h.addInt(EgressHeaders.SOURCE_PARTITION, 3); // what SimpleHeaderConverter makes of "3"
+        byte[] json = "{\"id\":\"e-1\",\"eventType\":\"SensorChange\"}".getBytes(StandardCharsets.UTF_8);
+        EventData e = EventHubsSender.toEvent(record("sensor-1", json, 1, h), false);
+        assertArrayEquals(json, e.getBody());
+        assertEquals("application/json", e.getContentType());
+        assertEquals(Map.of(EgressHeaders.EVENT_TYPE, "SensorChange", EgressHeaders.SOURCE_PARTITION, "3"), e.getProperties());
+        assertArrayEquals(json, EventHubsSender.toEvent(record("sensor-1", new String(json, StandardCharsets.UTF_8), 1, h), false).getBody(),
+            "a String value (StringConverter) gives the same bytes");
+    }
+
+    @Test
+    void aDeviceMessageIsForwardedRawEvenWhenItIsNotUtf8() {
+        byte[] raw = {(byte) 0xc3, 0x28, (byte) 0xff, 0, (byte) 0xfe, '{'};
+        EventData e = EventHubsSender.toEvent(record("device-1", raw, 1, new ConnectHeaders()), true);
+        assertArrayEquals(raw, e.getBody());
+        assertNull(e.getContentType());
+        ConnectHeaders h = new ConnectHeaders();
+        h.addString(EgressHeaders.EVENT_TYPE, "DeviceMessage");
+        EventData byHeader = EventHubsSender.toEvent(record("device-1", raw, 1, h), false);
+        assertArrayEquals(raw, byHeader.getBody());
+        assertNull(byHeader.getContentType(), "the event-type header says raw, too");
+    }
+
+    @Test
+    void thePartitionKeyIsTheRecordKeyAsAString() {
+        assertEquals("device-7", EventHubsSender.partitionKey(record("device-7".getBytes(StandardCharsets.UTF_8), "{}", 1, new ConnectHeaders())));
+        assertEquals("device-7", EventHubsSender.partitionKey(record("device-7", "{}", 1, new ConnectHeaders())));
+        assertEquals("42", EventHubsSender.partitionKey(new SinkRecord("t", 0, Schema.INT32_SCHEMA, 42, null, "{}", 1)));
+        assertNull(EventHubsSender.partitionKey(record(null, "{}", 1, new ConnectHeaders())));
+        assertNull(EventHubsSender.partitionKey(record("", "{}", 1, new ConnectHeaders())));
+    }
+
+    @Test
+    void recordsWithoutBytesAreRejectedWithAHint() {
+        RecordRejectedException e = assertThrows(RecordRejectedException.class,
+            () -> EventHubsSender.toEvent(record("k", 12L, 1, new ConnectHeaders()), false));
+        assertTrue(e.getMessage().contains("ByteArrayConverter"), e.getMessage());
+    }
+
+    @Test
+    void eachBatchCarriesOnePartitionKeyAndKeepsItsOrder() {
+        List<SinkRecord> records = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            records.add(record(i % 5 == 4 ? null : "device-" + (i % 3), "{\"seq\":" + i + "}", i));
+        }
+        Recorder listener = new Recorder();
+        try (EventHubsSender sender = sender("keys", Map.of(DeliveryConfig.BATCH_MAX_RECORDS_CONFIG, "4"))) {
+            sender.send(records, listener);
+        }
+        List<ReceivedMessage> got = amqp.awaitCount("keys", 30, DEADLINE);
+        assertEquals(30, listener.batches.stream().mapToInt(List::size).sum());
+        assertTrue(listener.rejected.isEmpty());
+        Map<Long, List<ReceivedMessage>> byTransfer = new LinkedHashMap<>();
+        got.forEach(m -> byTransfer.computeIfAbsent(m.transferId(), t -> new ArrayList<>()).add(m));
+        assertEquals(listener.batches.size(), byTransfer.size(), "one transfer per delivered batch");
+        Map<String, Integer> lastSeq = new HashMap<>();
+        for (List<ReceivedMessage> transfer : byTransfer.values()) {
+            assertTrue(transfer.size() <= 4, "batch.max.records");
+            String key = transfer.get(0).partitionKey();
+            for (ReceivedMessage m : transfer) {
+                assertEquals(key, m.partitionKey(), "one partition key per batch");
+                int seq = Integer.parseInt(m.property(EgressHeaders.SOURCE_OFFSET));
+                assertEquals("{\"seq\":" + seq + "}", m.bodyAsString());
+                assertEquals(seq % 5 == 4 ? null : "device-" + (seq % 3), m.partitionKey());
+                Integer before = lastSeq.put(String.valueOf(key), seq);
+                assertTrue(before == null || before < seq, "order per key: " + before + " then " + seq);
+            }
+        }
+    }
+
+    @Test
+    void aFullBatchIsSentAndTheOneTooBigForAnEmptyBatchIsRejected() {
+        List<SinkRecord> records = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            records.add(record("device-1", "x".repeat(i == 2 ? 4000 : 300), i));
+        }
+        records.add(record("device-1", "y".repeat(1500), 6)); // over batch.max.bytes, within the link's 2048: sent alone
+        Recorder listener = new Recorder();
+        try (EventHubsSender sender = sender("sizes", Map.of(DeliveryConfig.BATCH_MAX_BYTES_CONFIG, "1024"))) {
+            sender.send(records, listener);
+        }
+        assertEquals(List.of(2L), List.copyOf(listener.rejected.keySet()), listener.rejected.toString());
+        String reason = listener.rejected.get(2L);
+        assertTrue(reason.contains("4000 bytes of body") && reason.contains("2048 bytes"), reason);
+        List<ReceivedMessage> got = amqp.awaitCount("sizes", 6, DEADLINE);
+        assertEquals(List.of("0", "1", "3", "4", "5", "6"), got.stream().map(m -> m.property(EgressHeaders.SOURCE_OFFSET)).toList());
+        assertTrue(listener.batches.size() >= 3, "1 KiB batches of 300-byte events: " + listener.batches);
+        assertEquals(List.of(records.get(6)), listener.batches.get(listener.batches.size() - 1));
+    }
+}

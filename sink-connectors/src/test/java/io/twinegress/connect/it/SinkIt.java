@@ -1,0 +1,103 @@
+package io.twinegress.connect.it;
+
+import io.twinegress.connect.core.DeliveryConfig;
+import io.twinegress.testing.kafka.ConnectWorker;
+import io.twinegress.testing.kafka.KafkaBroker;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+
+import javax.management.AttributeNotFoundException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What every sink-connector IT in this module shares: the worker loading the packaged plugin
+ * directory, a connector config with test-short backoff and a dead-letter topic, and reads of the
+ * task's metrics and committed offsets.
+ *
+ * <p>The ITs run the connectors from {@code target/twin-egress-connectors} only, as a worker does,
+ * so this class (and the ITs) may use compile-time constants of the connector classes (inlined by
+ * javac) but never call them.
+ */
+public final class SinkIt {
+
+    /** The packaged plugin directory (DESIGN §6), relative to the module. */
+    public static final Path PLUGIN = Path.of("target", "twin-egress-connectors");
+
+    private SinkIt() {
+    }
+
+    /** A worker on {@code broker} with the packaged plugin and the file ConfigProvider. */
+    public static ConnectWorker worker(KafkaBroker broker) {
+        return new ConnectWorker(broker)
+            .withPlugin(PLUGIN)
+            .withWorkerProperty("config.providers", "file")
+            .withWorkerProperty("config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider");
+    }
+
+    /**
+     * One endpoint's connector config: one task, test-short backoff (200 ms, capped at 2 s), no
+     * client retries, and a dead-letter topic {@code <topic>.dlq} with the reason in its headers.
+     */
+    public static Map<String, String> config(String connectorClass, String topic, String path, String primary, String secondary) {
+        Map<String, String> c = new HashMap<>();
+        c.put("connector.class", connectorClass);
+        c.put("topics", topic);
+        c.put("tasks.max", "1");
+        c.put(DeliveryConfig.CONNECTION_STRING_CONFIG, primary);
+        if (secondary != null) {
+            c.put(DeliveryConfig.SECONDARY_CONNECTION_STRING_CONFIG, secondary);
+        }
+        if (path != null) {
+            c.put(DeliveryConfig.PATH_CONFIG, path);
+        }
+        c.put(DeliveryConfig.RETRY_BACKOFF_INITIAL_MS_CONFIG, "200");
+        c.put(DeliveryConfig.RETRY_BACKOFF_MAX_MS_CONFIG, "2000");
+        c.put(DeliveryConfig.CLIENT_TRY_TIMEOUT_MS_CONFIG, "3000");
+        c.put(DeliveryConfig.CLIENT_MAX_RETRIES_CONFIG, "0");
+        c.put("errors.tolerance", "all");
+        c.put("errors.deadletterqueue.topic.name", topic + ".dlq");
+        c.put("errors.deadletterqueue.topic.replication.factor", "1");
+        c.put("errors.deadletterqueue.context.headers.enable", "true");
+        return c;
+    }
+
+    public static Header header(String key, String value) {
+        return new RecordHeader(key, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A task metric of {@code connector} on the platform MBean server (the worker runs in this JVM). */
+    public static Optional<Object> metric(String connector, String attribute) {
+        try {
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            for (ObjectName n : server.queryNames(new ObjectName("kafka.connect:type=plugins,*"), null)) {
+                if (connector.equals(n.getKeyProperty("connector")) && n.getKeyProperty("task") != null) {
+                    try {
+                        return Optional.ofNullable(server.getAttribute(n, attribute));
+                    } catch (AttributeNotFoundException e) {
+                        // another plugin's metrics under the same task
+                    }
+                }
+            }
+            return Optional.empty();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A numeric task metric, or -1 while the task has not registered it. */
+    public static long metricLong(String connector, String attribute) {
+        return metric(connector, attribute).map(v -> ((Number) v).longValue()).orElse(-1L);
+    }
+
+    /** The sum of the offsets {@code connector}'s consumer group committed. */
+    public static long committed(KafkaBroker broker, String connector) {
+        return broker.committedOffsets(ConnectWorker.sinkGroupId(connector)).values().stream().mapToLong(Long::longValue).sum();
+    }
+}
