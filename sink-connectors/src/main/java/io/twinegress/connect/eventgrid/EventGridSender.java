@@ -1,0 +1,230 @@
+package io.twinegress.connect.eventgrid;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.twinegress.connect.core.EndpointHttpException;
+import io.twinegress.connect.core.EndpointSender;
+import io.twinegress.connect.core.FailureClassifier;
+import io.twinegress.connect.core.RecordRejectedException;
+import io.twinegress.connect.core.SendListener;
+import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.connect.sink.SinkRecord;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Publishes records to one Event Grid topic with one key, over a plain {@link HttpClient}.
+ *
+ * <p><b>Why not the Event Grid SDK</b> ({@code azure-messaging-eventgrid}): what it would bring is
+ * retries with {@code Retry-After}, an event model and error parsing. Here the delivery core owns
+ * retrying (capped, jittered backoff that honours {@code Retry-After} up to
+ * {@code retry.backoff.max.ms}; the SDK honours it without a cap) and classification (HTTP
+ * status through {@link FailureClassifier}, 413/400 isolation by splitting), so the SDK's retry
+ * policy would have to be switched off. Its event model would re-serialise every event, where we
+ * forward the producer's bytes unchanged. It refuses a key credential over plain http (the local
+ * stand-in) unless we add our own pipeline policy for {@code aeg-sas-key} anyway, and it would
+ * add a jar and its azure-core version alignment to the plugin. What remains is one POST of a
+ * JSON array with two headers, and reading {@code {"error":{"code","message"}}}: done here.
+ *
+ * <p>Request: {@code POST <endpoint>}, {@code aeg-sas-key: <key>}, {@code Content-Type:
+ * application/json}, body {@code [event,event,...]} as {@link EventGridEvents} makes each event.
+ * HTTP/1.1 is forced: the JDK client would otherwise ask for {@code Upgrade: h2c}.
+ *
+ * <p>Batches: at most {@code batch.max.records} events (≤ 5,000) and {@code batch.max.bytes}
+ * (≤ 1 MB) per request, counting the array's exact bytes (brackets and commas included). An event
+ * larger than {@code batch.max.bytes} that still fits Event Grid's limits is sent alone; one that
+ * does not ({@value EventGridSinkConfig#MAX_EVENT_BYTES} bytes per event, and per request with
+ * the brackets) is rejected with the reason. A non-2xx answer becomes an
+ * {@link EndpointHttpException} with the service's code and message and its {@code Retry-After};
+ * the core decides what it means.
+ *
+ * <p>{@code client.max.retries}: an I/O error (typically a pooled keep-alive connection the
+ * server has closed) is retried at once, without a pause, that many times; a timeout or any HTTP
+ * status never is. {@code client.try.timeout.ms} bounds the connect and each request.
+ */
+public final class EventGridSender implements EndpointSender {
+
+    public static final String KEY_HEADER = "aeg-sas-key";
+    static final int MAX_REASON_CHARS = 300;
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final HttpClient http;
+    private final URI endpoint;
+    private final Password key;
+    private final Duration tryTimeout;
+    private final int quickRetries;
+    private final int maxRecords;
+    private final long maxBytes;
+
+    public EventGridSender(EventGridSinkConfig config, HttpClient http, Password key) {
+        this.http = http;
+        this.endpoint = config.endpoint();
+        this.key = key;
+        this.tryTimeout = config.clientTryTimeout();
+        this.quickRetries = config.clientMaxRetries();
+        this.maxRecords = config.batchMaxRecords();
+        this.maxBytes = Math.min(config.batchMaxBytes(), EventGridSinkConfig.MAX_REQUEST_BYTES);
+    }
+
+    /** The task's HTTP client: HTTP/1.1, connect timeout = the try timeout, no redirects. */
+    static HttpClient httpClient(Duration tryTimeout) {
+        return HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(tryTimeout)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    }
+
+    @Override
+    public void send(List<SinkRecord> records, SendListener listener) throws IOException, InterruptedException {
+        Batch batch = new Batch();
+        for (SinkRecord record : records) {
+            byte[] event;
+            try {
+                event = EventGridEvents.toEvent(record);
+            } catch (RecordRejectedException e) {
+                listener.rejected(record, e.getMessage());
+                continue;
+            }
+            if (event.length > EventGridSinkConfig.MAX_EVENT_BYTES || event.length + 2L > EventGridSinkConfig.MAX_REQUEST_BYTES) {
+                listener.rejected(record, tooLarge(event.length));
+                continue;
+            }
+            if (!batch.isEmpty() && (batch.size() >= maxRecords || batch.bytesWith(event) > maxBytes)) {
+                post(batch, listener);
+                batch = new Batch();
+            }
+            batch.add(record, event);
+            if (batch.bytes() > maxBytes) {
+                post(batch, listener); // alone: larger than batch.max.bytes, within Event Grid's limits
+                batch = new Batch();
+            }
+        }
+        if (!batch.isEmpty()) {
+            post(batch, listener);
+        }
+    }
+
+    static String tooLarge(int eventBytes) {
+        return "The event is " + eventBytes + " bytes; Event Grid accepts at most " + EventGridSinkConfig.MAX_EVENT_BYTES
+            + " bytes per event and " + EventGridSinkConfig.MAX_REQUEST_BYTES + " bytes per request.";
+    }
+
+    private void post(Batch batch, SendListener listener) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(endpoint)
+            .timeout(tryTimeout)
+            .header(KEY_HEADER, key.value())
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(batch.toJsonArray()))
+            .build();
+        HttpResponse<byte[]> response = sendWithQuickRetries(request);
+        int status = response.statusCode();
+        if (status >= 200 && status < 300) {
+            listener.delivered(batch.records);
+            return;
+        }
+        throw new EndpointHttpException(status, serviceMessage(response.body()),
+            FailureClassifier.retryAfter(response.headers().firstValue("retry-after-ms").orElse(null),
+                response.headers().firstValue("Retry-After").orElse(null)));
+    }
+
+    private HttpResponse<byte[]> sendWithQuickRetries(HttpRequest request) throws IOException, InterruptedException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            } catch (HttpTimeoutException e) {
+                throw e;
+            } catch (IOException e) {
+                if (attempt >= quickRetries) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * The service's own short reason from Event Grid's error shape
+     * {@code {"error":{"code":"BadRequest","message":"..."}}}, else the start of the body as text;
+     * one line, at most {@value #MAX_REASON_CHARS} characters.
+     */
+    static String serviceMessage(byte[] body) {
+        if (body == null || body.length == 0) {
+            return "";
+        }
+        String text;
+        try {
+            JsonNode error = MAPPER.readTree(body).path("error");
+            String code = error.path("code").asText("");
+            String message = error.path("message").asText("");
+            text = code.isEmpty() ? message : message.isEmpty() ? code : code + ": " + message;
+            if (text.isEmpty()) {
+                text = new String(body, StandardCharsets.UTF_8);
+            }
+        } catch (IOException | RuntimeException e) {
+            text = new String(body, StandardCharsets.UTF_8);
+        }
+        text = text.replaceAll("\\s+", " ").trim();
+        return text.length() > MAX_REASON_CHARS ? text.substring(0, MAX_REASON_CHARS) + "…" : text;
+    }
+
+    /** Nothing to release: the HTTP client belongs to the task, and the key is only a header. */
+    @Override
+    public void close() {
+    }
+
+    /** Events of one request and the exact size of their JSON array. */
+    static final class Batch {
+        final List<SinkRecord> records = new ArrayList<>();
+        final List<byte[]> events = new ArrayList<>();
+        private long bytes = 2; // "[" and "]"
+
+        boolean isEmpty() {
+            return events.isEmpty();
+        }
+
+        int size() {
+            return events.size();
+        }
+
+        /** The array's size in bytes with {@code event} appended. */
+        long bytesWith(byte[] event) {
+            return bytes + (events.isEmpty() ? 0 : 1) + event.length;
+        }
+
+        void add(SinkRecord record, byte[] event) {
+            bytes = bytesWith(event);
+            records.add(record);
+            events.add(event);
+        }
+
+        /** Exactly what {@link #toJsonArray()} returns, in bytes. */
+        long bytes() {
+            return bytes;
+        }
+
+        byte[] toJsonArray() {
+            byte[] out = new byte[Math.toIntExact(bytes)];
+            int at = 0;
+            out[at++] = '[';
+            for (int i = 0; i < events.size(); i++) {
+                if (i > 0) {
+                    out[at++] = ',';
+                }
+                byte[] e = events.get(i);
+                System.arraycopy(e, 0, out, at, e.length);
+                at += e.length;
+            }
+            out[at] = ']';
+            return out;
+        }
+    }
+}

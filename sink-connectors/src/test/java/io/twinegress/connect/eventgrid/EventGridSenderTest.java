@@ -1,0 +1,283 @@
+package io.twinegress.connect.eventgrid;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.twinegress.connect.core.DeliveryConfig;
+import io.twinegress.connect.core.Failure;
+import io.twinegress.connect.core.FailureClassifier;
+import io.twinegress.connect.core.Outcome;
+import io.twinegress.connect.core.SendListener;
+import io.twinegress.emulators.eventgrid.EventGridEmulator;
+import io.twinegress.emulators.eventgrid.ReceivedEvent;
+import io.twinegress.schemas.EgressHeaders;
+import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The sender against the Event Grid stand-in, without Kafka: wire format, batching, and what each answer becomes. */
+class EventGridSenderTest {
+
+    static final String KEY = "a2V5LW9uZQ==";
+    static final ObjectMapper MAPPER = new ObjectMapper();
+    static final List<String> SAMPLES = List.of("sensor-change", "space-change", "topology-operation", "udf-custom");
+
+    static EventGridEmulator eg;
+    final List<SinkRecord> delivered = new ArrayList<>();
+    final List<Integer> requestSizes = new ArrayList<>();
+    final Map<SinkRecord, String> rejected = new HashMap<>();
+    final SendListener listener = new SendListener() {
+        @Override
+        public void delivered(List<SinkRecord> batch) {
+            delivered.addAll(batch);
+            requestSizes.add(batch.size());
+        }
+
+        @Override
+        public void rejected(SinkRecord record, String reason) {
+            rejected.put(record, reason);
+        }
+    };
+
+    @BeforeAll
+    static void standIn() {
+        eg = EventGridEmulator.builder().topic("twins").key(KEY).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        eg.assertNoHandlerErrors();
+        eg.close();
+    }
+
+    @BeforeEach
+    void clear() {
+        eg.clear();
+        eg.throttle(false);
+    }
+
+    static EventGridSinkConfig config(String path, Map<String, String> overrides) {
+        Map<String, String> p = new HashMap<>();
+        p.put("name", "eg-test");
+        p.put(DeliveryConfig.CONNECTION_STRING_CONFIG, KEY);
+        p.put(DeliveryConfig.PATH_CONFIG, path);
+        p.put(DeliveryConfig.CLIENT_TRY_TIMEOUT_MS_CONFIG, "5000");
+        p.putAll(overrides);
+        return new EventGridSinkConfig(p);
+    }
+
+    static EventGridSender sender(String path, Map<String, String> overrides, String key) {
+        EventGridSinkConfig config = config(path, overrides);
+        return new EventGridSender(config, EventGridSender.httpClient(config.clientTryTimeout()), new Password(key));
+    }
+
+    static String sample(String name) throws IOException {
+        try (InputStream in = EventGridSenderTest.class.getClassLoader().getResourceAsStream("samples/events/" + name + ".json")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    static int offset;
+
+    static SinkRecord record(Object value) {
+        return new SinkRecord("twin.egress.eg", 0, Schema.BYTES_SCHEMA, "k".getBytes(StandardCharsets.UTF_8),
+            Schema.OPTIONAL_BYTES_SCHEMA, value, offset++);
+    }
+
+    static String event(String id, int padding) {
+        return "{\"id\":\"" + id + "\",\"subject\":\"Sensor\",\"data\":{\"pad\":\"" + "x".repeat(padding)
+            + "\"},\"eventType\":\"SensorChange\",\"eventTime\":\"2026-11-22T10:00:00Z\",\"dataVersion\":\"1.0\"}";
+    }
+
+    @Test
+    void theFourSeedEventsArriveAsTheSchemaSaysWithTopicLeftOut() throws Exception {
+        List<SinkRecord> records = new ArrayList<>();
+        for (String s : SAMPLES) {
+            // bytes (ByteArrayConverter) and strings (StringConverter) both work
+            records.add(record(s.startsWith("s") ? sample(s) : sample(s).getBytes(StandardCharsets.UTF_8)));
+        }
+        sender(eg.endpoint("twins"), Map.of(), KEY).send(records, listener);
+
+        assertEquals(records, delivered);
+        assertEquals(List.of(4), requestSizes);
+        List<ReceivedEvent> got = eg.received("twins");
+        assertEquals(4, got.size());
+        for (int i = 0; i < SAMPLES.size(); i++) {
+            ObjectNode expected = (ObjectNode) MAPPER.readTree(sample(SAMPLES.get(i)));
+            expected.remove("topic");
+            ReceivedEvent e = got.get(i);
+            assertNull(e.topicSent(), "topic is left for Event Grid to set");
+            assertEquals(expected, MAPPER.readTree(e.json()));
+            assertEquals(expected.get("eventType").asText(), e.eventType());
+        }
+    }
+
+    @Test
+    void anEventWithoutTopicIsForwardedByteForByte() throws Exception {
+        String compact = event("raw-1", 3);
+        byte[] out = EventGridEvents.toEvent(record(compact.getBytes(StandardCharsets.UTF_8)));
+        assertArrayEquals(compact.getBytes(StandardCharsets.UTF_8), out);
+        String withTopic = compact.replace("{\"id\"", "{\"topic\":\"/subscriptions/x\",\"id\"");
+        JsonNode stripped = MAPPER.readTree(EventGridEvents.toEvent(record(withTopic)));
+        assertEquals(MAPPER.readTree(compact), stripped);
+        assertEquals(List.of("id", "subject", "data", "eventType", "eventTime", "dataVersion"),
+            iterable(stripped.fieldNames()), "field order is kept");
+    }
+
+    static List<String> iterable(java.util.Iterator<String> it) {
+        List<String> out = new ArrayList<>();
+        it.forEachRemaining(out::add);
+        return out;
+    }
+
+    @Test
+    void deviceMessagesAndNonEventsAreRejectedWithTheReasonAndTheRestDelivered() throws Exception {
+        SinkRecord good1 = record(event("g1", 1));
+        SinkRecord raw = record(new byte[] {0x01, 0x02, (byte) 0xff});
+        SinkRecord device = record(event("d1", 1).replace("SensorChange", "DeviceMessage"));
+        SinkRecord deviceByHeader = record("{\"temp\":21}");
+        deviceByHeader.headers().addString(EgressHeaders.EVENT_TYPE, "DeviceMessage");
+        SinkRecord array = record("[1,2]");
+        SinkRecord missing = record("{\"id\":\"m\",\"subject\":\"s\",\"eventType\":\"SensorChange\",\"data\":null}");
+        SinkRecord trailing = record(event("t", 1) + " {}");
+        SinkRecord tombstone = record(null);
+        SinkRecord good2 = record(event("g2", 1));
+        sender(eg.endpoint("twins"), Map.of(), KEY)
+            .send(List.of(good1, raw, device, deviceByHeader, array, missing, trailing, tombstone, good2), listener);
+
+        assertEquals(List.of(good1, good2), delivered);
+        assertEquals(EventGridEvents.NOT_JSON, rejected.get(raw));
+        assertEquals(EventGridEvents.DEVICE_MESSAGE_REJECTED, rejected.get(device));
+        assertEquals(EventGridEvents.DEVICE_MESSAGE_REJECTED, rejected.get(deviceByHeader));
+        assertEquals(EventGridEvents.NOT_AN_OBJECT, rejected.get(array));
+        assertEquals("The record is not an Event Grid event: required property 'eventTime' is missing or not a string, "
+            + "required property 'dataVersion' is missing or not a string, required property 'data' is missing or null.",
+            rejected.get(missing));
+        assertEquals(EventGridEvents.NOT_JSON, rejected.get(trailing));
+        assertTrue(rejected.get(tombstone).contains("tombstone"), rejected.get(tombstone));
+        assertEquals(9, delivered.size() + rejected.size());
+    }
+
+    @Test
+    void batchesCountTheArraysExactBytesAndRespectTheRecordLimit() throws Exception {
+        // 1,024-byte requests at the stand-in too: one byte over would be a 413.
+        try (EventGridEmulator small = EventGridEmulator.builder().key(KEY).maxRequestBytes(1024).start()) {
+            String e0 = event("e-00", 0);
+            int pad = (1024 - 2 - 3) / 4 - e0.length(); // four events + 3 commas + brackets = 1,024 exactly
+            List<SinkRecord> records = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                records.add(record(event("e-" + (i < 10 ? "0" : "") + i, pad + (i % 4 == 0 ? (1024 - 2 - 3) % 4 : 0))));
+            }
+            EventGridSender.Batch probe = new EventGridSender.Batch();
+            for (int i = 0; i < 4; i++) {
+                probe.add(records.get(i), EventGridEvents.toEvent(records.get(i)));
+            }
+            assertEquals(1024, probe.bytes());
+            assertEquals(1024, probe.toJsonArray().length);
+            assertEquals(probe.toJsonArray().length, MAPPER.writeValueAsBytes(MAPPER.readTree(probe.toJsonArray())).length);
+
+            sender(small.endpoint(), Map.of(DeliveryConfig.BATCH_MAX_BYTES_CONFIG, "1024"), KEY).send(records, listener);
+            assertEquals(List.of(4, 4, 4), requestSizes);
+            assertEquals(0, small.responses(413));
+            assertEquals(12, small.count(EventGridEmulator.DEFAULT_TOPIC));
+        }
+        requestSizes.clear();
+        List<SinkRecord> many = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            many.add(record(event("m" + i, 1)));
+        }
+        sender(eg.endpoint("twins"), Map.of(DeliveryConfig.BATCH_MAX_RECORDS_CONFIG, "3"), KEY).send(many, listener);
+        assertEquals(List.of(3, 3, 1), requestSizes);
+    }
+
+    @Test
+    void anEventOverOneMegabyteIsRejectedAndOneOverTheBatchSizeGoesAlone() throws Exception {
+        SinkRecord huge = record(event("huge", (int) EventGridSinkConfig.MAX_EVENT_BYTES));
+        SinkRecord big = record(event("big", 3000));
+        SinkRecord a = record(event("a", 1));
+        SinkRecord b = record(event("b", 1));
+        sender(eg.endpoint("twins"), Map.of(DeliveryConfig.BATCH_MAX_BYTES_CONFIG, "2048"), KEY)
+            .send(List.of(a, huge, big, b), listener);
+        assertEquals(List.of(a, big, b), delivered);
+        assertEquals(List.of(1, 1, 1), requestSizes, "a alone (big follows and does not fit with it), big alone, b");
+        String reason = rejected.get(huge);
+        assertTrue(reason.startsWith("The event is " + EventGridEvents.toEvent(huge).length + " bytes; Event Grid accepts at most 1048576"),
+            reason);
+    }
+
+    @Test
+    void answersBecomeHttpFailuresTheCoreClassifies() {
+        List<SinkRecord> one = List.of(record(event("x", 1)));
+
+        Failure unauthorized = FailureClassifier.classify(
+            assertThrows(Exception.class, () -> sender(eg.endpoint("twins"), Map.of(), "wrong-key").send(one, listener)));
+        assertEquals(Outcome.UNAUTHORIZED, unauthorized.outcome());
+        assertTrue(unauthorized.reason().startsWith("HTTP 401"), unauthorized.reason());
+        assertFalse(unauthorized.reason().contains("wrong-key"));
+
+        eg.throttle(429, Duration.ofSeconds(3));
+        Failure throttled = FailureClassifier.classify(
+            assertThrows(Exception.class, () -> sender(eg.endpoint("twins"), Map.of(), KEY).send(one, listener)));
+        assertEquals(Outcome.TRANSIENT, throttled.outcome());
+        assertEquals(Optional.of(Duration.ofSeconds(3)), throttled.retryAfter());
+        eg.throttle(false);
+
+        SinkRecord badTime = record(event("bad-time", 1).replace("2026-11-22T10:00:00Z", "yesterday"));
+        Failure bad = FailureClassifier.classify(
+            assertThrows(Exception.class, () -> sender(eg.endpoint("twins"), Map.of(), KEY).send(List.of(badTime), listener)));
+        assertEquals(Outcome.RECORD_REJECTED, bad.outcome());
+        assertTrue(bad.reason().startsWith("HTTP 400: BadRequest: Event at index 0"), bad.reason());
+        assertTrue(bad.reason().contains("eventTime"), bad.reason());
+
+        Failure notFound = FailureClassifier.classify(
+            assertThrows(Exception.class, () -> sender(eg.endpoint("nope"), Map.of(), KEY).send(one, listener)));
+        assertEquals(Outcome.FATAL, notFound.outcome());
+        assertTrue(delivered.isEmpty());
+    }
+
+    @Test
+    void anUnreachableEndpointIsTransient() {
+        int port = eg.port();
+        eg.goUnreachable();
+        try {
+            Failure f = FailureClassifier.classify(assertThrows(Exception.class,
+                () -> sender("http://127.0.0.1:" + port + "/twins/api/events", Map.of(), KEY)
+                    .send(List.of(record(event("u", 1))), listener)));
+            assertEquals(Outcome.TRANSIENT, f.outcome());
+        } finally {
+            eg.comeBack();
+        }
+    }
+
+    @Test
+    void theServicesErrorTextIsShortAndOneLine() {
+        assertEquals("BadRequest: Event at index 1: bad.",
+            EventGridSender.serviceMessage("{\"error\":{\"code\":\"BadRequest\",\"message\":\"Event at index 1:\\n bad.\"}}"
+                .getBytes(StandardCharsets.UTF_8)));
+        assertEquals("upstream down", EventGridSender.serviceMessage("upstream\r\ndown".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(EventGridSender.MAX_REASON_CHARS + 1,
+            EventGridSender.serviceMessage("y".repeat(5000).getBytes(StandardCharsets.UTF_8)).length());
+        assertEquals("", EventGridSender.serviceMessage(new byte[0]));
+    }
+}
