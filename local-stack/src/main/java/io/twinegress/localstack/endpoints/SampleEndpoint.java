@@ -70,6 +70,10 @@ public record SampleEndpoint(String id, EndpointType type, List<EventType> event
         c.put("connection.string", "${file:" + secretsFile.toAbsolutePath() + ":" + primaryProperty() + "}");
         c.put("secondary.connection.string", "${file:" + secretsFile.toAbsolutePath() + ":" + secondaryProperty() + "}");
         c.put("path", path);
+        if (eventTypes.equals(List.of(EventType.DeviceMessage))) {
+            // raw telemetry: bytes forwarded as they are (docs/connectors/eventhubs-sink.md)
+            c.put("device.messages", "true");
+        }
         c.put("consumer.override.isolation.level", "read_committed");
         c.put("errors.tolerance", "all");
         c.put("errors.deadletterqueue.topic.name", Topics.connectorDlq(id));
