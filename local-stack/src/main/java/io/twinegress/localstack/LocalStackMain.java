@@ -179,12 +179,19 @@ public final class LocalStackMain {
         List<SampleEndpoint> delivering = stack.registerable();
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         long nextTable = 0;
+        long settleUntil = 0;
         while (!stopping.get() && System.nanoTime() < deadline) {
             List<Row> rows = stack.monitor().rows();
             boolean done = rows.stream().filter(r -> delivering.stream().anyMatch(e -> e.id().equals(r.endpoint())))
                     .allMatch(r -> r.delivered() >= r.expected());
             if (done) {
-                break;
+                // everything arrived; give the connectors a moment to commit, for a clean lag column
+                if (settleUntil == 0) {
+                    settleUntil = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+                }
+                if (rows.stream().allMatch(r -> r.lag() <= 0) || System.nanoTime() > settleUntil) {
+                    break;
+                }
             }
             if (System.nanoTime() >= nextTable) {
                 printTable(stack, "draining");
