@@ -87,7 +87,7 @@ public final class LocalStackMain {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (stopping.compareAndSet(false, true)) {
-                say("stopping (Ctrl-C): every child process by pid, then the data directory");
+                say("stopping (Ctrl-C or SIGTERM): every child process by pid, then the data directory");
             }
             stopRequested.countDown();
             stack.close();
