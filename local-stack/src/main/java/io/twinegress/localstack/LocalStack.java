@@ -8,6 +8,7 @@ import io.twinegress.localstack.endpoints.SampleEndpoints;
 import io.twinegress.localstack.endpoints.StatusWatcher;
 import io.twinegress.localstack.kafka.KafkaBroker;
 import io.twinegress.localstack.kafka.Topics;
+import io.twinegress.localstack.process.Children;
 import io.twinegress.localstack.process.StartupException;
 import io.twinegress.localstack.router.RouterProcess;
 import io.twinegress.localstack.standins.StandIns;
@@ -46,6 +47,7 @@ public final class LocalStack implements AutoCloseable {
     private final Path logDir;
     private final List<SampleEndpoint> endpoints;
     private final Map<String, Duration> startupTimes = new LinkedHashMap<>();
+    private final Children children = new Children();
 
     private KafkaBroker broker;
     private StandIns standIns;
@@ -76,12 +78,12 @@ public final class LocalStack implements AutoCloseable {
             throws IOException {
         List<String> missing = layout.missing();
         if (!missing.isEmpty()) {
-            throw new StartupException("build", "missing " + String.join(", ", missing)
-                    + "; build with ./mvnw -B package -DskipTests", null, null);
+            throw StartupException.precondition("artifacts missing", String.join(", ", missing)
+                    + "; build with ./mvnw -B package -DskipTests");
         }
         List<String> busy = ports.busy();
         if (!busy.isEmpty()) {
-            throw new StartupException("ports", String.join("; ", busy), null, null);
+            throw StartupException.precondition("ports", String.join("; ", busy));
         }
         rotateLogs(logDir);
         LocalStack stack = new LocalStack(layout, ports, logDir);
@@ -100,8 +102,8 @@ public final class LocalStack implements AutoCloseable {
         progress.accept("starting Kafka broker (KRaft) on " + ports.kafkaBootstrap() + " and the Azure stand-ins (AMQP "
                 + ports.amqp() + ", Event Grid " + ports.eventGrid() + ", admin " + ports.admin() + ")");
         CompletableFuture<StandIns> standInsFuture = CompletableFuture.supplyAsync(() -> timed("Azure stand-ins",
-                () -> StandIns.start(layout, ports, endpoints, dataDir, logDir, START_DEADLINE)));
-        broker = timed("Kafka broker", () -> KafkaBroker.start(layout, ports, dataDir, logDir, START_DEADLINE));
+                () -> StandIns.start(children, layout, ports, endpoints, dataDir, logDir, START_DEADLINE)));
+        broker = timed("Kafka broker", () -> KafkaBroker.start(children, layout, ports, dataDir, logDir, START_DEADLINE));
         progress.accept("Kafka broker ready in " + seconds(startupTimes.get("Kafka broker")));
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()));
         try {
@@ -115,10 +117,10 @@ public final class LocalStack implements AutoCloseable {
         progress.accept("starting Kafka Connect worker on " + ports.connectUrl() + " (plugin " + layout.pluginDir()
                 + ") and the router (" + layout.routerJar().getFileName() + ")");
         CompletableFuture<ConnectWorker> connectFuture = CompletableFuture.supplyAsync(() -> timed(
-                "Kafka Connect worker", () -> ConnectWorker.start(layout, ports, broker.bootstrap(), dataDir, logDir,
+                "Kafka Connect worker", () -> ConnectWorker.start(children, layout, ports, broker.bootstrap(), dataDir, logDir,
                         START_DEADLINE)));
         CompletableFuture<RouterProcess> routerFuture = CompletableFuture.supplyAsync(() -> timed("router",
-                () -> RouterProcess.start(layout, broker.bootstrap(), admin, dataDir, logDir, START_DEADLINE)));
+                () -> RouterProcess.start(children, layout, broker.bootstrap(), admin, dataDir, logDir, START_DEADLINE)));
         standIns = join(standInsFuture);
         progress.accept("Azure stand-ins ready in " + seconds(startupTimes.get("Azure stand-ins")));
         router = join(routerFuture);
@@ -276,6 +278,8 @@ public final class LocalStack implements AutoCloseable {
                 System.err.println("twin-egress-local: while stopping: " + e);
             }
         }
+        // and any child whose part never finished starting (another part failed first)
+        children.stopAll(Duration.ofSeconds(20));
         deleteRecursively(dataDir);
     }
 

@@ -72,9 +72,10 @@ public final class LocalStackMain {
         } catch (StartupException e) {
             phase = "failed";
             System.err.println("twin-egress-local: " + e.getMessage());
-            if (e.getCause() != null && e.getMessage() != null && !e.getMessage().contains(String.valueOf(e.getCause().getMessage()))) {
+            if (e.getCause() != null && !e.getMessage().contains(String.valueOf(e.getCause().getMessage()))) {
                 System.err.println("  cause: " + e.getCause());
             }
+            printTail(e.log());
             System.err.println("  logs of every part: " + options.logDir());
             return 1;
         } catch (Exception e) {
@@ -113,6 +114,20 @@ public final class LocalStackMain {
             }
             stopping.set(true); // System.exit runs the shutdown hook: nothing more to say there
             finished.countDown();
+        }
+    }
+
+    /** The last lines of a failed part's log (our parts never log keys or connection strings). */
+    private static void printTail(Path log) {
+        if (log == null || !java.nio.file.Files.isReadable(log)) {
+            return;
+        }
+        try {
+            List<String> lines = java.nio.file.Files.readAllLines(log);
+            System.err.println("  last lines of " + log + ":");
+            lines.subList(Math.max(0, lines.size() - 8), lines.size()).forEach(l -> System.err.println("    " + l));
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            // the path is printed above; that is enough
         }
     }
 

@@ -5,6 +5,7 @@ import io.twinegress.localstack.Ports;
 import io.twinegress.localstack.kafka.Topics;
 import io.twinegress.localstack.process.Await;
 import io.twinegress.localstack.process.ChildProcess;
+import io.twinegress.localstack.process.Children;
 import io.twinegress.localstack.process.Java;
 import io.twinegress.localstack.process.Log4j;
 import io.twinegress.localstack.process.PropertiesFiles;
@@ -69,7 +70,7 @@ public final class ConnectWorker implements AutoCloseable {
         return p;
     }
 
-    public static ConnectWorker start(Layout layout, Ports ports, String bootstrap, Path dataDir, Path logDir,
+    public static ConnectWorker start(Children children, Layout layout, Ports ports, String bootstrap, Path dataDir, Path logDir,
             Duration deadline) {
         Path pluginPath = dataDir.resolve("connect-plugins");
         Path log = logDir.resolve("connect.log");
@@ -92,7 +93,7 @@ public final class ConnectWorker implements AutoCloseable {
                 "org.apache.kafka.common.config.AbstractConfig", "WARN", "com.azure", "WARN",
                 "reactor", "WARN", "io.netty", "WARN");
         List<String> jvm = List.of("-Xmx768m", log4j);
-        ChildProcess process = ChildProcess.start(PART, Java.mainClass(jvm, layout.kafkaClasspath(),
+        ChildProcess process = children.start(PART, Java.mainClass(jvm, layout.kafkaClasspath(),
                 "org.apache.kafka.connect.cli.ConnectDistributed", List.of(config.toString())), dataDir, log, Map.of());
         ConnectWorker worker = new ConnectWorker(process, new ConnectRest(listener));
         try {

@@ -4,6 +4,7 @@ import io.twinegress.localstack.Layout;
 import io.twinegress.localstack.Ports;
 import io.twinegress.localstack.process.Await;
 import io.twinegress.localstack.process.ChildProcess;
+import io.twinegress.localstack.process.Children;
 import io.twinegress.localstack.process.Java;
 import io.twinegress.localstack.process.Log4j;
 import io.twinegress.localstack.process.PropertiesFiles;
@@ -65,7 +66,7 @@ public final class KafkaBroker implements AutoCloseable {
         return p;
     }
 
-    public static KafkaBroker start(Layout layout, Ports ports, Path dataDir, Path logDir, Duration deadline) {
+    public static KafkaBroker start(Children children, Layout layout, Ports ports, Path dataDir, Path logDir, Duration deadline) {
         Path config = PropertiesFiles.write(dataDir.resolve("server.properties"),
                 "twin-egress local stack: single-node KRaft broker", serverProperties(ports, dataDir));
         String log4j = Log4j.configFlag(dataDir, "kafka", "INFO", "kafka.log", "WARN", "org.apache.kafka.storage",
@@ -73,7 +74,7 @@ public final class KafkaBroker implements AutoCloseable {
         List<String> jvm = List.of("-Xmx1g", log4j);
         Path log = logDir.resolve("kafka.log");
 
-        ChildProcess format = ChildProcess.start(PART + " (storage format)",
+        ChildProcess format = children.start(PART + " (storage format)",
                 Java.mainClass(jvm, layout.kafkaClasspath(), "kafka.tools.StorageTool",
                         List.of("format", "--standalone", "-t", Uuid.randomUuid().toString(), "-c", config.toString())),
                 dataDir, log, Map.of());
@@ -82,7 +83,7 @@ public final class KafkaBroker implements AutoCloseable {
             throw new StartupException(PART, "kafka.tools.StorageTool format exited with code " + code, log, null);
         }
 
-        ChildProcess broker = ChildProcess.start(PART,
+        ChildProcess broker = children.start(PART,
                 Java.mainClass(jvm, layout.kafkaClasspath(), "kafka.Kafka", List.of(config.toString())),
                 dataDir, log, Map.of());
         KafkaBroker b = new KafkaBroker(broker, ports.kafkaBootstrap());

@@ -36,8 +36,9 @@ public final class Await {
                 last = e;
             }
             if (process != null && !process.isAlive()) {
+                // the last poll error only says the part was not there yet: the log says why it exited
                 throw new StartupException(part, "exited with code " + process.exitCode() + " before " + what,
-                        process.log(), last);
+                        process.log(), null);
             }
             if (System.nanoTime() > end) {
                 throw new StartupException(part, "no " + what + " within " + deadline.toSeconds() + " s"

@@ -16,6 +16,17 @@ public final class StartupException extends RuntimeException {
         this.log = log;
     }
 
+    /** Something to fix before anything starts (ports, build): no part, no log. */
+    public static StartupException precondition(String what, String reason) {
+        return new StartupException(what, reason);
+    }
+
+    private StartupException(String what, String reason) {
+        super("cannot start, " + what + ": " + reason);
+        this.part = what;
+        this.log = null;
+    }
+
     public String part() {
         return part;
     }

@@ -3,6 +3,7 @@ package io.twinegress.localstack.router;
 import io.twinegress.localstack.Layout;
 import io.twinegress.localstack.process.Await;
 import io.twinegress.localstack.process.ChildProcess;
+import io.twinegress.localstack.process.Children;
 import io.twinegress.localstack.process.Java;
 import io.twinegress.localstack.process.PropertiesFiles;
 import org.apache.kafka.clients.admin.Admin;
@@ -37,11 +38,11 @@ public final class RouterProcess implements AutoCloseable {
         return p;
     }
 
-    public static RouterProcess start(Layout layout, String bootstrap, Admin admin, Path dataDir, Path logDir,
+    public static RouterProcess start(Children children, Layout layout, String bootstrap, Admin admin, Path dataDir, Path logDir,
             Duration deadline) {
         Path config = PropertiesFiles.write(dataDir.resolve("router.properties"), "twin-egress local stack: router",
                 routerProperties(bootstrap, dataDir.resolve("router-state")));
-        ChildProcess process = ChildProcess.start(PART,
+        ChildProcess process = children.start(PART,
                 Java.jar(List.of("-Xmx384m"), layout.routerJar(), List.of(config.toString())),
                 dataDir, logDir.resolve("router.log"), Map.of());
         try {

@@ -5,6 +5,7 @@ import io.twinegress.localstack.Ports;
 import io.twinegress.localstack.endpoints.SampleEndpoint;
 import io.twinegress.localstack.process.Await;
 import io.twinegress.localstack.process.ChildProcess;
+import io.twinegress.localstack.process.Children;
 import io.twinegress.localstack.process.Java;
 import io.twinegress.localstack.process.PropertiesFiles;
 import io.twinegress.schemas.EndpointType;
@@ -60,12 +61,12 @@ public final class StandIns implements AutoCloseable {
                 .collect(Collectors.joining(","));
     }
 
-    public static StandIns start(Layout layout, Ports ports, List<SampleEndpoint> endpoints, Path dataDir,
+    public static StandIns start(Children children, Layout layout, Ports ports, List<SampleEndpoint> endpoints, Path dataDir,
             Path logDir, Duration deadline) {
         Path ready = dataDir.resolve("standins.ready.json");
         Path config = PropertiesFiles.write(dataDir.resolve("emulators.properties"),
                 "twin-egress local stack: Azure stand-ins (holds keys; private)", properties(ports, endpoints, ready));
-        ChildProcess process = ChildProcess.start(PART,
+        ChildProcess process = children.start(PART,
                 Java.jar(List.of("-Xmx384m"), layout.standInsJar(), List.of(config.toString())),
                 dataDir, logDir.resolve("standins.log"), Map.of());
         StandInsAdmin admin = new StandInsAdmin(ports.adminUrl());
