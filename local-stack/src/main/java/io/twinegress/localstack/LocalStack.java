@@ -155,7 +155,7 @@ public final class LocalStack implements AutoCloseable {
                 + seconds(startupTimes.get("endpoints live")));
 
         traffic = new TrafficGenerator(broker.bootstrap());
-        monitor = new Monitor(endpoints, traffic.ledger(), statuses, connect.rest(), standIns.admin(), admin,
+        monitor = new Monitor(endpoints, traffic.ledger(), statuses, connect.rest(), standIns.admin(), broker.bootstrap(),
                 connect.process().pid());
     }
 

@@ -10,7 +10,11 @@ import io.twinegress.localstack.traffic.Ledger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -107,8 +111,16 @@ class LocalStackIT {
                 assertEquals(ledger.expectedIds(e), egressIds(e, ledger.expectedIds(e).size()), e.id() + " routing");
             }
         }
-        // the router dead-lettered nothing: all input was valid
-        assertEquals(0, stack.monitor().routerDeadLettered());
+        // bad input goes to the router's dead-letter topic, and the table counts it (records, not offsets)
+        assertEquals(0, stack.monitor().routerDeadLettered(), "all sample input was valid");
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.ports().kafkaBootstrap()),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            p.send(new ProducerRecord<>(Topics.EVENTS, "twin-1".getBytes(StandardCharsets.UTF_8),
+                    "not json".getBytes(StandardCharsets.UTF_8))).get();
+        }
+        Await.until("LocalStackIT", "the bad event counted as dead-lettered", DELIVERY_DEADLINE, null,
+                () -> stack.monitor().routerDeadLettered() == 1);
     }
 
     private static Map<SampleEndpoint, Deliveries.Check> awaitComplete(List<SampleEndpoint> endpoints) {

@@ -6,27 +6,21 @@ import io.twinegress.localstack.endpoints.StatusWatcher;
 import io.twinegress.localstack.kafka.Topics;
 import io.twinegress.localstack.standins.StandInsAdmin;
 import io.twinegress.localstack.traffic.Ledger;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.TopicPartition;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Gathers one table row per endpoint from where each fact lives: the router's status topic
  * (state), the Connect REST API and the connector's JMX metrics (task state, active key, backoff),
- * the stand-in (what arrived), the broker (lag of the connector's group, dead-letter topic).
+ * the stand-in (what arrived), the launcher's producer (what was sent), the dead-letter topics
+ * (records counted by reading them). Lag is counted in records (sent for this endpoint, not yet arrived), not in offsets: the
+ * router's exactly-once transactions leave a marker after each batch in the egress topics, and
+ * Connect commits the offset after the last record, never past the marker, so a consumer-group lag
+ * in offsets never reaches 0.
  */
 public final class Monitor implements AutoCloseable {
 
@@ -35,32 +29,36 @@ public final class Monitor implements AutoCloseable {
     private final StatusWatcher statuses;
     private final ConnectRest connect;
     private final StandInsAdmin standIns;
-    private final Admin admin;
     private final ConnectJmx jmx;
+    private final RecordCounter deadLetters;
 
     public Monitor(List<SampleEndpoint> endpoints, Ledger ledger, StatusWatcher statuses, ConnectRest connect,
-            StandInsAdmin standIns, Admin admin, long connectPid) {
+            StandInsAdmin standIns, String bootstrap, long connectPid) {
         this.endpoints = endpoints;
         this.ledger = ledger;
         this.statuses = statuses;
         this.connect = connect;
         this.standIns = standIns;
-        this.admin = admin;
         this.jmx = new ConnectJmx(connectPid);
+        List<String> dlqs = new ArrayList<>(List.of(Topics.ROUTER_DLQ));
+        endpoints.forEach(e -> dlqs.add(Topics.connectorDlq(e.id())));
+        this.deadLetters = new RecordCounter(bootstrap, dlqs);
     }
 
     public List<Row> rows() {
         List<Row> rows = new ArrayList<>();
         for (SampleEndpoint e : endpoints) {
-            rows.add(new Row(e.id(), e.type().name(), state(e), activeKey(e), ledger.expected(e), delivered(e),
-                    lag(e), endOffsetSum(Topics.connectorDlq(e.id()))));
+            long expected = ledger.expected(e);
+            long delivered = delivered(e);
+            rows.add(new Row(e.id(), e.type().name(), state(e), activeKey(e), expected, delivered,
+                    delivered < 0 ? -1 : Math.max(0, expected - delivered), deadLetters.count(Topics.connectorDlq(e.id()))));
         }
         return rows;
     }
 
     /** Records the router dead-lettered (bad input). */
     public long routerDeadLettered() {
-        return endOffsetSum(Topics.ROUTER_DLQ);
+        return deadLetters.count(Topics.ROUTER_DLQ);
     }
 
     private String state(SampleEndpoint e) {
@@ -121,43 +119,9 @@ public final class Monitor implements AutoCloseable {
         }
     }
 
-    private long lag(SampleEndpoint e) {
-        try {
-            Map<TopicPartition, Long> ends = endOffsets(Topics.egress(e.id()));
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("connect-" + e.id())
-                    .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
-            long lag = 0;
-            for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
-                OffsetAndMetadata c = committed.get(end.getKey());
-                lag += Math.max(0, end.getValue() - (c == null ? 0 : c.offset()));
-            }
-            return lag;
-        } catch (Exception ex) {
-            return -1;
-        }
-    }
-
-    private long endOffsetSum(String topic) {
-        try {
-            return endOffsets(topic).values().stream().mapToLong(Long::longValue).sum();
-        } catch (Exception ex) {
-            return 0;
-        }
-    }
-
-    /** Last stable offsets (read_committed: transaction markers of the router's EOS do not count as lag). */
-    private Map<TopicPartition, Long> endOffsets(String topic) throws Exception {
-        TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(5, TimeUnit.SECONDS).get(topic);
-        Map<TopicPartition, OffsetSpec> req = new HashMap<>();
-        d.partitions().forEach(p -> req.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-        Map<TopicPartition, Long> out = new HashMap<>();
-        admin.listOffsets(req, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get(5, TimeUnit.SECONDS)
-                .forEach((tp, info) -> out.put(tp, info.offset()));
-        return out;
-    }
-
     @Override
     public void close() {
         jmx.close();
+        deadLetters.close();
     }
 }

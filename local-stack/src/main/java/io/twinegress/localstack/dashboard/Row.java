@@ -5,7 +5,7 @@ package io.twinegress.localstack.dashboard;
  *
  * @param expected   records the broker acknowledged that this endpoint subscribes to
  * @param delivered  messages or events that arrived at the endpoint's stand-in
- * @param lag        records in the egress topic the connector has not committed yet (-1 unknown)
+ * @param lag        records sent for this endpoint that have not arrived yet (-1 unknown)
  * @param deadLettered records in the connector's dead-letter topic
  */
 public record Row(String endpoint, String type, String state, String key, long expected, long delivered, long lag,
