@@ -155,6 +155,32 @@ public final class EventRecords {
         return out;
     }
 
+    /**
+     * The record key as a string (Event Hubs partition key, per-object order): {@code byte[]} as
+     * UTF-8, other values through Connect's {@link Values}; empty for a null key.
+     */
+    public static Optional<String> key(SinkRecord record) {
+        Object k = record.key();
+        if (k == null) {
+            return Optional.empty();
+        }
+        if (k instanceof byte[] b) {
+            return Optional.of(new String(b, StandardCharsets.UTF_8));
+        }
+        if (k instanceof ByteBuffer buf) {
+            ByteBuffer dup = buf.duplicate();
+            byte[] out = new byte[dup.remaining()];
+            dup.get(out);
+            return Optional.of(new String(out, StandardCharsets.UTF_8));
+        }
+        return Optional.ofNullable(Values.convertToString(record.keySchema(), k));
+    }
+
+    /** Whether the router marked this record as raw device telemetry (forward its bytes, never parse them). */
+    public static boolean isDeviceMessage(SinkRecord record) {
+        return header(record, EgressHeaders.EVENT_TYPE).filter(DEVICE_MESSAGE::equals).isPresent();
+    }
+
     /** {@code topic-partition-offset} of the record's original coordinates: a stable id for records without one. */
     public static String coordinatesId(SinkRecord record) {
         return record.originalTopic() + "-" + record.originalKafkaPartition() + "-" + record.originalKafkaOffset();

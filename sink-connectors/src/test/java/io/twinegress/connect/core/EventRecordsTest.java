@@ -38,6 +38,18 @@ class EventRecordsTest {
     }
 
     @Test
+    void keysAsStrings() {
+        assertEquals(Optional.of("sensor-1"), EventRecords.key(new SinkRecord("t", 0, null,
+            "sensor-1".getBytes(StandardCharsets.UTF_8), null, null, 1L)));
+        assertEquals(Optional.of("42"), EventRecords.key(new SinkRecord("t", 0, null, 42, null, null, 1L)));
+        assertEquals(Optional.empty(), EventRecords.key(new SinkRecord("t", 0, null, null, null, null, 1L)));
+        ConnectHeaders h = new ConnectHeaders();
+        h.addString(EgressHeaders.EVENT_TYPE, EventRecords.DEVICE_MESSAGE);
+        assertEquals(true, EventRecords.isDeviceMessage(record(new byte[0], h)));
+        assertEquals(false, EventRecords.isDeviceMessage(record(new byte[0], new ConnectHeaders())));
+    }
+
+    @Test
     void bodiesPassUnchanged() {
         byte[] raw = {0, (byte) 0xff, (byte) 0xfe, 10};
         assertArrayEquals(raw, EventRecords.body(record(raw, new ConnectHeaders())));
