@@ -4,7 +4,7 @@ import com.azure.core.amqp.exception.AmqpException;
 import com.azure.messaging.eventhubs.EventData;
 import com.azure.messaging.eventhubs.EventDataBatch;
 import com.azure.messaging.eventhubs.EventHubClientBuilder;
-import com.azure.messaging.eventhubs.EventHubProducerClient;
+import com.azure.messaging.eventhubs.EventHubProducerAsyncClient;
 import com.azure.messaging.eventhubs.models.CreateBatchOptions;
 import io.twinegress.connect.core.AmqpEndpoint;
 import io.twinegress.connect.core.ConnectionString;
@@ -14,24 +14,26 @@ import io.twinegress.connect.core.FailureClassifier;
 import io.twinegress.connect.core.Outcome;
 import io.twinegress.connect.core.RecordRejectedException;
 import io.twinegress.connect.core.SendListener;
-import io.twinegress.schemas.EgressHeaders;
 import org.apache.kafka.common.config.types.Password;
-import org.apache.kafka.connect.data.Values;
 import org.apache.kafka.connect.sink.SinkRecord;
+import reactor.core.Exceptions;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Sends records to one event hub with one key, the way the SDK's own samples do: one
- * {@link EventHubProducerClient}; per partition key an {@link EventDataBatch} created with
- * {@code CreateBatchOptions.setPartitionKey}, filled with {@code tryAdd}; a full batch is sent and
+ * Sends records to one event hub with one key, the way the SDK's own samples do: one producer
+ * client; per partition key an {@link EventDataBatch} created with
+ * {@code CreateBatchOptions.setPartitionKey}, filled with {@code tryAdd}; a full batch is closed and
  * the event that did not fit goes into a new one; an event too big for an empty batch is rejected
- * (dead-lettered with the reason); the tails are sent at the end.
+ * (dead-lettered with the reason). The batches of one key are sent one after the other; several
+ * keys' batches are in flight at once (the asynchronous client), so an endpoint keyed by device
+ * is not paced by one round trip per device.
  *
  * <p>A record becomes an event with: body = the value bytes exactly as they arrived (event JSON, or
  * raw device telemetry, never parsed or re-encoded); content type {@code application/json} for
@@ -40,14 +42,17 @@ import java.util.Map;
  *
  * <p>Order: events with the same partition key are sent in record order, which is the order Event
  * Hubs keeps (per partition). Events with different keys travel in different batches and may be
- * sent in another order than they were consumed; that does not touch delivery: the core commits
- * only past records the endpoint accepted.
+ * accepted in another order than they were consumed; that does not touch delivery: the core
+ * commits only past records the endpoint accepted, and re-sends the rest after a failure.
  */
 public final class EventHubsSender implements EndpointSender {
 
     public static final String CONTENT_TYPE = "application/json";
 
-    private final EventHubProducerClient client;
+    /** Partition keys whose batches are in flight at once; each key still has one batch in flight at a time. */
+    static final int KEYS_IN_FLIGHT = 16;
+
+    private final EventHubProducerAsyncClient client;
     private final boolean deviceMessages;
     private final int maxRecords;
     private final long maxBytes;
@@ -60,37 +65,57 @@ public final class EventHubsSender implements EndpointSender {
         } else {
             builder.connectionString(connectionString.value(), config.eventHubName());
         }
-        this.client = builder.buildProducerClient();
+        this.client = builder.buildAsyncProducerClient();
         this.deviceMessages = config.deviceMessages();
         this.maxRecords = config.batchMaxRecords();
         this.maxBytes = config.batchMaxBytes();
     }
 
-    /** One open batch per partition key (null key: the hub spreads the events). */
-    private final class Open {
+    /** A filled batch and the records it carries. */
+    private record Filled(EventDataBatch batch, List<SinkRecord> records) {
+    }
+
+    /** One partition key's batches, in record order, and the one being filled. */
+    private final class Chain {
         final String partitionKey;
-        EventDataBatch batch;
+        final List<Filled> filled = new ArrayList<>();
+        private EventDataBatch batch;
         List<SinkRecord> records = new ArrayList<>();
 
-        Open(String partitionKey) {
+        Chain(String partitionKey) {
             this.partitionKey = partitionKey;
-            this.batch = newBatch(partitionKey, maxBytes);
         }
 
-        void flush(SendListener listener) {
-            if (!records.isEmpty()) {
-                List<SinkRecord> sent = records;
-                client.send(batch);
-                listener.delivered(sent);
+        /** The batch being filled, created when first needed. */
+        EventDataBatch batch() {
+            if (batch == null) {
+                batch = newBatch(partitionKey, maxBytes);
             }
-            batch = newBatch(partitionKey, maxBytes);
-            records = new ArrayList<>();
+            return batch;
+        }
+
+        void close() {
+            if (!records.isEmpty()) {
+                filled.add(new Filled(batch, records));
+                batch = null;
+                records = new ArrayList<>();
+            }
         }
     }
 
+    /** What one key's chain achieved: the batches the hub accepted, in order, and the failure that stopped it. */
+    private record ChainResult(List<Filled> sent, Throwable failure) {
+    }
+
+    /**
+     * Fills the batches on the task thread, then sends them: the batches of one partition key one
+     * after the other (a key's next batch only once the hub accepted the previous one), up to
+     * {@link #KEYS_IN_FLIGHT} keys at once, so an endpoint with many keys (one per device) is not
+     * paced by one round trip per key. Listener calls happen on the task thread, after the sends.
+     */
     @Override
     public void send(List<SinkRecord> records, SendListener listener) {
-        Map<String, Open> open = new LinkedHashMap<>();
+        Map<String, Chain> chains = new LinkedHashMap<>();
         for (SinkRecord record : records) {
             EventData event;
             try {
@@ -100,31 +125,55 @@ public final class EventHubsSender implements EndpointSender {
                 continue;
             }
             String key = partitionKey(record);
-            Open o = open.get(key);
-            if (o == null) {
-                o = new Open(key);
-                open.put(key, o);
+            Chain c = chains.get(key);
+            if (c == null) {
+                c = new Chain(key);
+                chains.put(key, c);
             }
-            if (o.records.size() >= maxRecords) {
-                o.flush(listener);
+            if (c.records.size() >= maxRecords) {
+                c.close();
             }
-            boolean added = tryAdd(o.batch, event);
-            if (!added && !o.records.isEmpty()) {
-                o.flush(listener);
-                added = tryAdd(o.batch, event);
+            boolean added = tryAdd(c.batch(), event);
+            if (!added && !c.records.isEmpty()) {
+                c.close();
+                added = tryAdd(c.batch(), event);
             }
             if (added) {
-                o.records.add(record);
+                c.records.add(record);
             } else {
-                sendAlone(key, event, record, listener);
+                alone(c, event, record, listener);
             }
         }
-        for (Open o : open.values()) {
-            if (!o.records.isEmpty()) {
-                client.send(o.batch);
-                listener.delivered(o.records);
+        chains.values().forEach(Chain::close);
+
+        List<ChainResult> results = Flux.fromIterable(chains.values())
+            .filter(c -> !c.filled.isEmpty())
+            .flatMap(this::sendChain, KEYS_IN_FLIGHT)
+            .collectList()
+            .block();
+        RuntimeException failure = null;
+        for (ChainResult o : results == null ? List.<ChainResult>of() : results) {
+            o.sent().forEach(f -> listener.delivered(f.records()));
+            if (o.failure() != null) {
+                RuntimeException e = o.failure() instanceof RuntimeException re ? re : new IllegalStateException(o.failure());
+                if (failure == null) {
+                    failure = e;
+                } else if (failure != e) {
+                    failure.addSuppressed(e);
+                }
             }
         }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private Mono<ChainResult> sendChain(Chain chain) {
+        List<Filled> sent = new CopyOnWriteArrayList<>();
+        return Flux.fromIterable(chain.filled)
+            .concatMap(f -> client.send(f.batch()).then(Mono.fromRunnable(() -> sent.add(f))))
+            .then(Mono.fromCallable(() -> new ChainResult(List.copyOf(sent), null)))
+            .onErrorResume(e -> Mono.just(new ChainResult(List.copyOf(sent), Exceptions.unwrap(e))));
     }
 
     /**
@@ -143,24 +192,24 @@ public final class EventHubsSender implements EndpointSender {
         }
     }
 
-    /** Too big for an empty batch of {@code batch.max.bytes}: alone, it may still fit the link's own limit. */
-    private void sendAlone(String key, EventData event, SinkRecord record, SendListener listener) {
-        if (linkMaxBytes <= maxBytes) {
-            listener.rejected(record, tooLarge(event));
-            return;
+    /**
+     * Too big for an empty batch of {@code batch.max.bytes}: alone, it may still fit the link's own
+     * limit (then it travels in its own batch, in its key's order); otherwise it is rejected.
+     */
+    private void alone(Chain chain, EventData event, SinkRecord record, SendListener listener) {
+        if (linkMaxBytes > maxBytes) {
+            EventDataBatch single = newBatch(chain.partitionKey, linkMaxBytes);
+            if (tryAdd(single, event)) {
+                chain.filled.add(new Filled(single, List.of(record)));
+                return;
+            }
         }
-        EventDataBatch single = newBatch(key, linkMaxBytes);
-        if (tryAdd(single, event)) {
-            client.send(single);
-            listener.delivered(List.of(record));
-        } else {
-            listener.rejected(record, tooLarge(event));
-        }
+        listener.rejected(record, tooLarge(event));
     }
 
     private EventDataBatch newBatch(String partitionKey, long size) {
         if (linkMaxBytes < 0) {
-            linkMaxBytes = client.createBatch().getMaxSizeInBytes();
+            linkMaxBytes = client.createBatch().block().getMaxSizeInBytes();
         }
         CreateBatchOptions options = new CreateBatchOptions();
         if (partitionKey != null) {
@@ -169,7 +218,7 @@ public final class EventHubsSender implements EndpointSender {
         if (size < linkMaxBytes) {
             options.setMaximumSizeInBytes((int) size);
         }
-        return client.createBatch(options);
+        return client.createBatch(options).block();
     }
 
     private String tooLarge(EventData event) {
@@ -180,34 +229,16 @@ public final class EventHubsSender implements EndpointSender {
     /** The event for one record; see the class comment. */
     static EventData toEvent(SinkRecord record, boolean deviceMessages) {
         EventData event = new EventData(EventRecords.body(record));
-        boolean raw = deviceMessages
-            || EventRecords.header(record, EgressHeaders.EVENT_TYPE).filter(EventRecords.DEVICE_MESSAGE::equals).isPresent();
-        if (!raw) {
+        if (!deviceMessages && !EventRecords.isDeviceMessage(record)) {
             event.setContentType(CONTENT_TYPE);
         }
         event.getProperties().putAll(EventRecords.headers(record));
         return event;
     }
 
-    /** The record key as a string: bytes as UTF-8, other types as Connect prints them; null or empty → none. */
+    /** The record key as a string ({@link EventRecords#key}); a null or empty key → none. */
     static String partitionKey(SinkRecord record) {
-        Object key = record.key();
-        String s;
-        if (key == null) {
-            return null;
-        } else if (key instanceof byte[] b) {
-            s = new String(b, StandardCharsets.UTF_8);
-        } else if (key instanceof ByteBuffer buf) {
-            ByteBuffer dup = buf.duplicate();
-            byte[] b = new byte[dup.remaining()];
-            dup.get(b);
-            s = new String(b, StandardCharsets.UTF_8);
-        } else if (key instanceof String str) {
-            s = str;
-        } else {
-            s = Values.convertToString(record.keySchema(), key);
-        }
-        return s == null || s.isEmpty() ? null : s;
+        return EventRecords.key(record).filter(k -> !k.isEmpty()).orElse(null);
     }
 
     @Override

@@ -24,6 +24,8 @@ public class EventHubsSinkConfig extends DeliveryConfig {
         "The event hub the events are sent to. May be empty when the connection string names it with EntityPath; "
             + "when both are given they must be equal.";
 
+    public static final String EVENT_HUBS_GROUP = "Event Hubs";
+
     public static final String DEVICE_MESSAGES_CONFIG = "device.messages";
     public static final boolean DEVICE_MESSAGES_DEFAULT = false;
     public static final String DEVICE_MESSAGES_DOC =
@@ -57,11 +59,11 @@ public class EventHubsSinkConfig extends DeliveryConfig {
     public static ConfigDef configDef() {
         ConfigDef def = new ConfigDef();
         addConnectionGroup(def, CONNECTION_STRING_DOC, SECONDARY_CONNECTION_STRING_DOC, PATH_DOC);
-        def.define(DEVICE_MESSAGES_CONFIG, Type.BOOLEAN, DEVICE_MESSAGES_DEFAULT, Importance.HIGH, DEVICE_MESSAGES_DOC,
-            CONNECTION_GROUP, 4, Width.SHORT, DEVICE_MESSAGES_DISPLAY);
         addRetryGroup(def);
         addBatchGroup(def, BATCH_MAX_RECORDS_DEFAULT, BATCH_MAX_RECORDS_LIMIT, BATCH_MAX_BYTES_DEFAULT, BATCH_MAX_BYTES_LIMIT);
         addDeliveryGroup(def);
+        def.define(DEVICE_MESSAGES_CONFIG, Type.BOOLEAN, DEVICE_MESSAGES_DEFAULT, Importance.HIGH, DEVICE_MESSAGES_DOC,
+            EVENT_HUBS_GROUP, 1, Width.SHORT, DEVICE_MESSAGES_DISPLAY);
         return def;
     }
 

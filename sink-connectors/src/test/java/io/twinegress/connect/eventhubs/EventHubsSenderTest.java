@@ -2,6 +2,8 @@ package io.twinegress.connect.eventhubs;
 
 import com.azure.messaging.eventhubs.EventData;
 import io.twinegress.connect.core.DeliveryConfig;
+import io.twinegress.connect.core.FailureClassifier;
+import io.twinegress.connect.core.Outcome;
 import io.twinegress.connect.core.RecordRejectedException;
 import io.twinegress.connect.core.SendListener;
 import io.twinegress.emulators.amqp.AmqpEmulator;
@@ -44,6 +46,7 @@ class EventHubsSenderTest {
         amqp = AmqpEmulator.builder()
             .eventHub("keys", 4)
             .eventHub("sizes", 2, 2048)
+            .eventHub("partial", 2)
             .key("send", "send-key")
             .start();
     }
@@ -183,5 +186,23 @@ class EventHubsSenderTest {
         assertEquals(List.of("0", "1", "3", "4", "5", "6"), got.stream().map(m -> m.property(EgressHeaders.SOURCE_OFFSET)).toList());
         assertTrue(listener.batches.size() >= 3, "1 KiB batches of 300-byte events: " + listener.batches);
         assertEquals(List.of(records.get(6)), listener.batches.get(listener.batches.size() - 1));
+    }
+
+    @Test
+    void whenOneKeysBatchFailsTheOthersAreReportedDeliveredAndTheFailureIsThrownForTheCore() {
+        List<SinkRecord> records = List.of(record("device-a", "{\"a\":1}", 0), record("device-b", "{\"b\":1}", 1));
+        Recorder listener = new Recorder();
+        try (EventHubsSender sender = sender("partial", Map.of())) {
+            sender.send(List.of(record("device-a", "{\"warm\":1}", 99)), listener); // link up, so the next transfer is a batch
+            listener.batches.clear();
+            amqp.throttleNext(1);
+            RuntimeException e = assertThrows(RuntimeException.class, () -> sender.send(records, listener));
+            assertEquals(Outcome.TRANSIENT, FailureClassifier.classify(e).outcome(), FailureClassifier.classify(e).reason());
+        }
+        assertEquals(1, listener.batches.size(), "the other key's batch was accepted and reported: " + listener.batches);
+        List<ReceivedMessage> got = amqp.awaitCount("partial", 2, DEADLINE);
+        assertEquals(listener.batches.get(0).get(0).kafkaOffset(), Long.parseLong(got.get(1).property(EgressHeaders.SOURCE_OFFSET)),
+            "what the hub took is exactly what was reported");
+        assertEquals(2, got.size());
     }
 }
