@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.twinegress.connect.core.EventRecords;
 import io.twinegress.connect.core.RecordRejectedException;
-import io.twinegress.schemas.EgressHeaders;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 import java.io.IOException;
@@ -50,7 +49,7 @@ final class EventGridEvents {
 
     /** The bytes of the event as it goes into the request's JSON array. */
     static byte[] toEvent(SinkRecord record) {
-        if (EventRecords.header(record, EgressHeaders.EVENT_TYPE).filter(EventRecords.DEVICE_MESSAGE::equals).isPresent()) {
+        if (EventRecords.isDeviceMessage(record)) {
             throw new RecordRejectedException(DEVICE_MESSAGE_REJECTED);
         }
         byte[] body = EventRecords.body(record);

@@ -39,6 +39,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -117,6 +118,16 @@ class EventGridSinkIT {
         }
         awaitCommitted("eg-deliver", 4);
         assertEquals(4, eg.count("deliver"), "each event once");
+
+        // The same with StringConverter: the values reach the task as strings, the events are the same.
+        eg.addTopic("deliver-strings");
+        Map<String, String> strings = config(topic, eg.endpoint("deliver-strings"), KEY1, KEY2);
+        strings.put("value.converter", "org.apache.kafka.connect.storage.StringConverter");
+        start("eg-deliver-strings", strings);
+        List<ReceivedEvent> again = eg.awaitCount("deliver-strings", 4, DEADLINE);
+        for (int i = 0; i < SAMPLES.size(); i++) {
+            assertEquals(MAPPER.readTree(got.get(i).json()), MAPPER.readTree(again.get(i).json()), SAMPLES.get(i));
+        }
     }
 
     @Test
@@ -136,6 +147,9 @@ class EventGridSinkIT {
             return m.find() ? Optional.of(m.group(1)) : Optional.empty();
         }, DEADLINE, "the engine logs how long the failover took");
         System.out.println("[figure] Event Grid failover (primary refused -> delivered with the secondary): " + took + " ms");
+        String log = TestLogs.readSince(mark);
+        assertTrue(log.contains("eg-failover: the endpoint refused the primary key (HTTP 401"), "one line per switch");
+        assertFalse(log.contains(KEY1) || log.contains(KEY2), "keys never logged");
         awaitCommitted("eg-failover", 50);
     }
 
