@@ -137,7 +137,7 @@ public final class LocalStackMain {
                 .append(';'));
         say(sb.substring(0, sb.length() - 1));
         Ports p = stack.ports();
-        say("try: curl -s " + p.connectUrl() + "/connectors?expand=status | curl -s " + p.adminUrl() + "/counts");
+        say("look around: curl -s '" + p.connectUrl() + "/connectors?expand=status'   curl -s " + p.adminUrl() + "/counts");
         List<SampleEndpoint> missing = stack.endpoints().stream().filter(e -> !stack.registerable().contains(e)).toList();
         if (!missing.isEmpty()) {
             say("NOTE: the packaged plugin has no " + missing.stream().map(SampleEndpoint::connectorClass).toList()
