@@ -72,6 +72,10 @@ public record Options(double rate, Duration duration, boolean faultDemo, String 
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
+        if (!io.twinegress.localstack.endpoints.SampleEndpoints.ids().contains(faultEndpoint)) {
+            throw new IllegalArgumentException("--fault-endpoint must be one of "
+                    + io.twinegress.localstack.endpoints.SampleEndpoints.ids() + ", got " + faultEndpoint);
+        }
         return new Options(rate, duration, fault, faultEndpoint, faultAfter, tableEvery,
                 new Ports(kafka, controller, connect, amqp, eventGrid, admin), logs, help);
     }

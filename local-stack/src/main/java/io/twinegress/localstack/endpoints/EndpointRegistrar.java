@@ -75,14 +75,14 @@ public final class EndpointRegistrar {
             Await.until("endpoint " + e.id(), "Active status from the router", deadline, router, () -> {
                 StatusWatcher.Status s = statuses.status(e.id());
                 if (s != null && s.state().equals("Rejected")) {
-                    throw new IllegalStateException("router rejected it: " + s.reason());
+                    throw new Await.GiveUp("the router rejected it: " + s.reason());
                 }
                 return s != null && s.state().equals("Active");
             });
             Await.until("endpoint " + e.id(), "connector " + e.id() + " RUNNING", deadline, connect, () -> {
                 ConnectRest.Status s = rest.status(e.id());
-                if (s != null && s.problem() != null) {
-                    throw new IllegalStateException("task failed: " + s.problem());
+                if (s != null && s.problem() != null && s.tasks().contains("FAILED")) {
+                    throw new Await.GiveUp("its task failed: " + s.problem());
                 }
                 return s != null && s.running();
             });

@@ -15,6 +15,15 @@ public final class Await {
     private Await() {
     }
 
+    /** Thrown by a condition that can never become true (e.g. the router rejected the endpoint): stop waiting. */
+    public static final class GiveUp extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public GiveUp(String message) {
+            super(message);
+        }
+    }
+
     /**
      * Polls {@code condition} until it returns true. Exceptions from the condition count as "not
      * yet" (the last one is reported). Fails with a {@link StartupException} naming {@code part}
@@ -32,6 +41,8 @@ public final class Await {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new StartupException(part, "interrupted while waiting for " + what, log(process), e);
+            } catch (GiveUp e) {
+                throw new StartupException(part, e.getMessage(), log(process), null);
             } catch (Exception e) {
                 last = e;
             }
