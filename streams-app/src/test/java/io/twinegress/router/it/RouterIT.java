@@ -298,6 +298,9 @@ class RouterIT {
                     .getAttribute(RouterMBeans.name("type=router"), "UnmatchedTotal");
             assertTrue(((Long) unmatched) >= 0);
         }
+        // A clean stop leaves the group, so a restarted router does not wait out the old member's session.
+        assertTrue(KAFKA.admin().describeConsumerGroups(List.of("router-it-" + name)).all().get()
+                .get("router-it-" + name).members().isEmpty(), "the stopped router left its consumer group");
     }
 
     /**
