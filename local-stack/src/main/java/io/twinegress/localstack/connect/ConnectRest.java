@@ -100,8 +100,10 @@ public final class ConnectRest {
     }
 
     private HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
+        // reads feed the live table and must not stall it; a PUT waits for the worker's rebalance
+        Duration timeout = method.equals("GET") ? Duration.ofSeconds(5) : Duration.ofSeconds(60);
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .timeout(Duration.ofSeconds(30))
+                .timeout(timeout)
                 .header("Accept", "application/json");
         if (body != null) {
             b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));

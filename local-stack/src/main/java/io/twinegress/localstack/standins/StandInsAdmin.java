@@ -97,8 +97,11 @@ public final class StandInsAdmin {
     }
 
     private JsonNode get(String path) throws IOException, InterruptedException {
+        // counts feed the live table and must not stall it; pages of arrivals may be large
+        Duration timeout = path.contains("limit=0") || path.contains("limit=1&") || path.equals("/health")
+                ? Duration.ofSeconds(5) : Duration.ofSeconds(30);
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                .timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IOException("GET " + path + " answered " + r.statusCode());
         }
