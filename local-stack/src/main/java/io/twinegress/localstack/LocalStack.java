@@ -76,6 +76,16 @@ public final class LocalStack implements AutoCloseable {
      */
     public static LocalStack start(Layout layout, Ports ports, Path logDir, Consumer<String> progress)
             throws IOException {
+        LocalStack stack = create(layout, ports, logDir);
+        stack.startAll(progress);
+        return stack;
+    }
+
+    /**
+     * Checks the artifacts and ports and makes the data directory; nothing runs yet. {@link #close()}
+     * is safe from another thread (a shutdown hook) at any point of {@link #startAll}.
+     */
+    public static LocalStack create(Layout layout, Ports ports, Path logDir) throws IOException {
         List<String> missing = layout.missing();
         if (!missing.isEmpty()) {
             throw StartupException.precondition("artifacts missing", String.join(", ", missing)
@@ -86,17 +96,25 @@ public final class LocalStack implements AutoCloseable {
             throw StartupException.precondition("ports", String.join("; ", busy));
         }
         rotateLogs(logDir);
-        LocalStack stack = new LocalStack(layout, ports, logDir);
+        return new LocalStack(layout, ports, logDir);
+    }
+
+    /**
+     * Starts every part and registers the endpoints; on failure stops what started (and deletes the
+     * data) before throwing.
+     *
+     * @param progress one human line per step, as it happens
+     */
+    public void startAll(Consumer<String> progress) throws IOException {
         try {
-            stack.startAll(progress);
-            return stack;
+            startParts(progress);
         } catch (RuntimeException | IOException e) {
-            stack.close();
+            close();
             throw e;
         }
     }
 
-    private void startAll(Consumer<String> progress) throws IOException {
+    private void startParts(Consumer<String> progress) throws IOException {
         progress.accept("data directory " + dataDir + " (removed on exit), logs in " + logDir);
 
         progress.accept("starting Kafka broker (KRaft) on " + ports.kafkaBootstrap() + " and the Azure stand-ins (AMQP "

@@ -65,27 +65,17 @@ public final class LocalStackMain {
 
     private int run(Layout layout) {
         say("twin-egress local stack: broker, Connect worker, router, Azure stand-ins on loopback. Ctrl-C stops it.");
-        Thread heartbeat = heartbeat();
         LocalStack stack;
         try {
-            stack = LocalStack.start(layout, options.ports(), options.logDir(), this::say);
+            stack = LocalStack.create(layout, options.ports(), options.logDir());
         } catch (StartupException e) {
-            phase = "failed";
             System.err.println("twin-egress-local: " + e.getMessage());
-            if (e.getCause() != null && !e.getMessage().contains(String.valueOf(e.getCause().getMessage()))) {
-                System.err.println("  cause: " + e.getCause());
-            }
-            printTail(e.log());
-            System.err.println("  logs of every part: " + options.logDir());
             return 1;
         } catch (Exception e) {
-            phase = "failed";
             System.err.println("twin-egress-local: could not start: " + e);
-            System.err.println("  logs of every part: " + options.logDir());
             return 1;
-        } finally {
-            heartbeat.interrupt();
         }
+        // from here on, Ctrl-C or SIGTERM (even in the middle of the start) stops every child and removes the data
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (stopping.compareAndSet(false, true)) {
                 say("stopping (Ctrl-C or SIGTERM): every child process by pid, then the data directory");
@@ -98,6 +88,20 @@ public final class LocalStackMain {
                 Thread.currentThread().interrupt();
             }
         }, "twin-egress-local-shutdown"));
+        Thread heartbeat = heartbeat();
+        try {
+            stack.startAll(this::say);
+        } catch (Exception e) {
+            phase = "failed";
+            if (!stopping.get()) {
+                reportStartupFailure(e);
+            }
+            stopping.set(true);
+            finished.countDown();
+            return 1;
+        } finally {
+            heartbeat.interrupt();
+        }
         try {
             startupSummary(stack);
             return runTraffic(stack);
@@ -115,6 +119,19 @@ public final class LocalStackMain {
             stopping.set(true); // System.exit runs the shutdown hook: nothing more to say there
             finished.countDown();
         }
+    }
+
+    private void reportStartupFailure(Exception failure) {
+        if (failure instanceof StartupException e) {
+            System.err.println("twin-egress-local: " + e.getMessage());
+            if (e.getCause() != null && !e.getMessage().contains(String.valueOf(e.getCause().getMessage()))) {
+                System.err.println("  cause: " + e.getCause());
+            }
+            printTail(e.log());
+        } else {
+            System.err.println("twin-egress-local: could not start: " + failure);
+        }
+        System.err.println("  logs of every part: " + options.logDir());
     }
 
     /** The last lines of a failed part's log (our parts never log keys or connection strings). */
@@ -257,7 +274,7 @@ public final class LocalStackMain {
             try {
                 while (true) {
                     Thread.sleep(3000);
-                    if (phase.equals("starting")) {
+                    if (phase.equals("starting") && !stopping.get()) {
                         say("... still starting");
                     }
                 }
