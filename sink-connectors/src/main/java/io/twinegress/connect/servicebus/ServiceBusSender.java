@@ -1,7 +1,5 @@
 package io.twinegress.connect.servicebus;
 
-import com.azure.core.amqp.AmqpRetryMode;
-import com.azure.core.amqp.AmqpRetryOptions;
 import com.azure.core.amqp.exception.AmqpException;
 import com.azure.core.util.BinaryData;
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
@@ -10,6 +8,7 @@ import com.azure.messaging.servicebus.ServiceBusMessage;
 import com.azure.messaging.servicebus.ServiceBusMessageBatch;
 import com.azure.messaging.servicebus.ServiceBusSenderClient;
 import com.azure.messaging.servicebus.models.CreateMessageBatchOptions;
+import io.twinegress.connect.core.AmqpEndpoint;
 import io.twinegress.connect.core.EndpointSender;
 import io.twinegress.connect.core.EventRecords;
 import io.twinegress.connect.core.FailureClassifier;
@@ -23,7 +22,6 @@ import org.apache.kafka.connect.sink.SinkRecord;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -54,15 +52,9 @@ public final class ServiceBusSender implements EndpointSender {
     private long linkMaxBytes = -1;
 
     public ServiceBusSender(ServiceBusSinkConfig config, Password connectionString) {
-        AmqpRetryOptions retry = new AmqpRetryOptions()
-            .setMode(AmqpRetryMode.EXPONENTIAL)
-            .setMaxRetries(config.clientMaxRetries())
-            .setDelay(Duration.ofMillis(200))
-            .setMaxDelay(Duration.ofSeconds(2))
-            .setTryTimeout(config.clientTryTimeout());
         this.client = new ServiceBusClientBuilder()
             .connectionString(connectionString.value())
-            .retryOptions(retry)
+            .retryOptions(AmqpEndpoint.retryOptions(config))
             .sender()
             .topicName(config.topicName())
             .buildClient();
