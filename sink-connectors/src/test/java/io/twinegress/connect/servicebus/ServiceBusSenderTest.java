@@ -3,7 +3,7 @@ package io.twinegress.connect.servicebus;
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import io.twinegress.connect.core.DeliveryConfig;
 import io.twinegress.connect.core.RecordRejectedException;
-import io.twinegress.connect.core.SendListener;
+import io.twinegress.connect.core.RecordingListener;
 import io.twinegress.emulators.amqp.AmqpEmulator;
 import io.twinegress.emulators.amqp.ReceivedMessage;
 import io.twinegress.schemas.EgressHeaders;
@@ -20,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -123,21 +122,6 @@ class ServiceBusSenderTest {
             org.apache.kafka.common.record.TimestampType.CREATE_TIME, h);
     }
 
-    static final class Recorder implements SendListener {
-        final List<List<SinkRecord>> batches = new ArrayList<>();
-        final Map<Long, String> rejected = new LinkedHashMap<>();
-
-        @Override
-        public void delivered(List<SinkRecord> batch) {
-            batches.add(List.copyOf(batch));
-        }
-
-        @Override
-        public void rejected(SinkRecord record, String reason) {
-            rejected.put(record.kafkaOffset(), reason);
-        }
-    }
-
     /**
      * batch.max.bytes (1 KiB) below the link's limit (2 KiB): a message over the former but within
      * the latter is sent alone, in its place; only one over the link's limit is rejected. The SDK's
@@ -158,7 +142,7 @@ class ServiceBusSenderTest {
         p.put(DeliveryConfig.CLIENT_MAX_RETRIES_CONFIG, "0");
         p.put(DeliveryConfig.BATCH_MAX_BYTES_CONFIG, "1024");
         ServiceBusSinkConfig config = new ServiceBusSinkConfig(p);
-        Recorder listener = new Recorder();
+        RecordingListener listener = new RecordingListener();
         try (ServiceBusSender sender = new ServiceBusSender(config, config.connectionString())) {
             sender.send(records, listener);
         }
