@@ -197,7 +197,15 @@ public class DeliveryConfig extends AbstractConfig {
 
     public Optional<Password> secondaryConnectionString() {
         Password p = getPassword(SECONDARY_CONNECTION_STRING_CONFIG);
-        return p == null || p.value() == null || p.value().isBlank() ? Optional.empty() : Optional.of(p);
+        return isGiven(p) ? Optional.of(p) : Optional.empty();
+    }
+
+    /**
+     * Whether a value of {@code connection.string} or {@code secondary.connection.string} (parsed or
+     * not yet validated) was given: a {@link Password} that is not blank.
+     */
+    public static boolean isGiven(Object value) {
+        return value instanceof Password p && p.value() != null && !p.value().isBlank();
     }
 
     /** The connection string of a slot; empty for an unset secondary. */
