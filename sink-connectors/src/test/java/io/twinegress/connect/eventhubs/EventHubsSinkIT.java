@@ -36,6 +36,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static io.twinegress.connect.it.SinkIt.committed;
+import static io.twinegress.connect.it.SinkIt.event;
 import static io.twinegress.connect.it.SinkIt.header;
 import static io.twinegress.connect.it.SinkIt.metric;
 import static io.twinegress.connect.it.SinkIt.metricLong;
@@ -97,12 +98,6 @@ class EventHubsSinkIT {
 
     static Map<String, String> config(String topic, String hub, String primary, String secondary) {
         return SinkIt.config(CONNECTOR, topic, hub, primary, secondary);
-    }
-
-    static String event(String id, String type, int seq, int padding) {
-        return "{\"id\":\"" + id + "\",\"subject\":\"Sensor\",\"data\":{\"seq\":" + seq + ",\"pad\":\"" + "x".repeat(padding)
-            + "\"},\"eventType\":\"" + type + "\",\"eventTime\":\"2026-11-22T10:00:00Z\",\"dataVersion\":\"1.0\","
-            + "\"metadataVersion\":\"1\"}";
     }
 
     /** Key for record {@code i}: {@code keys} distinct keys, and every 10th record without a key. */

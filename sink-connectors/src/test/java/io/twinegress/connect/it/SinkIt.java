@@ -96,6 +96,13 @@ public final class SinkIt {
         }
     }
 
+    /** A twin event as the router writes it, with {@code data.seq} and {@code padding} characters of {@code data.pad}. */
+    public static String event(String id, String type, int seq, int padding) {
+        return "{\"id\":\"" + id + "\",\"subject\":\"Sensor\",\"data\":{\"seq\":" + seq + ",\"pad\":\"" + "x".repeat(padding)
+            + "\"},\"eventType\":\"" + type + "\",\"eventTime\":\"2026-11-22T10:00:00Z\",\"dataVersion\":\"1.0\","
+            + "\"metadataVersion\":\"1\"}";
+    }
+
     public static Header header(String key, String value) {
         return new RecordHeader(key, value.getBytes(StandardCharsets.UTF_8));
     }

@@ -44,6 +44,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static io.twinegress.connect.it.SinkIt.committed;
+import static io.twinegress.connect.it.SinkIt.event;
 import static io.twinegress.connect.it.SinkIt.header;
 import static io.twinegress.connect.it.SinkIt.metric;
 import static io.twinegress.connect.it.SinkIt.metricLong;
@@ -112,12 +113,6 @@ class ServiceBusSinkIT {
 
     static Map<String, String> config(String topic, String entity, String primary, String secondary) {
         return SinkIt.config(CONNECTOR, topic, entity, primary, secondary);
-    }
-
-    static String event(String id, String type, int seq, int padding) {
-        return "{\"id\":\"" + id + "\",\"subject\":\"Sensor\",\"data\":{\"seq\":" + seq + ",\"pad\":\"" + "x".repeat(padding)
-            + "\"},\"eventType\":\"" + type + "\",\"eventTime\":\"2026-11-22T10:00:00Z\",\"dataVersion\":\"1.0\","
-            + "\"metadataVersion\":\"1\"}";
     }
 
     /** Records as the router writes them: value = event bytes, headers = type, id, endpoint, lineage. */
