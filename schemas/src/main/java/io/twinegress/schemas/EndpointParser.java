@@ -1,5 +1,6 @@
 package io.twinegress.schemas;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -63,7 +64,11 @@ public final class EndpointParser {
         try {
             root = value == null ? null : mapper.readTree(value);
         } catch (JsonProcessingException e) {
-            throw new InvalidEndpointException(EndpointRule.MALFORMED_JSON, "$", "not valid JSON: " + e.getOriginalMessage());
+            // Only where, never Jackson's message: it quotes the token it choked on, and in an
+            // endpoint record that token can be an unquoted connection string or key.
+            JsonLocation where = e.getLocation();
+            throw new InvalidEndpointException(EndpointRule.MALFORMED_JSON, "$", where == null ? "not valid JSON"
+                    : "not valid JSON at line " + where.getLineNr() + ", column " + where.getColumnNr());
         } catch (IOException e) {
             throw new InvalidEndpointException(EndpointRule.MALFORMED_JSON, "$", "not valid JSON");
         }

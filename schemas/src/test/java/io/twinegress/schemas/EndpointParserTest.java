@@ -120,7 +120,7 @@ class EndpointParserTest {
     void notJsonIsMalformed() {
         InvalidEndpointException e = assertThrows(InvalidEndpointException.class, () -> parser.parse("ep", utf8("{type: ServiceBus")));
         assertEquals(EndpointRule.MALFORMED_JSON, e.rule());
-        assertTrue(e.getMessage().startsWith("$: endpoint record is not a JSON object (not valid JSON: "), e.getMessage());
+        assertEquals("$: endpoint record is not a JSON object (not valid JSON at line 1, column 2)", e.getMessage());
         assertEquals(EndpointRule.MALFORMED_JSON,
                 assertThrows(InvalidEndpointException.class, () -> parser.parse("ep", null)).rule());
     }
@@ -142,6 +142,15 @@ class EndpointParserTest {
         InvalidEndpointException e = assertThrows(InvalidEndpointException.class, () -> parser.parse("ep",
                 utf8("{\"type\":\"Nope\",\"eventTypes\":[\"SpaceChange\"],\"path\":\"t\",\"connectionString\":\"" + canary + "\"}")));
         assertFalse(e.getMessage().contains(canary));
+    }
+
+    @Test
+    void unparseableRecordNeverQuotesTheTokenItChokedOn() {
+        String canary = "CANARY-unquoted-5e1d";
+        InvalidEndpointException e = assertThrows(InvalidEndpointException.class, () -> parser.parse("ep",
+                utf8("{\"type\":\"ServiceBus\",\"connectionString\":" + canary + "}")));
+        assertEquals(EndpointRule.MALFORMED_JSON, e.rule());
+        assertFalse(e.getMessage().contains("CANARY"), e.getMessage());
     }
 
     @Test

@@ -76,9 +76,9 @@ public final class AmqpEndpoint {
 
     /** The EntityPath of a connection-string config value that already validated; empty when unset. */
     public static Optional<String> entityPath(ConfigValue value) {
-        if (value == null || !(value.value() instanceof Password p) || p.value() == null || p.value().isBlank()) {
+        if (value == null || !DeliveryConfig.isGiven(value.value())) {
             return Optional.empty();
         }
-        return ConnectionString.parse(p).entityPath();
+        return ConnectionString.parse((Password) value.value()).entityPath();
     }
 }

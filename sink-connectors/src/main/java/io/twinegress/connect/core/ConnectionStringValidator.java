@@ -34,14 +34,13 @@ public final class ConnectionStringValidator implements ConfigDef.Validator {
 
     @Override
     public void ensureValid(String name, Object value) {
-        Password p = value instanceof Password pw ? pw : null;
-        if (p == null || p.value() == null || p.value().isBlank()) {
+        if (!DeliveryConfig.isGiven(value)) {
             if (required) {
                 throw new ConfigException(ConnectionString.ERROR_EMPTY);
             }
             return;
         }
-        ConnectionString.check(p).ifPresent(error -> {
+        ConnectionString.check((Password) value).ifPresent(error -> {
             // The one-argument constructor: the message alone, never "Invalid value <value>".
             throw new ConfigException(error);
         });

@@ -71,13 +71,17 @@ public class DeliveryConfig extends AbstractConfig {
     public static final String CLIENT_TRY_TIMEOUT_MS_CONFIG = "client.try.timeout.ms";
     public static final long CLIENT_TRY_TIMEOUT_MS_DEFAULT = 5_000L;
     public static final String CLIENT_TRY_TIMEOUT_MS_DOC =
-        "Timeout of one send attempt inside the Azure client. Kept short: the connector, not the client, "
-            + "does the long waiting (see retry.backoff.*), so a put() never blocks near Connect's max.poll.interval.ms.";
+        "Timeout of one send attempt: one operation of the Azure client (Service Bus, Event Hubs), or one HTTP "
+            + "request, connecting included (Event Grid). Kept short: the connector, not the client, does the long "
+            + "waiting (see retry.backoff.*), so a put() never blocks near Connect's max.poll.interval.ms.";
 
     public static final String CLIENT_MAX_RETRIES_CONFIG = "client.max.retries";
     public static final int CLIENT_MAX_RETRIES_DEFAULT = 1;
     public static final String CLIENT_MAX_RETRIES_DOC =
-        "Quick retries the Azure client makes by itself on a transient error before the connector backs off.";
+        "Quick retries of one send attempt before the connector backs off: the Azure client's own retries on a "
+            + "transient error (Service Bus, Event Hubs), or an immediate re-send when the connection fails with an "
+            + "I/O error (Event Grid; a timeout or an error status is not retried this way). The long waiting is the "
+            + "connector's backoff (see retry.backoff.*).";
 
     // ---- Batching -------------------------------------------------------------------------------
     public static final String BATCH_GROUP = "Batching";
@@ -145,7 +149,7 @@ public class DeliveryConfig extends AbstractConfig {
                 CONNECTION_GROUP, ++order, Width.MEDIUM, PATH_DISPLAY);
     }
 
-    /** Adds the backoff keys and the Azure client's own (short) retry keys. */
+    /** Adds the backoff keys and the sender's own short retry keys (client.try.timeout.ms, client.max.retries). */
     public static ConfigDef addRetryGroup(ConfigDef def) {
         int order = 0;
         return def
@@ -197,7 +201,15 @@ public class DeliveryConfig extends AbstractConfig {
 
     public Optional<Password> secondaryConnectionString() {
         Password p = getPassword(SECONDARY_CONNECTION_STRING_CONFIG);
-        return p == null || p.value() == null || p.value().isBlank() ? Optional.empty() : Optional.of(p);
+        return isGiven(p) ? Optional.of(p) : Optional.empty();
+    }
+
+    /**
+     * Whether a value of {@code connection.string} or {@code secondary.connection.string} (parsed or
+     * not yet validated) was given: a {@link Password} that is not blank.
+     */
+    public static boolean isGiven(Object value) {
+        return value instanceof Password p && p.value() != null && !p.value().isBlank();
     }
 
     /** The connection string of a slot; empty for an unset secondary. */

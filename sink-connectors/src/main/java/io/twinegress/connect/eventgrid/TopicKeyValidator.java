@@ -1,6 +1,7 @@
 package io.twinegress.connect.eventgrid;
 
 import io.twinegress.connect.core.ConnectionString;
+import io.twinegress.connect.core.DeliveryConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
@@ -32,14 +33,13 @@ final class TopicKeyValidator implements ConfigDef.Validator {
 
     @Override
     public void ensureValid(String name, Object value) {
-        Password p = value instanceof Password pw ? pw : null;
-        if (p == null || p.value() == null || p.value().isBlank()) {
+        if (!DeliveryConfig.isGiven(value)) {
             if (required) {
                 throw new ConfigException(ConnectionString.ERROR_EMPTY);
             }
             return;
         }
-        String k = p.value();
+        String k = ((Password) value).value();
         if (k.contains("SharedAccessKey=") || k.contains("Endpoint=")) {
             throw new ConfigException(EventGridSinkConfig.ERROR_KEY_IS_CONNECTION_STRING);
         }

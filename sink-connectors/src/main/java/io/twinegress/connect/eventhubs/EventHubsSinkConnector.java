@@ -5,7 +5,6 @@ import io.twinegress.connect.core.DeliveryConfig;
 import io.twinegress.connect.core.DeliverySinkConnector;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigValue;
-import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.connect.connector.Task;
 
 import java.util.Map;
@@ -43,8 +42,7 @@ public class EventHubsSinkConnector extends DeliverySinkConnector {
     }
 
     private static void requireEntityPath(ConfigValue value, boolean required) {
-        boolean given = value.value() instanceof Password p && p.value() != null && !p.value().isBlank();
-        if ((given || required) && AmqpEndpoint.entityPath(value).isEmpty()) {
+        if ((DeliveryConfig.isGiven(value.value()) || required) && AmqpEndpoint.entityPath(value).isEmpty()) {
             value.addErrorMessage(EventHubsSinkConfig.ERROR_DEVICE_MESSAGES_NEED_ENTITY_PATH);
         }
     }

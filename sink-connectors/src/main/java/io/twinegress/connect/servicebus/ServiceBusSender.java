@@ -1,7 +1,5 @@
 package io.twinegress.connect.servicebus;
 
-import com.azure.core.amqp.AmqpRetryMode;
-import com.azure.core.amqp.AmqpRetryOptions;
 import com.azure.core.amqp.exception.AmqpException;
 import com.azure.core.util.BinaryData;
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
@@ -10,10 +8,10 @@ import com.azure.messaging.servicebus.ServiceBusMessage;
 import com.azure.messaging.servicebus.ServiceBusMessageBatch;
 import com.azure.messaging.servicebus.ServiceBusSenderClient;
 import com.azure.messaging.servicebus.models.CreateMessageBatchOptions;
+import io.twinegress.connect.core.AmqpEndpoint;
 import io.twinegress.connect.core.EndpointSender;
 import io.twinegress.connect.core.EventRecords;
 import io.twinegress.connect.core.FailureClassifier;
-import io.twinegress.connect.core.Failure;
 import io.twinegress.connect.core.Outcome;
 import io.twinegress.connect.core.RecordRejectedException;
 import io.twinegress.connect.core.SendListener;
@@ -23,7 +21,6 @@ import org.apache.kafka.connect.sink.SinkRecord;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -54,15 +51,9 @@ public final class ServiceBusSender implements EndpointSender {
     private long linkMaxBytes = -1;
 
     public ServiceBusSender(ServiceBusSinkConfig config, Password connectionString) {
-        AmqpRetryOptions retry = new AmqpRetryOptions()
-            .setMode(AmqpRetryMode.EXPONENTIAL)
-            .setMaxRetries(config.clientMaxRetries())
-            .setDelay(Duration.ofMillis(200))
-            .setMaxDelay(Duration.ofSeconds(2))
-            .setTryTimeout(config.clientTryTimeout());
         this.client = new ServiceBusClientBuilder()
             .connectionString(connectionString.value())
-            .retryOptions(retry)
+            .retryOptions(AmqpEndpoint.retryOptions(config))
             .sender()
             .topicName(config.topicName())
             .buildClient();
@@ -90,18 +81,17 @@ public final class ServiceBusSender implements EndpointSender {
                 batch = newBatch();
                 inBatch = new ArrayList<>();
             }
-            Added added = tryAdd(batch, message, record, listener);
-            if (added == Added.FULL && !inBatch.isEmpty()) {
+            boolean added = tryAdd(batch, message);
+            if (!added && !inBatch.isEmpty()) {
                 sendBatch(batch, inBatch, listener);
                 batch = newBatch();
                 inBatch = new ArrayList<>();
-                added = tryAdd(batch, message, record, listener);
+                added = tryAdd(batch, message);
             }
-            if (added == Added.FULL) {
-                // Too big for an empty batch of batch.max.bytes: alone, it may still fit the link's limit.
-                sendAlone(message, record, listener);
-            } else if (added == Added.ADDED) {
+            if (added) {
                 inBatch.add(record);
+            } else {
+                sendAlone(message, record, listener);
             }
         }
         if (batch != null && !inBatch.isEmpty()) {
@@ -109,32 +99,36 @@ public final class ServiceBusSender implements EndpointSender {
         }
     }
 
-    private enum Added { ADDED, FULL, REJECTED }
-
-    private Added tryAdd(ServiceBusMessageBatch batch, ServiceBusMessage message, SinkRecord record, SendListener listener) {
+    /**
+     * Whether the message went into the batch. The SDK answers false when it does not fit what is
+     * already there, and throws (size exceeded) when it is larger than the batch's whole size: both
+     * mean "not in this batch"; the caller decides whether it is too large for any.
+     */
+    private static boolean tryAdd(ServiceBusMessageBatch batch, ServiceBusMessage message) {
         try {
-            return batch.tryAddMessage(message) ? Added.ADDED : Added.FULL;
+            return batch.tryAddMessage(message);
         } catch (ServiceBusException | AmqpException e) {
-            Failure f = FailureClassifier.classify(e);
-            if (f.outcome() != Outcome.RECORD_REJECTED) {
+            if (FailureClassifier.classify(e).outcome() != Outcome.RECORD_REJECTED) {
                 throw e;
             }
-            listener.rejected(record, tooLarge(message));
-            return Added.REJECTED;
+            return false;
         }
     }
 
+    /**
+     * Too big for an empty batch of {@code batch.max.bytes}: alone, it may still fit the link's own
+     * limit (then it is sent in a batch of its own, in its place; nothing is waiting in front of it);
+     * otherwise it is rejected.
+     */
     private void sendAlone(ServiceBusMessage message, SinkRecord record, SendListener listener) {
-        if (linkMaxBytes <= maxBytes) {
-            listener.rejected(record, tooLarge(message));
-            return;
+        if (linkMaxBytes > maxBytes) {
+            ServiceBusMessageBatch single = client.createMessageBatch();
+            if (tryAdd(single, message)) {
+                sendBatch(single, List.of(record), listener);
+                return;
+            }
         }
-        ServiceBusMessageBatch single = client.createMessageBatch();
-        if (tryAdd(single, message, record, listener) == Added.ADDED) {
-            sendBatch(single, List.of(record), listener);
-        } else {
-            listener.rejected(record, tooLarge(message));
-        }
+        listener.rejected(record, tooLarge(message));
     }
 
     private ServiceBusMessageBatch newBatch() {

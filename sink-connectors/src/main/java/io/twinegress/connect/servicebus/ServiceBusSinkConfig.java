@@ -1,11 +1,10 @@
 package io.twinegress.connect.servicebus;
 
-import io.twinegress.connect.core.ConnectionString;
+import io.twinegress.connect.core.AmqpEndpoint;
 import io.twinegress.connect.core.DeliveryConfig;
 import org.apache.kafka.common.config.ConfigDef;
 
 import java.util.Map;
-import java.util.Optional;
 
 /** Configuration of {@link ServiceBusSinkConnector}: the shared delivery fragments, with Service Bus limits. */
 public class ServiceBusSinkConfig extends DeliveryConfig {
@@ -50,10 +49,6 @@ public class ServiceBusSinkConfig extends DeliveryConfig {
 
     /** The topic to send to: {@code path}, else the primary connection string's EntityPath. */
     public String topicName() {
-        if (!path().isEmpty()) {
-            return path();
-        }
-        Optional<String> entity = ConnectionString.parse(connectionString()).entityPath();
-        return entity.orElseThrow(() -> new IllegalStateException(ERROR_NO_PATH));
+        return AmqpEndpoint.entityName(this, ERROR_NO_PATH);
     }
 }

@@ -3,6 +3,7 @@ package io.twinegress.connect.eventgrid;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.twinegress.connect.core.DeliveryConfig;
+import io.twinegress.connect.it.SinkIt;
 import io.twinegress.emulators.eventgrid.EventGridEmulator;
 import io.twinegress.emulators.eventgrid.ReceivedEvent;
 import io.twinegress.schemas.EgressHeaders;
@@ -15,7 +16,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,11 +25,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +36,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static io.twinegress.connect.it.SinkIt.header;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -68,10 +67,10 @@ class EventGridSinkIT {
     static final KafkaBroker KAFKA = new KafkaBroker();
 
     @RegisterExtension
-    static final ConnectWorker CONNECT = new ConnectWorker(KAFKA).withPlugin(Path.of("target", "twin-egress-connectors"));
+    static final ConnectWorker CONNECT = SinkIt.worker(KAFKA);
 
     static EventGridEmulator eg;
-    final List<String> connectors = new ArrayList<>();
+    final SinkIt.Connectors connectors = new SinkIt.Connectors(CONNECT, DEADLINE);
 
     @BeforeAll
     static void standIn() {
@@ -91,7 +90,7 @@ class EventGridSinkIT {
 
     @AfterEach
     void deleteConnectors() {
-        connectors.forEach(CONNECT.rest()::deleteConnector);
+        connectors.deleteAll();
         eg.setKeys(KEY1, KEY2);
         eg.throttle(false);
     }
@@ -106,7 +105,7 @@ class EventGridSinkIT {
             records.add(routed(topic, "deliver", sample(s)));
         }
         KAFKA.produce(records);
-        start("eg-deliver", config(topic, eg.endpoint("deliver"), KEY1, KEY2));
+        connectors.start("eg-deliver", config(topic, eg.endpoint("deliver"), KEY1, KEY2));
 
         List<ReceivedEvent> got = eg.awaitCount("deliver", 4, DEADLINE);
         assertEquals(4, got.size());
@@ -123,7 +122,7 @@ class EventGridSinkIT {
         eg.addTopic("deliver-strings");
         Map<String, String> strings = config(topic, eg.endpoint("deliver-strings"), KEY1, KEY2);
         strings.put("value.converter", "org.apache.kafka.connect.storage.StringConverter");
-        start("eg-deliver-strings", strings);
+        connectors.start("eg-deliver-strings", strings);
         List<ReceivedEvent> again = eg.awaitCount("deliver-strings", 4, DEADLINE);
         for (int i = 0; i < SAMPLES.size(); i++) {
             assertEquals(MAPPER.readTree(got.get(i).json()), MAPPER.readTree(again.get(i).json()), SAMPLES.get(i));
@@ -137,7 +136,7 @@ class EventGridSinkIT {
         List<ProducerRecord<byte[], byte[]>> records = events(topic, "failover", 50);
         KAFKA.produce(records);
         long mark = TestLogs.mark();
-        start("eg-failover", config(topic, eg.endpoint("failover"), KEY1, KEY2));
+        connectors.start("eg-failover", config(topic, eg.endpoint("failover"), KEY1, KEY2));
 
         List<ReceivedEvent> got = eg.awaitCount("failover", 50, DEADLINE);
         assertEquals(ids(records), idsOf(got), "all of them, in order");
@@ -161,7 +160,7 @@ class EventGridSinkIT {
         KAFKA.produce(records);
         long mark = TestLogs.mark();
         Map<String, String> config = config(topic, eg.endpoint("refused"), KEY1, KEY2);
-        start("eg-refused", config);
+        connectors.start("eg-refused", config);
 
         long refusedBefore = eg.responses(401);
         Await.waitUntil(() -> TestLogs.readSince(mark).contains("both keys refused, backing off")
@@ -190,7 +189,7 @@ class EventGridSinkIT {
         Map<String, String> config = config(topic, eg.endpoint("throttled"), KEY1, null);
         config.put(DeliveryConfig.RETRY_BACKOFF_INITIAL_MS_CONFIG, "50");
         config.put(DeliveryConfig.RETRY_BACKOFF_MAX_MS_CONFIG, "1500");
-        start("eg-throttled", config);
+        connectors.start("eg-throttled", config);
 
         Await.waitUntil(() -> eg.responses(429) >= throttledBefore + 2, DEADLINE, "two throttled attempts");
         Matcher m = Pattern.compile("endpoint unavailable \\(HTTP 429.*?; holding \\d+ records, retrying in (\\d+) ms")
@@ -222,7 +221,7 @@ class EventGridSinkIT {
 
             Map<String, String> config = config(topic, small.endpoint(), KEY1, null);
             config.put("producer.override.max.request.size", String.valueOf(3 * 1024 * 1024));
-            start("eg-oversize", config);
+            connectors.start("eg-oversize", config);
 
             List<ReceivedEvent> got = small.awaitCount(EventGridEmulator.DEFAULT_TOPIC, 40, DEADLINE);
             List<String> expected = ids(records);
@@ -255,7 +254,7 @@ class EventGridSinkIT {
         records.add(3, notJson);
         long badBefore = eg.responses(400);
         KAFKA.produce(records);
-        start("eg-mixed", config(topic, eg.endpoint("mixed"), KEY1, KEY2));
+        connectors.start("eg-mixed", config(topic, eg.endpoint("mixed"), KEY1, KEY2));
 
         List<ReceivedEvent> got = eg.awaitCount("mixed", 20, DEADLINE);
         assertEquals(ids(events(topic, "mixed", 20)), idsOf(got), "the good ones, in order");
@@ -270,31 +269,15 @@ class EventGridSinkIT {
 
     // ---- helpers ----------------------------------------------------------------------------------
 
-    /** A connector config for one endpoint, with test-short backoff and a dead-letter topic. */
+    /**
+     * A connector config for one endpoint, with test-short backoff and a dead-letter topic; the
+     * HTTP client keeps its defaults ({@code client.max.retries}, {@code client.try.timeout.ms}).
+     */
     static Map<String, String> config(String topic, String path, String primary, String secondary) {
-        Map<String, String> c = new HashMap<>();
-        c.put("connector.class", CONNECTOR);
-        c.put("topics", topic);
-        c.put("tasks.max", "1");
-        c.put(DeliveryConfig.CONNECTION_STRING_CONFIG, primary);
-        if (secondary != null) {
-            c.put(DeliveryConfig.SECONDARY_CONNECTION_STRING_CONFIG, secondary);
-        }
-        c.put(DeliveryConfig.PATH_CONFIG, path);
-        c.put(DeliveryConfig.RETRY_BACKOFF_INITIAL_MS_CONFIG, "200");
-        c.put(DeliveryConfig.RETRY_BACKOFF_MAX_MS_CONFIG, "2000");
-        c.put(DeliveryConfig.CLIENT_TRY_TIMEOUT_MS_CONFIG, "5000");
-        c.put("errors.tolerance", "all");
-        c.put("errors.deadletterqueue.topic.name", topic + ".dlq");
-        c.put("errors.deadletterqueue.topic.replication.factor", "1");
-        c.put("errors.deadletterqueue.context.headers.enable", "true");
+        Map<String, String> c = SinkIt.config(CONNECTOR, topic, path, primary, secondary);
+        c.remove(DeliveryConfig.CLIENT_MAX_RETRIES_CONFIG);
+        c.remove(DeliveryConfig.CLIENT_TRY_TIMEOUT_MS_CONFIG);
         return c;
-    }
-
-    void start(String name, Map<String, String> config) {
-        connectors.add(name);
-        CONNECT.rest().putConnector(name, config);
-        CONNECT.rest().awaitRunning(name, DEADLINE);
     }
 
     static String egress(String endpoint) {
@@ -343,10 +326,6 @@ class EventGridSinkIT {
             // a malformed value: no event headers
         }
         return new ProducerRecord<>(topic, 0, bytes(endpoint), bytes(json), headers);
-    }
-
-    static Header header(String key, String value) {
-        return new RecordHeader(key, bytes(value));
     }
 
     static byte[] bytes(String s) {

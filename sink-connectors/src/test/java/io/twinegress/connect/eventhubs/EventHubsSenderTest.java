@@ -5,7 +5,7 @@ import io.twinegress.connect.core.DeliveryConfig;
 import io.twinegress.connect.core.FailureClassifier;
 import io.twinegress.connect.core.Outcome;
 import io.twinegress.connect.core.RecordRejectedException;
-import io.twinegress.connect.core.SendListener;
+import io.twinegress.connect.core.RecordingListener;
 import io.twinegress.emulators.amqp.AmqpEmulator;
 import io.twinegress.emulators.amqp.ReceivedMessage;
 import io.twinegress.schemas.EgressHeaders;
@@ -79,21 +79,6 @@ class EventHubsSenderTest {
         return new EventHubsSender(config, config.connectionString());
     }
 
-    static final class Recorder implements SendListener {
-        final List<List<SinkRecord>> batches = new ArrayList<>();
-        final Map<Long, String> rejected = new LinkedHashMap<>();
-
-        @Override
-        public void delivered(List<SinkRecord> batch) {
-            batches.add(List.copyOf(batch));
-        }
-
-        @Override
-        public void rejected(SinkRecord record, String reason) {
-            rejected.put(record.kafkaOffset(), reason);
-        }
-    }
-
     @Test
     void anEventCarriesTheBytesUnchangedTheHeadersAsPropertiesAndJsonContentType() {
         ConnectHeaders h = new ConnectHeaders();
@@ -143,7 +128,7 @@ class EventHubsSenderTest {
         for (int i = 0; i < 30; i++) {
             records.add(record(i % 5 == 4 ? null : "device-" + (i % 3), "{\"seq\":" + i + "}", i));
         }
-        Recorder listener = new Recorder();
+        RecordingListener listener = new RecordingListener();
         try (EventHubsSender sender = sender("keys", Map.of(DeliveryConfig.BATCH_MAX_RECORDS_CONFIG, "4"))) {
             sender.send(records, listener);
         }
@@ -175,7 +160,7 @@ class EventHubsSenderTest {
             records.add(record("device-1", "x".repeat(i == 2 ? 4000 : 300), i));
         }
         records.add(record("device-1", "y".repeat(1500), 6)); // over batch.max.bytes, within the link's 2048: sent alone
-        Recorder listener = new Recorder();
+        RecordingListener listener = new RecordingListener();
         try (EventHubsSender sender = sender("sizes", Map.of(DeliveryConfig.BATCH_MAX_BYTES_CONFIG, "1024"))) {
             sender.send(records, listener);
         }
@@ -191,7 +176,7 @@ class EventHubsSenderTest {
     @Test
     void whenOneKeysBatchFailsTheOthersAreReportedDeliveredAndTheFailureIsThrownForTheCore() {
         List<SinkRecord> records = List.of(record("device-a", "{\"a\":1}", 0), record("device-b", "{\"b\":1}", 1));
-        Recorder listener = new Recorder();
+        RecordingListener listener = new RecordingListener();
         try (EventHubsSender sender = sender("partial", Map.of())) {
             sender.send(List.of(record("device-a", "{\"warm\":1}", 99)), listener); // link up, so the next transfer is a batch
             listener.batches.clear();

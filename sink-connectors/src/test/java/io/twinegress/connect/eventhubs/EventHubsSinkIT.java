@@ -36,6 +36,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static io.twinegress.connect.it.SinkIt.committed;
+import static io.twinegress.connect.it.SinkIt.event;
 import static io.twinegress.connect.it.SinkIt.header;
 import static io.twinegress.connect.it.SinkIt.metric;
 import static io.twinegress.connect.it.SinkIt.metricLong;
@@ -65,7 +66,7 @@ class EventHubsSinkIT {
     static final ConnectWorker CONNECT = SinkIt.worker(KAFKA);
 
     static AmqpEmulator amqp;
-    final List<String> connectors = new ArrayList<>();
+    final SinkIt.Connectors connectors = new SinkIt.Connectors(CONNECT, DEADLINE);
 
     @BeforeAll
     static void standIn() {
@@ -90,27 +91,13 @@ class EventHubsSinkIT {
 
     @AfterEach
     void deleteConnectors() {
-        for (String name : connectors) {
-            CONNECT.rest().deleteConnector(name);
-        }
+        connectors.deleteAll();
     }
 
     // ---------------------------------------------------------------------------------------------
 
     static Map<String, String> config(String topic, String hub, String primary, String secondary) {
         return SinkIt.config(CONNECTOR, topic, hub, primary, secondary);
-    }
-
-    void start(String name, Map<String, String> config) {
-        connectors.add(name);
-        CONNECT.rest().putConnector(name, config);
-        CONNECT.rest().awaitRunning(name, DEADLINE);
-    }
-
-    static String event(String id, String type, int seq, int padding) {
-        return "{\"id\":\"" + id + "\",\"subject\":\"Sensor\",\"data\":{\"seq\":" + seq + ",\"pad\":\"" + "x".repeat(padding)
-            + "\"},\"eventType\":\"" + type + "\",\"eventTime\":\"2026-11-22T10:00:00Z\",\"dataVersion\":\"1.0\","
-            + "\"metadataVersion\":\"1\"}";
     }
 
     /** Key for record {@code i}: {@code keys} distinct keys, and every 10th record without a key. */
@@ -189,7 +176,7 @@ class EventHubsSinkIT {
         KAFKA.createTopic(topic, 3);
         Map<String, String> config = config(topic, "events", amqp.connectionString("send", "send-key"), null);
         config.put("value.converter", "org.apache.kafka.connect.storage.StringConverter"); // String values work too
-        start("eh-events", config);
+        connectors.start("eh-events", config);
         List<ProducerRecord<byte[], byte[]>> warmUp = events(topic, "events", 3, 0, 10, 50);
         KAFKA.produce(warmUp);
         amqp.awaitCount("events", 10, DEADLINE);
@@ -221,7 +208,7 @@ class EventHubsSinkIT {
         KAFKA.createTopic(topic, 2);
         Map<String, String> config = config(topic, null, amqp.connectionString("send", "send-key", "telemetry"), null);
         config.put(EventHubsSinkConfig.DEVICE_MESSAGES_CONFIG, "true");
-        start("eh-telemetry", config);
+        connectors.start("eh-telemetry", config);
 
         Random random = new Random(20261122);
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
@@ -255,7 +242,7 @@ class EventHubsSinkIT {
         KAFKA.createTopic(topic, 2);
         amqp.addKey("fo", "fo-primary");
         amqp.addKey("fo", "fo-secondary");
-        start("eh-failover", config(topic, "failover", amqp.connectionString("fo", "fo-primary"),
+        connectors.start("eh-failover", config(topic, "failover", amqp.connectionString("fo", "fo-primary"),
             amqp.connectionString("fo", "fo-secondary")));
         List<ProducerRecord<byte[], byte[]>> first = events(topic, "failover", 2, 0, 50, 100);
         KAFKA.produce(first);
@@ -292,7 +279,7 @@ class EventHubsSinkIT {
         amqp.addKey("both", "both-good");
         Map<String, String> config = config(topic, "both-refused", amqp.connectionString("both", "wrong-1"),
             amqp.connectionString("both", "wrong-2"));
-        start("eh-both", config);
+        connectors.start("eh-both", config);
         List<ProducerRecord<byte[], byte[]>> records = events(topic, "both", 2, 0, 40, 100);
         KAFKA.produce(records);
 
@@ -319,7 +306,7 @@ class EventHubsSinkIT {
         KAFKA.createTopic(topic, 1);
         Map<String, String> config = config(topic, "throttled", amqp.connectionString("send", "send-key"), null);
         config.put(DeliveryConfig.BATCH_MAX_RECORDS_CONFIG, "10");
-        start("eh-throttled", config);
+        connectors.start("eh-throttled", config);
         long mark = TestLogs.mark();
         amqp.throttleNext(3);
         List<ProducerRecord<byte[], byte[]>> records = events(topic, "throttled", 1, 0, 60, 100);
@@ -345,7 +332,7 @@ class EventHubsSinkIT {
         records.add(big);
         records.addAll(rest.subList(4, 9));
         KAFKA.produce(records);
-        start("eh-small", config(topic, "small", amqp.connectionString("send", "send-key"), null));
+        connectors.start("eh-small", config(topic, "small", amqp.connectionString("send", "send-key"), null));
 
         List<ReceivedMessage> got = amqp.awaitCount("small", 9, DEADLINE);
         List<ConsumerRecord<byte[], byte[]>> dead = KAFKA.consume(topic + ".dlq", 1, DEADLINE);

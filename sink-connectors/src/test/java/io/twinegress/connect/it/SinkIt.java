@@ -12,14 +12,18 @@ import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * What every sink-connector IT in this module shares: the worker loading the packaged plugin
- * directory, a connector config with test-short backoff and a dead-letter topic, and reads of the
- * task's metrics and committed offsets.
+ * directory, a connector config with test-short backoff and a dead-letter topic, the connectors a
+ * test starts (deleted after it), and reads of the task's metrics and committed offsets. Each IT
+ * class still has its own broker and worker.
  *
  * <p>The ITs run the connectors from {@code target/twin-egress-connectors} only, as a worker does,
  * so this class (and the ITs) may use compile-time constants of the connector classes (inlined by
@@ -66,6 +70,37 @@ public final class SinkIt {
         c.put("errors.deadletterqueue.topic.replication.factor", "1");
         c.put("errors.deadletterqueue.context.headers.enable", "true");
         return c;
+    }
+
+    /** The connectors one test starts on the class's worker; {@link #deleteAll()} after each test. */
+    public static final class Connectors {
+        private final ConnectWorker worker;
+        private final Duration deadline;
+        private final List<String> names = new ArrayList<>();
+
+        public Connectors(ConnectWorker worker, Duration deadline) {
+            this.worker = worker;
+            this.deadline = deadline;
+        }
+
+        /** Creates (or updates) connector {@code name} and waits until it and its task run. */
+        public void start(String name, Map<String, String> config) {
+            names.add(name);
+            worker.rest().putConnector(name, config);
+            worker.rest().awaitRunning(name, deadline);
+        }
+
+        public void deleteAll() {
+            names.forEach(worker.rest()::deleteConnector);
+            names.clear();
+        }
+    }
+
+    /** A twin event as the router writes it, with {@code data.seq} and {@code padding} characters of {@code data.pad}. */
+    public static String event(String id, String type, int seq, int padding) {
+        return "{\"id\":\"" + id + "\",\"subject\":\"Sensor\",\"data\":{\"seq\":" + seq + ",\"pad\":\"" + "x".repeat(padding)
+            + "\"},\"eventType\":\"" + type + "\",\"eventTime\":\"2026-11-22T10:00:00Z\",\"dataVersion\":\"1.0\","
+            + "\"metadataVersion\":\"1\"}";
     }
 
     public static Header header(String key, String value) {

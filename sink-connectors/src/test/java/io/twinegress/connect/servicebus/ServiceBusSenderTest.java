@@ -1,16 +1,26 @@
 package io.twinegress.connect.servicebus;
 
 import com.azure.messaging.servicebus.ServiceBusMessage;
+import io.twinegress.connect.core.DeliveryConfig;
 import io.twinegress.connect.core.RecordRejectedException;
+import io.twinegress.connect.core.RecordingListener;
+import io.twinegress.emulators.amqp.AmqpEmulator;
+import io.twinegress.emulators.amqp.ReceivedMessage;
 import io.twinegress.schemas.EgressHeaders;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -20,7 +30,30 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/**
+ * The record-to-message mapping, and the batching through the real Service Bus SDK against the
+ * AMQP stand-in (no Kafka).
+ */
 class ServiceBusSenderTest {
+
+    static final Duration DEADLINE = Duration.ofSeconds(30);
+    static AmqpEmulator amqp;
+
+    @BeforeAll
+    static void standIn() {
+        amqp = AmqpEmulator.builder()
+            .serviceBusTopic("sizes", 2048)
+            .key("send", "send-key")
+            .start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (amqp != null) {
+            amqp.assertNoHandlerErrors();
+            amqp.close();
+        }
+    }
 
     static final String EVENT = "{\"id\":\"6e0b5b2a-body\",\"subject\":\"Sensor\",\"data\":{\"x\":1},"
         + "\"eventType\":\"SensorChange\",\"eventTime\":\"2026-11-22T10:00:00Z\",\"dataVersion\":\"1.0\",\"metadataVersion\":\"1\"}";
@@ -80,5 +113,46 @@ class ServiceBusSenderTest {
             () -> ServiceBusSender.toMessage(record(new Struct(s).put("id", "x"), new ConnectHeaders())));
         assertTrue(e.getMessage().contains("ByteArrayConverter"), e.getMessage());
         assertThrows(RecordRejectedException.class, () -> ServiceBusSender.toMessage(record(null, new ConnectHeaders())));
+    }
+
+    static SinkRecord record(String value, long offset) {
+        ConnectHeaders h = new ConnectHeaders();
+        h.addString(EgressHeaders.SOURCE_OFFSET, Long.toString(offset));
+        return new SinkRecord("twin.egress.sb", 0, null, "sensor-1", null, value.getBytes(StandardCharsets.UTF_8), offset, 1L,
+            org.apache.kafka.common.record.TimestampType.CREATE_TIME, h);
+    }
+
+    /**
+     * batch.max.bytes (1 KiB) below the link's limit (2 KiB): a message over the former but within
+     * the latter is sent alone, in its place; only one over the link's limit is rejected. The SDK's
+     * tryAddMessage throws (size exceeded) for a message larger than the whole batch instead of
+     * answering false, so that must not read as "too large for the entity".
+     */
+    @Test
+    void aMessageOverBatchMaxBytesButWithinTheLinksLimitIsSentAloneAndOnlyOneOverTheLinkIsRejected() {
+        List<SinkRecord> records = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            records.add(record("x".repeat(i == 2 ? 4000 : 300), i));
+        }
+        records.add(record("y".repeat(1500), 6));
+        records.add(record("z".repeat(300), 7));
+        Map<String, String> p = new HashMap<>();
+        p.put(DeliveryConfig.CONNECTION_STRING_CONFIG, amqp.connectionString("send", "send-key"));
+        p.put(DeliveryConfig.PATH_CONFIG, "sizes");
+        p.put(DeliveryConfig.CLIENT_MAX_RETRIES_CONFIG, "0");
+        p.put(DeliveryConfig.BATCH_MAX_BYTES_CONFIG, "1024");
+        ServiceBusSinkConfig config = new ServiceBusSinkConfig(p);
+        RecordingListener listener = new RecordingListener();
+        try (ServiceBusSender sender = new ServiceBusSender(config, config.connectionString())) {
+            sender.send(records, listener);
+        }
+        assertEquals(List.of(2L), List.copyOf(listener.rejected.keySet()), listener.rejected.toString());
+        String reason = listener.rejected.get(2L);
+        assertTrue(reason.contains("4000 bytes of body") && reason.contains("2048 bytes"), reason);
+        List<ReceivedMessage> got = amqp.awaitCount("sizes", 7, DEADLINE);
+        assertEquals(List.of("0", "1", "3", "4", "5", "6", "7"),
+            got.stream().map(m -> m.property(EgressHeaders.SOURCE_OFFSET)).toList(), "every other one, in order");
+        assertTrue(listener.batches.contains(List.of(records.get(6))), "the 1500-byte one alone: " + listener.batches);
+        assertEquals(7, listener.batches.stream().mapToInt(List::size).sum());
     }
 }

@@ -2,6 +2,7 @@ package io.twinegress.connect.servicebus;
 
 import io.twinegress.connect.core.ConnectionString;
 import io.twinegress.connect.core.DeliveryConfig;
+import io.twinegress.connect.it.SinkIt;
 import io.twinegress.emulators.amqp.AmqpEmulator;
 import io.twinegress.emulators.amqp.ReceivedMessage;
 import io.twinegress.schemas.EgressHeaders;
@@ -17,14 +18,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
 import java.net.http.HttpResponse;
@@ -44,6 +43,11 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static io.twinegress.connect.it.SinkIt.committed;
+import static io.twinegress.connect.it.SinkIt.event;
+import static io.twinegress.connect.it.SinkIt.header;
+import static io.twinegress.connect.it.SinkIt.metric;
+import static io.twinegress.connect.it.SinkIt.metricLong;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -68,13 +72,10 @@ class ServiceBusSinkIT {
     static Path secrets;
 
     @RegisterExtension
-    static final ConnectWorker CONNECT = new ConnectWorker(KAFKA)
-        .withPlugin(Path.of("target", "twin-egress-connectors"))
-        .withWorkerProperty("config.providers", "file")
-        .withWorkerProperty("config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider");
+    static final ConnectWorker CONNECT = SinkIt.worker(KAFKA);
 
     static AmqpEmulator amqp;
-    final List<String> connectors = new ArrayList<>();
+    final SinkIt.Connectors connectors = new SinkIt.Connectors(CONNECT, DEADLINE);
 
     @BeforeAll
     static void standIn() throws Exception {
@@ -105,45 +106,13 @@ class ServiceBusSinkIT {
 
     @AfterEach
     void deleteConnectors() {
-        for (String name : connectors) {
-            CONNECT.rest().deleteConnector(name);
-        }
+        connectors.deleteAll();
     }
 
     // ---------------------------------------------------------------------------------------------
 
-    /** What a connector config for one endpoint looks like, with test-short backoff. */
     static Map<String, String> config(String topic, String entity, String primary, String secondary) {
-        Map<String, String> c = new HashMap<>();
-        c.put("connector.class", CONNECTOR);
-        c.put("topics", topic);
-        c.put("tasks.max", "1");
-        c.put(DeliveryConfig.CONNECTION_STRING_CONFIG, primary);
-        if (secondary != null) {
-            c.put(DeliveryConfig.SECONDARY_CONNECTION_STRING_CONFIG, secondary);
-        }
-        c.put(DeliveryConfig.PATH_CONFIG, entity);
-        c.put(DeliveryConfig.RETRY_BACKOFF_INITIAL_MS_CONFIG, "200");
-        c.put(DeliveryConfig.RETRY_BACKOFF_MAX_MS_CONFIG, "2000");
-        c.put(DeliveryConfig.CLIENT_TRY_TIMEOUT_MS_CONFIG, "3000");
-        c.put(DeliveryConfig.CLIENT_MAX_RETRIES_CONFIG, "0");
-        c.put("errors.tolerance", "all");
-        c.put("errors.deadletterqueue.topic.name", topic + ".dlq");
-        c.put("errors.deadletterqueue.topic.replication.factor", "1");
-        c.put("errors.deadletterqueue.context.headers.enable", "true");
-        return c;
-    }
-
-    void start(String name, Map<String, String> config) {
-        connectors.add(name);
-        CONNECT.rest().putConnector(name, config);
-        CONNECT.rest().awaitRunning(name, DEADLINE);
-    }
-
-    static String event(String id, String type, int seq, int padding) {
-        return "{\"id\":\"" + id + "\",\"subject\":\"Sensor\",\"data\":{\"seq\":" + seq + ",\"pad\":\"" + "x".repeat(padding)
-            + "\"},\"eventType\":\"" + type + "\",\"eventTime\":\"2026-11-22T10:00:00Z\",\"dataVersion\":\"1.0\","
-            + "\"metadataVersion\":\"1\"}";
+        return SinkIt.config(CONNECTOR, topic, entity, primary, secondary);
     }
 
     /** Records as the router writes them: value = event bytes, headers = type, id, endpoint, lineage. */
@@ -193,10 +162,6 @@ class ServiceBusSinkIT {
         }
     }
 
-    static Header header(String key, String value) {
-        return new RecordHeader(key, value.getBytes(StandardCharsets.UTF_8));
-    }
-
     static Set<String> ids(List<ReceivedMessage> messages) {
         Set<String> ids = new HashSet<>();
         messages.forEach(m -> ids.add(m.messageId()));
@@ -209,25 +174,6 @@ class ServiceBusSinkIT {
         return ids;
     }
 
-    /** The task's delivery metrics on the platform MBean server (the worker runs in this JVM). */
-    static Optional<Object> metric(String connector, String attribute) {
-        try {
-            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            for (ObjectName n : server.queryNames(new ObjectName("kafka.connect:type=plugins,*"), null)) {
-                if (connector.equals(n.getKeyProperty("connector")) && n.getKeyProperty("task") != null) {
-                    try {
-                        return Optional.ofNullable(server.getAttribute(n, attribute));
-                    } catch (javax.management.AttributeNotFoundException e) {
-                        // another plugin's metrics under the same task
-                    }
-                }
-            }
-            return Optional.empty();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     static List<String> mbeans(String connector) {
         try {
             return ManagementFactory.getPlatformMBeanServer().queryNames(new ObjectName("kafka.connect:type=plugins,*"), null)
@@ -235,14 +181,6 @@ class ServiceBusSinkIT {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    static long metricLong(String connector, String attribute) {
-        return metric(connector, attribute).map(v -> ((Number) v).longValue()).orElse(-1L);
-    }
-
-    static long committed(String connector) {
-        return KAFKA.committedOffsets(ConnectWorker.sinkGroupId(connector)).values().stream().mapToLong(Long::longValue).sum();
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -254,7 +192,7 @@ class ServiceBusSinkIT {
         List<ProducerRecord<byte[], byte[]>> records = routed(topic, "deliver", 3, 0, 300, 200);
         produce(records);
         long t0 = System.nanoTime();
-        start("sb-deliver", config(topic, "deliver", amqp.connectionString("send", "send-key"), null));
+        connectors.start("sb-deliver", config(topic, "deliver", amqp.connectionString("send", "send-key"), null));
 
         List<ReceivedMessage> got = amqp.awaitCount("deliver", 300, DEADLINE);
         System.out.printf("IT figure: 300 events delivered %d ms after the connector was created%n", (System.nanoTime() - t0) / 1_000_000);
@@ -281,7 +219,7 @@ class ServiceBusSinkIT {
         }
         assertTrue(got.stream().anyMatch(m -> m.transferSize() > 1), "records travel in batches");
 
-        Await.waitUntil(() -> committed("sb-deliver") == 300, DEADLINE, "offsets committed up to the end");
+        Await.waitUntil(() -> committed(KAFKA, "sb-deliver") == 300, DEADLINE, "offsets committed up to the end");
         Await.waitUntil(() -> metricLong("sb-deliver", "delivered-records-total") == 300, DEADLINE, "delivered metric on JMX");
         assertEquals("primary", metric("sb-deliver", "active-key").orElseThrow());
         System.out.println("IT figure: metrics MBeans " + mbeans("sb-deliver"));
@@ -296,7 +234,7 @@ class ServiceBusSinkIT {
         KAFKA.createTopic(topic, 2);
         amqp.addKey("fo", "fo-primary");
         amqp.addKey("fo", "fo-secondary");
-        start("sb-failover", config(topic, "failover", amqp.connectionString("fo", "fo-primary"),
+        connectors.start("sb-failover", config(topic, "failover", amqp.connectionString("fo", "fo-primary"),
             amqp.connectionString("fo", "fo-secondary", "failover"))); // EntityPath equal to path is fine
         List<ProducerRecord<byte[], byte[]>> first = routed(topic, "failover", 2, 0, 50, 100);
         produce(first);
@@ -332,7 +270,7 @@ class ServiceBusSinkIT {
         amqp.addKey("both", "both-good");
         Map<String, String> config = config(topic, "both-refused", amqp.connectionString("both", "wrong-1"),
             amqp.connectionString("both", "wrong-2"));
-        start("sb-both", config);
+        connectors.start("sb-both", config);
         List<ProducerRecord<byte[], byte[]>> records = routed(topic, "both", 2, 0, 40, 100);
         produce(records);
 
@@ -340,7 +278,7 @@ class ServiceBusSinkIT {
         Await.waitUntil(() -> metricLong("sb-both", "failovers-total") >= 3, DEADLINE, "and keeps trying both keys");
         assertEquals(0, amqp.count("both-refused"));
         assertTrue(CONNECT.rest().connectorStatus("sb-both").orElseThrow().isRunning(), "the task holds, it does not fail");
-        assertEquals(0, committed("sb-both"), "nothing committed while held");
+        assertEquals(0, committed(KAFKA, "sb-both"), "nothing committed while held");
 
         Map<String, String> fixed = new HashMap<>(config);
         fixed.put(DeliveryConfig.CONNECTION_STRING_CONFIG, amqp.connectionString("both", "both-good"));
@@ -350,7 +288,7 @@ class ServiceBusSinkIT {
         System.out.printf("IT figure: PUT corrected key -> first delivery %d ms, -> all 40 delivered %d ms%n",
             Duration.between(put, got.get(0).receivedAt()).toMillis(), Duration.between(put, got.get(39).receivedAt()).toMillis());
         assertEquals(ids(records, true), ids(got), "nothing lost");
-        Await.waitUntil(() -> committed("sb-both") == 40, DEADLINE, "offsets committed once delivered");
+        Await.waitUntil(() -> committed(KAFKA, "sb-both") == 40, DEADLINE, "offsets committed once delivered");
     }
 
     @Test
@@ -360,10 +298,10 @@ class ServiceBusSinkIT {
             String steadyTopic = "twin.egress.steady";
             KAFKA.createTopic(downTopic, 2);
             KAFKA.createTopic(steadyTopic, 2);
-            start("sb-down", config(downTopic, "down", down.connectionString("send", "down-key"), null));
+            connectors.start("sb-down", config(downTopic, "down", down.connectionString("send", "down-key"), null));
             Map<String, String> steady = config(steadyTopic, "steady", amqp.connectionString("send", "send-key"), null);
             steady.put("value.converter", "org.apache.kafka.connect.storage.StringConverter"); // String values work too
-            start("sb-steady", steady);
+            connectors.start("sb-steady", steady);
 
             produce(routed(downTopic, "down", 2, 0, 20, 50));
             produce(routed(steadyTopic, "steady", 2, 0, 20, 50));
@@ -401,7 +339,7 @@ class ServiceBusSinkIT {
         KAFKA.createTopic(topic, 1);
         Map<String, String> config = config(topic, "throttled", amqp.connectionString("send", "send-key"), null);
         config.put(DeliveryConfig.BATCH_MAX_RECORDS_CONFIG, "10");
-        start("sb-throttled", config);
+        connectors.start("sb-throttled", config);
         long mark = TestLogs.mark();
         amqp.throttleNext(3);
         List<ProducerRecord<byte[], byte[]>> records = routed(topic, "throttled", 1, 0, 60, 100);
@@ -414,7 +352,7 @@ class ServiceBusSinkIT {
         }
         assertTrue(TestLogs.readSince(mark).contains("sb-throttled: endpoint unavailable (com.microsoft:server-busy"), "the backoff was logged");
         Await.waitUntil(() -> TestLogs.readSince(mark).contains("sb-throttled: endpoint accepts records again"), DEADLINE, "and its end");
-        Await.waitUntil(() -> committed("sb-throttled") == 60, DEADLINE, "committed");
+        Await.waitUntil(() -> committed(KAFKA, "sb-throttled") == 60, DEADLINE, "committed");
     }
 
     @Test
@@ -426,7 +364,7 @@ class ServiceBusSinkIT {
         records.add(big);
         records.addAll(routed(topic, "small", 1, 5, 5, 100));
         produce(records);
-        start("sb-small", config(topic, "small", amqp.connectionString("send", "send-key"), null));
+        connectors.start("sb-small", config(topic, "small", amqp.connectionString("send", "send-key"), null));
 
         List<ReceivedMessage> got = amqp.awaitCount("small", 9, DEADLINE);
         Set<String> expected = ids(records, true);
@@ -437,7 +375,7 @@ class ServiceBusSinkIT {
         assertArrayEquals(big.value(), dead.get(0).value(), "the original record");
         String reason = new String(dead.get(0).headers().lastHeader("__connect.errors.exception.message").value(), StandardCharsets.UTF_8);
         assertTrue(reason.contains("larger than the largest message the Service Bus entity accepts"), reason);
-        Await.waitUntil(() -> committed("sb-small") == 10, DEADLINE, "committed past the dead-lettered record");
+        Await.waitUntil(() -> committed(KAFKA, "sb-small") == 10, DEADLINE, "committed past the dead-lettered record");
         assertEquals(1, metricLong("sb-small", "dead-lettered-records-total"));
         assertEquals(9, ids(amqp.received("small")).size());
     }
@@ -468,7 +406,7 @@ class ServiceBusSinkIT {
         // Primary refused, so the task fails over to the canary key and uses it for real.
         Map<String, String> config = config(topic, "canary", amqp.connectionString("canary", "wrong-" + canary.substring(0, 6)),
             "${file:" + secrets + ":secondary}");
-        start("sb-canary", config);
+        connectors.start("sb-canary", config);
         produce(routed(topic, "canary", 1, 0, 10, 10));
         amqp.awaitCount("canary", 10, DEADLINE);
         assertEquals("secondary", metric("sb-canary", "active-key").orElseThrow());

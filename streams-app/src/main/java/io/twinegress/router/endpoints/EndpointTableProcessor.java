@@ -2,7 +2,6 @@ package io.twinegress.router.endpoints;
 
 import io.twinegress.schemas.Endpoint;
 import io.twinegress.schemas.EndpointParser;
-import io.twinegress.schemas.EndpointRule;
 import io.twinegress.schemas.EndpointState;
 import io.twinegress.schemas.EndpointStatus;
 import io.twinegress.schemas.EndpointTableRules;
@@ -121,7 +120,7 @@ public final class EndpointTableProcessor implements Processor<String, byte[], S
         try {
             parsed = parser.parse(id, record.value());
         } catch (InvalidEndpointException e) {
-            reject(record, id, new TableEntry(offset, EndpointState.Rejected, null, false, safeReason(e), List.of(), null));
+            reject(record, id, new TableEntry(offset, EndpointState.Rejected, null, false, e.getMessage(), List.of(), null));
             return;
         }
         Endpoint endpoint = parsed.endpoint();
@@ -173,18 +172,6 @@ public final class EndpointTableProcessor implements Processor<String, byte[], S
         LOG.info("DeviceMessage is free again: promoting endpoint {}, the first waiting for it", first.endpoint().id());
         activate(cause, new TableEntry(first.offset(), EndpointState.Active, first.endpoint(), false, null, first.warnings(),
                 egressTopicOf.apply(first.endpoint().id())));
-    }
-
-    /**
-     * The reason written to the status topic and the log. A JSON parser's message quotes the
-     * token it choked on, and in a malformed endpoint record that token can be an unquoted
-     * connection string or key; so for unparseable JSON only the rule is reported.
-     */
-    static String safeReason(InvalidEndpointException e) {
-        if (e.rule() == EndpointRule.MALFORMED_JSON && e.getMessage().contains("not valid JSON")) {
-            return e.field() + ": " + e.rule().message() + " (not valid JSON)";
-        }
-        return e.getMessage();
     }
 
     private List<Endpoint> activeEndpoints() {

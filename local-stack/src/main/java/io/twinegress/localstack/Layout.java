@@ -1,0 +1,56 @@
+package io.twinegress.localstack;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where the packaged artifacts are, relative to the repository root (DESIGN §6). The launcher and
+ * the IT start these exact files, as a user would.
+ */
+public record Layout(Path home) {
+
+    public Path routerJar() {
+        return home.resolve("streams-app/target/twin-egress-router.jar");
+    }
+
+    public Path standInsJar() {
+        return home.resolve("azure-emulators/target/twin-egress-emulators.jar");
+    }
+
+    /** The Connect plugin directory; its parent goes on the worker's {@code plugin.path}. */
+    public Path pluginDir() {
+        return home.resolve("sink-connectors/target/twin-egress-connectors");
+    }
+
+    /** Broker, Connect and launcher jars (copied by the local-stack build). */
+    public Path lib() {
+        return home.resolve("local-stack/target/lib");
+    }
+
+    public String kafkaClasspath() {
+        return lib().toAbsolutePath() + java.io.File.separator + "*";
+    }
+
+    /** Artifacts that are missing, each as "path (module)". */
+    public List<String> missing() {
+        List<String> missing = new ArrayList<>();
+        check(missing, routerJar(), "streams-app");
+        check(missing, standInsJar(), "azure-emulators");
+        check(missing, pluginDir(), "sink-connectors");
+        check(missing, lib(), "local-stack");
+        return missing;
+    }
+
+    private static void check(List<String> missing, Path p, String module) {
+        if (!Files.exists(p)) {
+            missing.add(p + " (module " + module + ")");
+        }
+    }
+
+    /** The repository root: {@code -Dtwin.egress.home}, else the working directory. */
+    public static Layout fromSystem() {
+        return new Layout(Path.of(System.getProperty("twin.egress.home", ".")).toAbsolutePath().normalize());
+    }
+}

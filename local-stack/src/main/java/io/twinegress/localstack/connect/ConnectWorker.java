@@ -1,0 +1,143 @@
+package io.twinegress.localstack.connect;
+
+import io.twinegress.localstack.Layout;
+import io.twinegress.localstack.Ports;
+import io.twinegress.localstack.kafka.Topics;
+import io.twinegress.localstack.process.Await;
+import io.twinegress.localstack.process.ChildProcess;
+import io.twinegress.localstack.process.Children;
+import io.twinegress.localstack.process.Java;
+import io.twinegress.localstack.process.Log4j;
+import io.twinegress.localstack.process.PropertiesFiles;
+import io.twinegress.localstack.process.StartupException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real Kafka Connect worker (distributed mode, one node) as a child process, with the packaged
+ * twin-egress plugin directory on its {@code plugin.path}.
+ */
+public final class ConnectWorker implements AutoCloseable {
+
+    public static final String PART = "Kafka Connect worker";
+    public static final List<String> CONNECTOR_CLASSES =
+            List.of("ServiceBusSinkConnector", "EventHubsSinkConnector", "EventGridSinkConnector");
+
+    private final ChildProcess process;
+    private final ConnectRest rest;
+
+    private ConnectWorker(ChildProcess process, ConnectRest rest) {
+        this.process = process;
+        this.rest = rest;
+    }
+
+    /**
+     * The worker settings twin-egress needs (README "Connect worker settings"; docker-compose.yml
+     * sets the same, ComposeFileTest checks it).
+     */
+    public static Map<String, String> workerProperties(String bootstrap, String listener, String pluginPath) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("group.id", "twin-egress-connect");
+        p.put("listeners", listener);
+        p.put("config.storage.topic", Topics.CONNECT_CONFIGS);
+        p.put("offset.storage.topic", Topics.CONNECT_OFFSETS);
+        p.put("status.storage.topic", Topics.CONNECT_STATUS);
+        p.put("config.storage.replication.factor", "1");
+        p.put("offset.storage.replication.factor", "1");
+        p.put("offset.storage.partitions", "5");
+        p.put("status.storage.replication.factor", "1");
+        p.put("status.storage.partitions", "1");
+        // raw bytes in and out: raw device telemetry stays byte for byte (DESIGN §5)
+        p.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+        p.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+        p.put("plugin.path", pluginPath);
+        // only plugins that declare themselves (META-INF/services): starts in seconds, not a scan
+        p.put("plugin.discovery", "service_load");
+        // the router writes egress topics in transactions: never deliver an aborted record
+        p.put("consumer.isolation.level", "read_committed");
+        p.put("connector.client.config.override.policy", "All");
+        // secrets come from a file the worker reads, never from the connector config itself
+        p.put("config.providers", "file");
+        p.put("config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider");
+        p.put("offset.flush.interval.ms", "2000");
+        return p;
+    }
+
+    public static ConnectWorker start(Children children, Layout layout, Ports ports, String bootstrap, Path dataDir, Path logDir,
+            Duration deadline) {
+        Path pluginPath = dataDir.resolve("connect-plugins");
+        Path log = logDir.resolve("connect.log");
+        try {
+            Files.createDirectories(pluginPath);
+            // Connect treats each child of a plugin.path entry as one plugin: link ours in.
+            Files.createSymbolicLink(pluginPath.resolve("twin-egress-connectors"), layout.pluginDir().toAbsolutePath());
+        } catch (IOException e) {
+            throw new StartupException(PART, "could not prepare plugin.path " + pluginPath + ": " + e.getMessage(),
+                    log, e);
+        }
+        String listener = "http://" + Ports.HOST + ":" + ports.connect();
+        Map<String, String> props = workerProperties(bootstrap, listener, pluginPath.toAbsolutePath().toString());
+        props.put("rest.advertised.host.name", Ports.HOST);
+        props.put("rest.advertised.port", String.valueOf(ports.connect()));
+        Path config = PropertiesFiles.write(dataDir.resolve("connect-distributed.properties"),
+                "twin-egress local stack: Kafka Connect worker", props);
+        String log4j = Log4j.configFlag(dataDir, "connect", "INFO",
+                "org.reflections", "ERROR", "org.apache.kafka.clients", "WARN",
+                "org.apache.kafka.common.config.AbstractConfig", "WARN", "com.azure", "WARN",
+                "reactor", "WARN", "io.netty", "WARN");
+        List<String> jvm = List.of("-Xmx768m", log4j);
+        ChildProcess process = children.start(PART, Java.mainClass(jvm, layout.kafkaClasspath(),
+                "org.apache.kafka.connect.cli.ConnectDistributed", List.of(config.toString())), dataDir, log, Map.of());
+        ConnectWorker worker = new ConnectWorker(process, new ConnectRest(listener));
+        try {
+            Await.until(PART, "healthy REST API on " + listener, deadline, process, worker.rest::healthy);
+            Await.until(PART, "twin-egress connector plugins (" + layout.pluginDir() + ")", Duration.ofSeconds(10),
+                    process, () -> worker.rest.connectorPlugins().containsAll(installable(layout)));
+        } catch (RuntimeException e) {
+            process.close();
+            throw e;
+        }
+        return worker;
+    }
+
+    /** The connector classes the packaged plugin declares (a branch may not have all three yet). */
+    public static List<String> installable(Layout layout) throws IOException {
+        List<String> found = new java.util.ArrayList<>();
+        try (var jars = Files.newDirectoryStream(layout.pluginDir(), "twin-egress-sink-connectors-*.jar")) {
+            for (Path jar : jars) {
+                try (var zip = new java.util.zip.ZipFile(jar.toFile())) {
+                    var entry = zip.getEntry("META-INF/services/org.apache.kafka.connect.sink.SinkConnector");
+                    if (entry != null) {
+                        for (String line : new String(zip.getInputStream(entry).readAllBytes()).split("\\R")) {
+                            String l = line.strip();
+                            if (!l.isEmpty() && !l.startsWith("#")) {
+                                found.add(l.substring(l.lastIndexOf('.') + 1));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    public ConnectRest rest() {
+        return rest;
+    }
+
+    public ChildProcess process() {
+        return process;
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+}

@@ -1,0 +1,127 @@
+package io.twinegress.localstack.dashboard;
+
+import io.twinegress.localstack.connect.ConnectRest;
+import io.twinegress.localstack.endpoints.SampleEndpoint;
+import io.twinegress.localstack.endpoints.StatusWatcher;
+import io.twinegress.localstack.kafka.Topics;
+import io.twinegress.localstack.standins.StandInsAdmin;
+import io.twinegress.localstack.traffic.Ledger;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Gathers one table row per endpoint from where each fact lives: the router's status topic
+ * (state), the Connect REST API and the connector's JMX metrics (task state, active key, backoff),
+ * the stand-in (what arrived), the launcher's producer (what was sent), the dead-letter topics
+ * (records counted by reading them). Lag is counted in records (sent for this endpoint, not yet arrived), not in offsets: the
+ * router's exactly-once transactions leave a marker after each batch in the egress topics, and
+ * Connect commits the offset after the last record, never past the marker, so a consumer-group lag
+ * in offsets never reaches 0.
+ */
+public final class Monitor implements AutoCloseable {
+
+    private final List<SampleEndpoint> endpoints;
+    private final Ledger ledger;
+    private final StatusWatcher statuses;
+    private final ConnectRest connect;
+    private final StandInsAdmin standIns;
+    private final ConnectJmx jmx;
+    private final RecordCounter deadLetters;
+
+    public Monitor(List<SampleEndpoint> endpoints, Ledger ledger, StatusWatcher statuses, ConnectRest connect,
+            StandInsAdmin standIns, String bootstrap, long connectPid) {
+        this.endpoints = endpoints;
+        this.ledger = ledger;
+        this.statuses = statuses;
+        this.connect = connect;
+        this.standIns = standIns;
+        this.jmx = new ConnectJmx(connectPid);
+        List<String> dlqs = new ArrayList<>(List.of(Topics.ROUTER_DLQ));
+        endpoints.forEach(e -> dlqs.add(Topics.connectorDlq(e.id())));
+        this.deadLetters = new RecordCounter(bootstrap, dlqs);
+    }
+
+    public List<Row> rows() {
+        List<Row> rows = new ArrayList<>();
+        for (SampleEndpoint e : endpoints) {
+            long expected = ledger.expected(e);
+            long delivered = delivered(e);
+            rows.add(new Row(e.id(), e.type().name(), state(e), activeKey(e), expected, delivered,
+                    delivered < 0 ? -1 : Math.max(0, expected - delivered), deadLetters.count(Topics.connectorDlq(e.id()))));
+        }
+        return rows;
+    }
+
+    /** Records the router dead-lettered (bad input). */
+    public long routerDeadLettered() {
+        return deadLetters.count(Topics.ROUTER_DLQ);
+    }
+
+    private String state(SampleEndpoint e) {
+        StatusWatcher.Status s = statuses.status(e.id());
+        String router = s == null ? "pending" : s.state();
+        String task;
+        try {
+            ConnectRest.Status c = connect.status(e.id());
+            task = c == null ? "no connector" : c.running() ? "running" : c.toString();
+        } catch (Exception ex) {
+            task = "?";
+        }
+        Object backingOff = jmx.taskMetric(e.id(), "backing-off");
+        if (backingOff instanceof Number n && n.intValue() == 1) {
+            task = "backing off";
+        }
+        return router + "/" + task;
+    }
+
+    /** "primary"/"secondary" from the connector's metrics; else from the key behind the last arrival. */
+    public String activeKey(SampleEndpoint e) {
+        Object k = jmx.taskMetric(e.id(), "active-key");
+        if (k != null) {
+            return k.toString();
+        }
+        try {
+            String fp = standIns.lastKeyFingerprint(e);
+            if (fp == null) {
+                return "-";
+            }
+            if (fp.equals(fingerprint(e.primaryKey()))) {
+                return "primary*";
+            }
+            if (fp.equals(fingerprint(e.secondaryKey()))) {
+                return "secondary*";
+            }
+            return "?";
+        } catch (Exception ex) {
+            return "?";
+        }
+    }
+
+    /** The stand-ins' one-way key label (first 12 hex digits of SHA-256): compares keys without showing them. */
+    public static String fingerprint(String key) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 6);
+        } catch (java.security.NoSuchAlgorithmException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private long delivered(SampleEndpoint e) {
+        try {
+            return standIns.count(e);
+        } catch (Exception ex) {
+            return -1;
+        }
+    }
+
+    @Override
+    public void close() {
+        jmx.close();
+        deadLetters.close();
+    }
+}

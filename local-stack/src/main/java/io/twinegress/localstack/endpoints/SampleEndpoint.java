@@ -1,0 +1,95 @@
+package io.twinegress.localstack.endpoints;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.twinegress.localstack.kafka.Topics;
+import io.twinegress.schemas.EndpointType;
+import io.twinegress.schemas.EventType;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One endpoint of the local stack, from a seed management-API body: the routing part that goes
+ * to {@code twin.endpoints} (type, eventTypes, path — never a key) and the connector part that
+ * goes to the Connect REST API (connection strings by reference to the secrets file).
+ *
+ * @param id          endpoint id = connector name; egress topic {@code twin.egress.<id>}
+ * @param entity      the stand-in's entity: Service Bus topic, event hub, or Event Grid topic name
+ * @param keyName     SAS policy name (AMQP); null for Event Grid
+ * @param primaryKey  never printed or logged; {@link #toString()} leaves it out
+ */
+public record SampleEndpoint(String id, EndpointType type, List<EventType> eventTypes, String path, String entity,
+        String keyName, String primaryKey, String secondaryKey, String connectionStringTemplate) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The {@code twin.endpoints} record value: {@code {"type","eventTypes","path"}}, no secrets. */
+    public String routingRecord() {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("type", type.name());
+        eventTypes.forEach(t -> n.withArray("eventTypes").add(t.name()));
+        n.put("path", path);
+        return n.toString();
+    }
+
+    public String connectorClass() {
+        return switch (type) {
+            case ServiceBus -> "ServiceBusSinkConnector";
+            case EventHub -> "EventHubsSinkConnector";
+            case EventGrid -> "EventGridSinkConnector";
+        };
+    }
+
+    /** The connection string with {@code key} in it (what goes in the secrets file). */
+    public String connectionString(String key) {
+        return connectionStringTemplate.replace("{key}", key);
+    }
+
+    /** Secrets-file property names of the two connection strings. */
+    public String primaryProperty() {
+        return id + ".primary";
+    }
+
+    public String secondaryProperty() {
+        return id + ".secondary";
+    }
+
+    /**
+     * The connector config sent with {@code PUT /connectors/<id>/config}. The connection strings
+     * are {@code ${file:...}} references resolved by the worker's FileConfigProvider, so neither
+     * Connect's REST API nor its config topic ever holds a key.
+     */
+    public Map<String, String> connectorConfig(Path secretsFile) {
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("connector.class", connectorClass());
+        c.put("tasks.max", "1");
+        c.put("topics", Topics.egress(id));
+        c.put("connection.string", "${file:" + secretsFile.toAbsolutePath() + ":" + primaryProperty() + "}");
+        c.put("secondary.connection.string", "${file:" + secretsFile.toAbsolutePath() + ":" + secondaryProperty() + "}");
+        c.put("path", path);
+        if (eventTypes.equals(List.of(EventType.DeviceMessage))) {
+            // raw telemetry: bytes forwarded as they are (docs/connectors/eventhubs-sink.md)
+            c.put("device.messages", "true");
+        }
+        c.put("consumer.override.isolation.level", "read_committed");
+        c.put("errors.tolerance", "all");
+        c.put("errors.deadletterqueue.topic.name", Topics.connectorDlq(id));
+        c.put("errors.deadletterqueue.topic.replication.factor", "1");
+        c.put("errors.deadletterqueue.context.headers.enable", "true");
+        // a local demo recovers within a minute; production keeps the 30-minute default cap
+        c.put("retry.backoff.max.ms", "60000");
+        return c;
+    }
+
+    public boolean accepts(EventType t) {
+        return eventTypes.contains(t);
+    }
+
+    @Override
+    public String toString() {
+        return id + " (" + type + " " + eventTypes + " -> " + path + ")";
+    }
+}

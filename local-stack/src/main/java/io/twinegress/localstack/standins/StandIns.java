@@ -1,0 +1,95 @@
+package io.twinegress.localstack.standins;
+
+import io.twinegress.localstack.Layout;
+import io.twinegress.localstack.Ports;
+import io.twinegress.localstack.endpoints.SampleEndpoint;
+import io.twinegress.localstack.process.Await;
+import io.twinegress.localstack.process.ChildProcess;
+import io.twinegress.localstack.process.Children;
+import io.twinegress.localstack.process.Java;
+import io.twinegress.localstack.process.PropertiesFiles;
+import io.twinegress.schemas.EndpointType;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The packaged Azure stand-ins ({@code java -jar twin-egress-emulators.jar emulators.properties}) as a
+ * child process, declaring one entity and one SAS policy (primary + secondary key) per endpoint.
+ */
+public final class StandIns implements AutoCloseable {
+
+    public static final String PART = "Azure stand-ins";
+    public static final int EVENT_HUB_PARTITIONS = 3;
+
+    private final ChildProcess process;
+    private final StandInsAdmin admin;
+
+    private StandIns(ChildProcess process, StandInsAdmin admin) {
+        this.process = process;
+        this.admin = admin;
+    }
+
+    /** emulators.properties for these endpoints. Holds keys: written to the private data directory only. */
+    public static Map<String, String> properties(Ports ports, List<SampleEndpoint> endpoints, Path readyFile) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("host", Ports.HOST);
+        p.put("amqp.port", String.valueOf(ports.amqp()));
+        p.put("amqp.servicebus.topics", entities(endpoints, EndpointType.ServiceBus, ""));
+        p.put("amqp.eventhubs", entities(endpoints, EndpointType.EventHub, ":" + EVENT_HUB_PARTITIONS));
+        for (SampleEndpoint e : endpoints) {
+            if (e.keyName() != null) {
+                p.put("amqp.keys." + e.keyName(), e.primaryKey() + "," + e.secondaryKey());
+            }
+        }
+        p.put("eventgrid.port", String.valueOf(ports.eventGrid()));
+        p.put("eventgrid.topics", entities(endpoints, EndpointType.EventGrid, ""));
+        endpoints.stream().filter(e -> e.type() == EndpointType.EventGrid).findFirst()
+                .ifPresent(e -> p.put("eventgrid.keys", e.primaryKey() + "," + e.secondaryKey()));
+        p.put("admin.port", String.valueOf(ports.admin()));
+        p.put("ready.file", readyFile.toAbsolutePath().toString());
+        return p;
+    }
+
+    private static String entities(List<SampleEndpoint> endpoints, EndpointType type, String suffix) {
+        return endpoints.stream().filter(e -> e.type() == type).map(e -> e.entity() + suffix)
+                .collect(Collectors.joining(","));
+    }
+
+    public static StandIns start(Children children, Layout layout, Ports ports, List<SampleEndpoint> endpoints, Path dataDir,
+            Path logDir, Duration deadline) {
+        Path ready = dataDir.resolve("standins.ready.json");
+        Path config = PropertiesFiles.write(dataDir.resolve("emulators.properties"),
+                "twin-egress local stack: Azure stand-ins (holds keys; private)", properties(ports, endpoints, ready));
+        ChildProcess process = children.start(PART,
+                Java.jar(List.of("-Xmx384m"), layout.standInsJar(), List.of(config.toString())),
+                dataDir, logDir.resolve("standins.log"), Map.of());
+        StandInsAdmin admin = new StandInsAdmin(ports.adminUrl());
+        try {
+            Await.until(PART, "READY (" + ready + ")", deadline, process, () -> Files.exists(ready));
+            Await.until(PART, "admin API on " + ports.adminUrl(), deadline, process, admin::healthy);
+        } catch (RuntimeException e) {
+            process.close();
+            throw e;
+        }
+        return new StandIns(process, admin);
+    }
+
+    public StandInsAdmin admin() {
+        return admin;
+    }
+
+    public ChildProcess process() {
+        return process;
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+}

@@ -1,0 +1,89 @@
+package io.twinegress.localstack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.twinegress.localstack.endpoints.SampleEndpoint;
+import io.twinegress.localstack.endpoints.SampleEndpoints;
+import io.twinegress.localstack.traffic.Kind;
+import io.twinegress.localstack.traffic.SampleEvents;
+import io.twinegress.schemas.EndpointType;
+import io.twinegress.schemas.EventType;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SampleEndpointsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final List<SampleEndpoint> endpoints = SampleEndpoints.local(Ports.defaults());
+
+    @Test
+    void theFourSeedEndpointsWithTheirTypesAndEventTypes() {
+        assertEquals(List.of("servicebus", "eventgrid", "eventhub", "devicemessages"),
+                endpoints.stream().map(SampleEndpoint::id).toList());
+        List<EventType> three = List.of(EventType.SensorChange, EventType.SpaceChange, EventType.TopologyOperation);
+        assertEquals(EndpointType.ServiceBus, endpoints.get(0).type());
+        assertEquals(EndpointType.EventGrid, endpoints.get(1).type());
+        assertEquals(EndpointType.EventHub, endpoints.get(2).type());
+        assertEquals(EndpointType.EventHub, endpoints.get(3).type());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(three, endpoints.get(i).eventTypes());
+        }
+        assertEquals(List.of(EventType.DeviceMessage), endpoints.get(3).eventTypes());
+        assertTrue(endpoints.get(3).connectionString("k").contains(";EntityPath=twin-device-telemetry"),
+                "the DeviceMessage hub is named in its connection string, as the seed has it");
+    }
+
+    @Test
+    void noKeyInTheRoutingRecordTheConnectorConfigOrToString() throws Exception {
+        for (SampleEndpoint e : endpoints) {
+            assertNotEquals(e.primaryKey(), e.secondaryKey());
+            JsonNode routing = JSON.readTree(e.routingRecord());
+            assertEquals(Set.of("type", "eventTypes", "path"), Set.copyOf(iterable(routing)));
+            Map<String, String> config = e.connectorConfig(Path.of("/secrets.properties"));
+            for (String secret : List.of(e.primaryKey(), e.secondaryKey())) {
+                assertFalse(e.routingRecord().contains(secret), e.id() + " routing record holds a key");
+                assertFalse(config.toString().contains(secret), e.id() + " connector config holds a key");
+                assertFalse(e.toString().contains(secret), e.id() + " toString holds a key");
+            }
+            assertEquals("${file:/secrets.properties:" + e.id() + ".primary}", config.get("connection.string"));
+            assertEquals("read_committed", config.get("consumer.override.isolation.level"));
+            assertEquals("twin.egress." + e.id(), config.get("topics"));
+            assertEquals("twin.dlq." + e.id(), config.get("errors.deadletterqueue.topic.name"));
+        }
+    }
+
+    @Test
+    void sampleEventsGetFreshIdsAndTimes() throws Exception {
+        SampleEvents samples = new SampleEvents();
+        for (Kind k : Kind.values()) {
+            SampleEvents.Sample a = samples.next(k, 1);
+            SampleEvents.Sample b = samples.next(k, 2);
+            assertNotEquals(a.id(), b.id());
+            JsonNode body = JSON.readTree(new String(a.record().value(), StandardCharsets.UTF_8));
+            assertEquals(a.id(), body.path("id").asText());
+            if (k != Kind.RAW_DEVICE_MESSAGE) {
+                assertEquals(k.eventType().name(), body.path("eventType").asText());
+                assertTrue(body.path("eventTime").asText().startsWith("20"), body.path("eventTime").asText());
+                assertEquals("twin.events", a.record().topic());
+            } else {
+                assertEquals("twin.device-messages", a.record().topic());
+            }
+        }
+    }
+
+    private static List<String> iterable(JsonNode n) {
+        List<String> names = new java.util.ArrayList<>();
+        n.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+}
