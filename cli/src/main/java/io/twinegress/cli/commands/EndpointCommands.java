@@ -154,6 +154,7 @@ public final class EndpointCommands {
         Instant deadline = started.plus(ctx.timeout());
         Map<TopicPartition, Long> from = kafka.statusEnd();
         kafka.writeEndpoint(endpoint);
+        Instant written = Instant.now();
         console.out("endpoint " + id + ": " + endpoint.type() + " " + endpoint.eventTypes() + " -> " + egress + " (path " + endpoint.path() + ")"
                 + " written to " + kafka.topics().endpoints());
         List<String> pending = new ArrayList<>();
@@ -167,7 +168,7 @@ public final class EndpointCommands {
                 console.err("the connector was not " + (existing.isPresent() ? "changed" : "created") + "; fix the body and run `endpoints update`");
                 throw new InvalidInputException(List.of());
             } else {
-                console.out("  routing: Active in " + kafka.topics().status() + " after " + seconds(started));
+                console.out("  routing: Active in " + kafka.topics().status() + " " + seconds(written) + " after the write");
                 answer.get().status().warnings().forEach(w -> console.err("warning (router): " + w));
             }
         }
@@ -332,6 +333,7 @@ public final class EndpointCommands {
         }
         Map<TopicPartition, Long> from = kafka.statusEnd();
         kafka.tombstone(id);
+        Instant written = Instant.now();
         console.out("endpoint " + id + ": tombstone written to " + kafka.topics().endpoints());
         if (ctx.connect().delete(id)) {
             console.out("  connector " + id + " deleted");
@@ -340,7 +342,7 @@ public final class EndpointCommands {
         if (ctx.waitForState()) {
             Optional<StatusRow> answer = kafka.awaitStatus(id, from, started.plus(ctx.timeout()));
             if (answer.isPresent() && answer.get().status() != null) {
-                console.out("  routing: " + answer.get().status().state() + " after " + seconds(started));
+                console.out("  routing: " + answer.get().status().state() + " " + seconds(written) + " after the tombstone");
             } else {
                 pending.add("the router has not answered on " + kafka.topics().status() + " (is it running?)");
             }
@@ -469,7 +471,7 @@ public final class EndpointCommands {
             throw new InvalidInputException(List.of());
         }
         if (state.isPresent() && state.get().running()) {
-            console.out("  connector: " + state.get().summary() + " after " + seconds(started));
+            console.out("  connector: " + state.get().summary() + " " + seconds(started) + " after the PUT");
         } else {
             pending.add("connector " + id + " is " + state.map(ConnectorState::summary).orElse("not known to Connect yet"));
         }
