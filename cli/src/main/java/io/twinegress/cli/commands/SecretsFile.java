@@ -35,8 +35,8 @@ public final class SecretsFile {
         }
         values.forEach((k, v) -> props.setProperty(k, v.reveal()));
         StringBuilder out = new StringBuilder("# twin-egress endpoint secrets, read by the Connect worker's FileConfigProvider\n");
-        // Properties.store would escape ':' and '='; connection strings are written as they are (no newlines in them).
-        new TreeMap<>(props).forEach((k, v) -> out.append(k).append('=').append(v).append('\n'));
+        // Properties.store would escape ':' and '=' too; only '\\' needs it for Properties.load to read the value back.
+        new TreeMap<>(props).forEach((k, v) -> out.append(k).append('=').append(String.valueOf(v).replace("\\", "\\\\")).append('\n'));
         Path dir = path.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, ".twin-egress-", ".tmp");
