@@ -355,24 +355,20 @@ public final class AmqpEmulator implements AutoCloseable {
 
     /** On: every transfer is rejected with {@code com.microsoft:server-busy} until turned off. */
     public void throttle(boolean on) {
-        boolean was = engine.throttleAll.getAndSet(on);
-        if (!on) {
-            engine.throttleNext.set(0);
-        }
-        if (was != on) {
+        if (engine.throttle.set(on)) {
             LOG.info("AMQP stand-in throttling {}", on ? "on" : "off");
         }
     }
 
     /** Rejects the next {@code transfers} transfers with {@code com.microsoft:server-busy}, then accepts again. */
     public void throttleNext(int transfers) {
-        engine.throttleNext.set(Math.max(0, transfers));
+        engine.throttle.next(transfers);
         LOG.info("AMQP stand-in throttling the next {} transfer(s)", transfers);
     }
 
     /** Whether transfers are being throttled now. */
     public boolean isThrottling() {
-        return engine.throttleAll.get() || engine.throttleNext.get() > 0;
+        return engine.throttle.isOn();
     }
 
     /** Delay before every disposition and CBS/management reply; {@link Duration#ZERO} for none. */
@@ -422,18 +418,12 @@ public final class AmqpEmulator implements AutoCloseable {
 
     /** Exceptions caught in protocol handlers (should be empty). */
     public List<Throwable> handlerErrors() {
-        return List.copyOf(engine.handlerErrors);
+        return engine.handlerErrors.list();
     }
 
     /** @throws AssertionError carrying the first handler error, if any occurred */
     public void assertNoHandlerErrors() {
-        List<Throwable> errors = handlerErrors();
-        if (!errors.isEmpty()) {
-            AssertionError e = new AssertionError(errors.size() + " AMQP stand-in handler error(s); first: "
-                    + errors.get(0), errors.get(0));
-            errors.stream().skip(1).forEach(e::addSuppressed);
-            throw e;
-        }
+        engine.handlerErrors.assertNone();
     }
 
     /** For the stand-in's own tests: {@code hook} runs on the reactor thread before each entity transfer. */
