@@ -1,10 +1,9 @@
 package io.twinegress.emulators.amqp;
 
 import io.twinegress.emulators.ArrivalLog;
+import io.twinegress.emulators.Loopback;
 import io.twinegress.emulators.auth.KeyFingerprint;
 import io.twinegress.emulators.auth.KeyRing;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -192,7 +191,7 @@ public final class AmqpEmulator implements AutoCloseable {
 
         /** Binds and starts the reactor thread; returns once the port is bound. */
         public AmqpEmulator start() {
-            requireLoopback(host);
+            Loopback.require(host);
             AmqpEngine engine = new AmqpEngine(host, port, keys, entities, retainPerEntity);
             engine.responseDelayMillis.set(responseDelay.toMillis());
             AmqpEmulator emulator = new AmqpEmulator(engine, host);
@@ -436,16 +435,6 @@ public final class AmqpEmulator implements AutoCloseable {
     public void close() {
         engine.stop();
         LOG.info("AMQP stand-in on port {} stopped", port());
-    }
-
-    static void requireLoopback(String host) {
-        try {
-            if (!InetAddress.getByName(host).isLoopbackAddress()) {
-                throw new IllegalArgumentException("the stand-in binds loopback addresses only, not " + host);
-            }
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("unknown host " + host, e);
-        }
     }
 
     @Override

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.twinegress.emulators.ArrivalLog;
 import io.twinegress.emulators.HandlerErrors;
+import io.twinegress.emulators.Loopback;
 import io.twinegress.emulators.Throttle;
 import io.twinegress.emulators.auth.KeyFingerprint;
 import io.twinegress.emulators.auth.SasValidation;
@@ -16,9 +17,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -207,7 +206,7 @@ public final class EventGridEmulator implements AutoCloseable {
 
         /** Binds and starts serving; returns once the port is bound. */
         public EventGridEmulator start() {
-            requireLoopback(host);
+            Loopback.require(host);
             EventGridEmulator eg = new EventGridEmulator(this);
             eg.listen(port);
             LOG.info("Event Grid stand-in started on http://{}:{} with topics {} and {} key(s)", host, eg.port,
@@ -629,16 +628,6 @@ public final class EventGridEmulator implements AutoCloseable {
 
     private static String textOrNull(JsonNode n) {
         return n == null || n.isNull() ? null : n.asText();
-    }
-
-    static void requireLoopback(String host) {
-        try {
-            if (!InetAddress.getByName(host).isLoopbackAddress()) {
-                throw new IllegalArgumentException("the stand-in binds loopback addresses only, not " + host);
-            }
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("unknown host " + host, e);
-        }
     }
 
     @Override
