@@ -435,6 +435,14 @@ final class AmqpEngine {
         return call(connections::size);
     }
 
+    /** A connection has gone (closed by the client, or its transport): drop its state and wake who waits for it. */
+    private void forget(Connection c) {
+        ConnState st = connections.remove(c);
+        if (st != null) {
+            st.closed.complete(null);
+        }
+    }
+
     /**
      * Cuts the socket under a connection without an AMQP close (what a network failure looks like).
      * The channel is never closed directly: the selectable is terminated and proton's IOHandler
@@ -485,10 +493,7 @@ final class AmqpEngine {
                 if (c.getLocalState() != EndpointState.CLOSED) {
                     c.close();
                 }
-                ConnState st = connections.remove(c);
-                if (st != null) {
-                    st.closed.complete(null);
-                }
+                forget(c);
             });
         }
 
@@ -497,10 +502,7 @@ final class AmqpEngine {
             guard("transport closed", () -> {
                 Connection c = event.getConnection();
                 if (c != null) {
-                    ConnState st = connections.remove(c);
-                    if (st != null) {
-                        st.closed.complete(null);
-                    }
+                    forget(c);
                 }
             });
         }
