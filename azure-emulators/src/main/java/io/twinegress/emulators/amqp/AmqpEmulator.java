@@ -1,10 +1,9 @@
 package io.twinegress.emulators.amqp;
 
 import io.twinegress.emulators.ArrivalLog;
+import io.twinegress.emulators.Loopback;
 import io.twinegress.emulators.auth.KeyFingerprint;
 import io.twinegress.emulators.auth.KeyRing;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -192,7 +191,7 @@ public final class AmqpEmulator implements AutoCloseable {
 
         /** Binds and starts the reactor thread; returns once the port is bound. */
         public AmqpEmulator start() {
-            requireLoopback(host);
+            Loopback.require(host);
             AmqpEngine engine = new AmqpEngine(host, port, keys, entities, retainPerEntity);
             engine.responseDelayMillis.set(responseDelay.toMillis());
             AmqpEmulator emulator = new AmqpEmulator(engine, host);
@@ -355,24 +354,20 @@ public final class AmqpEmulator implements AutoCloseable {
 
     /** On: every transfer is rejected with {@code com.microsoft:server-busy} until turned off. */
     public void throttle(boolean on) {
-        boolean was = engine.throttleAll.getAndSet(on);
-        if (!on) {
-            engine.throttleNext.set(0);
-        }
-        if (was != on) {
+        if (engine.throttle.set(on)) {
             LOG.info("AMQP stand-in throttling {}", on ? "on" : "off");
         }
     }
 
     /** Rejects the next {@code transfers} transfers with {@code com.microsoft:server-busy}, then accepts again. */
     public void throttleNext(int transfers) {
-        engine.throttleNext.set(Math.max(0, transfers));
+        engine.throttle.next(transfers);
         LOG.info("AMQP stand-in throttling the next {} transfer(s)", transfers);
     }
 
     /** Whether transfers are being throttled now. */
     public boolean isThrottling() {
-        return engine.throttleAll.get() || engine.throttleNext.get() > 0;
+        return engine.throttle.isOn();
     }
 
     /** Delay before every disposition and CBS/management reply; {@link Duration#ZERO} for none. */
@@ -422,18 +417,12 @@ public final class AmqpEmulator implements AutoCloseable {
 
     /** Exceptions caught in protocol handlers (should be empty). */
     public List<Throwable> handlerErrors() {
-        return List.copyOf(engine.handlerErrors);
+        return engine.handlerErrors.list();
     }
 
     /** @throws AssertionError carrying the first handler error, if any occurred */
     public void assertNoHandlerErrors() {
-        List<Throwable> errors = handlerErrors();
-        if (!errors.isEmpty()) {
-            AssertionError e = new AssertionError(errors.size() + " AMQP stand-in handler error(s); first: "
-                    + errors.get(0), errors.get(0));
-            errors.stream().skip(1).forEach(e::addSuppressed);
-            throw e;
-        }
+        engine.handlerErrors.assertNone();
     }
 
     /** For the stand-in's own tests: {@code hook} runs on the reactor thread before each entity transfer. */
@@ -446,16 +435,6 @@ public final class AmqpEmulator implements AutoCloseable {
     public void close() {
         engine.stop();
         LOG.info("AMQP stand-in on port {} stopped", port());
-    }
-
-    static void requireLoopback(String host) {
-        try {
-            if (!InetAddress.getByName(host).isLoopbackAddress()) {
-                throw new IllegalArgumentException("the stand-in binds loopback addresses only, not " + host);
-            }
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("unknown host " + host, e);
-        }
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.twinegress.emulators.amqp;
 
 import io.twinegress.emulators.ArrivalLog;
+import io.twinegress.emulators.HandlerErrors;
+import io.twinegress.emulators.Throttle;
 import io.twinegress.emulators.auth.KeyFingerprint;
 import io.twinegress.emulators.auth.KeyRing;
 import io.twinegress.emulators.auth.SasValidation;
@@ -23,11 +25,9 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -87,9 +87,8 @@ final class AmqpEngine {
     final Map<String, AmqpEntity> entities = new ConcurrentHashMap<>();
     final KeyRing keys;
     final ArrivalLog<ReceivedMessage> log;
-    final List<Throwable> handlerErrors = new CopyOnWriteArrayList<>();
-    final AtomicBoolean throttleAll = new AtomicBoolean();
-    final AtomicInteger throttleNext = new AtomicInteger();
+    final HandlerErrors handlerErrors = new HandlerErrors("AMQP stand-in");
+    final Throttle throttle = new Throttle();
     final AtomicLong responseDelayMillis = new AtomicLong();
     final AtomicLong tokensAccepted = new AtomicLong();
     final AtomicLong tokensRefused = new AtomicLong();
@@ -436,6 +435,14 @@ final class AmqpEngine {
         return call(connections::size);
     }
 
+    /** A connection has gone (closed by the client, or its transport): drop its state and wake who waits for it. */
+    private void forget(Connection c) {
+        ConnState st = connections.remove(c);
+        if (st != null) {
+            st.closed.complete(null);
+        }
+    }
+
     /**
      * Cuts the socket under a connection without an AMQP close (what a network failure looks like).
      * The channel is never closed directly: the selectable is terminated and proton's IOHandler
@@ -486,10 +493,7 @@ final class AmqpEngine {
                 if (c.getLocalState() != EndpointState.CLOSED) {
                     c.close();
                 }
-                ConnState st = connections.remove(c);
-                if (st != null) {
-                    st.closed.complete(null);
-                }
+                forget(c);
             });
         }
 
@@ -498,10 +502,7 @@ final class AmqpEngine {
             guard("transport closed", () -> {
                 Connection c = event.getConnection();
                 if (c != null) {
-                    ConnState st = connections.remove(c);
-                    if (st != null) {
-                        st.closed.complete(null);
-                    }
+                    forget(c);
                 }
             });
         }
@@ -905,7 +906,7 @@ final class AmqpEngine {
             hook.run();
         }
         AmqpEntity entity = role.entity();
-        if (throttleAll.get() || takeThrottleTicket()) {
+        if (throttle.throttlesThisOne()) {
             transfersThrottled.incrementAndGet();
             Rejected busy = new Rejected();
             busy.setError(new ErrorCondition(SERVER_BUSY, "The request was terminated because the entity is being "
@@ -950,18 +951,6 @@ final class AmqpEngine {
         Instant horizon = now.minus(window);
         seen.values().removeIf(t -> t.isBefore(horizon));
         return seen.putIfAbsent(messageId, now) != null;
-    }
-
-    private boolean takeThrottleTicket() {
-        while (true) {
-            int left = throttleNext.get();
-            if (left <= 0) {
-                return false;
-            }
-            if (throttleNext.compareAndSet(left, left - 1)) {
-                return true;
-            }
-        }
     }
 
     private static void settle(Delivery d, org.apache.qpid.proton.amqp.transport.DeliveryState state) {

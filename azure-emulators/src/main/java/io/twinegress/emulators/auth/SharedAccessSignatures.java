@@ -14,6 +14,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -35,6 +36,9 @@ import javax.crypto.spec.SecretKeySpec;
 public final class SharedAccessSignatures {
 
     private static final String SB_PREFIX = "SharedAccessSignature ";
+    private static final String NO_TOKEN = "InvalidToken: no token was presented.";
+    private static final String BAD_SIGNATURE = "InvalidSignature: the token has an invalid signature.";
+    private static final String NOT_BASE64 = "InvalidSignature: the signature is not base64.";
     private static final DateTimeFormatter EG_EXPIRY =
             DateTimeFormatter.ofPattern("M/d/yyyy h:m:s a", Locale.US);
 
@@ -45,7 +49,7 @@ public final class SharedAccessSignatures {
     public static String serviceBusToken(String resource, String keyName, String key, Instant expiry) {
         String sr = urlEncode(resource);
         String se = Long.toString(expiry.getEpochSecond());
-        String sig = base64(hmac(key.getBytes(StandardCharsets.UTF_8), sr + "\n" + se));
+        String sig = base64(hmac(serviceBusKeyBytes(key), sr + "\n" + se));
         return SB_PREFIX + "sr=" + sr + "&sig=" + urlEncode(sig) + "&se=" + se + "&skn=" + urlEncode(keyName);
     }
 
@@ -57,13 +61,9 @@ public final class SharedAccessSignatures {
      */
     public static SasValidation validateServiceBusToken(String token, String audience, KeyRing keys, Instant now) {
         if (token == null || token.isBlank()) {
-            return SasValidation.refused(null, null, "InvalidToken: no token was presented.");
+            return SasValidation.refused(null, null, NO_TOKEN);
         }
-        String body = token.trim();
-        if (body.regionMatches(true, 0, SB_PREFIX, 0, SB_PREFIX.length())) {
-            body = body.substring(SB_PREFIX.length()).trim();
-        }
-        Map<String, String> raw = parsePairs(body);
+        Map<String, String> raw = fieldsOf(token);
         String srRaw = raw.get("sr");
         String sig = raw.get("sig");
         String se = raw.get("se");
@@ -79,32 +79,23 @@ public final class SharedAccessSignatures {
         } catch (NumberFormatException e) {
             return SasValidation.refused(skn, resource, "InvalidToken: se is not a number of seconds.");
         }
-        byte[] presented;
-        try {
-            presented = Base64.getDecoder().decode(urlDecode(sig));
-        } catch (IllegalArgumentException e) {
-            return SasValidation.refused(skn, resource, "InvalidSignature: the signature is not base64.");
+        byte[] presented = signatureBytes(sig);
+        if (presented == null) {
+            return SasValidation.refused(skn, resource, NOT_BASE64);
         }
-        String matchedKey = null;
-        for (String key : keys.keys(skn)) {
-            byte[] expected = hmac(key.getBytes(StandardCharsets.UTF_8), srRaw + "\n" + se);
-            if (MessageDigest.isEqual(expected, presented)) {
-                matchedKey = key;
-                break;
-            }
-        }
+        String matchedKey = keyThatSigned(keys.keys(skn), SharedAccessSignatures::serviceBusKeyBytes,
+                srRaw + "\n" + se, presented);
         if (matchedKey == null) {
             return SasValidation.refused(skn, resource, keys.keys(skn).isEmpty()
                     ? "InvalidSignature: unknown shared access key name '" + skn + "'."
-                    : "InvalidSignature: the token has an invalid signature.");
+                    : BAD_SIGNATURE);
         }
         if (expiry <= now.getEpochSecond()) {
             return SasValidation.refused(skn, resource,
                     "ExpiredToken: the token expired at " + Instant.ofEpochSecond(expiry) + ".");
         }
         if (audience != null && !covers(resource, audience)) {
-            return SasValidation.refused(skn, resource, "InvalidAudience: the token's resource '" + resource
-                    + "' does not grant access to '" + audience + "'.");
+            return SasValidation.refused(skn, resource, wrongAudience(resource, audience));
         }
         return SasValidation.ok(skn, matchedKey, resource);
     }
@@ -127,13 +118,9 @@ public final class SharedAccessSignatures {
     public static SasValidation validateEventGridToken(String token, Iterable<String> validKeys, String audience,
                                                        Instant now) {
         if (token == null || token.isBlank()) {
-            return SasValidation.refused(null, null, "InvalidToken: no token was presented.");
+            return SasValidation.refused(null, null, NO_TOKEN);
         }
-        String body = token.trim();
-        if (body.regionMatches(true, 0, SB_PREFIX, 0, SB_PREFIX.length())) {
-            body = body.substring(SB_PREFIX.length()).trim();
-        }
-        Map<String, String> raw = parsePairs(body);
+        Map<String, String> raw = fieldsOf(token);
         String r = raw.get("r");
         String e = raw.get("e");
         String s = raw.get("s");
@@ -141,22 +128,14 @@ public final class SharedAccessSignatures {
             return SasValidation.refused(null, null, "InvalidToken: the token must carry r, e and s.");
         }
         String resource = urlDecode(r);
-        byte[] presented;
-        try {
-            presented = Base64.getDecoder().decode(urlDecode(s));
-        } catch (IllegalArgumentException ex) {
-            return SasValidation.refused(null, resource, "InvalidSignature: the signature is not base64.");
+        byte[] presented = signatureBytes(s);
+        if (presented == null) {
+            return SasValidation.refused(null, resource, NOT_BASE64);
         }
-        String unsigned = "r=" + r + "&e=" + e;
-        String matched = null;
-        for (String key : validKeys) {
-            if (MessageDigest.isEqual(hmac(eventGridKeyBytes(key), unsigned), presented)) {
-                matched = key;
-                break;
-            }
-        }
+        String matched = keyThatSigned(validKeys, SharedAccessSignatures::eventGridKeyBytes, "r=" + r + "&e=" + e,
+                presented);
         if (matched == null) {
-            return SasValidation.refused(null, resource, "InvalidSignature: the token has an invalid signature.");
+            return SasValidation.refused(null, resource, BAD_SIGNATURE);
         }
         Instant expiry = parseEventGridExpiry(urlDecode(e));
         if (expiry == null) {
@@ -166,8 +145,7 @@ public final class SharedAccessSignatures {
             return SasValidation.refused(null, resource, "ExpiredToken: the token expired at " + expiry + ".");
         }
         if (audience != null && !covers(resource, audience)) {
-            return SasValidation.refused(null, resource, "InvalidAudience: the token's resource '" + resource
-                    + "' does not grant access to '" + audience + "'.");
+            return SasValidation.refused(null, resource, wrongAudience(resource, audience));
         }
         return SasValidation.ok(null, matched, resource);
     }
@@ -233,6 +211,12 @@ public final class SharedAccessSignatures {
         }
     }
 
+    /** Service Bus and Event Hubs sign with the key string's UTF-8 bytes. */
+    private static byte[] serviceBusKeyBytes(String key) {
+        return key.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Event Grid signs with the base64-decoded topic key (the raw bytes, should a key not be base64). */
     private static byte[] eventGridKeyBytes(String key) {
         try {
             return Base64.getDecoder().decode(key);
@@ -260,6 +244,39 @@ public final class SharedAccessSignatures {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);
         }
+    }
+
+    /** A token's fields, names lower-cased, values as sent; a leading {@code SharedAccessSignature } is skipped. */
+    private static Map<String, String> fieldsOf(String token) {
+        String body = token.trim();
+        if (body.regionMatches(true, 0, SB_PREFIX, 0, SB_PREFIX.length())) {
+            body = body.substring(SB_PREFIX.length()).trim();
+        }
+        return parsePairs(body);
+    }
+
+    /** The presented signature (URL-encoded base64) as bytes; null when it is not base64. */
+    private static byte[] signatureBytes(String sig) {
+        try {
+            return Base64.getDecoder().decode(urlDecode(sig));
+        } catch (IllegalArgumentException notBase64) {
+            return null;
+        }
+    }
+
+    /** The first of {@code keys} whose HMAC of {@code signed} is {@code presented} (compared in constant time). */
+    private static String keyThatSigned(Iterable<String> keys, Function<String, byte[]> keyBytes, String signed,
+                                        byte[] presented) {
+        for (String key : keys) {
+            if (MessageDigest.isEqual(hmac(keyBytes.apply(key), signed), presented)) {
+                return key;
+            }
+        }
+        return null;
+    }
+
+    private static String wrongAudience(String resource, String audience) {
+        return "InvalidAudience: the token's resource '" + resource + "' does not grant access to '" + audience + "'.";
     }
 
     private static String base64(byte[] bytes) {

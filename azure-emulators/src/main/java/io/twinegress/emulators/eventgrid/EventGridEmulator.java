@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.twinegress.emulators.ArrivalLog;
+import io.twinegress.emulators.HandlerErrors;
+import io.twinegress.emulators.Loopback;
+import io.twinegress.emulators.Throttle;
 import io.twinegress.emulators.auth.KeyFingerprint;
 import io.twinegress.emulators.auth.SasValidation;
 import io.twinegress.emulators.auth.SharedAccessSignatures;
@@ -14,9 +17,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -31,8 +32,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,11 +95,10 @@ public final class EventGridEmulator implements AutoCloseable {
     private final EventGridValidator validator;
     private final long maxRequestBytes;
     private final ArrivalLog<ReceivedEvent> log;
-    private final List<Throwable> handlerErrors = new CopyOnWriteArrayList<>();
+    private final HandlerErrors handlerErrors = new HandlerErrors("Event Grid stand-in");
     private final Map<Integer, AtomicLong> statusCounts = new ConcurrentHashMap<>();
     private final AtomicLong requestIds = new AtomicLong();
-    private final AtomicBoolean throttleAll = new AtomicBoolean();
-    private final AtomicInteger throttleNext = new AtomicInteger();
+    private final Throttle throttle = new Throttle();
     private volatile int throttleStatus = 429;
     private volatile Duration retryAfter = Duration.ofSeconds(1);
     private volatile Duration responseDelay;
@@ -208,7 +206,7 @@ public final class EventGridEmulator implements AutoCloseable {
 
         /** Binds and starts serving; returns once the port is bound. */
         public EventGridEmulator start() {
-            requireLoopback(host);
+            Loopback.require(host);
             EventGridEmulator eg = new EventGridEmulator(this);
             eg.listen(port);
             LOG.info("Event Grid stand-in started on http://{}:{} with topics {} and {} key(s)", host, eg.port,
@@ -363,11 +361,7 @@ public final class EventGridEmulator implements AutoCloseable {
 
     /** On: every authorized publish gets 429 with {@code Retry-After: 1} (or what {@link #throttle(int, Duration)} set). */
     public void throttle(boolean on) {
-        boolean was = throttleAll.getAndSet(on);
-        if (!on) {
-            throttleNext.set(0);
-        }
-        if (was != on) {
+        if (throttle.set(on)) {
             LOG.info("Event Grid stand-in throttling {}", on ? "on (" + throttleStatus + ")" : "off");
         }
     }
@@ -379,19 +373,19 @@ public final class EventGridEmulator implements AutoCloseable {
         }
         this.throttleStatus = status;
         this.retryAfter = retryAfter;
-        throttleAll.set(true);
+        throttle.set(true);
         LOG.info("Event Grid stand-in throttling on ({}, Retry-After {})", status, retryAfter);
     }
 
     /** Throttles the next {@code requests} authorized publishes, then accepts again. */
     public void throttleNext(int requests) {
-        throttleNext.set(Math.max(0, requests));
+        throttle.next(requests);
         LOG.info("Event Grid stand-in throttling the next {} request(s)", requests);
     }
 
     /** Whether publishes are being throttled now. */
     public boolean isThrottling() {
-        return throttleAll.get() || throttleNext.get() > 0;
+        return throttle.isOn();
     }
 
     /** Delay before every response; {@link Duration#ZERO} for none. */
@@ -407,18 +401,12 @@ public final class EventGridEmulator implements AutoCloseable {
 
     /** Exceptions caught in request handling (should be empty). */
     public List<Throwable> handlerErrors() {
-        return List.copyOf(handlerErrors);
+        return handlerErrors.list();
     }
 
     /** @throws AssertionError carrying the first handler error, if any occurred */
     public void assertNoHandlerErrors() {
-        List<Throwable> errors = handlerErrors();
-        if (!errors.isEmpty()) {
-            AssertionError e = new AssertionError(errors.size() + " Event Grid stand-in handler error(s); first: "
-                    + errors.get(0), errors.get(0));
-            errors.stream().skip(1).forEach(e::addSuppressed);
-            throw e;
-        }
+        handlerErrors.assertNone();
     }
 
     /** Stops listening and releases the threads. */
@@ -498,7 +486,7 @@ public final class EventGridEmulator implements AutoCloseable {
             send(exchange, 401, error("Unauthorized", auth.refusal()), null);
             return;
         }
-        if (throttleAll.get() || takeThrottleTicket()) {
+        if (throttle.throttlesThisOne()) {
             drain(exchange.getRequestBody());
             long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
             int status = throttleStatus;
@@ -584,18 +572,6 @@ public final class EventGridEmulator implements AutoCloseable {
         return new Auth("The request has no aeg-sas-key or aeg-sas-token header.", null);
     }
 
-    private boolean takeThrottleTicket() {
-        while (true) {
-            int left = throttleNext.get();
-            if (left <= 0) {
-                return false;
-            }
-            if (throttleNext.compareAndSet(left, left - 1)) {
-                return true;
-            }
-        }
-    }
-
     private void send(HttpExchange exchange, int status, byte[] body, String retryAfterSeconds) throws IOException {
         statusCounts.computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
         if (retryAfterSeconds != null) {
@@ -652,16 +628,6 @@ public final class EventGridEmulator implements AutoCloseable {
 
     private static String textOrNull(JsonNode n) {
         return n == null || n.isNull() ? null : n.asText();
-    }
-
-    static void requireLoopback(String host) {
-        try {
-            if (!InetAddress.getByName(host).isLoopbackAddress()) {
-                throw new IllegalArgumentException("the stand-in binds loopback addresses only, not " + host);
-            }
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("unknown host " + host, e);
-        }
     }
 
     @Override

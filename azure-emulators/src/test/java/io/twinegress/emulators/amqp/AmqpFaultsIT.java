@@ -11,9 +11,7 @@ import com.azure.core.amqp.exception.AmqpErrorCondition;
 import com.azure.core.amqp.exception.AmqpException;
 import com.azure.messaging.eventhubs.EventData;
 import com.azure.messaging.eventhubs.EventDataBatch;
-import com.azure.messaging.eventhubs.EventHubClientBuilder;
 import com.azure.messaging.eventhubs.EventHubProducerClient;
-import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusException;
 import com.azure.messaging.servicebus.ServiceBusFailureReason;
 import com.azure.messaging.servicebus.ServiceBusMessage;
@@ -70,22 +68,15 @@ class AmqpFaultsIT {
     }
 
     static AmqpRetryOptions retries(int max) {
-        return new AmqpRetryOptions().setMaxRetries(max).setDelay(Duration.ofMillis(100))
-                .setMaxDelay(Duration.ofMillis(500)).setTryTimeout(Duration.ofSeconds(5));
+        return SdkClients.retries(max, Duration.ofSeconds(5));
     }
 
     static ServiceBusSenderClient sbSender(String key, int maxRetries) {
-        return new ServiceBusClientBuilder()
-                .connectionString(amqp.connectionString(KEY_NAME, key))
-                .retryOptions(retries(maxRetries))
-                .sender().topicName("orders").buildClient();
+        return SdkClients.serviceBusSender(amqp, KEY_NAME, key, "orders", retries(maxRetries));
     }
 
     static EventHubProducerClient ehProducer(String key, int maxRetries) {
-        return new EventHubClientBuilder()
-                .connectionString(amqp.connectionString(KEY_NAME, key, "telemetry"))
-                .retryOptions(retries(maxRetries))
-                .buildProducerClient();
+        return SdkClients.eventHubProducer(amqp, KEY_NAME, key, "telemetry", retries(maxRetries));
     }
 
     static ServiceBusMessage msg(String id) {
@@ -229,12 +220,9 @@ class AmqpFaultsIT {
     @Test
     void repeatedOutagesWithLiveClientsLeaveTheReactorHealthy() {
         AmqpRetryOptions quick = new AmqpRetryOptions().setMaxRetries(0).setTryTimeout(Duration.ofSeconds(2));
-        try (ServiceBusSenderClient sender = new ServiceBusClientBuilder()
-                .connectionString(amqp.connectionString(KEY_NAME, PRIMARY)).retryOptions(quick)
-                .sender().topicName("orders").buildClient();
-             EventHubProducerClient producer = new EventHubClientBuilder()
-                .connectionString(amqp.connectionString(KEY_NAME, PRIMARY, "telemetry")).retryOptions(quick)
-                .buildProducerClient()) {
+        try (ServiceBusSenderClient sender = SdkClients.serviceBusSender(amqp, KEY_NAME, PRIMARY, "orders", quick);
+             EventHubProducerClient producer = SdkClients.eventHubProducer(amqp, KEY_NAME, PRIMARY, "telemetry",
+                     quick)) {
             for (int cycle = 0; cycle < 4; cycle++) {
                 String id = "cycle-" + cycle;
                 untilSent(() -> sender.sendMessage(msg(id)));
@@ -263,10 +251,8 @@ class AmqpFaultsIT {
 
     @Test
     void unknownEntityIsNotFound() {
-        try (ServiceBusSenderClient sender = new ServiceBusClientBuilder()
-                .connectionString(amqp.connectionString(KEY_NAME, PRIMARY))
-                .retryOptions(retries(0))
-                .sender().topicName("no-such-topic").buildClient()) {
+        try (ServiceBusSenderClient sender = SdkClients.serviceBusSender(amqp, KEY_NAME, PRIMARY, "no-such-topic",
+                retries(0))) {
             ServiceBusException e = assertThrows(ServiceBusException.class, () -> sender.sendMessage(msg("x")));
             assertEquals(ServiceBusFailureReason.MESSAGING_ENTITY_NOT_FOUND, e.getReason(), e.toString());
         }

@@ -13,7 +13,6 @@ import com.azure.messaging.eventhubs.EventHubClientBuilder;
 import com.azure.messaging.eventhubs.EventHubProducerClient;
 import com.azure.messaging.eventhubs.EventHubProperties;
 import com.azure.messaging.eventhubs.models.CreateBatchOptions;
-import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import com.azure.messaging.servicebus.ServiceBusMessageBatch;
 import com.azure.messaging.servicebus.ServiceBusSenderClient;
@@ -63,16 +62,12 @@ class AmqpSendIT {
     }
 
     static AmqpRetryOptions shortRetries() {
-        return new AmqpRetryOptions().setMaxRetries(1).setDelay(Duration.ofMillis(100))
-                .setMaxDelay(Duration.ofMillis(500)).setTryTimeout(Duration.ofSeconds(10));
+        return SdkClients.retries(1, Duration.ofSeconds(10));
     }
 
     @Test
     void serviceBusSingleAndBatchSendsArriveFieldByField() {
-        ServiceBusSenderClient sender = new ServiceBusClientBuilder()
-                .connectionString(amqp.connectionString(KEY_NAME, PRIMARY))
-                .retryOptions(shortRetries())
-                .sender().topicName("orders").buildClient();
+        ServiceBusSenderClient sender = SdkClients.serviceBusSender(amqp, KEY_NAME, PRIMARY, "orders", shortRetries());
         try {
             ServiceBusMessage single = new ServiceBusMessage(BinaryData.fromString("{\"id\":\"e-1\"}"));
             single.setMessageId("e-1");
@@ -117,14 +112,10 @@ class AmqpSendIT {
 
     @Test
     void messagesNearTheLimitArriveWholeAndLargerOnesAreRefusedByTheSdk() {
-        try (ServiceBusSenderClient sender = new ServiceBusClientBuilder()
-                .connectionString(amqp.connectionString(KEY_NAME, PRIMARY))
-                .retryOptions(shortRetries())
-                .sender().topicName("orders").buildClient();
-             EventHubProducerClient producer = new EventHubClientBuilder()
-                .connectionString(amqp.connectionString(KEY_NAME, PRIMARY, "telemetry"))
-                .retryOptions(shortRetries())
-                .buildProducerClient()) {
+        try (ServiceBusSenderClient sender = SdkClients.serviceBusSender(amqp, KEY_NAME, PRIMARY, "orders",
+                shortRetries());
+             EventHubProducerClient producer = SdkClients.eventHubProducer(amqp, KEY_NAME, PRIMARY, "telemetry",
+                shortRetries())) {
             byte[] sb = new byte[250 * 1024];
             java.util.Arrays.fill(sb, (byte) 'a');
             sender.sendMessage(new ServiceBusMessage(sb).setMessageId("big-sb"));
@@ -153,10 +144,8 @@ class AmqpSendIT {
 
     @Test
     void duplicateDetectionDropsARedeliveredMessageId() {
-        try (ServiceBusSenderClient sender = new ServiceBusClientBuilder()
-                .connectionString(amqp.connectionString(KEY_NAME, PRIMARY))
-                .retryOptions(shortRetries())
-                .sender().topicName("dedup").buildClient()) {
+        try (ServiceBusSenderClient sender = SdkClients.serviceBusSender(amqp, KEY_NAME, PRIMARY, "dedup",
+                shortRetries())) {
             long before = amqp.duplicatesDropped();
             sender.sendMessage(new ServiceBusMessage("1").setMessageId("event-1"));
             sender.sendMessage(new ServiceBusMessage("1 again").setMessageId("event-1"));

@@ -61,7 +61,7 @@ public class ConnectWorker implements BeforeAllCallback, AfterAllCallback, AutoC
     private Path pluginPath;
     private Connect<?> connect;
     private ConnectRestClient rest;
-    private String ownerContextId;
+    private final ExtensionOwner owner = new ExtensionOwner();
 
     /** A worker for {@code broker}; it is started by JUnit, or by {@link #start()}. */
     public ConnectWorker(KafkaBroker broker) {
@@ -155,16 +155,14 @@ public class ConnectWorker implements BeforeAllCallback, AfterAllCallback, AutoC
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        if (ownerContextId == null) {
-            ownerContextId = context.getUniqueId();
+        if (owner.claim(context)) {
             start();
         }
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
-        if (context.getUniqueId().equals(ownerContextId)) {
-            ownerContextId = null;
+        if (owner.release(context)) {
             close();
         }
     }

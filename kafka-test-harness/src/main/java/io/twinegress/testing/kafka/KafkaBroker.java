@@ -71,7 +71,7 @@ public class KafkaBroker implements BeforeAllCallback, AfterAllCallback, AutoClo
     private KafkaClusterTestKit cluster;
     private Admin admin;
     private KafkaProducer<byte[], byte[]> producer;
-    private String ownerContextId;
+    private final ExtensionOwner owner = new ExtensionOwner();
 
     /**
      * Sets a broker property (applied on top of the single-node defaults). Call before start.
@@ -139,17 +139,14 @@ public class KafkaBroker implements BeforeAllCallback, AfterAllCallback, AutoClo
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        // Nested test classes see beforeAll again: the outermost class owns the broker.
-        if (ownerContextId == null) {
-            ownerContextId = context.getUniqueId();
+        if (owner.claim(context)) {
             start();
         }
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
-        if (context.getUniqueId().equals(ownerContextId)) {
-            ownerContextId = null;
+        if (owner.release(context)) {
             close();
         }
     }

@@ -1,0 +1,22 @@
+package io.twinegress.emulators;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/** The stand-ins have no TLS and accept anyone who knows a key: they listen on loopback only. */
+public final class Loopback {
+
+    private Loopback() {
+    }
+
+    /** @throws IllegalArgumentException when {@code host} is unknown or not a loopback address */
+    public static void require(String host) {
+        try {
+            if (!InetAddress.getByName(host).isLoopbackAddress()) {
+                throw new IllegalArgumentException("the stand-in binds loopback addresses only, not " + host);
+            }
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("unknown host " + host, e);
+        }
+    }
+}
