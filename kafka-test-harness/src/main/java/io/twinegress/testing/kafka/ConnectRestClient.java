@@ -37,6 +37,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class ConnectRestClient {
 
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    /** How long {@link #send} waits out Connect's "rebalance in progress" answers. */
+    public static final Duration REBALANCE_DEADLINE = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI baseUrl;
@@ -188,9 +190,22 @@ public final class ConnectRestClient {
     /**
      * Any call: {@code method} on {@code path} (relative to the base URL, query allowed) with
      * an optional body serialised as JSON. Fails unless the status is 2xx.
+     *
+     * <p>For a moment after a connector is created, changed or restarted, Connect answers 409,
+     * or 500 "a rebalance is expected", without applying the call; such answers are retried
+     * until {@link #REBALANCE_DEADLINE}, so tests do not flake on them.
      */
     public HttpResponse<String> send(String method, String path, Object jsonBody) {
-        return check(request(method, path, jsonBody), method, path);
+        HttpResponse<String> settled = Await.value(() -> {
+            HttpResponse<String> response = request(method, path, jsonBody);
+            return isRebalancing(response) ? Optional.empty() : Optional.of(response);
+        }, REBALANCE_DEADLINE, () -> method + " " + path + ": Connect was still rebalancing after " + REBALANCE_DEADLINE);
+        return check(settled, method, path);
+    }
+
+    private static boolean isRebalancing(HttpResponse<String> response) {
+        return response.statusCode() == 409
+                || (response.statusCode() == 500 && response.body() != null && response.body().contains("rebalance"));
     }
 
     /** Any call, whatever the status: for asserting error answers. */
