@@ -57,9 +57,16 @@ public final class Tally {
      */
     public static Map<SampleEndpoint, Arrivals> awaitStandIns(StandInsAdmin admin, List<SampleEndpoint> endpoints,
             Traffic traffic, Duration deadline) throws Exception {
+        return awaitStandIns(admin, endpoints, traffic, deadline, () -> null);
+    }
+
+    /** The same, calling {@code eachPoll} before every look (e.g. to notice and restart a failed task). */
+    public static Map<SampleEndpoint, Arrivals> awaitStandIns(StandInsAdmin admin, List<SampleEndpoint> endpoints,
+            Traffic traffic, Duration deadline, java.util.concurrent.Callable<Void> eachPoll) throws Exception {
         long end = System.nanoTime() + deadline.toNanos();
         Map<SampleEndpoint, Arrivals> last = new LinkedHashMap<>();
         while (true) {
+            eachPoll.call();
             last.clear();
             boolean complete = true;
             for (SampleEndpoint e : endpoints) {
