@@ -45,6 +45,8 @@ public final class FaultStack implements AutoCloseable {
     public static final Duration START_DEADLINE = Duration.ofSeconds(180);
     /** Largest event the routers accept here (bytes); larger ones are dead-lettered as oversized. */
     public static final int EVENT_MAX_BYTES = 65536;
+    /** System property prefix of connector config overrides. */
+    public static final String CONNECTOR_OVERRIDE = "reliability.connector.";
 
     private final Layout layout;
     private final Ports ports;
@@ -117,6 +119,10 @@ public final class FaultStack implements AutoCloseable {
         c.put("retry.backoff.initial.ms", "200");
         c.put("retry.backoff.max.ms", "2000");
         c.put("client.try.timeout.ms", "5000");
+        // -Dreliability.connector.<key>=<value>: any connector key for a diagnosis run
+        // (e.g. -Dreliability.connector.client.max.retries=0); the shipped defaults otherwise
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith(CONNECTOR_OVERRIDE))
+                .forEach(k -> c.put(k.substring(CONNECTOR_OVERRIDE.length()), System.getProperty(k)));
         return c;
     }
 
