@@ -72,12 +72,26 @@ public final class ConnectWorker implements AutoCloseable {
 
     public static ConnectWorker start(Children children, Layout layout, Ports ports, String bootstrap, Path dataDir, Path logDir,
             Duration deadline) {
+        return start(children, layout, ports, bootstrap, dataDir, logDir, deadline, Map.of());
+    }
+
+    /**
+     * The same, with {@code extra} worker properties on top of {@link #workerProperties} (e.g. a short
+     * {@code scheduled.rebalance.max.delay.ms} for a test that kills workers). Starting again on the
+     * same {@code dataDir} (a restart) is fine; a second worker of the same group needs its own
+     * {@code dataDir}, {@code logDir} and REST port ({@code ports.connect()}).
+     */
+    public static ConnectWorker start(Children children, Layout layout, Ports ports, String bootstrap, Path dataDir, Path logDir,
+            Duration deadline, Map<String, String> extra) {
         Path pluginPath = dataDir.resolve("connect-plugins");
         Path log = logDir.resolve("connect.log");
         try {
             Files.createDirectories(pluginPath);
             // Connect treats each child of a plugin.path entry as one plugin: link ours in.
-            Files.createSymbolicLink(pluginPath.resolve("twin-egress-connectors"), layout.pluginDir().toAbsolutePath());
+            Path link = pluginPath.resolve("twin-egress-connectors");
+            if (!Files.isSymbolicLink(link)) {
+                Files.createSymbolicLink(link, layout.pluginDir().toAbsolutePath());
+            }
         } catch (IOException e) {
             throw new StartupException(PART, "could not prepare plugin.path " + pluginPath + ": " + e.getMessage(),
                     log, e);
@@ -86,6 +100,7 @@ public final class ConnectWorker implements AutoCloseable {
         Map<String, String> props = workerProperties(bootstrap, listener, pluginPath.toAbsolutePath().toString());
         props.put("rest.advertised.host.name", Ports.HOST);
         props.put("rest.advertised.port", String.valueOf(ports.connect()));
+        props.putAll(extra);
         Path config = PropertiesFiles.write(dataDir.resolve("connect-distributed.properties"),
                 "twin-egress local stack: Kafka Connect worker", props);
         String log4j = Log4j.configFlag(dataDir, "connect", "INFO",

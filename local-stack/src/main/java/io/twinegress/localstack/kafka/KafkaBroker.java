@@ -83,6 +83,26 @@ public final class KafkaBroker implements AutoCloseable {
             throw new StartupException(PART, "kafka.tools.StorageTool format exited with code " + code, log, null);
         }
 
+        return run(children, layout, ports, config, jvm, dataDir, log, deadline);
+    }
+
+    /**
+     * Starts the broker again on the storage, ports and settings a previous {@link #start} formatted
+     * and wrote into {@code dataDir} (no new format): a broker restart after a stop or a crash.
+     */
+    public static KafkaBroker restart(Children children, Layout layout, Ports ports, Path dataDir, Path logDir,
+            Duration deadline) {
+        Path config = dataDir.resolve("server.properties");
+        if (!java.nio.file.Files.exists(config)) {
+            throw new StartupException(PART, "nothing to restart: no " + config, null, null);
+        }
+        List<String> jvm = List.of("-Xmx1g", "-Dlog4j2.configurationFile="
+                + dataDir.resolve("log4j2-kafka.properties").toAbsolutePath());
+        return run(children, layout, ports, config, jvm, dataDir, logDir.resolve("kafka.log"), deadline);
+    }
+
+    private static KafkaBroker run(Children children, Layout layout, Ports ports, Path config, List<String> jvm,
+            Path dataDir, Path log, Duration deadline) {
         ChildProcess broker = children.start(PART,
                 Java.mainClass(jvm, layout.kafkaClasspath(), "kafka.Kafka", List.of(config.toString())),
                 dataDir, log, Map.of());

@@ -95,6 +95,23 @@ public final class ChildProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * SIGKILL by pid (a crash: no shutdown hook runs, nothing is flushed or committed), then waits
+     * until the process is gone. Idempotent.
+     */
+    public void kill() {
+        ProcessHandle handle = process.toHandle();
+        if (!handle.isAlive()) {
+            return;
+        }
+        handle.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close() {
         stop(Duration.ofSeconds(20));

@@ -40,8 +40,20 @@ public final class RouterProcess implements AutoCloseable {
 
     public static RouterProcess start(Children children, Layout layout, String bootstrap, Admin admin, Path dataDir, Path logDir,
             Duration deadline) {
+        return start(children, layout, bootstrap, admin, dataDir, logDir, deadline, Map.of());
+    }
+
+    /**
+     * The same, with {@code extra} router.properties keys on top of {@link #routerProperties} (e.g. a
+     * shorter {@code session.timeout.ms} for a test that kills routers). Each instance needs its
+     * own {@code dataDir} (properties file and state directory).
+     */
+    public static RouterProcess start(Children children, Layout layout, String bootstrap, Admin admin, Path dataDir, Path logDir,
+            Duration deadline, Map<String, String> extra) {
+        Map<String, String> props = routerProperties(bootstrap, dataDir.resolve("router-state"));
+        props.putAll(extra);
         Path config = PropertiesFiles.write(dataDir.resolve("router.properties"), "twin-egress local stack: router",
-                routerProperties(bootstrap, dataDir.resolve("router-state")));
+                props);
         ChildProcess process = children.start(PART,
                 Java.jar(List.of("-Xmx384m"), layout.routerJar(), List.of(config.toString())),
                 dataDir, logDir.resolve("router.log"), Map.of());
