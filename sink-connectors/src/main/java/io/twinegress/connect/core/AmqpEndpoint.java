@@ -28,10 +28,20 @@ public final class AmqpEndpoint {
         return new AmqpRetryOptions()
             .setMode(AmqpRetryMode.EXPONENTIAL)
             .setMaxRetries(config.clientMaxRetries())
-            .setDelay(Duration.ofMillis(200))
-            .setMaxDelay(Duration.ofSeconds(2))
+            .setDelay(CLIENT_RETRY_DELAY)
+            .setMaxDelay(CLIENT_RETRY_MAX_DELAY)
             .setTryTimeout(config.clientTryTimeout());
     }
+
+    /** First delay of the SDK's own retries. */
+    static final Duration CLIENT_RETRY_DELAY = Duration.ofMillis(200);
+    /**
+     * The SDK adds a fixed 4 s server-busy pause to the delay before building its reactor
+     * backoff (azure-core-amqp {@code RetryUtil.createRetry}); a max delay below delay + 4 s makes
+     * that backoff throw IllegalArgumentException ("bound must be greater than origin") on the
+     * first retry, which reads as a fatal error. So the cap sits above that floor.
+     */
+    static final Duration CLIENT_RETRY_MAX_DELAY = CLIENT_RETRY_DELAY.plusSeconds(5);
 
     /**
      * The entity to send to: {@code path}, else the primary connection string's EntityPath.

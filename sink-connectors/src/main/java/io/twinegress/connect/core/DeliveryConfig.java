@@ -80,8 +80,9 @@ public class DeliveryConfig extends AbstractConfig {
     public static final String CLIENT_MAX_RETRIES_DOC =
         "Quick retries of one send attempt before the connector backs off: the Azure client's own retries on a "
             + "transient error (Service Bus, Event Hubs), or an immediate re-send when the connection fails with an "
-            + "I/O error (Event Grid; a timeout or an error status is not retried this way). The long waiting is the "
-            + "connector's backoff (see retry.backoff.*).";
+            + "I/O error (Event Grid; a timeout or an error status is not retried this way). The Azure clients pause "
+            + "about 4 s before retrying a server-busy answer. The long waiting is the connector's backoff (see "
+            + "retry.backoff.*).";
 
     // ---- Batching -------------------------------------------------------------------------------
     public static final String BATCH_GROUP = "Batching";

@@ -2,6 +2,8 @@ package io.twinegress.connect.servicebus;
 
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import io.twinegress.connect.core.DeliveryConfig;
+import io.twinegress.connect.core.FailureClassifier;
+import io.twinegress.connect.core.Outcome;
 import io.twinegress.connect.core.RecordRejectedException;
 import io.twinegress.connect.core.RecordingListener;
 import io.twinegress.emulators.amqp.AmqpEmulator;
@@ -43,6 +45,7 @@ class ServiceBusSenderTest {
     static void standIn() {
         amqp = AmqpEmulator.builder()
             .serviceBusTopic("sizes", 2048)
+            .serviceBusTopic("busy")
             .key("send", "send-key")
             .start();
     }
@@ -154,5 +157,46 @@ class ServiceBusSenderTest {
             got.stream().map(m -> m.property(EgressHeaders.SOURCE_OFFSET)).toList(), "every other one, in order");
         assertTrue(listener.batches.contains(List.of(records.get(6))), "the 1500-byte one alone: " + listener.batches);
         assertEquals(7, listener.batches.stream().mapToInt(List::size).sum());
+    }
+
+    /** A sender with the connector's default client settings (the SDK's own short retries on). */
+    private static ServiceBusSender defaultSender(String entity) {
+        Map<String, String> p = new HashMap<>();
+        p.put(DeliveryConfig.CONNECTION_STRING_CONFIG, amqp.connectionString("send", "send-key"));
+        p.put(DeliveryConfig.PATH_CONFIG, entity);
+        ServiceBusSinkConfig config = new ServiceBusSinkConfig(p);
+        return new ServiceBusSender(config, config.connectionString());
+    }
+
+    /**
+     * With the default client settings, one server-busy answer is retried by the SDK itself and
+     * the send succeeds. The SDK waits its server-busy pause (4 s) on top of the configured
+     * delay; retry options whose max delay is below that make reactor's backoff throw
+     * IllegalArgumentException on the first retry, which failed the task for good.
+     */
+    @Test
+    void oneServerBusyAnswerIsRetriedByTheClientWithTheDefaultSettings() {
+        List<SinkRecord> records = List.of(record(EVENT, 100), record(EVENT, 101));
+        RecordingListener listener = new RecordingListener();
+        try (ServiceBusSender sender = defaultSender("busy")) {
+            amqp.throttleNext(1);
+            sender.send(records, listener);
+        }
+        assertEquals(2, amqp.awaitCount("busy", 2, DEADLINE).size());
+        assertEquals(List.of(records), listener.batches);
+    }
+
+    /** A throttling storm outlasting the SDK's retries surfaces as transient: the core backs off. */
+    @Test
+    void aThrottlingStormWithTheDefaultSettingsClassifiesAsTransient() {
+        RecordingListener listener = new RecordingListener();
+        try (ServiceBusSender sender = defaultSender("busy")) {
+            amqp.throttle(true);
+            RuntimeException e = assertThrows(RuntimeException.class, () -> sender.send(List.of(record(EVENT, 200)), listener));
+            assertEquals(Outcome.TRANSIENT, FailureClassifier.classify(e).outcome(), FailureClassifier.classify(e).reason());
+        } finally {
+            amqp.throttle(false);
+        }
+        assertTrue(listener.batches.isEmpty(), listener.batches.toString());
     }
 }
