@@ -1,0 +1,98 @@
+package io.twinegress.router.app;
+
+import io.twinegress.router.config.RouterConfig;
+import io.twinegress.router.metrics.RouterMBeans;
+import io.twinegress.router.metrics.RouterMetrics;
+import io.twinegress.router.topology.RouterTopology;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The router's lifecycle, separate from {@code main} so tests can run it in-JVM: check/create
+ * the topics, build the topology, start Kafka Streams, publish the metrics, close cleanly.
+ */
+public final class RouterApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RouterApp.class);
+
+    private final RouterConfig config;
+    private final KafkaStreams streams;
+    private final RouterMBeans mbeans;
+    private final CompletableFuture<KafkaStreams.State> terminated = new CompletableFuture<>();
+
+    private RouterApp(RouterConfig config, KafkaStreams streams, RouterMBeans mbeans) {
+        this.config = config;
+        this.streams = streams;
+        this.mbeans = mbeans;
+    }
+
+    /**
+     * Checks and creates the topics, then starts routing.
+     *
+     * @throws TopicBootstrap.TopicSetupException when the topics are not usable
+     */
+    public static RouterApp start(RouterConfig config) {
+        StreamsConfig streamsConfig = new StreamsConfig(config.streamsProperties());
+        Map<String, Object> adminConfigs = streamsConfig.getAdminConfigs(config.applicationId() + "-bootstrap");
+        try (Admin admin = Admin.create(adminConfigs)) {
+            TopicBootstrap.ensure(admin, config);
+        }
+        Topology topology = RouterTopology.build(new StreamsBuilder(), config);
+        KafkaStreams streams = new KafkaStreams(topology, config.streamsProperties());
+        RouterApp app = new RouterApp(config, streams, RouterMBeans.register(RouterMetrics.global()));
+        streams.setUncaughtExceptionHandler(e -> {
+            // A send that failed for good, a fenced producer...: under exactly_once_v2 the open
+            // transaction is aborted and a new thread re-processes from the last commit, so
+            // nothing is lost or duplicated; the router keeps serving.
+            LOG.error("A stream thread died ({}); replacing it", e.toString());
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+                app.terminated.complete(now);
+            }
+        });
+        LOG.info("Starting router {}: inputs {}{}, endpoints {}, status {}, egress {}<id>, dead letters {}, guarantee {}",
+                config.applicationId(), config.inputTopics(),
+                config.deviceMessagesTopic().map(t -> " + " + t).orElse(""), config.endpointsTopic(), config.statusTopic(),
+                config.egressPrefix(), config.dlqTopic(),
+                config.streamsProperties().get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+        streams.start();
+        return app;
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public RouterConfig config() {
+        return config;
+    }
+
+    /** Completes with NOT_RUNNING after a close, or ERROR when Kafka Streams gave up. */
+    public CompletableFuture<KafkaStreams.State> terminated() {
+        return terminated;
+    }
+
+    /** Commits and closes, waiting up to {@code twin.shutdown.timeout.ms}. */
+    @Override
+    public void close() {
+        Duration timeout = Duration.ofMillis(config.shutdownTimeoutMs());
+        boolean clean = streams.close(timeout);
+        mbeans.close();
+        if (clean) {
+            LOG.info("Router {} stopped cleanly", config.applicationId());
+        } else {
+            LOG.warn("Router {} did not stop within {} ms", config.applicationId(), timeout.toMillis());
+        }
+    }
+}

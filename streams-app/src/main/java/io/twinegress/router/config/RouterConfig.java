@@ -1,0 +1,368 @@
+package io.twinegress.router.config;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeSet;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+
+import io.twinegress.router.deadletter.RouterProductionExceptionHandler;
+
+/**
+ * The router's own configuration keys (all {@code twin.}-prefixed) plus the Kafka Streams
+ * defaults the router chooses. Every other key is passed to Kafka Streams unchanged.
+ *
+ * <p>The {@link #CONFIG_DEF} is the documentation: {@code docs/router.md} is generated from it
+ * and a test fails when the two disagree.
+ */
+public final class RouterConfig extends AbstractConfig {
+
+    /** Prefix of the router's own keys; an unknown key with this prefix is a configuration error. */
+    public static final String PREFIX = "twin.";
+
+    private static final String GROUP_TOPICS = "Topics";
+    private static final String GROUP_EGRESS = "Egress topics";
+    private static final String GROUP_EVENTS = "Events";
+    private static final String GROUP_RUNTIME = "Runtime";
+
+    public static final String INPUT_TOPICS_CONFIG = "twin.input.topics";
+    public static final String INPUT_TOPICS_DEFAULT = "twin.events";
+    private static final String INPUT_TOPICS_DOC = "Comma-separated topics of JSON events (Event Grid schema) to route by eventType. "
+            + "Each is routed where it arrives: no repartition, per-key order kept.";
+
+    public static final String DEVICE_MESSAGES_TOPIC_CONFIG = "twin.device.messages.topic";
+    public static final String DEVICE_MESSAGES_TOPIC_DEFAULT = "twin.device-messages";
+    private static final String DEVICE_MESSAGES_TOPIC_DOC = "Topic of raw device telemetry, forwarded byte for byte (headers carried along) "
+            + "to the one DeviceMessage endpoint. Empty: no raw telemetry is read.";
+
+    public static final String ENDPOINTS_TOPIC_CONFIG = "twin.endpoints.topic";
+    public static final String ENDPOINTS_TOPIC_DEFAULT = "twin.endpoints";
+    private static final String ENDPOINTS_TOPIC_DOC = "Compacted, single-partition topic of endpoint records (key = endpoint id, "
+            + "tombstone = delete). The router refuses to start when it has more than one partition: the "
+            + "first-registered-wins rule needs one total order.";
+
+    public static final String STATUS_TOPIC_CONFIG = "twin.endpoints.status.topic";
+    public static final String STATUS_TOPIC_DEFAULT = "twin.endpoints.status";
+    private static final String STATUS_TOPIC_DOC = "Compacted topic the router writes each endpoint's outcome to (Active, Rejected, "
+            + "Deleted); every router instance reads it back as a global store to route.";
+
+    public static final String DLQ_TOPIC_CONFIG = "twin.dlq.topic";
+    public static final String DLQ_TOPIC_DEFAULT = "twin.events.dlq";
+    private static final String DLQ_TOPIC_DOC = "Dead-letter topic for input the router cannot route (not JSON, missing or unknown "
+            + "eventType, wrong field types, oversized). Also Kafka Streams' own errors.dead.letter.queue.topic.name "
+            + "unless that is set.";
+
+    public static final String TOPICS_CREATE_CONFIG = "twin.topics.create";
+    public static final boolean TOPICS_CREATE_DEFAULT = true;
+    private static final String TOPICS_CREATE_DOC = "At start, create the topics the router needs that do not exist yet: the endpoints "
+            + "and status topics (compacted, 1 partition), the dead-letter topic and the input topics (egress partitions "
+            + "and replication factor). When false, a missing topic is a startup error.";
+
+    public static final String EGRESS_PREFIX_CONFIG = "twin.egress.topic.prefix";
+    public static final String EGRESS_PREFIX_DEFAULT = "twin.egress.";
+    private static final String EGRESS_PREFIX_DOC = "Egress topic of an endpoint = this prefix + the endpoint id.";
+
+    public static final String EGRESS_PARTITIONS_CONFIG = "twin.egress.topic.partitions";
+    public static final int EGRESS_PARTITIONS_DEFAULT = -1;
+    private static final String EGRESS_PARTITIONS_DOC = "Partitions of a new egress topic (and of the dead-letter and input topics the "
+            + "router creates). -1: the broker's num.partitions.";
+
+    public static final String EGRESS_REPLICATION_CONFIG = "twin.egress.topic.replication.factor";
+    public static final int EGRESS_REPLICATION_DEFAULT = -1;
+    private static final String EGRESS_REPLICATION_DOC = "Replication factor of the topics the router creates. -1: the broker's "
+            + "default.replication.factor.";
+
+    public static final String EGRESS_CREATE_TIMEOUT_CONFIG = "twin.egress.topic.create.timeout.ms";
+    public static final long EGRESS_CREATE_TIMEOUT_DEFAULT = 5_000L;
+    private static final String EGRESS_CREATE_TIMEOUT_DOC = "How long the endpoint processor waits for an egress topic to be created "
+            + "before it rejects the endpoint (re-send the endpoint record to retry). Keep it under the transaction "
+            + "timeout (10 s under exactly_once_v2).";
+
+    public static final String EVENT_MAX_BYTES_CONFIG = "twin.event.max.bytes";
+    public static final int EVENT_MAX_BYTES_DEFAULT = 1_048_576;
+    private static final String EVENT_MAX_BYTES_DOC = "Largest event (record value, bytes) the router routes; a larger one, event or raw "
+            + "device message, is dead-lettered as oversized. The topics the router creates accept this plus "
+            + "64 KiB for key and headers, and the router's producer max.request.size defaults to the same.";
+
+    public static final String SHUTDOWN_TIMEOUT_CONFIG = "twin.shutdown.timeout.ms";
+    public static final long SHUTDOWN_TIMEOUT_DEFAULT = 30_000L;
+    private static final String SHUTDOWN_TIMEOUT_DOC = "On SIGTERM, how long to wait for Kafka Streams to commit and close.";
+
+    /** Room for key, headers and batch overhead on top of the largest event. */
+    public static final int RECORD_OVERHEAD_BYTES = 64 * 1024;
+
+    /** Default application.id (Kafka Streams' own key, required by it; the router sets a default). */
+    public static final String APPLICATION_ID_DEFAULT = "twin-egress-router";
+
+    public static final ConfigDef CONFIG_DEF = new ConfigDef()
+            .define(INPUT_TOPICS_CONFIG, Type.LIST, INPUT_TOPICS_DEFAULT, new NonEmptyTopicList(), Importance.HIGH,
+                    INPUT_TOPICS_DOC, GROUP_TOPICS, 1, ConfigDef.Width.LONG, "Input topics")
+            .define(DEVICE_MESSAGES_TOPIC_CONFIG, Type.STRING, DEVICE_MESSAGES_TOPIC_DEFAULT, new TopicName(true), Importance.HIGH,
+                    DEVICE_MESSAGES_TOPIC_DOC, GROUP_TOPICS, 2, ConfigDef.Width.MEDIUM, "Device messages topic")
+            .define(ENDPOINTS_TOPIC_CONFIG, Type.STRING, ENDPOINTS_TOPIC_DEFAULT, new TopicName(false), Importance.HIGH,
+                    ENDPOINTS_TOPIC_DOC, GROUP_TOPICS, 3, ConfigDef.Width.MEDIUM, "Endpoints topic")
+            .define(STATUS_TOPIC_CONFIG, Type.STRING, STATUS_TOPIC_DEFAULT, new TopicName(false), Importance.HIGH,
+                    STATUS_TOPIC_DOC, GROUP_TOPICS, 4, ConfigDef.Width.MEDIUM, "Endpoint status topic")
+            .define(DLQ_TOPIC_CONFIG, Type.STRING, DLQ_TOPIC_DEFAULT, new TopicName(false), Importance.HIGH,
+                    DLQ_TOPIC_DOC, GROUP_TOPICS, 5, ConfigDef.Width.MEDIUM, "Dead-letter topic")
+            .define(TOPICS_CREATE_CONFIG, Type.BOOLEAN, TOPICS_CREATE_DEFAULT, Importance.MEDIUM,
+                    TOPICS_CREATE_DOC, GROUP_TOPICS, 6, ConfigDef.Width.SHORT, "Create missing topics")
+            .define(EGRESS_PREFIX_CONFIG, Type.STRING, EGRESS_PREFIX_DEFAULT, new TopicName(false), Importance.HIGH,
+                    EGRESS_PREFIX_DOC, GROUP_EGRESS, 1, ConfigDef.Width.MEDIUM, "Egress topic prefix")
+            .define(EGRESS_PARTITIONS_CONFIG, Type.INT, EGRESS_PARTITIONS_DEFAULT, new BrokerDefaultOrPositive(), Importance.MEDIUM,
+                    EGRESS_PARTITIONS_DOC, GROUP_EGRESS, 2, ConfigDef.Width.SHORT, "Egress partitions")
+            .define(EGRESS_REPLICATION_CONFIG, Type.INT, EGRESS_REPLICATION_DEFAULT, new BrokerDefaultOrPositive(), Importance.MEDIUM,
+                    EGRESS_REPLICATION_DOC, GROUP_EGRESS, 3, ConfigDef.Width.SHORT, "Egress replication factor")
+            .define(EGRESS_CREATE_TIMEOUT_CONFIG, Type.LONG, EGRESS_CREATE_TIMEOUT_DEFAULT, ConfigDef.Range.atLeast(1), Importance.LOW,
+                    EGRESS_CREATE_TIMEOUT_DOC, GROUP_EGRESS, 4, ConfigDef.Width.SHORT, "Egress topic creation timeout")
+            .define(EVENT_MAX_BYTES_CONFIG, Type.INT, EVENT_MAX_BYTES_DEFAULT, ConfigDef.Range.between(1, Integer.MAX_VALUE - RECORD_OVERHEAD_BYTES),
+                    Importance.MEDIUM, EVENT_MAX_BYTES_DOC, GROUP_EVENTS, 1, ConfigDef.Width.SHORT, "Max event size")
+            .define(SHUTDOWN_TIMEOUT_CONFIG, Type.LONG, SHUTDOWN_TIMEOUT_DEFAULT, ConfigDef.Range.atLeast(0), Importance.LOW,
+                    SHUTDOWN_TIMEOUT_DOC, GROUP_RUNTIME, 1, ConfigDef.Width.SHORT, "Shutdown timeout");
+
+    private final Map<String, Object> streamsProps;
+
+    /**
+     * @param props the whole configuration: the router's {@code twin.*} keys and any Kafka Streams or client key
+     * @throws ConfigException on an invalid value, an unknown {@code twin.*} key or an invalid Streams setting
+     */
+    public RouterConfig(Map<?, ?> props) {
+        super(CONFIG_DEF, props, false);
+        rejectUnknownOwnKeys(props);
+        rejectSharedTopics();
+        this.streamsProps = buildStreamsProps(props);
+        // Let Kafka Streams validate its own keys now, so a bad one fails at start with its message.
+        new StreamsConfig(streamsProps);
+        if (!streamsProps.containsKey(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)) {
+            throw new ConfigException(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, null, "is required");
+        }
+    }
+
+    /** Loads from Java properties. */
+    public static RouterConfig of(Properties props) {
+        return new RouterConfig(props);
+    }
+
+    private static void rejectUnknownOwnKeys(Map<?, ?> props) {
+        TreeSet<String> unknown = new TreeSet<>();
+        for (Object key : props.keySet()) {
+            String name = String.valueOf(key);
+            if (name.startsWith(PREFIX) && !CONFIG_DEF.names().contains(name)) {
+                unknown.add(name);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new ConfigException("Unknown router configuration key(s) " + unknown + "; known keys: "
+                    + new TreeSet<>(CONFIG_DEF.names()));
+        }
+    }
+
+    private void rejectSharedTopics() {
+        List<String> all = new java.util.ArrayList<>(inputTopics());
+        deviceMessagesTopic().ifPresent(all::add);
+        all.add(endpointsTopic());
+        all.add(statusTopic());
+        all.add(dlqTopic());
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String topic : all) {
+            if (!seen.add(topic)) {
+                throw new ConfigException("Topic " + topic + " is configured for two roles; the input, device messages, "
+                        + "endpoints, status and dead-letter topics must all differ");
+            }
+            if (topic.startsWith(egressPrefix())) {
+                throw new ConfigException("Topic " + topic + " starts with the egress prefix " + egressPrefix()
+                        + ": an endpoint could route into it");
+            }
+        }
+    }
+
+    /**
+     * The Kafka Streams defaults the router chooses, each overridable by setting the key. Documented
+     * in docs/router.md from this map.
+     */
+    public static Map<String, Object> streamsDefaults(String dlqTopic, int maxEventBytes) {
+        Map<String, Object> defaults = new java.util.LinkedHashMap<>();
+        defaults.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID_DEFAULT);
+        defaults.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // The router dead-letters invalid events itself (concise reason headers, no stack trace, one
+        // summary log line rather than one per record). The handlers below only catch what the
+        // router did not foresee. Under exactly_once_v2 only the *continue* handlers keep their
+        // dead-letter record (a failing handler writes it into the transaction it then aborts).
+        defaults.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, dlqTopic);
+        defaults.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class.getName());
+        defaults.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        defaults.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
+        defaults.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, RouterProductionExceptionHandler.class.getName());
+        // An event of max size plus its key and headers must fit in one produce request.
+        defaults.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), maxEventBytes + RECORD_OVERHEAD_BYTES);
+        return defaults;
+    }
+
+    private Map<String, Object> buildStreamsProps(Map<?, ?> props) {
+        Map<String, Object> result = new HashMap<>(streamsDefaults(dlqTopic(), maxEventBytes()));
+        for (Map.Entry<?, ?> entry : props.entrySet()) {
+            String key = String.valueOf(entry.getKey());
+            if (!key.startsWith(PREFIX)) {
+                if (key.equals(ProducerConfig.MAX_REQUEST_SIZE_CONFIG)) {
+                    // An unprefixed producer key must win over our prefixed default.
+                    result.remove(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+                }
+                result.put(key, entry.getValue());
+            }
+        }
+        return result;
+    }
+
+    /** Everything Kafka Streams gets: defaults, then every non-{@code twin.} key as given. */
+    public Properties streamsProperties() {
+        Properties properties = new Properties();
+        properties.putAll(streamsProps);
+        return properties;
+    }
+
+    public String applicationId() {
+        return String.valueOf(streamsProps.get(StreamsConfig.APPLICATION_ID_CONFIG));
+    }
+
+    public List<String> inputTopics() {
+        return getList(INPUT_TOPICS_CONFIG);
+    }
+
+    /** The raw telemetry topic, or empty when disabled. */
+    public Optional<String> deviceMessagesTopic() {
+        String topic = getString(DEVICE_MESSAGES_TOPIC_CONFIG);
+        return topic == null || topic.isBlank() ? Optional.empty() : Optional.of(topic.trim());
+    }
+
+    public String endpointsTopic() {
+        return getString(ENDPOINTS_TOPIC_CONFIG);
+    }
+
+    public String statusTopic() {
+        return getString(STATUS_TOPIC_CONFIG);
+    }
+
+    public String dlqTopic() {
+        return getString(DLQ_TOPIC_CONFIG);
+    }
+
+    public boolean createTopics() {
+        return getBoolean(TOPICS_CREATE_CONFIG);
+    }
+
+    public String egressPrefix() {
+        return getString(EGRESS_PREFIX_CONFIG);
+    }
+
+    public String egressTopic(String endpointId) {
+        return egressPrefix() + endpointId;
+    }
+
+    public Optional<Integer> egressPartitions() {
+        int partitions = getInt(EGRESS_PARTITIONS_CONFIG);
+        return partitions == -1 ? Optional.empty() : Optional.of(partitions);
+    }
+
+    public Optional<Short> egressReplicationFactor() {
+        int rf = getInt(EGRESS_REPLICATION_CONFIG);
+        return rf == -1 ? Optional.empty() : Optional.of((short) rf);
+    }
+
+    public long egressCreateTimeoutMs() {
+        return getLong(EGRESS_CREATE_TIMEOUT_CONFIG);
+    }
+
+    public int maxEventBytes() {
+        return getInt(EVENT_MAX_BYTES_CONFIG);
+    }
+
+    /** Topic-level configs of the topics that carry events (egress, dead-letter): room for the largest event. */
+    public Map<String, String> eventTopicConfigs() {
+        return Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(maxEventBytes() + RECORD_OVERHEAD_BYTES));
+    }
+
+    public long shutdownTimeoutMs() {
+        return getLong(SHUTDOWN_TIMEOUT_CONFIG);
+    }
+
+    /** Validates a topic name (Kafka's rules); optionally empty. */
+    static final class TopicName implements ConfigDef.Validator {
+        private final boolean emptyAllowed;
+
+        TopicName(boolean emptyAllowed) {
+            this.emptyAllowed = emptyAllowed;
+        }
+
+        @Override
+        public void ensureValid(String name, Object value) {
+            String topic = value == null ? "" : value.toString().trim();
+            if (topic.isEmpty()) {
+                if (!emptyAllowed) {
+                    throw new ConfigException(name, value, "must not be empty");
+                }
+                return;
+            }
+            try {
+                org.apache.kafka.common.internals.Topic.validate(topic);
+            } catch (org.apache.kafka.common.errors.InvalidTopicException e) {
+                throw new ConfigException(name, value, e.getMessage());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return emptyAllowed ? "a topic name, or empty" : "a topic name";
+        }
+    }
+
+    /** A non-empty list of valid topic names. */
+    static final class NonEmptyTopicList implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            @SuppressWarnings("unchecked")
+            List<String> topics = (List<String>) value;
+            if (topics == null || topics.isEmpty()) {
+                throw new ConfigException(name, value, "must name at least one topic");
+            }
+            TopicName single = new TopicName(false);
+            for (String topic : topics) {
+                single.ensureValid(name, topic);
+            }
+            if (new TreeSet<>(topics).size() != topics.size()) {
+                throw new ConfigException(name, value, "names a topic twice");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "a non-empty list of topic names";
+        }
+    }
+
+    /** -1 (the broker's default) or a positive number. */
+    static final class BrokerDefaultOrPositive implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            int n = ((Number) value).intValue();
+            if (n != -1 && n < 1) {
+                throw new ConfigException(name, value, "must be -1 (broker default) or at least 1");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "-1 or [1,...]";
+        }
+    }
+}

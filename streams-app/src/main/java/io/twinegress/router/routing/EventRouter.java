@@ -1,0 +1,142 @@
+package io.twinegress.router.routing;
+
+import io.twinegress.router.deadletter.DeadLetters;
+import io.twinegress.router.metrics.RouterMetrics;
+import io.twinegress.schemas.EgressHeaders;
+import io.twinegress.schemas.Event;
+import io.twinegress.schemas.EventParser;
+import io.twinegress.schemas.EventType;
+import io.twinegress.schemas.InvalidEventException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/**
+ * Routes the records of one input topic where they arrive (no repartition): one output record per
+ * Active endpoint whose eventTypes hold the event's type, same key, same value bytes, same
+ * timestamp, the input headers plus the router's (event type, event id, endpoint id, source
+ * topic/partition/offset). Bad input becomes one dead-letter record instead.
+ *
+ * <p>Two modes:
+ * <ul>
+ *   <li>events ({@code twin.events}): each value is validated in one streaming pass
+ *       ({@link EventParser#envelope}); its eventType picks the endpoints;</li>
+ *   <li>raw telemetry ({@code twin.device-messages}): never parsed; every record is a
+ *       DeviceMessage and goes byte for byte to the DeviceMessage endpoint.</li>
+ * </ul>
+ *
+ * <p>Why the router dead-letters bad events itself instead of through a throwing deserializer and
+ * Kafka Streams' handlers: the reason header is one concise line ("eventType: is required")
+ * rather than a 10 KB stack trace, nothing is logged per record (one summary line a minute, see
+ * {@link RouterMetrics}), and it works the same under exactly_once_v2 and at-least-once (the
+ * built-in handlers lose the record under exactly_once_v2 unless they continue). Input is read as
+ * raw bytes, so no deserialization can fail.
+ */
+public final class EventRouter implements Processor<byte[], byte[], byte[], Outgoing> {
+
+    private static final byte[] DEVICE_MESSAGE = EventType.DeviceMessage.name().getBytes(StandardCharsets.UTF_8);
+    private static final String[] OWN_HEADERS = {EgressHeaders.EVENT_TYPE, EgressHeaders.EVENT_ID, EgressHeaders.ENDPOINT_ID,
+            EgressHeaders.SOURCE_TOPIC, EgressHeaders.SOURCE_PARTITION, EgressHeaders.SOURCE_OFFSET};
+
+    private final boolean rawDeviceMessages;
+    private final EndpointIndex index;
+    private final RouterMetrics metrics;
+    private final String dlqTopic;
+    private final int maxEventBytes;
+    private final EventParser parser = new EventParser();
+    private ProcessorContext<byte[], Outgoing> context;
+
+    private EventRouter(boolean rawDeviceMessages, EndpointIndex index, RouterMetrics metrics, String dlqTopic, int maxEventBytes) {
+        this.rawDeviceMessages = rawDeviceMessages;
+        this.index = index;
+        this.metrics = metrics;
+        this.dlqTopic = dlqTopic;
+        this.maxEventBytes = maxEventBytes;
+    }
+
+    /** For an input topic of JSON events. */
+    public static EventRouter events(EndpointIndex index, RouterMetrics metrics, String dlqTopic, int maxEventBytes) {
+        return new EventRouter(false, index, metrics, dlqTopic, maxEventBytes);
+    }
+
+    /** For the raw device telemetry topic. */
+    public static EventRouter deviceMessages(EndpointIndex index, RouterMetrics metrics, String dlqTopic, int maxEventBytes) {
+        return new EventRouter(true, index, metrics, dlqTopic, maxEventBytes);
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], Outgoing> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        RecordMetadata source = context.recordMetadata().orElseThrow();
+        byte[] value = record.value();
+        if (value != null && value.length > maxEventBytes) {
+            String reason = "value is " + value.length + " bytes, over twin.event.max.bytes=" + maxEventBytes;
+            Headers headers = DeadLetters.headers(record.headers(), DeadLetters.Kind.oversized, "RecordTooLargeException", "$",
+                    reason, source.topic(), source.partition(), source.offset());
+            headers.add(DeadLetters.ORIGINAL_SIZE, Integer.toString(value.length).getBytes(StandardCharsets.UTF_8));
+            deadLetter(record, headers, null, DeadLetters.Kind.oversized, "$", source);
+            return;
+        }
+        byte[] eventType;
+        byte[] eventId;
+        List<Route> routes;
+        if (rawDeviceMessages) {
+            eventType = DEVICE_MESSAGE;
+            eventId = null;
+            routes = index.routes(EventType.DeviceMessage);
+        } else {
+            Event event;
+            try {
+                event = parser.envelope(value);
+            } catch (InvalidEventException e) {
+                Headers headers = DeadLetters.headers(record.headers(), DeadLetters.Kind.invalid_event, e.getClass().getName(),
+                        e.field(), e.getMessage(), source.topic(), source.partition(), source.offset());
+                deadLetter(record, headers, value, DeadLetters.Kind.invalid_event, e.field(), source);
+                return;
+            }
+            eventType = event.eventType().name().getBytes(StandardCharsets.UTF_8);
+            eventId = event.id().getBytes(StandardCharsets.UTF_8);
+            routes = index.routes(event.eventType());
+        }
+        if (routes.isEmpty()) {
+            metrics.unmatched();
+            return;
+        }
+        byte[] sourceTopic = source.topic().getBytes(StandardCharsets.UTF_8);
+        byte[] sourcePartition = Integer.toString(source.partition()).getBytes(StandardCharsets.UTF_8);
+        byte[] sourceOffset = Long.toString(source.offset()).getBytes(StandardCharsets.UTF_8);
+        Header[] inputHeaders = record.headers().toArray();
+        for (Route route : routes) {
+            RecordHeaders headers = new RecordHeaders(inputHeaders);
+            for (String name : OWN_HEADERS) {
+                headers.remove(name);   // never pass on a forged router header
+            }
+            headers.add(EgressHeaders.EVENT_TYPE, eventType);
+            if (eventId != null) {
+                headers.add(EgressHeaders.EVENT_ID, eventId);
+            }
+            headers.add(EgressHeaders.ENDPOINT_ID, route.endpointId().getBytes(StandardCharsets.UTF_8));
+            headers.add(EgressHeaders.SOURCE_TOPIC, sourceTopic);
+            headers.add(EgressHeaders.SOURCE_PARTITION, sourcePartition);
+            headers.add(EgressHeaders.SOURCE_OFFSET, sourceOffset);
+            context.forward(new Record<>(record.key(), new Outgoing(route.egressTopic(), value), record.timestamp(), headers));
+            metrics.routed(route.endpointId());
+        }
+    }
+
+    private void deadLetter(Record<byte[], byte[]> record, Headers headers, byte[] value, DeadLetters.Kind kind, String field,
+                            RecordMetadata source) {
+        context.forward(new Record<>(record.key(), new Outgoing(dlqTopic, value), record.timestamp(), headers));
+        metrics.deadLettered(kind, field, source.topic(), source.partition(), source.offset());
+    }
+}

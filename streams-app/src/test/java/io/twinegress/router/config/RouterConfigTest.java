@@ -1,0 +1,133 @@
+package io.twinegress.router.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RouterConfigTest {
+
+    private static Map<String, Object> minimal() {
+        Map<String, Object> props = new HashMap<>();
+        props.put("bootstrap.servers", "localhost:9092");
+        return props;
+    }
+
+    @Test
+    void defaultsAreTheTopicNamesOfTheDesign() {
+        RouterConfig config = new RouterConfig(minimal());
+        assertEquals(List.of("twin.events"), config.inputTopics());
+        assertEquals(Optional.of("twin.device-messages"), config.deviceMessagesTopic());
+        assertEquals("twin.endpoints", config.endpointsTopic());
+        assertEquals("twin.endpoints.status", config.statusTopic());
+        assertEquals("twin.events.dlq", config.dlqTopic());
+        assertEquals("twin.egress.ep-1", config.egressTopic("ep-1"));
+        assertEquals(Optional.empty(), config.egressPartitions());
+        assertEquals(Optional.empty(), config.egressReplicationFactor());
+        assertEquals(1_048_576, config.maxEventBytes());
+        assertTrue(config.createTopics());
+        Properties streams = config.streamsProperties();
+        assertEquals("twin-egress-router", streams.get(StreamsConfig.APPLICATION_ID_CONFIG));
+        assertEquals(StreamsConfig.EXACTLY_ONCE_V2, streams.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+        assertEquals("twin.events.dlq", streams.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG));
+        assertEquals(1_048_576 + 65_536, streams.get("producer.max.request.size"));
+        assertTrue(streams.keySet().stream().noneMatch(k -> k.toString().startsWith("twin.")), "own keys stay out of Streams");
+    }
+
+    @Test
+    void kafkaKeysPassThroughAndOverrideTheRoutersDefaults() {
+        Map<String, Object> props = minimal();
+        props.put("processing.guarantee", "at_least_once");
+        props.put("application.id", "router-eu");
+        props.put("num.stream.threads", "4");
+        props.put("max.request.size", "5000000");
+        props.put("consumer.fetch.max.bytes", "1000");
+        Properties streams = new RouterConfig(props).streamsProperties();
+        assertEquals("at_least_once", streams.get("processing.guarantee"));
+        assertEquals("router-eu", streams.get("application.id"));
+        assertEquals("4", streams.get("num.stream.threads"));
+        assertEquals("5000000", streams.get("max.request.size"));
+        assertEquals(null, streams.get("producer.max.request.size"), "an explicit max.request.size wins");
+        assertEquals("1000", streams.get("consumer.fetch.max.bytes"));
+    }
+
+    @Test
+    void anUnknownRouterKeyIsAnErrorNamingIt() {
+        Map<String, Object> props = minimal();
+        props.put("twin.egress.prefix", "x.");
+        ConfigException e = assertThrows(ConfigException.class, () -> new RouterConfig(props));
+        assertTrue(e.getMessage().contains("twin.egress.prefix"), e.getMessage());
+    }
+
+    @Test
+    void bootstrapServersIsRequired() {
+        ConfigException e = assertThrows(ConfigException.class, () -> new RouterConfig(new HashMap<>()));
+        assertTrue(e.getMessage().contains("bootstrap.servers"), e.getMessage());
+    }
+
+    @Test
+    void badValuesFailWithTheKey() {
+        for (Map.Entry<String, String> bad : Map.of(
+                "twin.event.max.bytes", "0",
+                "twin.egress.topic.partitions", "0",
+                "twin.input.topics", "",
+                "twin.dlq.topic", "bad topic",
+                "processing.guarantee", "sometimes").entrySet()) {
+            Map<String, Object> props = minimal();
+            props.put(bad.getKey(), bad.getValue());
+            ConfigException e = assertThrows(ConfigException.class, () -> new RouterConfig(props), bad.getKey());
+            assertTrue(e.getMessage().contains(bad.getKey()), e.getMessage());
+        }
+    }
+
+    @Test
+    void aTopicCannotHaveTwoRoles() {
+        Map<String, Object> props = minimal();
+        props.put("twin.dlq.topic", "twin.events");
+        assertThrows(ConfigException.class, () -> new RouterConfig(props));
+        Map<String, Object> looping = minimal();
+        looping.put("twin.input.topics", "twin.egress.sb");
+        assertThrows(ConfigException.class, () -> new RouterConfig(looping));
+    }
+
+    @Test
+    void deviceMessagesCanBeTurnedOff() {
+        Map<String, Object> props = minimal();
+        props.put("twin.device.messages.topic", "");
+        assertEquals(Optional.empty(), new RouterConfig(props).deviceMessagesTopic());
+    }
+
+    @Test
+    void environmentVariablesMapToKeysAndOverrideTheFile(@TempDir Path dir) throws Exception {
+        assertEquals("bootstrap.servers", ConfigLoader.keyOf("TWIN_ROUTER_BOOTSTRAP_SERVERS"));
+        assertEquals("twin.dlq.topic", ConfigLoader.keyOf("TWIN_ROUTER_TWIN_DLQ_TOPIC"));
+        assertEquals("twin.device.messages.topic", ConfigLoader.keyOf("TWIN_ROUTER_TWIN_DEVICE_MESSAGES_TOPIC"));
+        assertEquals("a-b.c", ConfigLoader.keyOf("TWIN_ROUTER_A__B_C"));
+        for (String key : RouterConfig.CONFIG_DEF.names()) {
+            assertEquals(key, ConfigLoader.keyOf(ConfigLoader.envOf(key)));
+        }
+        Path file = dir.resolve("router.properties");
+        Files.writeString(file, "bootstrap.servers=file:9092\ntwin.dlq.topic=from-file  \n");
+        Properties props = ConfigLoader.load(file, Map.of("TWIN_ROUTER_BOOTSTRAP_SERVERS", "env:9092", "PATH", "/bin"));
+        assertEquals("env:9092", props.get("bootstrap.servers"));
+        assertEquals("from-file", props.get("twin.dlq.topic"));
+        assertEquals(2, props.size());
+    }
+
+    @Test
+    void aMissingFileIsAConfigurationError() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(Path.of("/nonexistent/router.properties"), Map.of()));
+        assertTrue(e.getMessage().contains("/nonexistent/router.properties"));
+    }
+}

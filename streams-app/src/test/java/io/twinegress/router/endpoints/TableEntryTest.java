@@ -1,0 +1,26 @@
+package io.twinegress.router.endpoints;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.twinegress.schemas.Endpoint;
+import io.twinegress.schemas.EndpointState;
+import io.twinegress.schemas.EndpointType;
+import io.twinegress.schemas.EventType;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TableEntryTest {
+
+    @Test
+    void roundTripsThroughTheChangelogFormat() {
+        for (TableEntry entry : List.of(
+                new TableEntry(7, EndpointState.Active, Endpoint.of("sb", EndpointType.ServiceBus, "t", EventType.SensorChange,
+                        EventType.SpaceChange), false, null, List.of("w1"), "twin.egress.sb"),
+                new TableEntry(8, EndpointState.Rejected, Endpoint.of("hub", EndpointType.EventHub, "h", EventType.DeviceMessage),
+                        true, "at most one", List.of(), null),
+                new TableEntry(9, EndpointState.Rejected, null, false, "bad", List.of(), null))) {
+            byte[] bytes = TableEntry.serde().serializer().serialize("t", entry);
+            assertEquals(entry, TableEntry.serde().deserializer().deserialize("t", bytes));
+        }
+    }
+}

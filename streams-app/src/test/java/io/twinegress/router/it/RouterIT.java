@@ -1,0 +1,323 @@
+package io.twinegress.router.it;
+
+import static io.twinegress.router.Fixtures.endpoint;
+import static io.twinegress.router.Fixtures.event;
+import static io.twinegress.router.Fixtures.seedEvent;
+import static io.twinegress.router.Fixtures.string;
+import static io.twinegress.router.Fixtures.utf8;
+import static io.twinegress.router.it.EgressReader.header;
+import static io.twinegress.schemas.EventType.DeviceMessage;
+import static io.twinegress.schemas.EventType.SensorChange;
+import static io.twinegress.schemas.EventType.SpaceChange;
+import static io.twinegress.schemas.EventType.TopologyOperation;
+import static io.twinegress.schemas.EventType.UdfCustom;
+import static io.twinegress.testing.kafka.Await.waitUntil;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.twinegress.router.app.RouterApp;
+import io.twinegress.router.config.RouterConfig;
+import io.twinegress.router.deadletter.DeadLetters;
+import io.twinegress.router.metrics.RouterMBeans;
+import io.twinegress.schemas.EgressHeaders;
+import io.twinegress.schemas.EndpointRule;
+import io.twinegress.schemas.EventType;
+import io.twinegress.testing.kafka.KafkaBroker;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The router against a real KRaft broker: the packaged jar end to end, exactly-once across a
+ * crash, and endpoint activation while running (with the time it takes).
+ */
+class RouterIT {
+
+    @RegisterExtension
+    static final KafkaBroker KAFKA = new KafkaBroker()
+            // The crashed router's open transaction is aborted when it times out; check every second, not every 10.
+            .withBrokerProperty("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
+
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    /** A config with every topic name under its own prefix, so tests sharing the broker do not meet. */
+    private Map<String, String> config(String name) {
+        Map<String, String> config = new HashMap<>();
+        config.put("bootstrap.servers", KAFKA.bootstrapServers());
+        config.put("application.id", "router-it-" + name);
+        config.put("state.dir", dir.resolve("state").toString());
+        config.put(RouterConfig.INPUT_TOPICS_CONFIG, name + ".events");
+        config.put(RouterConfig.DEVICE_MESSAGES_TOPIC_CONFIG, name + ".device-messages");
+        config.put(RouterConfig.ENDPOINTS_TOPIC_CONFIG, name + ".endpoints");
+        config.put(RouterConfig.STATUS_TOPIC_CONFIG, name + ".endpoints.status");
+        config.put(RouterConfig.DLQ_TOPIC_CONFIG, name + ".dlq");
+        config.put(RouterConfig.EGRESS_PREFIX_CONFIG, name + ".egress.");
+        // -Drouter.it.group.protocol=streams runs these tests on the KIP-1071 rebalance protocol.
+        String protocol = System.getProperty("router.it.group.protocol");
+        if (protocol != null && !protocol.isBlank()) {
+            config.put("group.protocol", protocol);
+        }
+        return config;
+    }
+
+    /**
+     * Produces probe events until one reaches the endpoint's egress topic: the routing side has
+     * seen the endpoint. Returns how many probes were routed there.
+     */
+    private static final AtomicInteger PROBES = new AtomicInteger();
+
+    private static int awaitRouting(String inputTopic, String egressTopic, EventType type) {
+        AtomicInteger sent = new AtomicInteger();
+        try (EgressReader reader = new EgressReader(KAFKA.bootstrapServers(), egressTopic)) {
+            waitUntil(() -> {
+                sent.incrementAndGet();
+                KAFKA.produce(inputTopic, "probe", string(event(type, "probe-" + PROBES.incrementAndGet())));
+                return !reader.poll(Duration.ofMillis(100)).isEmpty();
+            }, DEADLINE, "a probe routed to " + egressTopic);
+        }
+        return sent.get();
+    }
+
+    @Test
+    void theJarRoutesEndToEndWithDefaultTopicNamesAndStopsCleanlyOnSigterm() throws Exception {
+        String canary = "CANARY-KEY-7d1e";
+        // The minimal runnable configuration: only the broker (and a state dir for the test).
+        try (RouterProcess router = RouterProcess.start(dir, "defaults", Map.of(
+                "bootstrap.servers", KAFKA.bootstrapServers(), "state.dir", dir.resolve("state").toString()))) {
+            router.awaitRunning(DEADLINE);
+            assertTrue(KAFKA.topicNames().containsAll(List.of("twin.events", "twin.device-messages", "twin.endpoints",
+                    "twin.endpoints.status", "twin.events.dlq")), "the router created its topics: " + KAFKA.topicNames());
+
+            KAFKA.produce("twin.endpoints", utf8("sb"), utf8("{\"type\":\"ServiceBus\",\"connectionString\":\"Endpoint=sb://x/;"
+                    + "SharedAccessKeyName=k;SharedAccessKey=" + canary + "\",\"eventTypes\":[\"SensorChange\",\"SpaceChange\","
+                    + "\"TopologyOperation\"],\"path\":\"my-topic\"}"));
+            KAFKA.produce("twin.endpoints", utf8("hub"), endpoint("EventHub", "telemetry", DeviceMessage));
+            KAFKA.produce("twin.endpoints", utf8("bad"), endpoint("ServiceBus", "t", DeviceMessage));
+            Map<String, String> status = new HashMap<>();
+            KAFKA.consumeStrings("twin.endpoints.status", 3, DEADLINE).forEach(r -> status.put(r.key(), r.value()));
+            assertTrue(status.get("sb").contains("\"state\":\"Active\""), status.get("sb"));
+            assertTrue(status.get("sb").contains("connectionString found in the endpoint record and ignored"));
+            assertFalse(status.get("sb").contains(canary));
+            assertTrue(status.get("hub").contains("\"state\":\"Active\""), status.get("hub"));
+            assertTrue(status.get("bad").contains("\"state\":\"Rejected\""), status.get("bad"));
+            assertTrue(status.get("bad").contains(EndpointRule.DEVICE_MESSAGE_ONLY_EVENT_HUB.message()), status.get("bad"));
+
+            int probes = awaitRouting("twin.events", "twin.egress.sb", SensorChange);
+            byte[] raw = {1, 2, 3, (byte) 0xfe, 0};
+            KAFKA.produce(List.of(
+                    new ProducerRecord<>("twin.events", utf8("space-1"), seedEvent(TopologyOperation)),
+                    new ProducerRecord<>("twin.events", utf8("space-1"), seedEvent(UdfCustom)),
+                    new ProducerRecord<>("twin.events", utf8("sensor-1"), seedEvent(SensorChange)),
+                    new ProducerRecord<>("twin.events", utf8("space-1"), seedEvent(SpaceChange)),
+                    new ProducerRecord<>("twin.events", utf8("bad-1"), utf8("not json")),
+                    new ProducerRecord<>("twin.events", utf8("bad-2"), utf8(string(event(SensorChange, "x"))
+                            .replace("SensorChange\",\"eventTime", "Sensorchange\",\"eventTime"))),
+                    new ProducerRecord<>("twin.device-messages", null, utf8("dev-1"), raw,
+                            List.of(new RecordHeader("iothub-connection-device-id", utf8("dev-1"))))));
+
+            List<ConsumerRecord<byte[], byte[]>> sb = KAFKA.consume("twin.egress.sb", probes + 3, DEADLINE);
+            List<ConsumerRecord<byte[], byte[]>> routed = sb.stream()
+                    .filter(r -> !header(r, EgressHeaders.EVENT_ID).startsWith("probe-")).toList();
+            assertEquals(3, routed.size());
+            assertArrayEquals(seedEvent(TopologyOperation), routed.stream()
+                    .filter(r -> "TopologyOperation".equals(header(r, EgressHeaders.EVENT_TYPE))).findFirst().orElseThrow().value());
+            assertArrayEquals(seedEvent(SensorChange), routed.stream()
+                    .filter(r -> "SensorChange".equals(header(r, EgressHeaders.EVENT_TYPE))).findFirst().orElseThrow().value());
+            assertArrayEquals(seedEvent(SpaceChange), routed.stream()
+                    .filter(r -> "SpaceChange".equals(header(r, EgressHeaders.EVENT_TYPE))).findFirst().orElseThrow().value());
+            routed.forEach(r -> {
+                assertEquals("sb", header(r, EgressHeaders.ENDPOINT_ID));
+                assertEquals("twin.events", header(r, EgressHeaders.SOURCE_TOPIC));
+            });
+
+            List<ConsumerRecord<byte[], byte[]>> hub = KAFKA.consume("twin.egress.hub", 1, DEADLINE);
+            assertEquals(1, hub.size());
+            assertArrayEquals(raw, hub.get(0).value());
+            assertEquals("dev-1", string(hub.get(0).key()));
+            assertEquals("dev-1", header(hub.get(0), "iothub-connection-device-id"));
+            assertEquals("DeviceMessage", header(hub.get(0), EgressHeaders.EVENT_TYPE));
+
+            List<ConsumerRecord<byte[], byte[]>> dlq = KAFKA.consume("twin.events.dlq", 2, DEADLINE);
+            assertEquals(2, dlq.size());
+            assertEquals(List.of("bad-1", "bad-2"), dlq.stream().map(r -> string(r.key())).toList());
+            assertEquals("$", header(dlq.get(0), DeadLetters.FIELD));
+            assertEquals("eventType", header(dlq.get(1), DeadLetters.FIELD));
+            assertTrue(header(dlq.get(1), DeadLetters.REASON).contains("unknown event type \"Sensorchange\""));
+            assertFalse(KAFKA.topicNames().contains("twin.egress.bad"), "no egress topic for a rejected endpoint");
+
+            long stopping = System.nanoTime();
+            int exit = router.terminate(DEADLINE);
+            System.out.printf("[figure] jar stopped %d ms after SIGTERM, exit code %d%n",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopping), exit);
+            assertTrue(exit == 0 || exit == 143, "exit code " + exit);
+            String output = router.output();
+            assertTrue(output.contains("stopped cleanly"), output);
+            assertTrue(output.contains("Endpoint sb Active"), output);
+            assertTrue(output.contains("Endpoint bad Rejected"), output);
+            assertFalse(output.contains(canary), "the connection string never reaches the log");
+            assertFalse(output.contains("not json"), "no payload in the log");
+        }
+    }
+
+    @Test
+    void everyEventLandsInEveryMatchingEgressTopicExactlyOnceAcrossACrashMidStream() throws Exception {
+        String name = "eos";
+        Map<String, String> config = config(name);
+        // A crashed member must leave the group quickly for the restart to get its partitions.
+        config.put("session.timeout.ms", "6000");
+        config.put("heartbeat.interval.ms", "1000");
+        // Longer transactions: the crash is all but certain to abort one with records in it.
+        config.put("commit.interval.ms", "1000");
+        // Egress readers wait for the crashed transaction to be aborted: 5 s rather than Streams' 10 s.
+        config.put("producer.transaction.timeout.ms", "5000");
+        String input = name + ".events";
+        String egressA = name + ".egress.a";
+        String egressB = name + ".egress.b";
+
+        RouterProcess first = RouterProcess.start(dir, name + "-1", config);
+        RouterProcess second = null;
+        try {
+            first.awaitRunning(DEADLINE);
+            KAFKA.produce(name + ".endpoints", utf8("a"), endpoint("ServiceBus", "a", SensorChange));
+            KAFKA.produce(name + ".endpoints", utf8("b"), endpoint("EventGrid", "b.example", SensorChange, SpaceChange));
+            KAFKA.consume(name + ".endpoints.status", 2, DEADLINE);
+            int probesA = awaitRouting(input, egressA, SensorChange);
+            int probesB = awaitRouting(input, egressB, SensorChange);
+            KAFKA.consume(egressA, probesA + probesB, DEADLINE);   // every probe so far is committed in both
+
+            int total = 6000;
+            int keys = 16;
+            EventType[] types = {SensorChange, SpaceChange, UdfCustom};
+            CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> {
+                for (int start = 0; start < total; start += 100) {
+                    List<ProducerRecord<byte[], byte[]>> batch = new ArrayList<>();
+                    for (int i = start; i < start + 100; i++) {
+                        batch.add(new ProducerRecord<>(input, utf8("k-" + (i % keys)), event(types[i % 3], "e-" + i)));
+                    }
+                    KAFKA.produce(batch);
+                }
+            });
+            // Crash (SIGKILL) once routing is well under way and the stream is still flowing.
+            int sensor = (total + 2) / 3;   // i % 3 == 0
+            int space = (total + 1) / 3;    // i % 3 == 1
+            KAFKA.consume(egressA, probesA + probesB + 200, DEADLINE, IsolationLevel.READ_UNCOMMITTED);
+            first.kill();
+            int writtenBeforeCrash = KAFKA.consume(egressA, 0, DEADLINE, IsolationLevel.READ_UNCOMMITTED).size();
+            int committedBeforeCrash = KAFKA.consume(egressA, 0, DEADLINE).size();
+            long restarting = System.nanoTime();
+            second = RouterProcess.start(dir, name + "-2", config);
+            producing.get(2, TimeUnit.MINUTES);
+            List<ConsumerRecord<byte[], byte[]>> a = KAFKA.consume(egressA, probesA + probesB + sensor, Duration.ofSeconds(90));
+            System.out.printf("[figure] restart after SIGKILL: all of egress a committed %d ms after the new process started%n",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarting));
+            List<ConsumerRecord<byte[], byte[]>> b = KAFKA.consume(egressB, probesA + probesB + sensor + space, DEADLINE);
+            assertTrue(writtenBeforeCrash < probesA + probesB + sensor, "the crash happened mid-stream: " + writtenBeforeCrash);
+            assertExactlyOnce(a, total, keys, Set.of(SensorChange));
+            assertExactlyOnce(b, total, keys, Set.of(SensorChange, SpaceChange));
+            assertEquals(probesA + probesB + sensor, a.size());
+            assertEquals(probesA + probesB + sensor + space, b.size());
+
+            int uncommitted = KAFKA.consume(egressA, a.size(), DEADLINE, IsolationLevel.READ_UNCOMMITTED).size();
+            System.out.printf("[figure] egress a at the crash: %d written, %d committed; at the end %d committed, %d "
+                    + "including aborted records%n", writtenBeforeCrash, committedBeforeCrash, a.size(), uncommitted);
+            int exit = second.terminate(DEADLINE);
+            assertTrue(exit == 0 || exit == 143, "exit code " + exit);
+        } finally {
+            first.close();
+            if (second != null) {
+                second.close();
+            }
+        }
+    }
+
+    private static void assertExactlyOnce(List<ConsumerRecord<byte[], byte[]>> records, int total, int keys, Set<EventType> types) {
+        Set<String> seen = new HashSet<>();
+        Map<String, Integer> lastPerKey = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            String id = header(r, EgressHeaders.EVENT_ID);
+            assertTrue(seen.add(id), "duplicate " + id + " in " + r.topic());
+            if (id.startsWith("probe-")) {
+                continue;
+            }
+            assertTrue(types.contains(EventType.valueOf(header(r, EgressHeaders.EVENT_TYPE))), id);
+            int seq = Integer.parseInt(id.substring(2));
+            String key = string(r.key());
+            assertEquals("k-" + (seq % keys), key);
+            Integer last = lastPerKey.put(key, seq);
+            assertTrue(last == null || last < seq, "per-key order: " + id + " after e-" + last);
+        }
+        for (int i = 0; i < total; i++) {
+            EventType type = new EventType[] {SensorChange, SpaceChange, UdfCustom}[i % 3];
+            assertEquals(types.contains(type), seen.contains("e-" + i), "e-" + i);
+        }
+    }
+
+    @Test
+    void aNewOrChangedEndpointRoutesTheNextEventsWhileTheRouterRuns() throws Exception {
+        String name = "live";
+        Map<String, Object> props = new HashMap<>(config(name));
+        String input = name + ".events";
+        try (RouterApp app = RouterApp.start(new RouterConfig(props))) {
+            waitUntil(() -> app.streams().state() == KafkaStreams.State.RUNNING, DEADLINE, "router RUNNING");
+            List<Long> activations = new ArrayList<>();
+            for (int n = 1; n <= 3; n++) {
+                String id = "new-" + n;
+                activations.add(measureActivation(name, id, endpoint("ServiceBus", "p", SensorChange), input, SensorChange));
+            }
+            // A change to an endpoint whose topic exists: add SpaceChange to new-1.
+            long change = measureActivation(name, "new-1", endpoint("ServiceBus", "p", SensorChange, SpaceChange), input, SpaceChange);
+            System.out.printf("[figure] endpoint activation (record produced -> first routed event readable, read_committed): "
+                    + "new endpoints %s ms, changed endpoint %d ms%n", activations, change);
+
+            Object routed = ManagementFactory.getPlatformMBeanServer()
+                    .getAttribute(RouterMBeans.name("type=endpoint,id=\"new-1\""), "RoutedTotal");
+            assertTrue(((Long) routed) >= 2, "JMX RoutedTotal of new-1: " + routed);
+            Object unmatched = ManagementFactory.getPlatformMBeanServer()
+                    .getAttribute(RouterMBeans.name("type=router"), "UnmatchedTotal");
+            assertTrue(((Long) unmatched) >= 0);
+        }
+    }
+
+    /**
+     * Produces the endpoint record, then events of {@code type} one after another until one
+     * is readable in the endpoint's egress topic; returns the milliseconds from the endpoint
+     * record's ack to that moment.
+     */
+    private static long measureActivation(String name, String id, byte[] endpoint, String input, EventType type) {
+        String egress = name + ".egress." + id;
+        try (EgressReader reader = new EgressReader(KAFKA.bootstrapServers(), egress)) {
+            int before = reader.poll(Duration.ofMillis(200)).size();
+            long start = System.nanoTime();
+            KAFKA.produce(name + ".endpoints", utf8(id), endpoint);
+            AtomicInteger sent = new AtomicInteger();
+            waitUntil(() -> {
+                KAFKA.produce(input, "k", string(event(type, id + "-" + type + "-" + sent.incrementAndGet())));
+                return reader.poll(Duration.ofMillis(20)).stream().skip(before)
+                        .anyMatch(r -> type.name().equals(header(r, EgressHeaders.EVENT_TYPE)));
+            }, DEADLINE, "an event routed to " + egress);
+            return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        }
+    }
+}
