@@ -1,11 +1,15 @@
 package io.twinegress.bench;
 
+import io.twinegress.bench.connect.ConnectBench;
+import io.twinegress.bench.connect.ConnectWorkerProcess;
+import io.twinegress.bench.connect.StandIns;
 import io.twinegress.bench.infra.BrokerProcess;
 import io.twinegress.bench.infra.ChildJvm;
 import io.twinegress.bench.report.Measure;
 import io.twinegress.bench.report.Report;
 import io.twinegress.bench.report.Row;
 import io.twinegress.bench.streams.StreamsBench;
+import io.twinegress.bench.timing.RouterTimingBench;
 import org.apache.kafka.clients.admin.Admin;
 
 import java.io.IOException;
@@ -83,11 +87,8 @@ public final class Suite {
     /** Runs the suite and writes {@code benchmarks.md} and {@code benchmarks.json} into {@code out}. */
     public static Report run(Ctx.Sizes sizes, Path out, Set<Integer> only, boolean jfr) throws Exception {
         Instant started = Instant.now();
-        Path work = Path.of("benchmarks", "target", "bench-work", DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-            .withZone(ZoneOffset.UTC).format(started)).toAbsolutePath();
-        if (!Files.isDirectory(Path.of("benchmarks"))) {
-            work = Path.of("target", "bench-work", String.valueOf(started.toEpochMilli())).toAbsolutePath();
-        }
+        Path work = io.twinegress.bench.infra.Repo.root().resolve(Path.of("benchmarks", "target", "bench-work",
+            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(started)));
         Files.createDirectories(work);
         Path childLog4j = extract("bench-child-log4j2.properties", work);
         Report report = new Report();
@@ -105,7 +106,7 @@ public final class Suite {
         report.machine().put("suite duration (s)", java.time.Duration.between(started, Instant.now()).toSeconds());
         Files.createDirectories(out);
         report.writeJson(out.resolve("benchmarks.json"));
-        Files.writeString(out.resolve("benchmarks.md"), Markdown.page(report));
+        Files.writeString(out.resolve("benchmarks.md"), Markdown.page(report, out));
         return report;
     }
 
@@ -123,6 +124,96 @@ public final class Suite {
         }
         if (only.contains(4)) {
             fanOut(streams);
+        }
+        if (only.contains(3) || only.contains(6)) {
+            routerTimings(streams);
+        }
+        if (only.contains(5) || only.contains(6) || only.contains(7)) {
+            connectors();
+        }
+    }
+
+    /** Figures 5, 6 (failover, key update) and 7 (Connect worker), on one Connect worker and the stand-ins. */
+    private void connectors() throws Exception {
+        ctx.progress("starting the stand-ins and a Connect worker (child JVM, plugin from %s)", ConnectWorkerProcess.PLUGIN);
+        try (ConnectBench bench = ConnectBench.start(ctx)) {
+            ctx.progress("Connect worker up (pid %d)", bench.worker().jvm().pid());
+            Measure rss = new Measure("MiB");
+            if (only.contains(5) || only.contains(7)) {
+                Map<StandIns.Target, Measure> conn = new LinkedHashMap<>();
+                Map<StandIns.Target, Measure> raw = new LinkedHashMap<>();
+                for (StandIns.Target t : StandIns.Target.values()) {
+                    conn.put(t, new Measure("records/s"));
+                    raw.put(t, new Measure("records/s"));
+                }
+                int cycles = ctx.sizes().warmups() + ctx.sizes().runs();
+                for (int c = 0; c < cycles; c++) {
+                    boolean warm = c < ctx.sizes().warmups();
+                    String tag = warm ? "warm-up" : "run " + (c - ctx.sizes().warmups() + 1) + "/" + ctx.sizes().runs();
+                    for (StandIns.Target t : StandIns.Target.values()) {
+                        double r = bench.raw(t);
+                        ctx.progress("fig 5 %s: raw SDK loop, %s: %,.0f records/s", tag, t.label, r);
+                        ConnectBench.Throughput k = bench.connector(t);
+                        ctx.progress("fig 5 %s: connector,    %s: %,.0f records/s, worker peak RSS %.0f MiB", tag, t.label,
+                            k.recordsPerSec(), k.workerPeakRssMib());
+                        if (!warm) {
+                            raw.get(t).add(r);
+                            conn.get(t).add(k.recordsPerSec());
+                            rss.add(k.workerPeakRssMib());
+                        }
+                    }
+                }
+                for (StandIns.Target t : StandIns.Target.values()) {
+                    Measure m = conn.get(t);
+                    Measure b = raw.get(t);
+                    report.add(new Row(5, t.label + " connector in a Connect worker vs raw SDK loop", m, b, "≥ 0.90×",
+                        m.median() / b.median() >= 0.9, "records delivered/s at the stand-in, " + ctx.sizes().connectorRecords()
+                        + " records of " + io.twinegress.bench.load.Events.RECORD_BYTES + " B"));
+                }
+            }
+            if (only.contains(6)) {
+                for (StandIns.Target t : StandIns.Target.values()) {
+                    Measure[] m = bench.failoverAndKeyUpdate(t, ctx.sizes().trials());
+                    report.add(new Row(6, t.label + " failover: key refused → first send on the other key (p50 = median)", m[0], null,
+                        "< 1 s", m[0].max() < 1000, "max = " + Report.fmt(m[0].max()) + " ms"));
+                    report.add(new Row(6, t.label + " key update: REST PUT → first delivery with the new key (p50 = median)", m[1], null,
+                        "< 15 s", m[1].max() < 15000, "max = " + Report.fmt(m[1].max()) + " ms"));
+                }
+            }
+            if (rss.count() > 0) {
+                report.add(new Row(7, "peak RSS: Connect worker during figure 5's connector runs", rss, null, null, null,
+                    "VmHWM of the worker JVM (" + ChildJvm.SUBJECT_HEAP + "), reset before each run; all three connectors"));
+            }
+        }
+    }
+
+    /** Figure 3 (latency at half the measured maximum) and figure 6's activation time, on one router. */
+    private void routerTimings(StreamsBench streams) throws Exception {
+        RouterTimingBench timing = new RouterTimingBench(ctx, streams);
+        try {
+            timing.start();
+            if (only.contains(3)) {
+                double max = Double.isNaN(routerEosRate) ? 2000 : routerEosRate;
+                double rate = Math.max(100, max / 2);
+                ctx.progress("fig 3: latency at %,.0f events/s (half of %,.0f), %d s warm-up + %d windows of %d s",
+                    rate, max, ctx.sizes().latencySeconds(), ctx.sizes().latencyWindows(), ctx.sizes().latencySeconds());
+                RouterTimingBench.Latency l = timing.latency(rate);
+                ctx.progress("fig 3: p50 %.0f ms, p99 %.0f ms, p99.9 %.0f ms (medians of %d windows, %,d samples)",
+                    l.p50().median(), l.p99().median(), l.p999().median(), l.p50().count(), l.samples());
+                String note = String.format(Locale.ROOT, "at %,.0f events/s = 50%% of the measured maximum (figure 1, exactly_once_v2); "
+                    + "produce (CreateTime) → received by a read_committed consumer; one value per %d-s window, %,d samples",
+                    rate, ctx.sizes().latencySeconds(), l.samples());
+                report.add(new Row(3, "router end-to-end latency p50", l.p50(), null, null, null, note));
+                report.add(new Row(3, "router end-to-end latency p99", l.p99(), null, null, null, ""));
+                report.add(new Row(3, "router end-to-end latency p99.9", l.p999(), null, null, null, ""));
+            }
+            if (only.contains(6)) {
+                Measure a = timing.activation(ctx.sizes().trials());
+                report.add(new Row(6, "endpoint activation: endpoint record → first routed event visible (p50 = median)", a, null, "< 5 s",
+                    a.max() < 5000, "max = " + Report.fmt(a.max()) + " ms; read_committed, so it includes the commit interval (100 ms)"));
+            }
+        } finally {
+            timing.stop();
         }
     }
 
@@ -278,7 +369,7 @@ public final class Suite {
         }
     }
 
-    private static Path extract(String resource, Path dir) throws IOException {
+    static Path extract(String resource, Path dir) throws IOException {
         Path f = dir.resolve(resource);
         try (InputStream in = Suite.class.getResourceAsStream("/" + resource)) {
             if (in == null) {

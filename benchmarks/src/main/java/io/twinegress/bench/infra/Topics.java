@@ -36,6 +36,29 @@ public final class Topics {
         } catch (Exception e) {
             throw new IllegalStateException("cannot create " + names + ": " + e, e);
         }
+        awaitLeaders(admin, names);
+    }
+
+    /** Until every partition of {@code names} has a leader (metadata propagated), at most 30 s. */
+    public static void awaitLeaders(Admin admin, Collection<String> names) {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < end) {
+            try {
+                boolean ready = admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
+                    .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+                if (ready) {
+                    return;
+                }
+            } catch (Exception retry) {
+                // not yet known everywhere
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     public static void create(Admin admin, String name, int partitions, Map<String, String> configs) {

@@ -56,6 +56,10 @@ public final class Events {
         c.put(ProducerConfig.LINGER_MS_CONFIG, 10);
         c.put(ProducerConfig.BATCH_SIZE_CONFIG, 65536);
         c.put(ProducerConfig.ACKS_CONFIG, "all");
+        // Loading test data only: on a just-created topic under heavy load the idempotent producer
+        // was seen stuck in OutOfOrderSequenceException retries until delivery.timeout.ms.
+        c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+        c.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         return new KafkaProducer<>(c, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
@@ -69,17 +73,21 @@ public final class Events {
 
     /** Produces {@code n} events of {@code type} to {@code topic} and waits until all are acknowledged. */
     public static void fill(String bootstrap, String topic, int n, String type, boolean egressHeaders) {
+        java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
         try (KafkaProducer<byte[], byte[]> p = bulkProducer(bootstrap)) {
-            for (long i = 0; i < n; i++) {
+            for (long i = 0; i < n && failure.get() == null; i++) {
                 ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, null, key(i), event(type, i, RECORD_BYTES),
                     egressHeaders ? egressHeaders(type, i, topic) : null);
                 p.send(r, (md, e) -> {
                     if (e != null) {
-                        throw new IllegalStateException("fill " + topic + " failed: " + e, e);
+                        failure.compareAndSet(null, e);
                     }
                 });
             }
             p.flush();
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("filling " + topic + " failed: " + failure.get(), failure.get());
         }
     }
 }

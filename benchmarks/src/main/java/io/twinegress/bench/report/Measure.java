@@ -53,7 +53,7 @@ public final class Measure {
             int n = s.size();
             return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
         }
-        int rank = (int) Math.ceil(p / 100.0 * s.size());
+        int rank = (int) Math.ceil(p * s.size() / 100.0 - 1e-9);
         return s.get(Math.max(0, Math.min(s.size() - 1, rank - 1)));
     }
 
@@ -63,7 +63,7 @@ public final class Measure {
             return Double.NaN;
         }
         java.util.Arrays.sort(sortedOrNot, 0, n);
-        int rank = (int) Math.ceil(p / 100.0 * n);
+        int rank = (int) Math.ceil(p * n / 100.0 - 1e-9);
         return sortedOrNot[Math.max(0, Math.min(n - 1, rank - 1))];
     }
 }

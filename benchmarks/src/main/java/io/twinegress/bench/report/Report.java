@@ -118,7 +118,7 @@ public final class Report {
         return fmt(m.median()) + " [" + fmt(m.min()) + " – " + fmt(m.max()) + "] " + m.unit() + " (n=" + m.count() + ")";
     }
 
-    static String fmt(double v) {
+    public static String fmt(double v) {
         if (!Double.isFinite(v)) {
             return "–";
         }

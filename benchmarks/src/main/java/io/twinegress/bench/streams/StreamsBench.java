@@ -32,7 +32,7 @@ public final class StreamsBench {
     public static final String INPUT = "bench.in";
     public static final String EVENT_TYPE = "SensorChange";
     private static final String[] OTHER_TYPES = {"SpaceChange", "UdfCustom", "TopologyOperation"};
-    public static final Path ROUTER_JAR = Path.of("streams-app", "target", "twin-egress-router.jar");
+    public static final Path ROUTER_JAR = io.twinegress.bench.infra.Repo.routerJar();
 
     /** One run: input events per second, output records per second, the subject's peak RSS. */
     public record RunResult(double eventsPerSec, double outputPerSec, double peakRssMib) {
@@ -157,7 +157,7 @@ public final class StreamsBench {
     }
 
     /** Kafka Streams settings both apps share: defaults except id, guarantee and state directory. */
-    private Map<String, String> streamsProps(String prefix, String guarantee) {
+    public Map<String, String> streamsProps(String prefix, String guarantee) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("bootstrap.servers", ctx.bootstrap());
         p.put("application.id", prefix + "app");
@@ -170,7 +170,7 @@ public final class StreamsBench {
      * The status records the router would have written for these endpoints (docs/router.md), so the
      * router starts as after a restart: its routing index is rebuilt from them before the first event.
      */
-    private void writeActiveStatuses(String statusTopic, String egressPrefix, int endpoints, boolean allMatch) {
+    public void writeActiveStatuses(String statusTopic, String egressPrefix, int endpoints, boolean allMatch) {
         long now = System.currentTimeMillis();
         try (KafkaProducer<byte[], byte[]> producer = Events.producer(ctx.bootstrap(), 0)) {
             for (int i = 0; i < endpoints; i++) {
@@ -185,7 +185,7 @@ public final class StreamsBench {
         }
     }
 
-    private Path write(String name, Map<String, String> props) throws IOException {
+    public Path write(String name, Map<String, String> props) throws IOException {
         Path dir = ctx.work().resolve("config");
         Files.createDirectories(dir);
         StringBuilder sb = new StringBuilder();
