@@ -24,6 +24,11 @@ public record Ctx(BrokerProcess broker, Admin admin, Path work, String classpath
             return new Sizes(100_000, 3, 1, 3, 20_000, 8, 3, 5, true);
         }
 
+        /** The same with another number of records per throughput run (figures 1, 2, 4). */
+        public Sizes withRecords(int n) {
+            return new Sizes(n, partitions, warmups, runs, connectorRecords, latencySeconds, latencyWindows, trials, fanOut100);
+        }
+
         public static Sizes smoke() {
             return new Sizes(2_000, 3, 0, 1, 500, 2, 1, 1, false);
         }

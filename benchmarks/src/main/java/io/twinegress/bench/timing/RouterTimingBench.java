@@ -80,8 +80,8 @@ public final class RouterTimingBench {
         double[][] samples = new double[windows][perWindow];
         int[] counts = new int[windows];
         AtomicBoolean stop = new AtomicBoolean();
-        long[] measureStart = {Long.MAX_VALUE};
-        long[] total = {0};
+        java.util.concurrent.atomic.AtomicLong measureStart = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+        java.util.concurrent.atomic.AtomicLong total = new java.util.concurrent.atomic.AtomicLong();
         Thread reader = new Thread(() -> {
             try (KafkaConsumer<byte[], byte[]> c = OutputWatch.consumer(ctx.bootstrap())) {
                 List<TopicPartition> tps = OutputWatch.partitions(c, List.of(EGRESS + "ep-0"));
@@ -90,8 +90,8 @@ public final class RouterTimingBench {
                 while (!stop.get()) {
                     for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(50))) {
                         long now = System.currentTimeMillis();
-                        total[0]++;
-                        long since = r.timestamp() - measureStart[0];
+                        total.incrementAndGet();
+                        long since = r.timestamp() - measureStart.get();
                         if (since < 0) {
                             continue;
                         }
@@ -108,7 +108,7 @@ public final class RouterTimingBench {
         try (KafkaProducer<byte[], byte[]> producer = Events.producer(ctx.bootstrap(), 5)) {
             // until the router routes at all (startup), then the warm-up window, then the windows
             long firstDeadline = System.currentTimeMillis() + 120_000;
-            while (total[0] == 0) {
+            while (total.get() == 0) {
                 producer.send(new ProducerRecord<>(INPUT, Events.key(sent), Events.event("SensorChange", sent, Events.RECORD_BYTES)));
                 sent++;
                 Thread.sleep(20);
@@ -117,8 +117,8 @@ public final class RouterTimingBench {
                 }
             }
             long start = System.currentTimeMillis();
-            measureStart[0] = start + warmupMs;
-            long end = measureStart[0] + (long) windows * windowMs;
+            measureStart.set(start + warmupMs);
+            long end = measureStart.get() + (long) windows * windowMs;
             long startNs = System.nanoTime();
             long n = 0;
             while (System.currentTimeMillis() < end) {
@@ -132,7 +132,10 @@ public final class RouterTimingBench {
             }
             producer.flush();
         }
-        Thread.sleep(3000);   // the tail: commit interval and fetch
+        long tailEnd = System.currentTimeMillis() + 30_000;   // the tail: until every record sent is visible
+        while (total.get() < sent && System.currentTimeMillis() < tailEnd) {
+            Thread.sleep(50);
+        }
         stop.set(true);
         reader.join(10_000);
         Measure p50 = new Measure("ms");
