@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -83,11 +85,23 @@ public final class RouterApp implements AutoCloseable {
         return terminated;
     }
 
-    /** Commits and closes, waiting up to {@code twin.shutdown.timeout.ms}. */
+    /**
+     * Commits and closes, waiting up to {@code twin.shutdown.timeout.ms}, and leaves the consumer
+     * group. Kafka Streams' default is to stay in the group, which with dynamic membership makes
+     * the restarted router wait for the old member's session timeout (45 s by default) before it
+     * gets its partitions back: measured, a restart routed nothing for about 45 s. With static
+     * membership ({@code group.instance.id} set) the member stays, as static membership intends.
+     */
     @Override
     public void close() {
         Duration timeout = Duration.ofMillis(config.shutdownTimeoutMs());
-        boolean clean = streams.close(timeout);
+        boolean staticMember = config.streamsProperties().containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)
+                || config.streamsProperties().containsKey(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG))
+                || config.streamsProperties().containsKey(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
+        boolean clean = streams.close(CloseOptions.groupMembershipOperation(staticMember
+                        ? CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP
+                        : CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(timeout));
         mbeans.close();
         if (clean) {
             LOG.info("Router {} stopped cleanly", config.applicationId());

@@ -25,6 +25,8 @@ public class RouterProductionExceptionHandler implements ProductionExceptionHand
 
     private static final Logger LOG = LoggerFactory.getLogger(RouterProductionExceptionHandler.class);
 
+    static final String PRODUCER_IO_THREAD = "kafka-producer-network-thread";
+
     private String dlqTopic;
 
     @Override
@@ -41,6 +43,20 @@ public class RouterProductionExceptionHandler implements ProductionExceptionHand
             return Response.fail();
         }
         String reason = "the record for " + record.topic() + " is too large for it: " + exception.getMessage();
+        if (Thread.currentThread().getName().startsWith(PRODUCER_IO_THREAD)) {
+            // The broker refused the batch: Kafka Streams calls us on the producer's I/O thread,
+            // and a dead-letter record sent from there for a topic this producer has not used
+            // lately waits for metadata only that same thread can fetch, until max.block.ms, and
+            // then kills the stream thread in a loop (seen with Kafka Streams 4.3.1). So: skip
+            // the record, count it, and say where it is. The router sizes the egress topics it
+            // creates or adopts for twin.event.max.bytes, so this takes huge headers to happen.
+            LOG.error("Record for {} refused by the broker as too large; not routed to it. It is in {}-{} at offset {} ({} bytes)",
+                    record.topic(), context.topic(), context.partition(), context.offset(),
+                    record.value() == null ? 0 : record.value().length);
+            RouterMetrics.global().deadLettered(DeadLetters.Kind.record_too_large, "$",
+                    context.topic(), context.partition(), context.offset());
+            return Response.resume();
+        }
         Headers headers = DeadLetters.headers(record.headers(), DeadLetters.Kind.record_too_large,
                 exception.getClass().getName(), "$", reason, context.topic(), context.partition(), context.offset());
         DeadLetters.add(headers, DeadLetters.ORIGINAL_SIZE,

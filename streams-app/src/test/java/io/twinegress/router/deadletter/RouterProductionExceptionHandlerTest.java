@@ -47,6 +47,18 @@ class RouterProductionExceptionHandlerTest {
     }
 
     @Test
+    void onTheProducersIoThreadItSkipsTheRecordWithoutADeadLetterRecordThatWouldDeadlock() throws Exception {
+        handler.configure(Map.of("errors.dead.letter.queue.topic.name", "twin.events.dlq"));
+        ProductionExceptionHandler.Response[] response = new ProductionExceptionHandler.Response[1];
+        Thread io = new Thread(() -> response[0] = handler.handleError(context, routed, new RecordTooLargeException("too big")),
+                "kafka-producer-network-thread | router-StreamThread-1-producer");
+        io.start();
+        io.join();
+        assertEquals(ProductionExceptionHandler.Result.RESUME, response[0].result());
+        assertEquals(List.of(), response[0].deadLetterQueueRecords());
+    }
+
+    @Test
     void anyOtherSendFailureFailsTheTask() {
         handler.configure(Map.of("errors.dead.letter.queue.topic.name", "twin.events.dlq"));
         assertEquals(ProductionExceptionHandler.Result.FAIL,

@@ -40,6 +40,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
@@ -83,21 +84,32 @@ class RouterIT {
     }
 
     /**
-     * Produces probe events until one reaches the endpoint's egress topic: the routing side has
-     * seen the endpoint. Returns how many probes were routed there.
+     * Produces probe events (ids {@code probe-*}) until one reaches the endpoint's egress topic:
+     * the routing side has seen the endpoint. Probes sent before that are unmatched, so tests
+     * count only the records that are not probes ({@link #events}).
      */
     private static final AtomicInteger PROBES = new AtomicInteger();
 
-    private static int awaitRouting(String inputTopic, String egressTopic, EventType type) {
-        AtomicInteger sent = new AtomicInteger();
+    private static void awaitRouting(String inputTopic, String egressTopic, EventType type) {
         try (EgressReader reader = new EgressReader(KAFKA.bootstrapServers(), egressTopic)) {
             waitUntil(() -> {
-                sent.incrementAndGet();
                 KAFKA.produce(inputTopic, "probe", string(event(type, "probe-" + PROBES.incrementAndGet())));
                 return !reader.poll(Duration.ofMillis(100)).isEmpty();
             }, DEADLINE, "a probe routed to " + egressTopic);
         }
-        return sent.get();
+    }
+
+    /** The records of a topic that are not probes. */
+    private static List<ConsumerRecord<byte[], byte[]>> events(List<ConsumerRecord<byte[], byte[]>> records) {
+        return records.stream().filter(r -> !String.valueOf(header(r, EgressHeaders.EVENT_ID)).startsWith("probe-")).toList();
+    }
+
+    /** Reads a topic (read_committed) until it holds at least {@code n} records that are not probes; returns all its records. */
+    private static List<ConsumerRecord<byte[], byte[]>> awaitEvents(String topic, int n, Duration deadline, IsolationLevel isolation) {
+        return io.twinegress.testing.kafka.Await.value(() -> {
+            List<ConsumerRecord<byte[], byte[]>> all = KAFKA.consume(topic, 0, deadline, isolation);
+            return events(all).size() >= n ? java.util.Optional.of(all) : java.util.Optional.empty();
+        }, deadline, n + " events (not probes) in " + topic);
     }
 
     @Test
@@ -124,7 +136,7 @@ class RouterIT {
             assertTrue(status.get("bad").contains("\"state\":\"Rejected\""), status.get("bad"));
             assertTrue(status.get("bad").contains(EndpointRule.DEVICE_MESSAGE_ONLY_EVENT_HUB.message()), status.get("bad"));
 
-            int probes = awaitRouting("twin.events", "twin.egress.sb", SensorChange);
+            awaitRouting("twin.events", "twin.egress.sb", SensorChange);
             byte[] raw = {1, 2, 3, (byte) 0xfe, 0};
             KAFKA.produce(List.of(
                     new ProducerRecord<>("twin.events", utf8("space-1"), seedEvent(TopologyOperation)),
@@ -137,9 +149,8 @@ class RouterIT {
                     new ProducerRecord<>("twin.device-messages", null, utf8("dev-1"), raw,
                             List.of(new RecordHeader("iothub-connection-device-id", utf8("dev-1"))))));
 
-            List<ConsumerRecord<byte[], byte[]>> sb = KAFKA.consume("twin.egress.sb", probes + 3, DEADLINE);
-            List<ConsumerRecord<byte[], byte[]>> routed = sb.stream()
-                    .filter(r -> !header(r, EgressHeaders.EVENT_ID).startsWith("probe-")).toList();
+            List<ConsumerRecord<byte[], byte[]>> routed = events(awaitEvents("twin.egress.sb", 3, DEADLINE,
+                    IsolationLevel.READ_COMMITTED));
             assertEquals(3, routed.size());
             assertArrayEquals(seedEvent(TopologyOperation), routed.stream()
                     .filter(r -> "TopologyOperation".equals(header(r, EgressHeaders.EVENT_TYPE))).findFirst().orElseThrow().value());
@@ -203,9 +214,8 @@ class RouterIT {
             KAFKA.produce(name + ".endpoints", utf8("a"), endpoint("ServiceBus", "a", SensorChange));
             KAFKA.produce(name + ".endpoints", utf8("b"), endpoint("EventGrid", "b.example", SensorChange, SpaceChange));
             KAFKA.consume(name + ".endpoints.status", 2, DEADLINE);
-            int probesA = awaitRouting(input, egressA, SensorChange);
-            int probesB = awaitRouting(input, egressB, SensorChange);
-            KAFKA.consume(egressA, probesA + probesB, DEADLINE);   // every probe so far is committed in both
+            awaitRouting(input, egressA, SensorChange);
+            awaitRouting(input, egressB, SensorChange);
 
             int total = 6000;
             int keys = 16;
@@ -222,26 +232,26 @@ class RouterIT {
             // Crash (SIGKILL) once routing is well under way and the stream is still flowing.
             int sensor = (total + 2) / 3;   // i % 3 == 0
             int space = (total + 1) / 3;    // i % 3 == 1
-            KAFKA.consume(egressA, probesA + probesB + 200, DEADLINE, IsolationLevel.READ_UNCOMMITTED);
+            awaitEvents(egressA, 200, DEADLINE, IsolationLevel.READ_UNCOMMITTED);
             first.kill();
-            int writtenBeforeCrash = KAFKA.consume(egressA, 0, DEADLINE, IsolationLevel.READ_UNCOMMITTED).size();
-            int committedBeforeCrash = KAFKA.consume(egressA, 0, DEADLINE).size();
+            int writtenBeforeCrash = events(KAFKA.consume(egressA, 0, DEADLINE, IsolationLevel.READ_UNCOMMITTED)).size();
+            int committedBeforeCrash = events(KAFKA.consume(egressA, 0, DEADLINE)).size();
             long restarting = System.nanoTime();
             second = RouterProcess.start(dir, name + "-2", config);
             producing.get(2, TimeUnit.MINUTES);
-            List<ConsumerRecord<byte[], byte[]>> a = KAFKA.consume(egressA, probesA + probesB + sensor, Duration.ofSeconds(90));
+            List<ConsumerRecord<byte[], byte[]>> a = awaitEvents(egressA, sensor, Duration.ofSeconds(90), IsolationLevel.READ_COMMITTED);
             System.out.printf("[figure] restart after SIGKILL: all of egress a committed %d ms after the new process started%n",
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restarting));
-            List<ConsumerRecord<byte[], byte[]>> b = KAFKA.consume(egressB, probesA + probesB + sensor + space, DEADLINE);
-            assertTrue(writtenBeforeCrash < probesA + probesB + sensor, "the crash happened mid-stream: " + writtenBeforeCrash);
+            List<ConsumerRecord<byte[], byte[]>> b = awaitEvents(egressB, sensor + space, DEADLINE, IsolationLevel.READ_COMMITTED);
+            assertTrue(writtenBeforeCrash < sensor, "the crash happened mid-stream: " + writtenBeforeCrash);
             assertExactlyOnce(a, total, keys, Set.of(SensorChange));
             assertExactlyOnce(b, total, keys, Set.of(SensorChange, SpaceChange));
-            assertEquals(probesA + probesB + sensor, a.size());
-            assertEquals(probesA + probesB + sensor + space, b.size());
+            assertEquals(sensor, events(a).size());
+            assertEquals(sensor + space, events(b).size());
 
-            int uncommitted = KAFKA.consume(egressA, a.size(), DEADLINE, IsolationLevel.READ_UNCOMMITTED).size();
+            int uncommitted = events(KAFKA.consume(egressA, a.size(), DEADLINE, IsolationLevel.READ_UNCOMMITTED)).size();
             System.out.printf("[figure] egress a at the crash: %d written, %d committed; at the end %d committed, %d "
-                    + "including aborted records%n", writtenBeforeCrash, committedBeforeCrash, a.size(), uncommitted);
+                    + "including aborted records%n", writtenBeforeCrash, committedBeforeCrash, events(a).size(), uncommitted);
             int exit = second.terminate(DEADLINE);
             assertTrue(exit == 0 || exit == 143, "exit code " + exit);
         } finally {
@@ -297,6 +307,33 @@ class RouterIT {
             Object unmatched = ManagementFactory.getPlatformMBeanServer()
                     .getAttribute(RouterMBeans.name("type=router"), "UnmatchedTotal");
             assertTrue(((Long) unmatched) >= 0);
+        }
+        // A clean stop leaves the group, so a restarted router does not wait out the old member's session.
+        assertTrue(KAFKA.admin().describeConsumerGroups(List.of("router-it-" + name)).all().get()
+                .get("router-it-" + name).members().isEmpty(), "the stopped router left its consumer group");
+    }
+
+    @Test
+    void anEgressTopicThatAlreadyExistedIsSizedForTheLargestEvent() throws Exception {
+        String name = "big";
+        Map<String, Object> props = new HashMap<>(config(name));
+        String input = name + ".events";
+        String egress = name + ".egress.small";
+        // Someone created the egress topic beforehand, with a small record limit.
+        KAFKA.createTopic(egress, 1, Map.of("max.message.bytes", "2000"));
+        try (RouterApp app = RouterApp.start(new RouterConfig(props))) {
+            waitUntil(() -> app.streams().state() == KafkaStreams.State.RUNNING, DEADLINE, "router RUNNING");
+            KAFKA.produce(name + ".endpoints", utf8("small"), endpoint("ServiceBus", "p", UdfCustom));
+            awaitRouting(input, egress, UdfCustom);
+            ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, egress);
+            assertEquals(String.valueOf(RouterConfig.EVENT_MAX_BYTES_DEFAULT + RouterConfig.RECORD_OVERHEAD_BYTES),
+                    KAFKA.admin().describeConfigs(List.of(topic)).all().get().get(topic).get("max.message.bytes").value());
+            byte[] big = utf8(string(event(UdfCustom, "big-1")).replace("{\"n\":1}", "{\"pad\":\"" + "x".repeat(100_000) + "\"}"));
+            KAFKA.produce(List.of(new ProducerRecord<>(input, utf8("k"), big),
+                    new ProducerRecord<>(input, utf8("k"), event(UdfCustom, "after-big"))));
+            List<ConsumerRecord<byte[], byte[]>> out = events(awaitEvents(egress, 2, DEADLINE, IsolationLevel.READ_COMMITTED));
+            assertEquals(List.of("big-1", "after-big"), out.stream().map(r -> header(r, EgressHeaders.EVENT_ID)).toList());
+            assertEquals(KafkaStreams.State.RUNNING, app.streams().state());
         }
     }
 
