@@ -29,6 +29,11 @@ public record Ctx(BrokerProcess broker, Admin admin, Path work, String classpath
             return new Sizes(n, partitions, warmups, runs, connectorRecords, latencySeconds, latencyWindows, trials, fanOut100);
         }
 
+        /** The same with another number of records per connector run (figure 5). */
+        public Sizes withConnectorRecords(int n) {
+            return new Sizes(records, partitions, warmups, runs, n, latencySeconds, latencyWindows, trials, fanOut100);
+        }
+
         public static Sizes smoke() {
             return new Sizes(2_000, 3, 0, 1, 500, 2, 1, 1, false);
         }

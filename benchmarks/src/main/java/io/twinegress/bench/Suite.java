@@ -42,6 +42,8 @@ public final class Suite {
 
     public static final String EOS = "exactly_once_v2";
     public static final String ALOS = "at_least_once";
+    /** Not a figure: where figure 1's gap comes from (router with and without its device-messages sub-topology). */
+    static final int DIAGNOSE = 100;
 
     private final Ctx ctx;
     private final Report report;
@@ -61,6 +63,7 @@ public final class Suite {
         boolean smoke = false;
         boolean jfr = false;
         Integer records = null;
+        Integer connectorRecords = null;
         Path out = Path.of("docs");
         Set<Integer> only = new TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7));
         for (int i = 0; i < args.length; i++) {
@@ -68,8 +71,10 @@ public final class Suite {
                 case "--smoke" -> smoke = true;
                 case "--full" -> smoke = false;
                 case "--jfr" -> jfr = true;
+                case "--diagnose" -> only = new TreeSet<>(List.of(DIAGNOSE));
                 case "--out" -> out = Path.of(args[++i]);
                 case "--records" -> records = Integer.parseInt(args[++i]);
+                case "--connector-records" -> connectorRecords = Integer.parseInt(args[++i]);
                 case "--only" -> {
                     only.clear();
                     for (String s : args[++i].split(",")) {
@@ -77,12 +82,15 @@ public final class Suite {
                     }
                 }
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                    + " (known: --smoke, --full, --jfr, --out DIR, --only 1,2,…, --records N)");
+                    + " (known: --smoke, --full, --jfr, --out DIR, --only 1,2,…, --records N, --connector-records N, --diagnose)");
             }
         }
         Ctx.Sizes sizes = smoke ? Ctx.Sizes.smoke() : Ctx.Sizes.full();
         if (records != null) {
             sizes = sizes.withRecords(records);
+        }
+        if (connectorRecords != null) {
+            sizes = sizes.withConnectorRecords(connectorRecords);
         }
         Report report = run(sizes, out, only, jfr);
         System.out.println();
@@ -121,7 +129,7 @@ public final class Suite {
         if (jfr) {
             streams.routerJvmArgs(List.of("-XX:StartFlightRecording=filename=" + ctx.work().resolve("router-{run}.jfr") + ",settings=profile"));
         }
-        if (only.contains(1) || only.contains(2) || only.contains(3) || only.contains(4) || only.contains(7)) {
+        if (only.contains(1) || only.contains(2) || only.contains(3) || only.contains(4) || only.contains(7) || only.contains(DIAGNOSE)) {
             ctx.progress("filling %s with %,d events of %d bytes", StreamsBench.INPUT, ctx.sizes().records(), io.twinegress.bench.load.Events.RECORD_BYTES);
             streams.prepare();
         }
@@ -130,6 +138,9 @@ public final class Suite {
         }
         if (only.contains(4)) {
             fanOut(streams);
+        }
+        if (only.contains(DIAGNOSE)) {
+            diagnose(streams);
         }
         if (only.contains(3) || only.contains(6)) {
             routerTimings(streams);
@@ -142,7 +153,9 @@ public final class Suite {
     /** Figures 5, 6 (failover, key update) and 7 (Connect worker), on one Connect worker and the stand-ins. */
     private void connectors() throws Exception {
         ctx.progress("starting the stand-ins and a Connect worker (child JVM, plugin from %s)", ConnectWorkerProcess.PLUGIN);
-        try (ConnectBench bench = ConnectBench.start(ctx)) {
+        List<String> workerJvm = jfr ? List.of("-XX:StartFlightRecording=filename=" + ctx.work().resolve("connect-worker.jfr") + ",settings=profile")
+            : List.of();
+        try (ConnectBench bench = ConnectBench.start(ctx, workerJvm)) {
             ctx.progress("Connect worker up (pid %d)", bench.worker().jvm().pid());
             Measure rss = new Measure("MiB");
             if (only.contains(5) || only.contains(7)) {
@@ -273,6 +286,28 @@ public final class Suite {
         }
         report.add(new Row(7, "peak RSS: router vs pass-through app (figure 1 runs)", rssRouter, rssPt, null, null,
             "VmHWM of the child JVM, " + ChildJvm.SUBJECT_HEAP + ", the larger of its two runs per cycle"));
+    }
+
+    /** Figure 1's gap, by parts: pass-through, router, router without the device-messages sub-topology (EOS). */
+    private void diagnose(StreamsBench streams) throws Exception {
+        Measure pt = new Measure("events/s");
+        Measure r = new Measure("events/s");
+        Measure noDm = new Measure("events/s");
+        for (int c = 0; c < ctx.sizes().warmups() + ctx.sizes().runs(); c++) {
+            boolean warm = c < ctx.sizes().warmups();
+            StreamsBench.RunResult a = streams.passThrough("dxc" + c + "p", EOS);
+            StreamsBench.RunResult b = streams.router("dxc" + c + "r", EOS, 1, true);
+            StreamsBench.RunResult d = streams.router("dxc" + c + "n", EOS, 1, true, Map.of("twin.device.messages.topic", ""));
+            ctx.progress("diagnose %s: pass-through %,.0f, router %,.0f, router without device-messages sub-topology %,.0f events/s",
+                warm ? "warm-up" : "run", a.eventsPerSec(), b.eventsPerSec(), d.eventsPerSec());
+            if (!warm) {
+                pt.add(a.eventsPerSec());
+                r.add(b.eventsPerSec());
+                noDm.add(d.eventsPerSec());
+            }
+        }
+        report.add(new Row(1, "diagnostic: router vs pass-through, exactly_once_v2", r, pt, null, null, ""));
+        report.add(new Row(1, "diagnostic: router without twin.device-messages vs pass-through, exactly_once_v2", noDm, pt, null, null, ""));
     }
 
     /** Figure 4: 1, 10, 100 Active endpoints with every event matching one; 10 endpoints all matching. */

@@ -40,12 +40,12 @@ public final class ConnectBench implements AutoCloseable {
         this.secondary = secondary;
     }
 
-    public static ConnectBench start(Ctx ctx) throws Exception {
+    public static ConnectBench start(Ctx ctx, List<String> extraWorkerJvmArgs) throws Exception {
         String k1 = StandIns.newKey();
         String k2 = StandIns.newKey();
         StandIns s = StandIns.start(k1, k2);
         try {
-            return new ConnectBench(ctx, s, ConnectWorkerProcess.start(ctx), k1, k2);
+            return new ConnectBench(ctx, s, ConnectWorkerProcess.start(ctx, extraWorkerJvmArgs), k1, k2);
         } catch (Exception e) {
             s.close();
             throw e;

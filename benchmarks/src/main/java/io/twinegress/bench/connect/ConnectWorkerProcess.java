@@ -64,7 +64,7 @@ public final class ConnectWorkerProcess implements AutoCloseable {
         return p;
     }
 
-    public static ConnectWorkerProcess start(Ctx ctx) throws IOException, InterruptedException {
+    public static ConnectWorkerProcess start(Ctx ctx, List<String> extraJvmArgs) throws IOException, InterruptedException {
         Path dir = ctx.work().resolve("connect");
         Path plugins = dir.resolve("plugins");
         Path plugin = plugins.resolve("twin-egress-connectors");
@@ -90,7 +90,9 @@ public final class ConnectWorkerProcess implements AutoCloseable {
             .filter(e -> NOT_ON_WORKER_CLASSPATH.stream().noneMatch(e::contains))
             .collect(Collectors.joining(File.pathSeparator));
         List<String> jvmArgs = new ArrayList<>(List.of(ChildJvm.SUBJECT_HEAP, "-XX:+UseG1GC",
-            "-Dlog4j2.configurationFile=" + ctx.childLog4j(), "-cp", cp));
+            "-Dlog4j2.configurationFile=" + ctx.childLog4j()));
+        jvmArgs.addAll(extraJvmArgs);
+        jvmArgs.addAll(List.of("-cp", cp));
         ChildJvm jvm = ChildJvm.start("connect-worker", ctx.work().resolve("logs"), jvmArgs,
             List.of("org.apache.kafka.connect.cli.ConnectDistributed", props.toString()));
         ConnectWorkerProcess worker = new ConnectWorkerProcess(jvm, URI.create("http://127.0.0.1:" + port));

@@ -76,6 +76,11 @@ public final class StreamsBench {
      * other types (fan-out 1, a table of {@code endpoints}).
      */
     public RunResult router(String runId, String guarantee, int endpoints, boolean allMatch) throws IOException {
+        return router(runId, guarantee, endpoints, allMatch, Map.of());
+    }
+
+    /** The same with extra router properties (diagnostics, e.g. without the device-messages sub-topology). */
+    public RunResult router(String runId, String guarantee, int endpoints, boolean allMatch, Map<String, String> extra) throws IOException {
         String prefix = "bench.run" + runId + ".";
         String egressPrefix = prefix + "egress.";
         List<String> egress = new ArrayList<>();
@@ -95,6 +100,7 @@ public final class StreamsBench {
         p.put("twin.dlq.topic", prefix + "dlq");
         p.put("twin.egress.topic.prefix", egressPrefix);
         p.put("twin.egress.topic.partitions", Integer.toString(ctx.sizes().partitions()));
+        p.putAll(extra);
         Path props = write(prefix + "router.properties", p);
         List<String> jvm = new ArrayList<>(subjectJvmArgs());
         jvm.addAll(extraRouterJvmArgs.stream().map(a -> a.replace("{run}", runId)).toList());
