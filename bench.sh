@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs the benchmark suite (issue 9) against a real broker in a child process and writes
+# docs/benchmarks.md and docs/benchmarks.json. 9–14 minutes on 2 cores, depending on load.
+#   ./bench.sh                 the full suite
+#   ./bench.sh --only 1,2      some figures (1–7)
+#   ./bench.sh --jfr           also record the router runs with JFR (benchmarks/target/bench-work/...)
+#   ./bench.sh --smoke --out /tmp/b   tiny sizes, proves the harness
+# Set BENCH_SKIP_BUILD=1 to reuse the jars already built.
+set -euo pipefail
+cd "$(dirname "$0")"
+if [[ "${BENCH_SKIP_BUILD:-}" != "1" ]]; then
+  ./mvnw -B -q install -DskipTests
+fi
+./mvnw -B -q -pl benchmarks dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=runtime
+exec java -Xmx768m -Dlog4j2.configurationFile=benchmarks/src/main/resources/bench-log4j2.properties \
+  -cp "benchmarks/target/classes:$(cat benchmarks/target/bench.classpath)" io.twinegress.bench.Suite "$@"

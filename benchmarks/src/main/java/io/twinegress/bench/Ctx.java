@@ -1,0 +1,52 @@
+package io.twinegress.bench;
+
+import io.twinegress.bench.infra.BrokerProcess;
+import org.apache.kafka.clients.admin.Admin;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * What every benchmark shares: the broker, an admin client, the work directory, the classpath and
+ * log configuration for child JVMs, the sizes, and the progress line printer.
+ */
+public record Ctx(BrokerProcess broker, Admin admin, Path work, String classpath, String childLog4j, Sizes sizes, Instant started) {
+
+    /**
+     * How big the runs are. {@link #full()} is the documented suite; {@link #smoke()} only proves
+     * the harness works.
+     */
+    public record Sizes(int records, int partitions, int warmups, int runs, int connectorRecords, int latencySeconds,
+                        int latencyWindows, int trials, boolean fanOut100) {
+
+        public static Sizes full() {
+            return new Sizes(100_000, 3, 1, 3, 20_000, 8, 3, 5, true);
+        }
+
+        /** The same with another number of records per throughput run (figures 1, 2, 4). */
+        public Sizes withRecords(int n) {
+            return new Sizes(n, partitions, warmups, runs, connectorRecords, latencySeconds, latencyWindows, trials, fanOut100);
+        }
+
+        /** The same with another number of records per connector run (figure 5). */
+        public Sizes withConnectorRecords(int n) {
+            return new Sizes(records, partitions, warmups, runs, n, latencySeconds, latencyWindows, trials, fanOut100);
+        }
+
+        public static Sizes smoke() {
+            return new Sizes(2_000, 3, 0, 1, 500, 2, 1, 1, false);
+        }
+    }
+
+    public String bootstrap() {
+        return broker.bootstrap();
+    }
+
+    /** Prints one progress line, with the time since the suite started. */
+    public void progress(String fmt, Object... args) {
+        Duration d = Duration.between(started, Instant.now());
+        System.out.printf("[%02d:%02d] %s%n", d.toMinutes(), d.toSecondsPart(), String.format(fmt, args));
+        System.out.flush();
+    }
+}

@@ -1,0 +1,205 @@
+package io.twinegress.bench.streams;
+
+import io.twinegress.bench.Ctx;
+import io.twinegress.bench.infra.ChildJvm;
+import io.twinegress.bench.infra.OutputWatch;
+import io.twinegress.bench.infra.Topics;
+import io.twinegress.bench.load.Events;
+import io.twinegress.bench.passthrough.PassThroughApp;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Figures 1, 2, 4 and 7 (router side): the router and the pass-through app each as a child JVM with
+ * the same heap and flags, reading the same pre-produced input topic from its beginning under a
+ * fresh application id, and writing to fresh output topics; throughput = input events / (broker
+ * append time of the last output record − that of the first), read back {@code read_committed}.
+ */
+public final class StreamsBench {
+
+    public static final String INPUT = "bench.in";
+    public static final String EVENT_TYPE = "SensorChange";
+    private static final String[] OTHER_TYPES = {"SpaceChange", "UdfCustom", "TopologyOperation"};
+    public static final Path ROUTER_JAR = io.twinegress.bench.infra.Repo.routerJar();
+
+    /** One run: input events per second, output records per second, the subject's peak RSS. */
+    public record RunResult(double eventsPerSec, double outputPerSec, double peakRssMib) {
+    }
+
+    private final Ctx ctx;
+    private List<String> extraRouterJvmArgs = List.of();
+
+    public StreamsBench(Ctx ctx) {
+        this.ctx = ctx;
+    }
+
+    /** E.g. a JFR recording for the router runs. */
+    public void routerJvmArgs(List<String> args) {
+        this.extraRouterJvmArgs = List.copyOf(args);
+    }
+
+    /** Creates the input topic and fills it once; every run reads it from the beginning. */
+    public void prepare() {
+        Topics.create(ctx.admin(), INPUT, ctx.sizes().partitions(), Map.of());
+        Events.fill(ctx.bootstrap(), INPUT, ctx.sizes().records(), EVENT_TYPE, false);
+    }
+
+    public RunResult passThrough(String runId, String guarantee) throws IOException {
+        String prefix = "bench.run" + runId + ".";
+        String out = prefix + "out";
+        Topics.create(ctx.admin(), out, ctx.sizes().partitions(), Topics.LOG_APPEND_TIME);
+        Map<String, String> p = streamsProps(prefix, guarantee);
+        p.put(PassThroughApp.INPUT, INPUT);
+        p.put(PassThroughApp.OUTPUT, out);
+        Path props = write(prefix + "passthrough.properties", p);
+        List<String> jvm = new ArrayList<>(subjectJvmArgs());
+        jvm.addAll(List.of("-cp", ctx.classpath()));
+        return measure(prefix, ChildJvm.start("passthrough-" + runId, ctx.work().resolve("logs"), jvm,
+            List.of(PassThroughApp.class.getName(), props.toString())), List.of(out), 1);
+    }
+
+    /**
+     * The router with {@code endpoints} Active endpoints: with {@code allMatch} every one subscribes to
+     * the input's event type (fan-out = endpoints), else only the first does and the others take
+     * other types (fan-out 1, a table of {@code endpoints}).
+     */
+    public RunResult router(String runId, String guarantee, int endpoints, boolean allMatch) throws IOException {
+        return router(runId, guarantee, endpoints, allMatch, Map.of());
+    }
+
+    /** The same with extra router properties (diagnostics, e.g. without the device-messages sub-topology). */
+    public RunResult router(String runId, String guarantee, int endpoints, boolean allMatch, Map<String, String> extra) throws IOException {
+        String prefix = "bench.run" + runId + ".";
+        String egressPrefix = prefix + "egress.";
+        List<String> egress = new ArrayList<>();
+        for (int i = 0; i < endpoints; i++) {
+            egress.add(egressPrefix + "ep-" + i);
+        }
+        // The egress topics exist, as the router creates them on activation; the broker stamps their records.
+        Topics.create(ctx.admin(), egress, ctx.sizes().partitions(), Topics.LOG_APPEND_TIME);
+        Topics.create(ctx.admin(), List.of(prefix + "endpoints", prefix + "status"), 1, Topics.COMPACTED);
+        writeActiveStatuses(prefix + "status", egressPrefix, endpoints, allMatch);
+
+        Map<String, String> p = streamsProps(prefix, guarantee);
+        p.put("twin.input.topics", INPUT);
+        p.put("twin.device.messages.topic", prefix + "device-messages");
+        p.put("twin.endpoints.topic", prefix + "endpoints");
+        p.put("twin.endpoints.status.topic", prefix + "status");
+        p.put("twin.dlq.topic", prefix + "dlq");
+        p.put("twin.egress.topic.prefix", egressPrefix);
+        p.put("twin.egress.topic.partitions", Integer.toString(ctx.sizes().partitions()));
+        p.putAll(extra);
+        Path props = write(prefix + "router.properties", p);
+        List<String> jvm = new ArrayList<>(subjectJvmArgs());
+        jvm.addAll(extraRouterJvmArgs.stream().map(a -> a.replace("{run}", runId)).toList());
+        jvm.addAll(List.of("-jar", ROUTER_JAR.toAbsolutePath().toString()));
+        List<String> outputs = allMatch ? egress : List.of(egress.get(0));
+        return measure(prefix, ChildJvm.start("router-" + runId, ctx.work().resolve("logs"), jvm, List.of(props.toString())),
+            outputs, allMatch ? endpoints : 1);
+    }
+
+    /**
+     * The broker's own limit for this record size and topic: {@code ProducerPerformance} (client
+     * defaults, acks=all) writing as many records to a topic with the same partitions.
+     */
+    public double producerPerformance(String runId) throws IOException, InterruptedException {
+        String prefix = "bench.run" + runId + ".";
+        String topic = prefix + "pp";
+        Topics.create(ctx.admin(), topic, ctx.sizes().partitions(), Map.of());
+        List<String> jvm = new ArrayList<>(subjectJvmArgs());
+        jvm.addAll(List.of("-cp", ctx.classpath()));
+        ChildJvm pp = ChildJvm.start("producer-performance-" + runId, ctx.work().resolve("logs"), jvm,
+            List.of("org.apache.kafka.tools.ProducerPerformance", "--topic", topic,
+                "--num-records", Integer.toString(ctx.sizes().records()), "--record-size", Integer.toString(Events.RECORD_BYTES),
+                "--throughput", "-1", "--producer-props", "bootstrap.servers=" + ctx.bootstrap(), "acks=all"));
+        try {
+            if (!pp.waitFor(300_000)) {
+                throw new IllegalStateException("ProducerPerformance did not finish, see " + pp.log());
+            }
+            Matcher m = Pattern.compile("(\\d+) records sent, ([\\d.]+) records/sec").matcher(Files.readString(pp.log()));
+            double rate = Double.NaN;
+            while (m.find()) {
+                rate = Double.parseDouble(m.group(2));   // the last line is the summary
+            }
+            if (Double.isNaN(rate)) {
+                throw new IllegalStateException("no summary from ProducerPerformance, see " + pp.log());
+            }
+            return rate;
+        } finally {
+            pp.stop(5000);
+            Topics.deleteByPrefix(ctx.admin(), prefix);
+        }
+    }
+
+    private RunResult measure(String prefix, ChildJvm subject, List<String> outputs, int fanOut) {
+        long n = ctx.sizes().records();
+        try {
+            OutputWatch.Span span = OutputWatch.await(ctx.bootstrap(), outputs, n * fanOut, Duration.ofMinutes(5), subject::isAlive);
+            double peak = subject.peakRssMib();
+            double seconds = span.seconds();
+            return new RunResult(n / seconds, n * fanOut / seconds, peak);
+        } finally {
+            // Everything measured is committed and read: a short grace, then SIGKILL, keeps the suite short
+            // (a fresh application id and transactional id per run, so nothing is left to fence).
+            subject.stop(3_000);
+            Topics.deleteByPrefix(ctx.admin(), prefix);
+            Topics.deleteGroupsByPrefix(ctx.admin(), prefix);
+        }
+    }
+
+    /** The same JVM flags for every subject (router, pass-through, ProducerPerformance). */
+    public List<String> subjectJvmArgs() {
+        return List.of(ChildJvm.SUBJECT_HEAP, "-XX:+UseG1GC", "-Dlog4j2.configurationFile=" + ctx.childLog4j());
+    }
+
+    /** Kafka Streams settings both apps share: defaults except id, guarantee and state directory. */
+    public Map<String, String> streamsProps(String prefix, String guarantee) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("bootstrap.servers", ctx.bootstrap());
+        p.put("application.id", prefix + "app");
+        p.put("processing.guarantee", guarantee);
+        p.put("state.dir", ctx.work().resolve("state").resolve(prefix).toString());
+        return p;
+    }
+
+    /**
+     * The status records the router would have written for these endpoints (docs/router.md), so the
+     * router starts as after a restart: its routing index is rebuilt from them before the first event.
+     */
+    public void writeActiveStatuses(String statusTopic, String egressPrefix, int endpoints, boolean allMatch) {
+        long now = System.currentTimeMillis();
+        try (KafkaProducer<byte[], byte[]> producer = Events.producer(ctx.bootstrap(), 0)) {
+            for (int i = 0; i < endpoints; i++) {
+                String id = "ep-" + i;
+                String type = allMatch || i == 0 ? EVENT_TYPE : OTHER_TYPES[i % OTHER_TYPES.length];
+                String json = "{\"state\":\"Active\",\"egressTopic\":\"" + egressPrefix + id + "\",\"warnings\":[],"
+                    + "\"endpoint\":{\"id\":\"" + id + "\",\"type\":\"ServiceBus\",\"eventTypes\":[\"" + type + "\"],\"path\":\"bench\"},"
+                    + "\"updatedAt\":" + now + "}";
+                producer.send(new ProducerRecord<>(statusTopic, id.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+        }
+    }
+
+    public Path write(String name, Map<String, String> props) throws IOException {
+        Path dir = ctx.work().resolve("config");
+        Files.createDirectories(dir);
+        StringBuilder sb = new StringBuilder();
+        props.forEach((k, v) -> sb.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
+        Path f = dir.resolve(name);
+        Files.writeString(f, sb.toString());
+        return f;
+    }
+}
