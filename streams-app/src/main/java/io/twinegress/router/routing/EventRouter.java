@@ -8,9 +8,11 @@ import io.twinegress.schemas.EventParser;
 import io.twinegress.schemas.EventType;
 import io.twinegress.schemas.InvalidEventException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -40,7 +42,10 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  */
 public final class EventRouter implements Processor<byte[], byte[], byte[], Outgoing> {
 
-    private static final byte[] DEVICE_MESSAGE = EventType.DeviceMessage.name().getBytes(StandardCharsets.UTF_8);
+    /** Each event type's name as header bytes, encoded once. */
+    private static final byte[][] TYPE_BYTES = java.util.Arrays.stream(EventType.values())
+            .map(t -> t.name().getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+    private static final byte[] DEVICE_MESSAGE = TYPE_BYTES[EventType.DeviceMessage.ordinal()];
     private static final String[] OWN_HEADERS = {EgressHeaders.EVENT_TYPE, EgressHeaders.EVENT_ID, EgressHeaders.ENDPOINT_ID,
             EgressHeaders.SOURCE_TOPIC, EgressHeaders.SOURCE_PARTITION, EgressHeaders.SOURCE_OFFSET};
 
@@ -50,6 +55,8 @@ public final class EventRouter implements Processor<byte[], byte[], byte[], Outg
     private final String dlqTopic;
     private final int maxEventBytes;
     private final EventParser parser = new EventParser();
+    /** Endpoint ids as header bytes, encoded once per endpoint rather than once per routed record. */
+    private final java.util.Map<String, byte[]> endpointIdBytes = new java.util.HashMap<>();
     private ProcessorContext<byte[], Outgoing> context;
 
     private EventRouter(boolean rawDeviceMessages, EndpointIndex index, RouterMetrics metrics, String dlqTopic, int maxEventBytes) {
@@ -104,7 +111,7 @@ public final class EventRouter implements Processor<byte[], byte[], byte[], Outg
                 deadLetter(record, headers, value, DeadLetters.Kind.invalid_event, e.field(), source);
                 return;
             }
-            eventType = event.eventType().name().getBytes(StandardCharsets.UTF_8);
+            eventType = TYPE_BYTES[event.eventType().ordinal()];
             eventId = event.id().getBytes(StandardCharsets.UTF_8);
             routes = index.routes(event.eventType());
         }
@@ -112,26 +119,37 @@ public final class EventRouter implements Processor<byte[], byte[], byte[], Outg
             metrics.unmatched();
             return;
         }
-        byte[] sourceTopic = source.topic().getBytes(StandardCharsets.UTF_8);
-        byte[] sourcePartition = Integer.toString(source.partition()).getBytes(StandardCharsets.UTF_8);
-        byte[] sourceOffset = Long.toString(source.offset()).getBytes(StandardCharsets.UTF_8);
-        Header[] inputHeaders = record.headers().toArray();
+        // The headers every copy shares are built once per record; each route adds its endpoint id.
+        List<Header> shared = new ArrayList<>();
+        for (Header header : record.headers()) {
+            if (!isOwn(header.key())) {
+                shared.add(header);   // never pass on a forged router header
+            }
+        }
+        shared.add(new RecordHeader(EgressHeaders.EVENT_TYPE, eventType));
+        if (eventId != null) {
+            shared.add(new RecordHeader(EgressHeaders.EVENT_ID, eventId));
+        }
+        shared.add(new RecordHeader(EgressHeaders.SOURCE_TOPIC, source.topic().getBytes(StandardCharsets.UTF_8)));
+        shared.add(new RecordHeader(EgressHeaders.SOURCE_PARTITION, Integer.toString(source.partition()).getBytes(StandardCharsets.UTF_8)));
+        shared.add(new RecordHeader(EgressHeaders.SOURCE_OFFSET, Long.toString(source.offset()).getBytes(StandardCharsets.UTF_8)));
+        Header[] sharedHeaders = shared.toArray(new Header[0]);
         for (Route route : routes) {
-            RecordHeaders headers = new RecordHeaders(inputHeaders);
-            for (String name : OWN_HEADERS) {
-                headers.remove(name);   // never pass on a forged router header
-            }
-            headers.add(EgressHeaders.EVENT_TYPE, eventType);
-            if (eventId != null) {
-                headers.add(EgressHeaders.EVENT_ID, eventId);
-            }
-            headers.add(EgressHeaders.ENDPOINT_ID, route.endpointId().getBytes(StandardCharsets.UTF_8));
-            headers.add(EgressHeaders.SOURCE_TOPIC, sourceTopic);
-            headers.add(EgressHeaders.SOURCE_PARTITION, sourcePartition);
-            headers.add(EgressHeaders.SOURCE_OFFSET, sourceOffset);
+            RecordHeaders headers = new RecordHeaders(sharedHeaders);
+            headers.add(EgressHeaders.ENDPOINT_ID,
+                    endpointIdBytes.computeIfAbsent(route.endpointId(), id -> id.getBytes(StandardCharsets.UTF_8)));
             context.forward(new Record<>(record.key(), new Outgoing(route.egressTopic(), value), record.timestamp(), headers));
             metrics.routed(route.endpointId());
         }
+    }
+
+    private static boolean isOwn(String headerName) {
+        for (String own : OWN_HEADERS) {
+            if (own.equals(headerName)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void deadLetter(Record<byte[], byte[]> record, Headers headers, byte[] value, DeadLetters.Kind kind, String field,
