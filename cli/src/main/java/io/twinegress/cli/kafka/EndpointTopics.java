@@ -128,15 +128,11 @@ public final class EndpointTopics implements AutoCloseable {
      * @return empty when the topic does not exist
      */
     public Optional<Long> lag(String group, String topic) {
-        List<TopicPartition> parts;
-        try {
-            parts = partitions(topic);
-        } catch (KafkaUnavailableException e) {
-            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                return Optional.empty();
-            }
-            throw e;
+        Optional<List<TopicPartition>> existing = existingPartitions(topic);
+        if (existing.isEmpty()) {
+            return Optional.empty();
         }
+        List<TopicPartition> parts = existing.get();
         Map<TopicPartition, Long> end = offsets(parts, OffsetSpec.latest());
         Map<TopicPartition, Long> start = offsets(parts, OffsetSpec.earliest());
         Map<TopicPartition, OffsetAndMetadata> committed = get(
@@ -152,18 +148,23 @@ public final class EndpointTopics implements AutoCloseable {
 
     /** Records a topic holds now (end minus start offsets), e.g. a dead-letter topic; empty when it does not exist. */
     public Optional<Long> recordCount(String topic) {
-        List<TopicPartition> parts;
+        return existingPartitions(topic).map(parts -> {
+            Map<TopicPartition, Long> end = offsets(parts, OffsetSpec.latest());
+            Map<TopicPartition, Long> start = offsets(parts, OffsetSpec.earliest());
+            return parts.stream().mapToLong(tp -> end.getOrDefault(tp, 0L) - start.getOrDefault(tp, 0L)).sum();
+        });
+    }
+
+    /** The topic's partitions, or empty when the topic does not exist. */
+    private Optional<List<TopicPartition>> existingPartitions(String topic) {
         try {
-            parts = partitions(topic);
+            return Optional.of(partitions(topic));
         } catch (KafkaUnavailableException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 return Optional.empty();
             }
             throw e;
         }
-        Map<TopicPartition, Long> end = offsets(parts, OffsetSpec.latest());
-        Map<TopicPartition, Long> start = offsets(parts, OffsetSpec.earliest());
-        return Optional.of(parts.stream().mapToLong(tp -> end.getOrDefault(tp, 0L) - start.getOrDefault(tp, 0L)).sum());
     }
 
     @Override
