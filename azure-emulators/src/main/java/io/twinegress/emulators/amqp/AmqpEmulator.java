@@ -390,6 +390,11 @@ public final class AmqpEmulator implements AutoCloseable {
         return engine.openConnections();
     }
 
+    /** Open client connections whose socket has Nagle's algorithm on (package-private: for tests). */
+    int connectionsWithNagle() {
+        return engine.connectionsWithNagle();
+    }
+
     /** put-tokens (and management tokens) accepted so far. */
     public long tokensAccepted() {
         return engine.tokensAccepted.get();
