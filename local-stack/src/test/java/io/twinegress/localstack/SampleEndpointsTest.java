@@ -57,6 +57,7 @@ class SampleEndpointsTest {
             }
             assertEquals("${file:/secrets.properties:" + e.id() + ".primary}", config.get("connection.string"));
             assertEquals("read_committed", config.get("consumer.override.isolation.level"));
+            assertEquals("org.apache.kafka.connect.converters.ByteArrayConverter", config.get("header.converter"));
             assertEquals("twin.egress." + e.id(), config.get("topics"));
             assertEquals("twin.dlq." + e.id(), config.get("errors.deadletterqueue.topic.name"));
         }

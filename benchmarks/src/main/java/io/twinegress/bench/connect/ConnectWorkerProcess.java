@@ -53,6 +53,7 @@ public final class ConnectWorkerProcess implements AutoCloseable {
         p.put("group.id", "bench-connect");
         p.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
         p.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+        p.put("header.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
         p.put("config.storage.topic", "bench-connect-configs");
         p.put("offset.storage.topic", "bench-connect-offsets");
         p.put("status.storage.topic", "bench-connect-status");

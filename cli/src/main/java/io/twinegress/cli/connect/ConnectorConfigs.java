@@ -92,6 +92,8 @@ public final class ConnectorConfigs {
         }
         // The router writes exactly once: never deliver an aborted transaction's records.
         c.put("consumer.override.isolation.level", "read_committed");
+        // Header values byte for byte, whatever the worker's default (Connect's own re-formats "007" as 7).
+        c.put("header.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
         c.put("errors.tolerance", "all");
         c.put("errors.deadletterqueue.topic.name", egressTopic + DLQ_SUFFIX);
         c.put("errors.deadletterqueue.context.headers.enable", "true");

@@ -32,6 +32,7 @@ class ConnectorConfigsTest {
         assertFalse(r.containsKey("secondary.connection.string"));
         assertFalse(r.containsKey("device.messages"));
         assertEquals("read_committed", r.get("consumer.override.isolation.level"));
+        assertEquals("org.apache.kafka.connect.converters.ByteArrayConverter", r.get("header.converter"));
         assertEquals("all", r.get("errors.tolerance"));
         assertEquals("twin.egress.sb-1.dlq", r.get("errors.deadletterqueue.topic.name"));
         assertEquals("true", r.get("errors.deadletterqueue.context.headers.enable"));

@@ -57,6 +57,7 @@ public final class ConnectWorker implements AutoCloseable {
         // raw bytes in and out: raw device telemetry stays byte for byte (DESIGN §5)
         p.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
         p.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+        p.put("header.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
         p.put("plugin.path", pluginPath);
         // only plugins that declare themselves (META-INF/services): starts in seconds, not a scan
         p.put("plugin.discovery", "service_load");

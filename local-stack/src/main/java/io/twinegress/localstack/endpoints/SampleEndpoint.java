@@ -75,6 +75,8 @@ public record SampleEndpoint(String id, EndpointType type, List<EventType> event
             c.put("device.messages", "true");
         }
         c.put("consumer.override.isolation.level", "read_committed");
+        // header values byte for byte, whatever the worker's default (docs/connectors/README.md)
+        c.put("header.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
         c.put("errors.tolerance", "all");
         c.put("errors.deadletterqueue.topic.name", Topics.connectorDlq(id));
         c.put("errors.deadletterqueue.topic.replication.factor", "1");

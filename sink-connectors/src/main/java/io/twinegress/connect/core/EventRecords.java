@@ -7,6 +7,8 @@ import io.twinegress.schemas.EgressHeaders;
 import org.apache.kafka.connect.data.Values;
 import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.sink.SinkRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -14,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What the connectors read from an egress record, the same way for all three targets.
@@ -27,8 +30,11 @@ import java.util.Optional;
  *       ({@link EgressHeaders}); when a header is missing, from the JSON body's top-level
  *       {@code id} / {@code eventType} (streamed, stops once both are found). A raw
  *       {@code DeviceMessage} body is never parsed.</li>
- *   <li>{@link #headers}: every record header as a string (Connect's SimpleHeaderConverter may
- *       have turned {@code "3"} into an int; bytes become UTF-8 text).</li>
+ *   <li>{@link #headers}: every record header as a string; bytes (the recommended
+ *       {@code header.converter=ByteArrayConverter}) become UTF-8 text unchanged. Connect's default
+ *       {@code SimpleHeaderConverter} parses header values and so re-formats some of them
+ *       ({@code "007"} arrives as the int 7, {@code "1.50"} as 1.5): they are converted back to text
+ *       as well as can be, and the first such header is logged once, naming the setting.</li>
  * </ul>
  */
 public final class EventRecords {
@@ -37,6 +43,9 @@ public final class EventRecords {
     public static final String DEVICE_MESSAGE = "DeviceMessage";
 
     private static final JsonFactory JSON = new JsonFactory();
+    private static final Logger log = LoggerFactory.getLogger(EventRecords.class);
+    /** One warning per worker JVM is enough for an operator; per record would flood the log. */
+    private static final AtomicBoolean PARSED_HEADER_WARNED = new AtomicBoolean();
 
     private EventRecords() {
     }
@@ -108,6 +117,12 @@ public final class EventRecords {
         }
         if (v instanceof byte[] b) {
             return new String(b, StandardCharsets.UTF_8);
+        }
+        if (!(v instanceof String) && PARSED_HEADER_WARNED.compareAndSet(false, true)) {
+            log.warn("Header '{}' arrived as {}, parsed by the worker's header converter (Connect's default "
+                + "SimpleHeaderConverter re-formats values, e.g. 007 becomes 7): forwarding it as text as well as it can be. "
+                + "Set header.converter=org.apache.kafka.connect.converters.ByteArrayConverter on the connector or the worker "
+                + "to forward header values byte for byte.", h.key(), h.schema() == null ? v.getClass().getSimpleName() : h.schema().type());
         }
         return Values.convertToString(h.schema(), v);
     }

@@ -65,6 +65,8 @@ public final class SinkIt {
         c.put(DeliveryConfig.RETRY_BACKOFF_MAX_MS_CONFIG, "2000");
         c.put(DeliveryConfig.CLIENT_TRY_TIMEOUT_MS_CONFIG, "3000");
         c.put(DeliveryConfig.CLIENT_MAX_RETRIES_CONFIG, "0");
+        // as every config we ship: header values byte for byte (the worker here keeps Connect's default)
+        c.put("header.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
         c.put("errors.tolerance", "all");
         c.put("errors.deadletterqueue.topic.name", topic + ".dlq");
         c.put("errors.deadletterqueue.topic.replication.factor", "1");

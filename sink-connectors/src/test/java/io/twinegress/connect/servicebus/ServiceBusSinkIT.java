@@ -128,7 +128,11 @@ class ServiceBusSinkIT {
                 header(EgressHeaders.ENDPOINT_ID, endpoint),
                 header(EgressHeaders.SOURCE_TOPIC, "twin.events"),
                 header(EgressHeaders.SOURCE_PARTITION, Integer.toString(p)),
-                header(EgressHeaders.SOURCE_OFFSET, Integer.toString(i)));
+                header(EgressHeaders.SOURCE_OFFSET, Integer.toString(i)),
+                // a publisher's own headers travel through the router: forwarded as written, never
+                // re-formatted (Connect's default header converter would turn these into 7 and 1.5)
+                header("app.code", "007"),
+                header("app.ratio", "1.50"));
             out.add(new ProducerRecord<>(topic, p, ("sensor-" + p).getBytes(StandardCharsets.UTF_8),
                 event(id, type, i, padding).getBytes(StandardCharsets.UTF_8), headers));
         }
