@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -22,8 +23,11 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.DoubleSupplier;
@@ -33,13 +37,21 @@ import java.util.function.DoubleSupplier;
  * {@code put()} until the endpoint has it, and decides what each failure means.
  *
  * <ul>
+ *   <li><b>Pipelined.</b> When the last send succeeded, {@link #put} hands the held records to the
+ *       task's send thread and returns, so Connect fetches and converts the next records while
+ *       the endpoint answers: one send in flight at a time, in record order. The next
+ *       {@code put()} first waits for it when a full batch is waiting (or collects it if it is
+ *       done), {@link #preCommit} and {@link #close(Collection)} always wait for it. The first send
+ *       after opening a sender, and every send after a failure, run on the task thread, as below:
+ *       an in-flight send's failure is handled by the next {@code put()} exactly as if it had
+ *       happened there.</li>
  *   <li><b>Hold, never drop.</b> Records handed to {@link #put} are held until an
  *       {@link EndpointSender} reports them delivered, or they are dead-lettered. A record Connect
  *       hands over again (redelivery after {@link RetriableException}) is recognised by its
  *       original offset and not sent twice.</li>
  *   <li><b>Offsets.</b> {@link #preCommit} returns, per partition, the offset of the oldest record
- *       still held (or Connect's own offset when none is held), after waiting for every
- *       dead-letter write: it never passes an unsent record.</li>
+ *       still held (or Connect's own offset when none is held), after waiting for the send in
+ *       flight and every dead-letter write: it never passes an unsent record.</li>
  *   <li><b>Failover.</b> {@link Outcome#UNAUTHORIZED} → {@link KeyRing}: switch key and re-send in the
  *       same {@code put()}; both refused → back off. One log line per switch.</li>
  *   <li><b>Backoff.</b> {@link Outcome#TRANSIENT} (and both keys refused) → {@link Backoff}:
@@ -57,7 +69,8 @@ import java.util.function.DoubleSupplier;
  *   <li>{@link Outcome#FATAL} → {@link ConnectException} with the cause: the task fails, nothing is
  *       committed past the failed records.</li>
  * </ul>
- * Used from the task thread only.
+ * Called from the task thread only; the only other thread is the send thread, which runs
+ * {@link EndpointSender#send} for one batch at a time and hands its outcome back.
  */
 public final class DeliveryEngine implements AutoCloseable {
 
@@ -69,6 +82,13 @@ public final class DeliveryEngine implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryEngine.class);
     private static final long DEAD_LETTER_WAIT_SECONDS = 60;
+    /**
+     * How soon Connect calls {@code put()} again (with or without new records) while a send is in
+     * flight, so its outcome - a failure above all - is acted on promptly even when the topic is quiet.
+     */
+    static final long IN_FLIGHT_CHECK_MS = 50;
+    /** Longer than any send with the SDKs' own timeouts and retries; past it the task fails. */
+    private static final long SEND_WAIT_MINUTES = 10;
 
     private final String name;
     private final SinkTaskContext context;
@@ -82,6 +102,7 @@ public final class DeliveryEngine implements AutoCloseable {
     private final Duration maxWait;
     private final Duration deadline;
     private final ErrantRecordReporter reporter;
+    private final Executor sendThread;
 
     private final List<Held> pending = new ArrayList<>();
     private final Map<SinkRecord, Held> byRecord = new IdentityHashMap<>();
@@ -89,14 +110,23 @@ public final class DeliveryEngine implements AutoCloseable {
     private final List<Future<Void>> deadLetterWrites = new ArrayList<>();
     private final Listener listener = new Listener();
     private EndpointSender sender;
+    /** The batch on the send thread, or null. */
+    private InFlight inFlight;
+    /** A send that failed on the send thread, acted on by the next {@code put()}. */
+    private Failed failed;
     private long pendingBytes;
     private boolean deadlineWarned;
     /** When the key in use was last refused; cleared by the next successful delivery. */
     private Instant refusedAt;
 
+    /**
+     * @param sendThread runs the pipelined sends, one at a time (a single-thread executor owned by
+     *                   the task; a direct executor makes every send synchronous)
+     */
     public DeliveryEngine(DeliveryConfig config, SinkTaskContext context, SenderFactory senders,
-                          Clock clock, DoubleSupplier random) {
+                          Clock clock, DoubleSupplier random, Executor sendThread) {
         this.name = config.connectorName();
+        this.sendThread = sendThread;
         this.context = context;
         this.senders = senders;
         this.clock = clock;
@@ -132,8 +162,22 @@ public final class DeliveryEngine implements AutoCloseable {
         for (SinkRecord r : records) {
             accept(r, now);
         }
+        if (inFlight != null && (inFlight.done.isDone() || fullBatchWaiting())) {
+            finishInFlight();
+        }
         metrics.held(pending.size());
+        if (inFlight != null) {
+            context.timeout(IN_FLIGHT_CHECK_MS);
+            return;
+        }
         if (pending.isEmpty()) {
+            failed = null;
+            return;
+        }
+        if (failed != null) {
+            Failed f = failed;
+            failed = null;
+            deliver(f.cause, f.batch);
             return;
         }
         if (backoff.active()) {
@@ -145,7 +189,71 @@ public final class DeliveryEngine implements AutoCloseable {
         } else if (lingering(now)) {
             return;
         }
-        deliver();
+        if (sender == null || backoff.active()) {
+            deliver(null, List.of()); // opening a sender, or retrying: on this thread, failures handled at once
+            return;
+        }
+        dispatch();
+    }
+
+    /** Whether the records behind the one in flight already fill a batch: then wait, do not take more. */
+    private boolean fullBatchWaiting() {
+        return pending.size() - inFlight.batch.size() >= maxRecords || pendingBytes - inFlight.bytes >= maxBytes;
+    }
+
+    /** Hands every held record (none is in flight) to the send thread. */
+    private void dispatch() {
+        List<Held> batch = new ArrayList<>(pending);
+        long bytes = pendingBytes;
+        EndpointSender s = sender;
+        List<SinkRecord> records = records(batch);
+        Deferred events = new Deferred();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            sendThread.execute(() -> {
+                try {
+                    s.send(records, events);
+                    done.complete(null);
+                } catch (Throwable t) {
+                    done.completeExceptionally(t);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            throw new ConnectException(name + ": the task's send thread is shut down", e);
+        }
+        inFlight = new InFlight(batch, bytes, events, done);
+        if (done.isDone()) {
+            finishInFlight(); // a direct executor, or an endpoint quicker than this line
+            metrics.held(pending.size());
+            if (failed != null && !pending.isEmpty()) {
+                Failed f = failed;
+                failed = null;
+                deliver(f.cause, f.batch);
+            }
+        } else {
+            context.timeout(IN_FLIGHT_CHECK_MS);
+        }
+    }
+
+    /**
+     * Waits for the send in flight and applies its outcome on this thread: what it delivered and
+     * rejected; a failure is kept for the next {@code put()}.
+     */
+    private void finishInFlight() {
+        InFlight f = inFlight;
+        inFlight = null;
+        Exception failure = f.await();
+        try {
+            f.events.replay();
+        } catch (HoldRecordException e) {
+            failure = e;
+        }
+        removeDone();
+        if (failure == null) {
+            succeeded();
+        } else {
+            failed = new Failed(failure, f.batch);
+        }
     }
 
     private void accept(SinkRecord r, Instant now) {
@@ -174,40 +282,61 @@ public final class DeliveryEngine implements AutoCloseable {
         return true;
     }
 
-    private void deliver() {
+    /**
+     * Delivers every held record on this thread, handling each failure as the class comment says.
+     *
+     * @param failure      a failure already met by an in-flight send, handled first; or null
+     * @param failedBatch  the batch that send carried (a record-level rejection splits it)
+     */
+    private void deliver(Exception failure, List<Held> failedBatch) {
         while (true) {
-            try {
-                if (sender == null) {
-                    sender = senders.open(ring.active());
+            if (failure == null) {
+                try {
+                    if (sender == null) {
+                        sender = senders.open(ring.active());
+                    }
+                    sendIsolating(new ArrayList<>(pending));
+                    removeDone();
+                    succeeded();
+                    return;
+                } catch (Exception e) {
+                    failure = e;
                 }
-                sendIsolating(new ArrayList<>(pending));
-                removeDone();
-                succeeded();
+            }
+            removeDone();
+            if (failure instanceof HoldRecordException) {
+                backOff(Failure.of(Outcome.RECORD_REJECTED, failure.getMessage(), failure));
                 return;
-            } catch (HoldRecordException e) {
-                removeDone();
-                backOff(Failure.of(Outcome.RECORD_REJECTED, e.getMessage(), e));
-                return;
-            } catch (ConnectException e) {
-                removeDone();
+            }
+            if (failure instanceof ConnectException e) {
                 throw e;
-            } catch (Exception e) {
-                removeDone();
-                Failure f = FailureClassifier.classify(e);
-                switch (f.outcome()) {
-                    case UNAUTHORIZED -> {
-                        if (failover(f) == KeyRing.Decision.RETRY_NOW) {
-                            continue;
-                        }
-                        backOff(f);
-                        return;
+            }
+            Exception cause = failure;
+            Failure f = FailureClassifier.classify(cause);
+            failure = null;
+            switch (f.outcome()) {
+                case UNAUTHORIZED -> {
+                    if (failover(f) == KeyRing.Decision.RETRY_NOW) {
+                        continue;
                     }
-                    case TRANSIENT -> {
-                        backOff(f);
-                        return;
-                    }
-                    default -> throw new ConnectException(name + ": cannot deliver to the endpoint: " + f.reason(), e);
+                    backOff(f);
+                    return;
                 }
+                case TRANSIENT -> {
+                    backOff(f);
+                    return;
+                }
+                case RECORD_REJECTED -> {
+                    // only an in-flight send gets here (sendIsolating splits its own): find the bad
+                    // record in that batch, then send the rest
+                    try {
+                        split(notDone(failedBatch), f);
+                    } catch (Exception e) {
+                        failure = e;
+                    }
+                    failedBatch = List.of();
+                }
+                default -> throw new ConnectException(name + ": cannot deliver to the endpoint: " + f.reason(), cause);
             }
         }
     }
@@ -227,14 +356,18 @@ public final class DeliveryEngine implements AutoCloseable {
             if (f.outcome() != Outcome.RECORD_REJECTED) {
                 throw e;
             }
-            List<Held> rest = notDone(todo);
-            if (rest.size() == 1) {
-                reject(rest.get(0), f.reason(), true);
-            } else if (rest.size() > 1) {
-                int mid = rest.size() / 2;
-                sendIsolating(rest.subList(0, mid));
-                sendIsolating(rest.subList(mid, rest.size()));
-            }
+            split(notDone(todo), f);
+        }
+    }
+
+    /** One record the endpoint rejects: dead-letter it; more: send each half, isolating further. */
+    private void split(List<Held> rest, Failure f) throws Exception {
+        if (rest.size() == 1) {
+            reject(rest.get(0), f.reason(), true);
+        } else if (rest.size() > 1) {
+            int mid = rest.size() / 2;
+            sendIsolating(rest.subList(0, mid));
+            sendIsolating(rest.subList(mid, rest.size()));
         }
     }
 
@@ -339,9 +472,12 @@ public final class DeliveryEngine implements AutoCloseable {
 
     /**
      * Offsets safe to commit: per partition, the oldest held record's offset, or Connect's own
-     * when nothing is held; only after every dead-letter write completed.
+     * when nothing is held; only after the send in flight and every dead-letter write completed.
      */
     public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        if (inFlight != null) {
+            finishInFlight(); // so the commit covers what it delivered; a failure waits for put()
+        }
         waitForDeadLetterWrites();
         Map<TopicPartition, Long> oldestHeld = new HashMap<>();
         for (Held h : pending) {
@@ -372,6 +508,9 @@ public final class DeliveryEngine implements AutoCloseable {
 
     /** Partitions taken from this task: forget what is held for them (Connect redelivers it elsewhere). */
     public void close(Collection<TopicPartition> partitions) {
+        if (inFlight != null) {
+            finishInFlight();
+        }
         Set<TopicPartition> gone = new HashSet<>(partitions);
         for (Iterator<Held> it = pending.iterator(); it.hasNext(); ) {
             Held h = it.next();
@@ -379,6 +518,7 @@ public final class DeliveryEngine implements AutoCloseable {
                 it.remove();
                 byRecord.remove(h.record);
                 pendingBytes -= h.bytes;
+                h.done = true; // no longer ours: a failed batch's retry must skip it
             }
         }
         accepted.keySet().removeAll(gone);
@@ -459,6 +599,68 @@ public final class DeliveryEngine implements AutoCloseable {
         public void rejected(SinkRecord record, String reason) {
             reject(byRecord.get(record), reason, true);
         }
+    }
+
+    /** What a send on the send thread reported, replayed on the task thread once it is over. */
+    private final class Deferred implements SendListener {
+        private final List<Runnable> events = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void delivered(List<SinkRecord> batch) {
+            events.add(() -> listener.delivered(batch));
+        }
+
+        @Override
+        public void rejected(SinkRecord record, String reason) {
+            events.add(() -> listener.rejected(record, reason));
+            if (reporter == null) {
+                throw new HoldRecordException(reason); // stop the send, as the task thread's listener does
+            }
+        }
+
+        void replay() {
+            synchronized (events) {
+                for (Runnable e : events) {
+                    e.run();
+                }
+            }
+        }
+    }
+
+    private final class InFlight {
+        final List<Held> batch;
+        final long bytes;
+        final Deferred events;
+        final CompletableFuture<Void> done;
+
+        InFlight(List<Held> batch, long bytes, Deferred events, CompletableFuture<Void> done) {
+            this.batch = batch;
+            this.bytes = bytes;
+            this.events = events;
+            this.done = done;
+        }
+
+        /** The send's failure, or null once it succeeded. */
+        Exception await() {
+            try {
+                done.get(SEND_WAIT_MINUTES, TimeUnit.MINUTES);
+                return null;
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof Exception cause) {
+                    return cause;
+                }
+                throw new ConnectException(name + ": the send thread failed", e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ConnectException(name + ": interrupted while waiting for a send to the endpoint", e);
+            } catch (TimeoutException e) {
+                throw new ConnectException(name + ": a send to the endpoint did not finish within "
+                    + SEND_WAIT_MINUTES + " minutes", e);
+            }
+        }
+    }
+
+    private record Failed(Exception cause, List<Held> batch) {
     }
 
     private static final class Held {

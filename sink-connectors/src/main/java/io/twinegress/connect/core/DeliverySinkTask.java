@@ -9,6 +9,8 @@ import org.apache.kafka.connect.sink.SinkTask;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -28,6 +30,7 @@ public abstract class DeliverySinkTask extends SinkTask {
 
     private DeliveryConfig config;
     private DeliveryEngine engine;
+    private ExecutorService sendThread;
 
     /** Parses the task's properties (the connector's, unchanged) into the connector's config class. */
     protected abstract DeliveryConfig parseConfig(Map<String, String> props);
@@ -53,9 +56,10 @@ public abstract class DeliverySinkTask extends SinkTask {
     @Override
     public void start(Map<String, String> props) {
         config = parseConfig(props);
+        sendThread = sendThread();
         engine = new DeliveryEngine(config, context,
             slot -> openSender(config, slot, config.connectionString(slot).orElseThrow()),
-            clock(), () -> ThreadLocalRandom.current().nextDouble());
+            clock(), () -> ThreadLocalRandom.current().nextDouble(), sendThread);
         engine.metrics().register(context.pluginMetrics());
     }
 
@@ -82,6 +86,25 @@ public abstract class DeliverySinkTask extends SinkTask {
             engine.metrics().unregister();
             engine.close();
         }
+        if (sendThread != null) {
+            sendThread.shutdownNow();
+        }
+    }
+
+    /**
+     * The thread the engine's pipelined sends run on, named after the task's thread and with its
+     * class loader (the plugin's), which the SDKs use to find their providers.
+     */
+    private static ExecutorService sendThread() {
+        Thread task = Thread.currentThread();
+        String threadName = task.getName() + "-send";
+        ClassLoader loader = task.getContextClassLoader();
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            t.setContextClassLoader(loader);
+            return t;
+        });
     }
 
     /** The engine, for tests. */

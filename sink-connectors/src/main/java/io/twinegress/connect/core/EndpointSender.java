@@ -26,8 +26,9 @@ import java.util.List;
  *   <li>never catch the {@link RuntimeException}s a {@link SendListener} throws;</li>
  *   <li>never sleep or retry on its own beyond the SDK's short, configured retries.</li>
  * </ul>
- * One sender per key: the core closes it and opens one for the other key on failover. Built and
- * used on the task thread only.
+ * One sender per key: the core closes it and opens one for the other key on failover. Built on
+ * the task thread; {@code send} is called by one thread at a time (the task thread, or the task's
+ * send thread while Connect fetches the next records), never concurrently.
  */
 public interface EndpointSender extends AutoCloseable {
 

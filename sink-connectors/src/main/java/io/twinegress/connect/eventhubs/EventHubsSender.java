@@ -111,7 +111,7 @@ public final class EventHubsSender implements EndpointSender {
      * Fills the batches on the task thread, then sends them: the batches of one partition key one
      * after the other (a key's next batch only once the hub accepted the previous one), up to
      * {@link #KEYS_IN_FLIGHT} keys at once, so an endpoint with many keys (one per device) is not
-     * paced by one round trip per key. Listener calls happen on the task thread, after the sends.
+     * paced by one round trip per key. Listener calls happen on the calling thread, after the sends.
      */
     @Override
     public void send(List<SinkRecord> records, SendListener listener) {

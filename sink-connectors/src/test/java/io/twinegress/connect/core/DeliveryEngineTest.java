@@ -10,18 +10,28 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.sink.SinkRecord;
+import io.twinegress.testing.kafka.Await;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -34,11 +44,19 @@ class DeliveryEngineTest {
 
     final MutableClock clock = new MutableClock();
     /** What reached the endpoint, in order, with the key used. */
-    final List<String> sent = new ArrayList<>();
+    final List<String> sent = Collections.synchronizedList(new ArrayList<>());
     final List<KeySlot> opened = new ArrayList<>();
     /** The endpoint's behaviour for one send: deliver, or throw. */
     BiConsumer<KeySlot, List<SinkRecord>> endpoint = (slot, records) -> { };
     FakeContext context;
+    /** Where pipelined sends run: synchronously by default; a real thread in the pipelining tests. */
+    Executor executor = Runnable::run;
+    final ExecutorService sendThread = Executors.newSingleThreadExecutor();
+
+    @AfterEach
+    void stopSendThread() {
+        sendThread.shutdownNow();
+    }
 
     static DeliveryConfig config(Map<String, String> overrides) {
         ConfigDef def = new ConfigDef();
@@ -83,7 +101,7 @@ class DeliveryEngineTest {
                 public void close() {
                 }
             };
-        }, clock, () -> 0.0);
+        }, clock, () -> 0.0, executor);
     }
 
     static SinkRecord record(TopicPartition tp, long offset, String value) {
@@ -245,7 +263,7 @@ class DeliveryEngineTest {
             @Override
             public void close() {
             }
-        }, clock, () -> 0.0);
+        }, clock, () -> 0.0, executor);
         e.put(records(P0, 0, 3));
         assertEquals(1, context.reported.size());
         assertEquals("too large", context.reported.get(0).error().getMessage());
@@ -356,5 +374,174 @@ class DeliveryEngineTest {
         clock.advance(Duration.ofSeconds(1));
         e.put(records(P1, 0, 1)); // reassigned and redelivered from the committed offset
         assertEquals(List.of("primary:0@0", "primary:0@1", "primary:1@0"), sent);
+    }
+
+    // ------------------------------------------------------------------ pipelined sends
+
+    static final Duration WAIT = Duration.ofSeconds(20);
+
+    static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(WAIT.toSeconds(), TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the test never released the endpoint");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void afterTheFirstSendPutReturnsWhileTheEndpointAnswersAndALaterPutCollectsTheOutcome() {
+        CountDownLatch release = new CountDownLatch(1);
+        endpoint = (slot, records) -> {
+            if (records.get(0).kafkaOffset() >= 3) {
+                await(release);
+            }
+        };
+        executor = sendThread;
+        DeliveryEngine e = engine(Map.of());
+        e.put(records(P0, 0, 3)); // opens the sender: sent on this thread
+        assertEquals(3, sent.size());
+        e.put(records(P0, 3, 2)); // returns with the send in flight
+        assertEquals(3, sent.size(), "the endpoint has not answered yet");
+        assertEquals(2, e.heldRecords(), "held until the endpoint has them");
+        assertEquals(DeliveryEngine.IN_FLIGHT_CHECK_MS, context.timeout, "Connect calls put() again soon");
+        release.countDown();
+        Await.waitUntil(() -> sent.size() == 5, WAIT, "the pipelined send reaches the endpoint");
+        e.put(List.of());
+        assertEquals(0, e.heldRecords());
+        assertEquals(5, e.metrics().delivered());
+        assertEquals(current(P0, 5), e.preCommit(current(P0, 5)));
+    }
+
+    @Test
+    void aKeyRefusedInFlightFailsOverWhenTheNextFullBatchWaitsAndOrderIsKept() {
+        endpoint = (slot, records) -> {
+            if (slot == KeySlot.PRIMARY && records.get(0).kafkaOffset() >= 2) {
+                throw unauthorized();
+            }
+        };
+        executor = sendThread;
+        DeliveryEngine e = engine(Map.of(DeliveryConfig.BATCH_MAX_RECORDS_CONFIG, "2"));
+        e.put(records(P0, 0, 2));
+        e.put(records(P0, 2, 2)); // in flight, refused
+        e.put(records(P0, 4, 2)); // a full batch waits: the failure is handled on the task thread
+        assertEquals(current(P0, 6), e.preCommit(current(P0, 6)), "preCommit waits for what is in flight");
+        assertEquals(List.of("primary:0@0", "primary:0@1", "secondary:0@2", "secondary:0@3", "secondary:0@4",
+            "secondary:0@5"), sent);
+        assertEquals(List.of(KeySlot.PRIMARY, KeySlot.SECONDARY), opened);
+        assertEquals(1, e.metrics().failovers());
+    }
+
+    @Test
+    void anEndpointDownInFlightBacksOffAndNothingIsCommittedPastIt() {
+        AtomicBoolean down = new AtomicBoolean();
+        CountDownLatch release = new CountDownLatch(1);
+        endpoint = (slot, records) -> {
+            if (down.get()) {
+                await(release); // fails only once put() has returned: the failure is met in flight
+                throw busy();
+            }
+        };
+        executor = sendThread;
+        DeliveryEngine e = engine(Map.of(DeliveryConfig.BATCH_MAX_RECORDS_CONFIG, "2"));
+        e.put(records(P0, 0, 2));
+        down.set(true);
+        e.put(records(P0, 2, 2)); // in flight
+        assertEquals(DeliveryEngine.IN_FLIGHT_CHECK_MS, context.timeout);
+        release.countDown();
+        List<SinkRecord> next = records(P0, 4, 2);
+        assertThrows(RetriableException.class, () -> e.put(next));
+        assertEquals(100, context.timeout, "Connect pauses for the backoff");
+        assertEquals(4, e.heldRecords());
+        assertEquals(current(P0, 2), e.preCommit(current(P0, 6)));
+        down.set(false);
+        clock.advance(Duration.ofMillis(100));
+        e.put(next); // Connect hands the batch back
+        assertEquals(List.of("primary:0@0", "primary:0@1", "primary:0@2", "primary:0@3", "primary:0@4", "primary:0@5"), sent);
+        assertEquals(current(P0, 6), e.preCommit(current(P0, 6)));
+        assertFalse(e.metrics().backingOff());
+    }
+
+    @Test
+    void aRecordRejectedInFlightIsIsolatedAndTheRestDeliveredInOrder() {
+        endpoint = (slot, records) -> {
+            for (SinkRecord r : records) {
+                if (r.kafkaOffset() == 3) {
+                    throw new EndpointHttpException(400, "event 3 is malformed", Optional.empty());
+                }
+            }
+        };
+        executor = sendThread;
+        DeliveryEngine e = engine(Map.of(DeliveryConfig.BATCH_MAX_RECORDS_CONFIG, "4"));
+        e.put(records(P0, 0, 2));
+        e.put(records(P0, 2, 4)); // in flight: its first request (2, 3) is refused
+        e.put(records(P0, 6, 4));
+        // (the failure may also have been met by the put that sent it, and 6-9 be in flight now)
+        assertEquals(current(P0, 10), e.preCommit(current(P0, 10)), "preCommit waits for what is in flight");
+        assertEquals(List.of("primary:0@0", "primary:0@1", "primary:0@2", "primary:0@4", "primary:0@5", "primary:0@6",
+            "primary:0@7", "primary:0@8", "primary:0@9"), sent);
+        assertEquals(1, context.reported.size());
+        assertEquals(3, context.reported.get(0).record().kafkaOffset());
+    }
+
+    @Test
+    void withoutDeadLetterTopicASenderRejectionInFlightIsHeld() {
+        Map<String, String> noDlq = new HashMap<>();
+        noDlq.put(DeliveryConfig.DLQ_TOPIC_CONFIG, null);
+        noDlq.put(DeliveryConfig.BATCH_MAX_RECORDS_CONFIG, "2");
+        DeliveryConfig config = config(noDlq);
+        context = new FakeContext(Map.of(), config.deadLetterAvailable());
+        CountDownLatch release = new CountDownLatch(1);
+        DeliveryEngine e = new DeliveryEngine(config, context, slot -> new EndpointSender() {
+            @Override
+            public void send(List<SinkRecord> records, SendListener listener) {
+                for (SinkRecord r : records) {
+                    if (r.kafkaOffset() == 3) {
+                        await(release);
+                        listener.rejected(r, "too large");
+                    } else {
+                        listener.delivered(List.of(r));
+                        sent.add(Long.toString(r.kafkaOffset()));
+                    }
+                }
+            }
+
+            @Override
+            public void close() {
+            }
+        }, clock, () -> 0.0, sendThread);
+        e.put(records(P0, 0, 2));
+        e.put(records(P0, 2, 2)); // in flight: 2 delivered, 3 cannot be
+        assertEquals(DeliveryEngine.IN_FLIGHT_CHECK_MS, context.timeout);
+        release.countDown();
+        assertThrows(RetriableException.class, () -> e.put(records(P0, 4, 2)));
+        assertEquals(List.of("0", "1", "2"), sent, "nothing after the held record");
+        assertEquals(current(P0, 3), e.preCommit(current(P0, 6)));
+        assertEquals(3, e.heldRecords());
+        assertTrue(context.reported.isEmpty());
+    }
+
+    @Test
+    void closingPartitionsWaitsForTheSendInFlight() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        endpoint = (slot, records) -> {
+            if (records.get(0).kafkaOffset() >= 3) {
+                await(release);
+            }
+        };
+        executor = sendThread;
+        DeliveryEngine e = engine(Map.of());
+        e.put(records(P0, 0, 3));
+        e.put(records(P0, 3, 2)); // in flight
+        Thread closer = new Thread(() -> e.close(List.of(P0)));
+        closer.start();
+        release.countDown();
+        closer.join(WAIT.toMillis());
+        assertFalse(closer.isAlive());
+        assertEquals(5, sent.size());
+        assertEquals(5, e.metrics().delivered(), "the in-flight outcome was applied before the partition was let go");
+        assertEquals(0, e.heldRecords());
     }
 }
