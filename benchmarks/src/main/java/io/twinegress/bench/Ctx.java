@@ -21,7 +21,7 @@ public record Ctx(BrokerProcess broker, Admin admin, Path work, String classpath
                         int latencyWindows, int trials, boolean fanOut100) {
 
         public static Sizes full() {
-            return new Sizes(100_000, 3, 1, 3, 20_000, 8, 3, 5, true);
+            return new Sizes(100_000, 3, 1, 3, 100_000, 8, 3, 5, true);
         }
 
         /** The same with another number of records per throughput run (figures 1, 2, 4). */
