@@ -1,11 +1,18 @@
 package io.twinegress.bench.connect;
 
 import io.twinegress.bench.Ctx;
+import io.twinegress.bench.infra.OutputWatch;
 import io.twinegress.bench.infra.Topics;
 import io.twinegress.bench.load.Events;
 import io.twinegress.bench.report.Measure;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +29,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class ConnectBench implements AutoCloseable {
 
-    public record Throughput(double recordsPerSec, double workerPeakRssMib) {
+    public record Throughput(double recordsPerSec, double workerPeakRssMib, double readAlonePerSec) {
     }
 
     private final Ctx ctx;
@@ -93,14 +100,58 @@ public final class ConnectBench implements AutoCloseable {
         Events.fill(ctx.bootstrap(), topic, n, "SensorChange", true);
         standIns.clear();
         worker.jvm().resetPeak();
-        worker.putConnector(name, config(t, topic, primary, secondary));
         try {
-            awaitCount(t, n, Duration.ofMinutes(5), name);
-            double peak = worker.jvm().peakRssMib();
-            return new Throughput(n / spanSeconds(standIns.arrivals(t)), peak);
+            double rate;
+            double peak;
+            worker.putConnector(name, config(t, topic, primary, secondary));
+            try {
+                awaitCount(t, n, Duration.ofMinutes(5), name);
+                peak = worker.jvm().peakRssMib();
+                rate = n / spanSeconds(standIns.arrivals(t));
+            } finally {
+                worker.deleteConnector(name); // before the read-alone run, so it competes with nothing
+            }
+            return new Throughput(rate, peak, readAlone(topic, n));
         } finally {
-            worker.deleteConnector(name);
             Topics.deleteByPrefix(ctx.admin(), topic);
+        }
+    }
+
+    /**
+     * What reading the connector's input costs on this machine, without Connect or an endpoint: a
+     * plain consumer (read_committed, Connect's default of 500 records per poll) reads the same
+     * topic from its beginning; records / (last poll − first poll with records). The raw SDK loop
+     * never reads from Kafka; the connector must, on the same cores.
+     */
+    double readAlone(String topic, int n) {
+        Map<String, Object> c = new HashMap<>();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, ctx.bootstrap());
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> tps = OutputWatch.partitions(consumer, List.of(topic));
+            consumer.assign(tps);
+            consumer.seekToBeginning(tps);
+            long count = 0;
+            long first = 0;
+            long last = 0;
+            long end = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (count < n) {
+                if (System.nanoTime() > end) {
+                    throw new IllegalStateException("read alone: only " + count + " of " + n + " records of " + topic);
+                }
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
+                if (!records.isEmpty()) {
+                    long now = System.nanoTime();
+                    if (count == 0) {
+                        first = now;
+                    }
+                    last = now;
+                    count += records.count();
+                }
+            }
+            return n / (Math.max(1_000_000L, last - first) / 1e9);
         }
     }
 
