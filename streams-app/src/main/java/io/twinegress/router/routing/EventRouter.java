@@ -3,7 +3,7 @@ package io.twinegress.router.routing;
 import io.twinegress.router.deadletter.DeadLetters;
 import io.twinegress.router.metrics.RouterMetrics;
 import io.twinegress.schemas.EgressHeaders;
-import io.twinegress.schemas.Event;
+import io.twinegress.schemas.Envelope;
 import io.twinegress.schemas.EventParser;
 import io.twinegress.schemas.EventType;
 import io.twinegress.schemas.InvalidEventException;
@@ -102,7 +102,7 @@ public final class EventRouter implements Processor<byte[], byte[], byte[], Outg
             eventId = null;
             routes = index.routes(EventType.DeviceMessage);
         } else {
-            Event event;
+            Envelope event;
             try {
                 event = parser.envelope(value);
             } catch (InvalidEventException e) {
