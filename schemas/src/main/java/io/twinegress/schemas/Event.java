@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  *
  * @param id              unique event id
  * @param subject         publisher-defined subject path
- * @param data            event-specific payload, a JSON object; null in an {@link EventParser#envelope envelope}
+ * @param data            event-specific payload, a JSON object
  * @param eventType       one of the five event types
  * @param eventTime       when the event was generated, ISO-8601 UTC, as sent
  * @param dataVersion     schema version of {@code data}

@@ -14,7 +14,8 @@ import java.io.IOException;
 /**
  * Reads and validates events (DESIGN §2) in one streaming pass, without building a tree
  * unless asked to: the router calls {@link #envelope(byte[])} for every event, so it skips
- * {@code data} instead of materialising it.
+ * {@code data} instead of materialising it, and checks the other fields' types and shape on the
+ * parser's buffer without making Strings of what routing does not use.
  *
  * <p>Required: {@code id} (non-empty), {@code subject}, {@code data} (an object),
  * {@code eventType} (one of the five), {@code eventTime} (ISO-8601 with offset),
@@ -34,15 +35,20 @@ public final class EventParser {
 
     private static final int MAX_VALUE_IN_MESSAGE = 64;
 
-    private static final java.util.List<String> ENVELOPE_FIELDS = java.util.List.of(
-            "id", "subject", "data", "eventType", "eventTime", "dataVersion", "metadataVersion", "topic");
+    /**
+     * Stands for "present, a string" where the text is not kept: the envelope pass validates every
+     * field but makes Strings only of {@code id} (and of a value quoted in an error message).
+     * Only compared with null; never leaves this class.
+     */
+    private static final String NOT_KEPT = "";
 
+    private final JsonFactory factory;
     private final ObjectMapper mapper;
 
     public EventParser() {
         // No STRICT_DUPLICATE_DETECTION: it builds a hash set for every object, data included, and
         // cost the router about 8% of its CPU. The envelope's own fields are checked by hand below.
-        JsonFactory factory = JsonFactory.builder()
+        this.factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
                 .build();
         this.mapper = new ObjectMapper(factory);
@@ -50,22 +56,24 @@ public final class EventParser {
 
     /** Parses and validates a whole event, {@code data} included. */
     public Event parse(byte[] value) {
-        return read(value, true);
+        Fields f = read(value, true);
+        return new Event(f.id, f.subject, f.data, f.eventType, f.eventTime, f.dataVersion, f.metadataVersion, f.topic);
     }
 
     /**
-     * Validates a whole event but returns it without {@code data} (null): the cheap form
-     * for routing, which needs only the envelope.
+     * Validates a whole event exactly as {@link #parse} does (same checks, same messages) but keeps
+     * only what routing needs: the cheap form, called by the router for every event.
      */
-    public Event envelope(byte[] value) {
-        return read(value, false);
+    public Envelope envelope(byte[] value) {
+        Fields f = read(value, false);
+        return new Envelope(f.id, f.eventType);
     }
 
-    private Event read(byte[] value, boolean keepData) {
+    private Fields read(byte[] value, boolean full) {
         if (value == null) {
             throw new InvalidEventException("$", "the record has no value");
         }
-        try (JsonParser parser = mapper.createParser(value)) {
+        try (JsonParser parser = factory.createParser(value)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new InvalidEventException("$", "an event must be a JSON object");
             }
@@ -76,18 +84,18 @@ public final class EventParser {
                 fields.markSeen(name);
                 switch (name) {
                     case "id" -> fields.id = text(parser, token, name);
-                    case "subject" -> fields.subject = text(parser, token, name);
-                    case "eventType" -> fields.eventType = text(parser, token, name);
-                    case "eventTime" -> fields.eventTime = text(parser, token, name);
-                    case "dataVersion" -> fields.dataVersion = text(parser, token, name);
-                    case "metadataVersion" -> fields.metadataVersion = text(parser, token, name);
-                    case "topic" -> fields.topic = text(parser, token, name);
+                    case "eventType" -> readEventType(parser, token, fields);
+                    case "eventTime" -> readEventTime(parser, token, fields, full);
+                    case "subject" -> fields.subject = full ? text(parser, token, name) : checked(parser, token, name);
+                    case "dataVersion" -> fields.dataVersion = full ? text(parser, token, name) : checked(parser, token, name);
+                    case "metadataVersion" -> fields.metadataVersion = full ? text(parser, token, name) : checked(parser, token, name);
+                    case "topic" -> fields.topic = full ? text(parser, token, name) : checked(parser, token, name);
                     case "data" -> {
                         if (token != JsonToken.START_OBJECT) {
                             throw new InvalidEventException("data", "expected a JSON object, got " + describe(token));
                         }
                         fields.hasData = true;
-                        if (keepData) {
+                        if (full) {
                             fields.data = mapper.readTree(parser);
                         } else {
                             parser.skipChildren();
@@ -99,7 +107,8 @@ public final class EventParser {
             if (parser.nextToken() != null) {
                 throw new InvalidEventException("$", "unexpected content after the event's JSON object");
             }
-            return fields.toEvent();
+            fields.validate();
+            return fields;
         } catch (StreamConstraintsException e) {
             throw new InvalidEventException("$", "nested deeper than " + MAX_NESTING_DEPTH + " levels or over a size limit");
         } catch (JsonProcessingException e) {
@@ -109,14 +118,43 @@ public final class EventParser {
         }
     }
 
+    /** Matches the type on the parser's text buffer; a String is made only of an unknown type, for its message. */
+    private static void readEventType(JsonParser parser, JsonToken token, Fields fields) throws IOException {
+        if (isString(parser, token, "eventType")) {
+            fields.eventType = EventType.fromWire(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+            if (fields.eventType == null) {
+                fields.unknownEventType = parser.getText();
+            }
+        }
+    }
+
+    /** Checks the date-time on the parser's text buffer; keeps the text in a full parse, or to quote it when invalid. */
+    private static void readEventTime(JsonParser parser, JsonToken token, Fields fields, boolean full) throws IOException {
+        if (isString(parser, token, "eventTime")) {
+            fields.eventTimeValid = Rfc3339.isDateTime(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
+            fields.eventTime = full || !fields.eventTimeValid ? parser.getText() : NOT_KEPT;
+        }
+    }
+
+    /** The string value's text; null for a JSON null. */
     private static String text(JsonParser parser, JsonToken token, String field) throws IOException {
+        return isString(parser, token, field) ? parser.getText() : null;
+    }
+
+    /** {@link #NOT_KEPT} for a string value, null for a JSON null: the type checked, no text made. */
+    private static String checked(JsonParser parser, JsonToken token, String field) {
+        return isString(parser, token, field) ? NOT_KEPT : null;
+    }
+
+    /** True for a string, false for null; anything else is the wrong type. */
+    private static boolean isString(JsonParser parser, JsonToken token, String field) {
         if (token == JsonToken.VALUE_NULL) {
-            return null;
+            return false;
         }
         if (token != JsonToken.VALUE_STRING) {
             throw new InvalidEventException(field, "expected a string, got " + describe(token));
         }
-        return parser.getText();
+        return true;
     }
 
     private static String describe(JsonToken token) {
@@ -141,11 +179,15 @@ public final class EventParser {
         return '"' + cut + '"';
     }
 
+    /** One event's fields as read; in the envelope pass most hold {@link #NOT_KEPT} rather than their text. */
     private static final class Fields {
         String id;
+        EventType eventType;
+        /** The text of an eventType that is none of the five, for the error message. */
+        String unknownEventType;
         String subject;
-        String eventType;
         String eventTime;
+        boolean eventTimeValid;
         String dataVersion;
         String metadataVersion;
         String topic;
@@ -155,22 +197,32 @@ public final class EventParser {
 
         /** Rejects a second occurrence of an envelope field; other names are not tracked. */
         void markSeen(String name) {
-            int bit = ENVELOPE_FIELDS.indexOf(name);
-            if (bit < 0) {
-                return;
-            }
-            if ((seen & (1 << bit)) != 0) {
+            int bit = switch (name) {
+                case "id" -> 1;
+                case "subject" -> 1 << 1;
+                case "data" -> 1 << 2;
+                case "eventType" -> 1 << 3;
+                case "eventTime" -> 1 << 4;
+                case "dataVersion" -> 1 << 5;
+                case "metadataVersion" -> 1 << 6;
+                case "topic" -> 1 << 7;
+                default -> 0;
+            };
+            if ((seen & bit) != 0) {
                 throw new InvalidEventException("$", "not valid JSON: Duplicate field '" + name + "'");
             }
-            seen |= 1 << bit;
+            seen |= bit;
         }
 
-        Event toEvent() {
-            if (eventType == null) {
+        /** The checks on required fields, in this order (the first failing one is the reason). */
+        void validate() {
+            if (eventType == null && unknownEventType == null) {
                 throw new InvalidEventException("eventType", "is required");
             }
-            EventType type = EventType.fromWire(eventType).orElseThrow(() -> new InvalidEventException(
-                    "eventType", "unknown event type " + quote(eventType) + "; expected one of " + EventType.names()));
+            if (eventType == null) {
+                throw new InvalidEventException("eventType",
+                        "unknown event type " + quote(unknownEventType) + "; expected one of " + EventType.names());
+            }
             if (id == null || id.isEmpty()) {
                 throw new InvalidEventException("id", "is required and must not be empty");
             }
@@ -183,13 +235,12 @@ public final class EventParser {
             if (eventTime == null) {
                 throw new InvalidEventException("eventTime", "is required");
             }
-            if (!Rfc3339.isDateTime(eventTime)) {
+            if (!eventTimeValid) {
                 throw new InvalidEventException("eventTime", "not an ISO-8601 date-time with offset: " + quote(eventTime));
             }
             if (dataVersion == null) {
                 throw new InvalidEventException("dataVersion", "is required");
             }
-            return new Event(id, subject, data, type, eventTime, dataVersion, metadataVersion, topic);
         }
     }
 }

@@ -31,6 +31,30 @@ public enum EventType {
         return Optional.empty();
     }
 
+    private static final EventType[] VALUES = values();
+
+    /**
+     * The type whose wire name is exactly {@code chars[offset, offset + length)}, or null: the
+     * router matches a parser's text buffer without making a String of it.
+     */
+    static EventType fromWire(char[] chars, int offset, int length) {
+        for (EventType type : VALUES) {
+            if (type.name().length() == length && matches(type.name(), chars, offset)) {
+                return type;
+            }
+        }
+        return null;
+    }
+
+    private static boolean matches(String name, char[] chars, int offset) {
+        for (int i = 0; i < name.length(); i++) {
+            if (name.charAt(i) != chars[offset + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Valid values, for error messages. */
     public static String names() {
         return java.util.Arrays.toString(values());

@@ -14,26 +14,35 @@ final class Rfc3339 {
     }
 
     static boolean isDateTime(String s) {
-        int n = s.length();
-        if (n < 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || (s.charAt(10) != 'T' && s.charAt(10) != 't')
-                || s.charAt(13) != ':' || s.charAt(16) != ':') {
+        return isDateTime(s.toCharArray(), 0, s.length());
+    }
+
+    /**
+     * The same check on {@code chars[offset, offset + length)}, which is how a JSON parser's text
+     * buffer holds a string value: the router checks {@code eventTime} without making a String of it.
+     */
+    static boolean isDateTime(char[] chars, int offset, int length) {
+        int n = length;
+        if (n < 20 || chars[offset + 4] != '-' || chars[offset + 7] != '-'
+                || (chars[offset + 10] != 'T' && chars[offset + 10] != 't')
+                || chars[offset + 13] != ':' || chars[offset + 16] != ':') {
             return false;
         }
-        int year = digits(s, 0, 4);
-        int month = digits(s, 5, 2);
-        int day = digits(s, 8, 2);
-        int hour = digits(s, 11, 2);
-        int minute = digits(s, 14, 2);
-        int second = digits(s, 17, 2);
+        int year = digits(chars, offset, 4);
+        int month = digits(chars, offset + 5, 2);
+        int day = digits(chars, offset + 8, 2);
+        int hour = digits(chars, offset + 11, 2);
+        int minute = digits(chars, offset + 14, 2);
+        int second = digits(chars, offset + 17, 2);
         if (year < 0 || month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1]
                 || (month == 2 && day == 29 && !isLeap(year)) || hour < 0 || hour > 23 || minute < 0 || minute > 59
                 || second < 0 || second > 59) {
             return false;
         }
         int i = 19;
-        if (s.charAt(i) == '.') {
+        if (chars[offset + i] == '.') {
             int start = ++i;
-            while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+            while (i < n && chars[offset + i] >= '0' && chars[offset + i] <= '9') {
                 i++;
             }
             if (i == start || i - start > 9) {
@@ -41,14 +50,14 @@ final class Rfc3339 {
             }
         }
         if (i == n - 1) {
-            char z = s.charAt(i);
+            char z = chars[offset + i];
             return z == 'Z' || z == 'z';
         }
-        if (i != n - 6 || (s.charAt(i) != '+' && s.charAt(i) != '-') || s.charAt(i + 3) != ':') {
+        if (i != n - 6 || (chars[offset + i] != '+' && chars[offset + i] != '-') || chars[offset + i + 3] != ':') {
             return false;
         }
-        int offsetHours = digits(s, i + 1, 2);
-        int offsetMinutes = digits(s, i + 4, 2);
+        int offsetHours = digits(chars, offset + i + 1, 2);
+        int offsetMinutes = digits(chars, offset + i + 4, 2);
         return offsetHours >= 0 && offsetHours <= 18 && offsetMinutes >= 0 && offsetMinutes <= 59;
     }
 
@@ -56,11 +65,11 @@ final class Rfc3339 {
         return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
     }
 
-    /** The ASCII digits at [from, from + count) as a number, or -1. */
-    private static int digits(String s, int from, int count) {
+    /** The ASCII digits at chars[from, from + count) as a number, or -1. */
+    private static int digits(char[] chars, int from, int count) {
         int value = 0;
         for (int i = from; i < from + count; i++) {
-            char c = s.charAt(i);
+            char c = chars[i];
             if (c < '0' || c > '9') {
                 return -1;
             }

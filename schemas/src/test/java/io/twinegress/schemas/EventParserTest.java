@@ -57,6 +57,21 @@ class EventParserTest {
             Arguments.of("no dataVersion", sensorChangeWith(n -> n.remove("dataVersion")), "dataVersion", "is required"),
             Arguments.of("dataVersion a number", sensorChangeWith(n -> n.put("dataVersion", 1)), "dataVersion", "expected a string, got a number"),
             Arguments.of("topic a boolean", sensorChangeWith(n -> n.put("topic", true)), "topic", "expected a string, got a boolean"),
+            Arguments.of("subject a number", sensorChangeWith(n -> n.put("subject", 7)), "subject", "expected a string, got a number"),
+            Arguments.of("null subject", sensorChangeWith(n -> n.putNull("subject")), "subject", "is required"),
+            Arguments.of("null eventTime", sensorChangeWith(n -> n.putNull("eventTime")), "eventTime", "is required"),
+            Arguments.of("eventTime a number", sensorChangeWith(n -> n.put("eventTime", 1)), "eventTime", "expected a string, got a number"),
+            Arguments.of("null dataVersion", sensorChangeWith(n -> n.putNull("dataVersion")), "dataVersion", "is required"),
+            Arguments.of("metadataVersion an array", sensorChangeWith(n -> n.putArray("metadataVersion")), "metadataVersion",
+                    "expected a string, got an array"),
+            Arguments.of("unknown eventType reported before a missing id", sensorChangeWith(n -> {
+                n.put("eventType", "TwinDeleted");
+                n.remove("id");
+            }), "eventType", "unknown event type \"TwinDeleted\""),
+            Arguments.of("bad eventTime reported before a missing dataVersion", sensorChangeWith(n -> {
+                n.put("eventTime", "2018-02-30T00:00:00Z");
+                n.remove("dataVersion");
+            }), "eventTime", "not an ISO-8601 date-time with offset: \"2018-02-30T00:00:00Z\""),
             Arguments.of("array, not object", "[" + SENSOR_CHANGE + "]", "$", "an event must be a JSON object"),
             Arguments.of("a bare string", "\"SensorChange\"", "$", "an event must be a JSON object"));
     }
@@ -69,6 +84,9 @@ class EventParserTest {
         assertEquals(field, e.field());
         assertTrue(e.reason().startsWith(reason), () -> "reason was: " + e.reason());
         assertFalse(JsonSchemas.errors(JsonSchemas.EVENT, json).isEmpty(), "the JSON Schema must reject it too");
+        InvalidEventException full = assertThrows(InvalidEventException.class,
+                () -> parser.parse(json.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(e.getMessage(), full.getMessage(), "the full parse rejects it the same way");
     }
 
     static Stream<Arguments> notJson() {
@@ -93,6 +111,8 @@ class EventParserTest {
         InvalidEventException e = assertThrows(InvalidEventException.class, () -> parser.envelope(value));
         assertEquals("$", e.field());
         assertTrue(e.reason().startsWith(reason), () -> "reason was: " + e.reason());
+        InvalidEventException full = assertThrows(InvalidEventException.class, () -> parser.parse(value));
+        assertEquals(e.getMessage(), full.getMessage(), "the full parse rejects it the same way");
     }
 
     @Test
@@ -122,6 +142,17 @@ class EventParserTest {
         assertEquals(null, event.metadataVersion());
         assertNotNull(event.data());
         assertEquals(java.util.List.of(), JsonSchemas.errors(JsonSchemas.EVENT, json));
+    }
+
+    @Test
+    void envelopeReadsEscapedValuesAsDecoded() {
+        String json = sensorChangeWith(n -> n.put("id", "\u00e9 \"quoted\""))
+                .replace("\"eventType\":\"SensorChange\"", "\"eventType\":\"Sensor\\u0043hange\"")
+                .replace("\"eventTime\":\"2", "\"eventTime\":\"\\u0032");
+        assertTrue(json.contains("Sensor\\u0043hange") && json.contains("\"eventTime\":\"\\u0032"), json);
+        Envelope envelope = parser.envelope(json.getBytes(StandardCharsets.UTF_8));
+        assertEquals(new Envelope("\u00e9 \"quoted\"", EventType.SensorChange), envelope);
+        assertEquals(envelope.id(), parser.parse(json.getBytes(StandardCharsets.UTF_8)).id());
     }
 
     @Test

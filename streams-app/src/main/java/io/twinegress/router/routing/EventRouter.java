@@ -3,12 +3,11 @@ package io.twinegress.router.routing;
 import io.twinegress.router.deadletter.DeadLetters;
 import io.twinegress.router.metrics.RouterMetrics;
 import io.twinegress.schemas.EgressHeaders;
-import io.twinegress.schemas.Event;
+import io.twinegress.schemas.Envelope;
 import io.twinegress.schemas.EventParser;
 import io.twinegress.schemas.EventType;
 import io.twinegress.schemas.InvalidEventException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -42,10 +41,9 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  */
 public final class EventRouter implements Processor<byte[], byte[], byte[], Outgoing> {
 
-    /** Each event type's name as header bytes, encoded once. */
-    private static final byte[][] TYPE_BYTES = java.util.Arrays.stream(EventType.values())
-            .map(t -> t.name().getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
-    private static final byte[] DEVICE_MESSAGE = TYPE_BYTES[EventType.DeviceMessage.ordinal()];
+    /** Each event type's header, built once: a header is never changed once built, so records share it. */
+    private static final Header[] TYPE_HEADERS = java.util.Arrays.stream(EventType.values())
+            .map(t -> new RecordHeader(EgressHeaders.EVENT_TYPE, t.name().getBytes(StandardCharsets.UTF_8))).toArray(Header[]::new);
     private static final String[] OWN_HEADERS = {EgressHeaders.EVENT_TYPE, EgressHeaders.EVENT_ID, EgressHeaders.ENDPOINT_ID,
             EgressHeaders.SOURCE_TOPIC, EgressHeaders.SOURCE_PARTITION, EgressHeaders.SOURCE_OFFSET};
 
@@ -55,8 +53,7 @@ public final class EventRouter implements Processor<byte[], byte[], byte[], Outg
     private final String dlqTopic;
     private final int maxEventBytes;
     private final EventParser parser = new EventParser();
-    /** Endpoint ids as header bytes, encoded once per endpoint rather than once per routed record. */
-    private final java.util.Map<String, byte[]> endpointIdBytes = new java.util.HashMap<>();
+    private final SourceHeaders sourceHeaders = new SourceHeaders();
     private ProcessorContext<byte[], Outgoing> context;
 
     private EventRouter(boolean rawDeviceMessages, EndpointIndex index, RouterMetrics metrics, String dlqTopic, int maxEventBytes) {
@@ -94,15 +91,13 @@ public final class EventRouter implements Processor<byte[], byte[], byte[], Outg
             deadLetter(record, headers, null, DeadLetters.Kind.oversized, "$", source);
             return;
         }
-        byte[] eventType;
+        EventType eventType;
         byte[] eventId;
-        List<Route> routes;
         if (rawDeviceMessages) {
-            eventType = DEVICE_MESSAGE;
+            eventType = EventType.DeviceMessage;
             eventId = null;
-            routes = index.routes(EventType.DeviceMessage);
         } else {
-            Event event;
+            Envelope event;
             try {
                 event = parser.envelope(value);
             } catch (InvalidEventException e) {
@@ -111,36 +106,51 @@ public final class EventRouter implements Processor<byte[], byte[], byte[], Outg
                 deadLetter(record, headers, value, DeadLetters.Kind.invalid_event, e.field(), source);
                 return;
             }
-            eventType = TYPE_BYTES[event.eventType().ordinal()];
+            eventType = event.eventType();
             eventId = event.id().getBytes(StandardCharsets.UTF_8);
-            routes = index.routes(event.eventType());
         }
+        List<Route> routes = index.routes(eventType);
         if (routes.isEmpty()) {
             metrics.unmatched();
             return;
         }
-        // The headers every copy shares are built once per record; each route adds its endpoint id.
-        List<Header> shared = new ArrayList<>();
-        for (Header header : record.headers()) {
-            if (!isOwn(header.key())) {
-                shared.add(header);   // never pass on a forged router header
-            }
-        }
-        shared.add(new RecordHeader(EgressHeaders.EVENT_TYPE, eventType));
-        if (eventId != null) {
-            shared.add(new RecordHeader(EgressHeaders.EVENT_ID, eventId));
-        }
-        shared.add(new RecordHeader(EgressHeaders.SOURCE_TOPIC, source.topic().getBytes(StandardCharsets.UTF_8)));
-        shared.add(new RecordHeader(EgressHeaders.SOURCE_PARTITION, Integer.toString(source.partition()).getBytes(StandardCharsets.UTF_8)));
-        shared.add(new RecordHeader(EgressHeaders.SOURCE_OFFSET, Long.toString(source.offset()).getBytes(StandardCharsets.UTF_8)));
-        Header[] sharedHeaders = shared.toArray(new Header[0]);
+        Header[] headers = outputHeaders(record.headers(), eventType, eventId, source);
+        int endpointSlot = headers.length - 1;
         for (Route route : routes) {
-            RecordHeaders headers = new RecordHeaders(sharedHeaders);
-            headers.add(EgressHeaders.ENDPOINT_ID,
-                    endpointIdBytes.computeIfAbsent(route.endpointId(), id -> id.getBytes(StandardCharsets.UTF_8)));
-            context.forward(new Record<>(record.key(), new Outgoing(route.egressTopic(), value), record.timestamp(), headers));
+            // RecordHeaders copies the array, so every route reuses it with its own endpoint id in the last slot.
+            headers[endpointSlot] = route.endpointIdHeader();
+            context.forward(new Record<>(record.key(), new Outgoing(route.egressTopic(), value), record.timestamp(),
+                    new RecordHeaders(headers)));
             metrics.routed(route.endpointId());
         }
+    }
+
+    /**
+     * The headers of every copy of this record, in order: the input headers but the router's own
+     * (never pass on a forged one), event type, event id (when parsed), source topic, partition and
+     * offset, and a last slot left empty for the endpoint id.
+     */
+    private Header[] outputHeaders(Headers input, EventType eventType, byte[] eventId, RecordMetadata source) {
+        Header[] carried = input.toArray();
+        int kept = 0;
+        for (Header header : carried) {
+            kept += isOwn(header.key()) ? 0 : 1;
+        }
+        Header[] headers = new Header[kept + (eventId == null ? 5 : 6)];
+        int i = 0;
+        for (Header header : carried) {
+            if (!isOwn(header.key())) {
+                headers[i++] = header;
+            }
+        }
+        headers[i++] = TYPE_HEADERS[eventType.ordinal()];
+        if (eventId != null) {
+            headers[i++] = new RecordHeader(EgressHeaders.EVENT_ID, eventId);
+        }
+        headers[i++] = sourceHeaders.topic(source.topic());
+        headers[i++] = sourceHeaders.partition(source.partition());
+        headers[i] = new RecordHeader(EgressHeaders.SOURCE_OFFSET, Long.toString(source.offset()).getBytes(StandardCharsets.UTF_8));
+        return headers;
     }
 
     private static boolean isOwn(String headerName) {

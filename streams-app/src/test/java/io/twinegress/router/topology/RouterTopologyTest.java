@@ -84,11 +84,29 @@ class RouterTopologyTest {
             assertEquals("0", header(r, EgressHeaders.SOURCE_PARTITION));
             assertEquals("0", header(r, EgressHeaders.SOURCE_OFFSET));
             assertEquals("00-abc-01", header(r, "traceparent"), "input headers carried along");
+            assertEquals(List.of("traceparent", EgressHeaders.EVENT_TYPE, EgressHeaders.EVENT_ID, EgressHeaders.SOURCE_TOPIC,
+                    EgressHeaders.SOURCE_PARTITION, EgressHeaders.SOURCE_OFFSET, EgressHeaders.ENDPOINT_ID),
+                    java.util.Arrays.stream(r.headers().toArray()).map(Header::key).toList(), "exactly these headers, in this order");
         }
         assertTrue(router.egress("eh").isEmpty());
         assertEquals(1, router.metrics.routedTotal("sb"));
         assertEquals(1, router.metrics.routedTotal("eg"));
         assertEquals(0, router.metrics.routedTotal("eh"));
+    }
+
+    @Test
+    void eachCopyCarriesItsOwnEventsHeaders() {
+        router.endpoint("sb", endpoint("ServiceBus", "sb-topic", SensorChange, SpaceChange));
+        router.endpoint("eg", endpoint("EventGrid", "eg.westus2-1.eventgrid.azure.net", SensorChange, SpaceChange));
+        router.event(utf8("k"), seedEvent(SensorChange));
+        router.event(utf8("k"), seedEvent(SpaceChange));
+        for (String id : List.of("sb", "eg")) {
+            List<TestRecord<byte[], byte[]>> out = router.egress(id);
+            assertEquals(List.of("SensorChange", "SpaceChange"), out.stream().map(r -> header(r, EgressHeaders.EVENT_TYPE)).toList(), id);
+            assertEquals(List.of("0", "1"), out.stream().map(r -> header(r, EgressHeaders.SOURCE_OFFSET)).toList(), id);
+            assertEquals(List.of(id, id), out.stream().map(r -> header(r, EgressHeaders.ENDPOINT_ID)).toList(), id);
+            assertEquals(List.of(1, 1), out.stream().map(r -> count(r.headers(), EgressHeaders.ENDPOINT_ID)).toList(), id);
+        }
     }
 
     @Test
