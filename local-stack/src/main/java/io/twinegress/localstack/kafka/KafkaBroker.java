@@ -37,8 +37,8 @@ public final class KafkaBroker implements AutoCloseable {
         this.bootstrap = bootstrap;
     }
 
-    /** The broker settings, also mirrored by docker-compose.yml (ComposeFileTest checks it). */
-    public static Map<String, String> serverProperties(Ports ports, Path dataDir) {
+    /** What one KRaft node (broker + controller) on loopback needs, whatever else it is set to. */
+    public static Map<String, String> nodeProperties(Ports ports, Path dataDir) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
@@ -50,6 +50,12 @@ public final class KafkaBroker implements AutoCloseable {
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         p.put("log.dirs", dataDir.resolve("kafka").toAbsolutePath().toString());
+        return p;
+    }
+
+    /** The local stack's settings on top of {@link #nodeProperties}. */
+    public static Map<String, String> localSettings() {
+        Map<String, String> p = new LinkedHashMap<>();
         // topics are created explicitly (Topics), by the router (egress) and by Connect (its own, DLQs)
         p.put("auto.create.topics.enable", "false");
         p.put("num.partitions", "3");
@@ -66,24 +72,87 @@ public final class KafkaBroker implements AutoCloseable {
         return p;
     }
 
-    public static KafkaBroker start(Children children, Layout layout, Ports ports, Path dataDir, Path logDir, Duration deadline) {
-        Path config = PropertiesFiles.write(dataDir.resolve("server.properties"),
-                "twin-egress local stack: single-node KRaft broker", serverProperties(ports, dataDir));
-        String log4j = Log4j.configFlag(dataDir, "kafka", "INFO", "kafka.log", "WARN", "org.apache.kafka.storage",
-                "WARN", "state.change.logger", "WARN", "kafka.request.logger", "WARN");
-        List<String> jvm = List.of("-Xmx1g", log4j);
-        Path log = logDir.resolve("kafka.log");
+    /** The broker settings, also mirrored by docker-compose.yml (ComposeFileTest checks it). */
+    public static Map<String, String> serverProperties(Ports ports, Path dataDir) {
+        Map<String, String> p = nodeProperties(ports, dataDir);
+        p.putAll(localSettings());
+        return p;
+    }
 
-        ChildProcess format = children.start(PART + " (storage format)",
-                Java.mainClass(jvm, layout.kafkaClasspath(), "kafka.tools.StorageTool",
-                        List.of("format", "--standalone", "-t", Uuid.randomUuid().toString(), "-c", config.toString())),
-                dataDir, log, Map.of());
-        int code = format.awaitExit(deadline);
-        if (code != 0) {
-            throw new StartupException(PART, "kafka.tools.StorageTool format exited with code " + code, log, null);
+    /** A broker as the local stack runs it ({@link #launch} with no option). */
+    public static KafkaBroker start(Children children, Layout layout, Ports ports, Path dataDir, Path logDir, Duration deadline) {
+        return launch(children, layout, ports, dataDir, logDir).start(deadline);
+    }
+
+    /**
+     * A broker on {@code ports}, its storage and settings in {@code dataDir}, its output in
+     * {@code <logDir>/kafka.log}; the local stack's settings and JVM unless the {@link Launch} says otherwise.
+     */
+    public static Launch launch(Children children, Layout layout, Ports ports, Path dataDir, Path logDir) {
+        return new Launch(children, layout, ports, dataDir, logDir);
+    }
+
+    /** How to start one broker. Without options: exactly what {@code ./twin-egress-local} starts. */
+    public static final class Launch {
+
+        private final Children children;
+        private final Layout layout;
+        private final Ports ports;
+        private final Path dataDir;
+        private final Path logDir;
+        private Map<String, String> settings = localSettings();
+        private List<String> jvmFlags;
+
+        private Launch(Children children, Layout layout, Ports ports, Path dataDir, Path logDir) {
+            this.children = children;
+            this.layout = layout;
+            this.ports = ports;
+            this.dataDir = dataDir;
+            this.logDir = logDir;
         }
 
-        return run(children, layout, ports, config, jvm, dataDir, log, deadline);
+        /**
+         * Broker settings instead of {@link #localSettings()} (e.g. Kafka's defaults but for what a
+         * benchmark changes); {@link #nodeProperties} are set either way.
+         */
+        public Launch settings(Map<String, String> settings) {
+            this.settings = new LinkedHashMap<>(settings);
+            return this;
+        }
+
+        /**
+         * JVM flags instead of the local stack's ({@link Java#LOCAL_FLAGS}, {@code -Xmx1g} and a
+         * generated log4j2 configuration), e.g. a production-like heap and GC.
+         */
+        public Launch jvmFlags(List<String> flags) {
+            this.jvmFlags = List.copyOf(flags);
+            return this;
+        }
+
+        /** Formats the storage, starts the broker and waits until it answers. */
+        public KafkaBroker start(Duration deadline) {
+            Map<String, String> props = nodeProperties(ports, dataDir);
+            props.putAll(settings);
+            Path config = PropertiesFiles.write(dataDir.resolve("server.properties"),
+                    "twin-egress local stack: single-node KRaft broker", props);
+            List<String> jvm = jvmFlags != null ? jvmFlags : Java.local(List.of("-Xmx1g", localLog4j(dataDir)));
+            Path log = logDir.resolve("kafka.log");
+
+            ChildProcess format = children.start(PART + " (storage format)",
+                    Java.command(jvm, layout.kafkaClasspath(), "kafka.tools.StorageTool",
+                            List.of("format", "--standalone", "-t", Uuid.randomUuid().toString(), "-c", config.toString())),
+                    dataDir, log, Map.of());
+            int code = format.awaitExit(deadline);
+            if (code != 0) {
+                throw new StartupException(PART, "kafka.tools.StorageTool format exited with code " + code, log, null);
+            }
+            return run(children, layout, ports, config, jvm, dataDir, log, deadline);
+        }
+    }
+
+    private static String localLog4j(Path dataDir) {
+        return Log4j.configFlag(dataDir, "kafka", "INFO", "kafka.log", "WARN", "org.apache.kafka.storage",
+                "WARN", "state.change.logger", "WARN", "kafka.request.logger", "WARN");
     }
 
     /**
@@ -96,15 +165,15 @@ public final class KafkaBroker implements AutoCloseable {
         if (!java.nio.file.Files.exists(config)) {
             throw new StartupException(PART, "nothing to restart: no " + config, null, null);
         }
-        List<String> jvm = List.of("-Xmx1g", "-Dlog4j2.configurationFile="
-                + dataDir.resolve("log4j2-kafka.properties").toAbsolutePath());
+        List<String> jvm = Java.local(List.of("-Xmx1g", "-Dlog4j2.configurationFile="
+                + dataDir.resolve("log4j2-kafka.properties").toAbsolutePath()));
         return run(children, layout, ports, config, jvm, dataDir, logDir.resolve("kafka.log"), deadline);
     }
 
     private static KafkaBroker run(Children children, Layout layout, Ports ports, Path config, List<String> jvm,
             Path dataDir, Path log, Duration deadline) {
         ChildProcess broker = children.start(PART,
-                Java.mainClass(jvm, layout.kafkaClasspath(), "kafka.Kafka", List.of(config.toString())),
+                Java.command(jvm, layout.kafkaClasspath(), "kafka.Kafka", List.of(config.toString())),
                 dataDir, log, Map.of());
         KafkaBroker b = new KafkaBroker(broker, ports.kafkaBootstrap());
         try {
