@@ -118,7 +118,7 @@ public final class StreamsBench {
         jvm.addAll(extraJvmArgs);
         return RouterProcess.launch(ctx.children(), Repo.layout(), ctx.bootstrap(), ctx.admin(),
                 ctx.work().resolve("routers").resolve(name), ctx.work().resolve("logs"))
-            .properties(props)
+            .settings(props)
             .jvmFlags(jvm)
             .name(name)
             .start(Duration.ofMinutes(2));

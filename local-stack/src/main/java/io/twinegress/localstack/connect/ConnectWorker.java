@@ -4,6 +4,7 @@ import io.twinegress.localstack.Layout;
 import io.twinegress.localstack.Ports;
 import io.twinegress.localstack.kafka.Topics;
 import io.twinegress.localstack.process.Await;
+import io.twinegress.localstack.process.ChildLaunch;
 import io.twinegress.localstack.process.ChildProcess;
 import io.twinegress.localstack.process.Children;
 import io.twinegress.localstack.process.Java;
@@ -114,42 +115,23 @@ public final class ConnectWorker implements AutoCloseable {
         return new Launch(children, layout, ports, bootstrap, dataDir, logDir);
     }
 
-    /** How to start one worker. Without options: exactly what {@code ./twin-egress-local} starts. */
-    public static final class Launch {
+    /**
+     * How to start one worker: {@link #settings} replace {@link #localSettings()} (e.g. only
+     * {@link #essentials}); the bootstrap servers, REST listener and {@code plugin.path} stay the launcher's.
+     */
+    public static final class Launch extends ChildLaunch<Launch> {
 
-        private final Children children;
-        private final Layout layout;
         private final Ports ports;
         private final String bootstrap;
-        private final Path dataDir;
-        private final Path logDir;
-        private Map<String, String> settings = localSettings();
-        private List<String> jvmFlags;
 
         private Launch(Children children, Layout layout, Ports ports, String bootstrap, Path dataDir, Path logDir) {
-            this.children = children;
-            this.layout = layout;
+            super(children, layout, dataDir, logDir, localSettings());
             this.ports = ports;
             this.bootstrap = bootstrap;
-            this.dataDir = dataDir;
-            this.logDir = logDir;
         }
 
-        /**
-         * Worker settings instead of {@link #localSettings()} (e.g. only {@link #essentials}); the
-         * bootstrap servers, REST listener and {@code plugin.path} are the launcher's either way.
-         */
-        public Launch settings(Map<String, String> settings) {
-            this.settings = new LinkedHashMap<>(settings);
-            return this;
-        }
-
-        /**
-         * JVM flags instead of the local stack's ({@link Java#LOCAL_FLAGS}, {@code -Xmx768m} and a
-         * generated log4j2 configuration), e.g. a production-like heap and GC, or a JFR recording.
-         */
-        public Launch jvmFlags(List<String> flags) {
-            this.jvmFlags = List.copyOf(flags);
+        @Override
+        protected Launch self() {
             return this;
         }
 
@@ -175,10 +157,10 @@ public final class ConnectWorker implements AutoCloseable {
             props.put("plugin.path", pluginPath.toAbsolutePath().toString());
             props.put("rest.advertised.host.name", Ports.HOST);
             props.put("rest.advertised.port", String.valueOf(ports.connect()));
-            props.putAll(settings);
+            props.putAll(settings());
             Path config = PropertiesFiles.write(dataDir.resolve("connect-distributed.properties"),
                     "twin-egress local stack: Kafka Connect worker", props);
-            List<String> jvm = jvmFlags != null ? jvmFlags : Java.local(List.of("-Xmx768m", localLog4j(dataDir)));
+            List<String> jvm = jvmFlagsOr(() -> List.of("-Xmx768m", localLog4j(dataDir)));
             ChildProcess process = children.start(PART, Java.command(jvm, layout.kafkaClasspath(),
                     "org.apache.kafka.connect.cli.ConnectDistributed", List.of(config.toString())), dataDir, log, Map.of());
             ConnectWorker worker = new ConnectWorker(process, new ConnectRest(listener));

@@ -3,6 +3,7 @@ package io.twinegress.localstack.kafka;
 import io.twinegress.localstack.Layout;
 import io.twinegress.localstack.Ports;
 import io.twinegress.localstack.process.Await;
+import io.twinegress.localstack.process.ChildLaunch;
 import io.twinegress.localstack.process.ChildProcess;
 import io.twinegress.localstack.process.Children;
 import io.twinegress.localstack.process.Java;
@@ -92,50 +93,28 @@ public final class KafkaBroker implements AutoCloseable {
         return new Launch(children, layout, ports, dataDir, logDir);
     }
 
-    /** How to start one broker. Without options: exactly what {@code ./twin-egress-local} starts. */
-    public static final class Launch {
+    /** How to start one broker: {@link #settings} replace {@link #localSettings()}, {@link #nodeProperties} stay. */
+    public static final class Launch extends ChildLaunch<Launch> {
 
-        private final Children children;
-        private final Layout layout;
         private final Ports ports;
-        private final Path dataDir;
-        private final Path logDir;
-        private Map<String, String> settings = localSettings();
-        private List<String> jvmFlags;
 
         private Launch(Children children, Layout layout, Ports ports, Path dataDir, Path logDir) {
-            this.children = children;
-            this.layout = layout;
+            super(children, layout, dataDir, logDir, localSettings());
             this.ports = ports;
-            this.dataDir = dataDir;
-            this.logDir = logDir;
         }
 
-        /**
-         * Broker settings instead of {@link #localSettings()} (e.g. Kafka's defaults but for what a
-         * benchmark changes); {@link #nodeProperties} are set either way.
-         */
-        public Launch settings(Map<String, String> settings) {
-            this.settings = new LinkedHashMap<>(settings);
-            return this;
-        }
-
-        /**
-         * JVM flags instead of the local stack's ({@link Java#LOCAL_FLAGS}, {@code -Xmx1g} and a
-         * generated log4j2 configuration), e.g. a production-like heap and GC.
-         */
-        public Launch jvmFlags(List<String> flags) {
-            this.jvmFlags = List.copyOf(flags);
+        @Override
+        protected Launch self() {
             return this;
         }
 
         /** Formats the storage, starts the broker and waits until it answers. */
         public KafkaBroker start(Duration deadline) {
             Map<String, String> props = nodeProperties(ports, dataDir);
-            props.putAll(settings);
+            props.putAll(settings());
             Path config = PropertiesFiles.write(dataDir.resolve("server.properties"),
                     "twin-egress local stack: single-node KRaft broker", props);
-            List<String> jvm = jvmFlags != null ? jvmFlags : Java.local(List.of("-Xmx1g", localLog4j(dataDir)));
+            List<String> jvm = jvmFlagsOr(() -> List.of("-Xmx1g", localLog4j(dataDir)));
             Path log = logDir.resolve("kafka.log");
 
             ChildProcess format = children.start(PART + " (storage format)",

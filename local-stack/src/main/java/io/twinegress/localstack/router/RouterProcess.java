@@ -2,6 +2,7 @@ package io.twinegress.localstack.router;
 
 import io.twinegress.localstack.Layout;
 import io.twinegress.localstack.process.Await;
+import io.twinegress.localstack.process.ChildLaunch;
 import io.twinegress.localstack.process.ChildProcess;
 import io.twinegress.localstack.process.Children;
 import io.twinegress.localstack.process.Java;
@@ -50,7 +51,7 @@ public final class RouterProcess implements AutoCloseable {
      */
     public static RouterProcess start(Children children, Layout layout, String bootstrap, Admin admin, Path dataDir, Path logDir,
             Duration deadline, Map<String, String> extra) {
-        return launch(children, layout, bootstrap, admin, dataDir, logDir).properties(extra).start(deadline);
+        return launch(children, layout, bootstrap, admin, dataDir, logDir).settings(extra).start(deadline);
     }
 
     /**
@@ -61,37 +62,24 @@ public final class RouterProcess implements AutoCloseable {
         return new Launch(children, layout, bootstrap, admin, dataDir, logDir);
     }
 
-    /** How to start one router. Without options: exactly what {@code ./twin-egress-local} starts. */
-    public static final class Launch {
+    /**
+     * How to start one router: {@link #settings} are router.properties keys on top of
+     * {@link #routerProperties} (its own application.id, topics, guarantee…).
+     */
+    public static final class Launch extends ChildLaunch<Launch> {
 
-        private final Children children;
-        private final Layout layout;
         private final String bootstrap;
         private final Admin admin;
-        private final Path dataDir;
-        private final Path logDir;
-        private final Map<String, String> extra = new LinkedHashMap<>();
-        private List<String> jvmFlags = Java.local(List.of("-Xmx384m"));
         private String name = PART;
 
         private Launch(Children children, Layout layout, String bootstrap, Admin admin, Path dataDir, Path logDir) {
-            this.children = children;
-            this.layout = layout;
+            super(children, layout, dataDir, logDir, Map.of());
             this.bootstrap = bootstrap;
             this.admin = admin;
-            this.dataDir = dataDir;
-            this.logDir = logDir;
         }
 
-        /** router.properties keys on top of {@link #routerProperties} (its own application.id, topics, guarantee…). */
-        public Launch properties(Map<String, String> properties) {
-            extra.putAll(properties);
-            return this;
-        }
-
-        /** JVM flags instead of the local stack's ({@link Java#LOCAL_FLAGS} and {@code -Xmx384m}). */
-        public Launch jvmFlags(List<String> flags) {
-            this.jvmFlags = List.copyOf(flags);
+        @Override
+        protected Launch self() {
             return this;
         }
 
@@ -104,11 +92,11 @@ public final class RouterProcess implements AutoCloseable {
         /** Starts the router and waits until its Kafka Streams group (its application.id) is stable. */
         public RouterProcess start(Duration deadline) {
             Map<String, String> props = routerProperties(bootstrap, dataDir.resolve("router-state"));
-            props.putAll(extra);
+            props.putAll(settings());
             Path config = PropertiesFiles.write(dataDir.resolve("router.properties"), "twin-egress local stack: router",
                     props);
             ChildProcess process = children.start(name,
-                    Java.jarCommand(jvmFlags, layout.routerJar(), List.of(config.toString())),
+                    Java.jarCommand(jvmFlagsOr(() -> List.of("-Xmx384m")), layout.routerJar(), List.of(config.toString())),
                     dataDir, logDir.resolve(name + ".log"), Map.of());
             String group = props.get("application.id");
             try {
