@@ -8,9 +8,15 @@
 # Set BENCH_SKIP_BUILD=1 to reuse the jars already built.
 set -euo pipefail
 cd "$(dirname "$0")"
+# Everything is built and resolved in this checkout's reactor (-am), nothing is installed into ~/.m2:
+# the suite never runs (or overwrites) another checkout's snapshots of our modules.
 if [[ "${BENCH_SKIP_BUILD:-}" != "1" ]]; then
-  ./mvnw -B -q install -DskipTests
+  # the router jar, the plugin directory, local-stack/target/lib (broker and Connect) and the suite
+  ./mvnw -B -q -pl benchmarks -am package -DskipTests
 fi
-./mvnw -B -q -pl benchmarks dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=runtime
+# The compile phase makes Maven resolve our modules to their target/classes (with no phase it would
+# take ~/.m2's); maven.main.skip: compiling is the build step's job.
+./mvnw -B -q -pl benchmarks -am compile -Dmaven.main.skip=true \
+  dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=runtime
 exec java -Xmx768m -Dlog4j2.configurationFile=benchmarks/src/main/resources/bench-log4j2.properties \
   -cp "benchmarks/target/classes:$(cat benchmarks/target/bench.classpath)" io.twinegress.bench.Suite "$@"

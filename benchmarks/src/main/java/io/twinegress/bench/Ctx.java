@@ -1,6 +1,7 @@
 package io.twinegress.bench;
 
-import io.twinegress.bench.infra.BrokerProcess;
+import io.twinegress.localstack.kafka.KafkaBroker;
+import io.twinegress.localstack.process.Children;
 import org.apache.kafka.clients.admin.Admin;
 
 import java.nio.file.Path;
@@ -8,10 +9,12 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * What every benchmark shares: the broker, an admin client, the work directory, the classpath and
- * log configuration for child JVMs, the sizes, and the progress line printer.
+ * What every benchmark shares: the broker, an admin client, the child processes (each started
+ * through {@code children}, so all are stopped when the suite ends), the work directory, the
+ * classpath and log configuration for child JVMs, the sizes, and the progress line printer.
  */
-public record Ctx(BrokerProcess broker, Admin admin, Path work, String classpath, String childLog4j, Sizes sizes, Instant started) {
+public record Ctx(KafkaBroker broker, Admin admin, Children children, Path work, String classpath, String childLog4j, Sizes sizes,
+                  Instant started) {
 
     /**
      * How big the runs are. {@link #full()} is the documented suite; {@link #smoke()} only proves

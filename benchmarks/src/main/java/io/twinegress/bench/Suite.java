@@ -1,15 +1,17 @@
 package io.twinegress.bench;
 
 import io.twinegress.bench.connect.ConnectBench;
-import io.twinegress.bench.connect.ConnectWorkerProcess;
 import io.twinegress.bench.connect.StandIns;
-import io.twinegress.bench.infra.BrokerProcess;
-import io.twinegress.bench.infra.ChildJvm;
+import io.twinegress.bench.infra.BenchBroker;
+import io.twinegress.bench.infra.Repo;
+import io.twinegress.bench.infra.SubjectJvm;
 import io.twinegress.bench.report.Measure;
 import io.twinegress.bench.report.Report;
 import io.twinegress.bench.report.Row;
 import io.twinegress.bench.streams.StreamsBench;
 import io.twinegress.bench.timing.RouterTimingBench;
+import io.twinegress.localstack.kafka.KafkaBroker;
+import io.twinegress.localstack.process.Children;
 import org.apache.kafka.clients.admin.Admin;
 
 import java.io.IOException;
@@ -108,10 +110,12 @@ public final class Suite {
         Report report = new Report();
         facts(report, sizes, started);
         System.out.printf("[00:00] twin-egress benchmarks (%s), figures %s, work dir %s%n", sizes, only, work);
-        try (BrokerProcess broker = BrokerProcess.start(work, childLog4j.toString());
-             Admin admin = broker.admin()) {
-            Ctx ctx = new Ctx(broker, admin, work, System.getProperty("java.class.path"), childLog4j.toString(), sizes, started);
-            ctx.progress("broker up at %s (pid %d)", broker.bootstrap(), broker.jvm().pid());
+        // every child JVM is started through children: stopped by pid when the suite ends, even on Ctrl-C
+        Children children = new Children().stopAllOnExit(java.time.Duration.ofSeconds(5));
+        try (KafkaBroker broker = BenchBroker.start(children, work, childLog4j.toString());
+             Admin admin = BenchBroker.admin(broker)) {
+            Ctx ctx = new Ctx(broker, admin, children, work, System.getProperty("java.class.path"), childLog4j.toString(), sizes, started);
+            ctx.progress("broker up at %s (pid %d)", broker.bootstrap(), broker.process().pid());
             Suite suite = new Suite(ctx, report, only, jfr);
             suite.runAll();
             report.machine().put("load average at end", loadAverage());
@@ -152,11 +156,11 @@ public final class Suite {
 
     /** Figures 5, 6 (failover, key update) and 7 (Connect worker), on one Connect worker and the stand-ins. */
     private void connectors() throws Exception {
-        ctx.progress("starting the stand-ins and a Connect worker (child JVM, plugin from %s)", ConnectWorkerProcess.PLUGIN);
+        ctx.progress("starting the stand-ins and a Connect worker (child JVM, plugin from %s)", Repo.layout().pluginDir());
         List<String> workerJvm = jfr ? List.of("-XX:StartFlightRecording=filename=" + ctx.work().resolve("connect-worker.jfr") + ",settings=profile")
             : List.of();
         try (ConnectBench bench = ConnectBench.start(ctx, workerJvm)) {
-            ctx.progress("Connect worker up (pid %d)", bench.worker().jvm().pid());
+            ctx.progress("Connect worker up (pid %d)", bench.worker().process().pid());
             Measure rss = new Measure("MiB");
             if (only.contains(5) || only.contains(7)) {
                 Map<StandIns.Target, Measure> conn = new LinkedHashMap<>();
@@ -208,7 +212,7 @@ public final class Suite {
             }
             if (rss.count() > 0) {
                 report.add(new Row(7, "peak RSS: Connect worker during figure 5's connector runs", rss, null, null, null,
-                    "VmHWM of the worker JVM (" + ChildJvm.SUBJECT_HEAP + "), reset before each run; all three connectors"));
+                    "VmHWM of the worker JVM (" + SubjectJvm.HEAP + "), reset before each run; all three connectors"));
             }
         }
     }
@@ -292,7 +296,7 @@ public final class Suite {
             report.add(new Row(2, "router (at_least_once) vs ProducerPerformance", rAlos, pp, null, null, ""));
         }
         report.add(new Row(7, "peak RSS: router vs pass-through app (figure 1 runs)", rssRouter, rssPt, null, null,
-            "VmHWM of the child JVM, " + ChildJvm.SUBJECT_HEAP + ", the larger of its two runs per cycle"));
+            "VmHWM of the child JVM, " + SubjectJvm.HEAP + ", the larger of its two runs per cycle"));
     }
 
     /** Figure 1's gap, by parts: pass-through, router, router without the device-messages sub-topology (EOS). */
@@ -378,8 +382,8 @@ public final class Suite {
         m.put("load average at start", loadAverage());
         m.put("git commit", git("rev-parse", "--short", "HEAD"));
         Map<String, Object> s = report.settings();
-        s.put("Kafka", org.apache.kafka.common.utils.AppInfoParser.getVersion() + ", one KRaft node (broker + controller) in a child JVM (" + BrokerProcess.HEAP + ")");
-        s.put("broker settings changed from defaults", BrokerProcess.OVERRIDES.toString());
+        s.put("Kafka", org.apache.kafka.common.utils.AppInfoParser.getVersion() + ", one KRaft node (broker + controller) in a child JVM (" + BenchBroker.HEAP + ")");
+        s.put("broker settings changed from defaults", BenchBroker.OVERRIDES.toString());
         s.put("record size (bytes)", io.twinegress.bench.load.Events.RECORD_BYTES);
         s.put("keys", io.twinegress.bench.load.Events.KEYS + " (sensor ids)");
         s.put("partitions (input, output, egress)", sizes.partitions());
@@ -387,7 +391,7 @@ public final class Suite {
         s.put("records per connector run", sizes.connectorRecords());
         s.put("warm-up cycles, measured cycles", sizes.warmups() + ", " + sizes.runs());
         s.put("timing trials (figure 6)", sizes.trials());
-        s.put("subject JVMs", ChildJvm.SUBJECT_HEAP + " -XX:+UseG1GC, the same for router, pass-through app, ProducerPerformance and Connect worker");
+        s.put("subject JVMs", SubjectJvm.HEAP + " -XX:+UseG1GC, the same for router, pass-through app, ProducerPerformance and Connect worker");
     }
 
     static String loadAverage() {

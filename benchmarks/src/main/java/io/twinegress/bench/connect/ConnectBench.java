@@ -2,9 +2,11 @@ package io.twinegress.bench.connect;
 
 import io.twinegress.bench.Ctx;
 import io.twinegress.bench.infra.OutputWatch;
+import io.twinegress.bench.infra.PeakRss;
 import io.twinegress.bench.infra.Topics;
 import io.twinegress.bench.load.Events;
 import io.twinegress.bench.report.Measure;
+import io.twinegress.localstack.connect.ConnectWorker;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -34,12 +36,12 @@ public final class ConnectBench implements AutoCloseable {
 
     private final Ctx ctx;
     private final StandIns standIns;
-    private final ConnectWorkerProcess worker;
+    private final ConnectWorker worker;
     private final String primary;
     private final String secondary;
     private int seq;
 
-    private ConnectBench(Ctx ctx, StandIns standIns, ConnectWorkerProcess worker, String primary, String secondary) {
+    private ConnectBench(Ctx ctx, StandIns standIns, ConnectWorker worker, String primary, String secondary) {
         this.ctx = ctx;
         this.standIns = standIns;
         this.worker = worker;
@@ -52,14 +54,14 @@ public final class ConnectBench implements AutoCloseable {
         String k2 = StandIns.newKey();
         StandIns s = StandIns.start(k1, k2);
         try {
-            return new ConnectBench(ctx, s, ConnectWorkerProcess.start(ctx, extraWorkerJvmArgs), k1, k2);
+            return new ConnectBench(ctx, s, BenchWorker.start(ctx, extraWorkerJvmArgs), k1, k2);
         } catch (Exception e) {
             s.close();
             throw e;
         }
     }
 
-    public ConnectWorkerProcess worker() {
+    public ConnectWorker worker() {
         return worker;
     }
 
@@ -99,17 +101,17 @@ public final class ConnectBench implements AutoCloseable {
         Topics.create(ctx.admin(), topic, ctx.sizes().partitions(), Map.of());
         Events.fill(ctx.bootstrap(), topic, n, "SensorChange", true);
         standIns.clear();
-        worker.jvm().resetPeak();
+        PeakRss.reset(worker.process().pid());
         try {
             double rate;
             double peak;
-            worker.putConnector(name, config(t, topic, primary, secondary));
+            worker.rest().putConfig(name, config(t, topic, primary, secondary));
             try {
                 awaitCount(t, n, Duration.ofMinutes(5), name);
-                peak = worker.jvm().peakRssMib();
+                peak = PeakRss.mib(worker.process().pid());
                 rate = n / spanSeconds(standIns.arrivals(t));
             } finally {
-                worker.deleteConnector(name); // before the read-alone run, so it competes with nothing
+                worker.rest().delete(name); // before the read-alone run, so it competes with nothing
             }
             return new Throughput(rate, peak, readAlone(topic, n));
         } finally {
@@ -172,9 +174,21 @@ public final class ConnectBench implements AutoCloseable {
         while (standIns.count(t) < n) {
             if (System.nanoTime() > end) {
                 throw new IllegalStateException(what + ": only " + standIns.count(t) + " of " + n + " arrived at the " + t.label
-                    + " stand-in; connector status " + worker.status(what) + ", worker log " + worker.jvm().log());
+                    + " stand-in; connector status " + status(what) + ", worker log " + worker.process().log());
             }
             Thread.sleep(20);
+        }
+    }
+
+    /** The connector's and its tasks' states, for an error message. */
+    private String status(String name) {
+        try {
+            return String.valueOf(worker.rest().status(name));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown (interrupted)";
+        } catch (Exception e) {
+            return "unknown (" + e + ")";
         }
     }
 
@@ -217,7 +231,7 @@ public final class ConnectBench implements AutoCloseable {
         String a = primary;
         String b = secondary;
         try {
-            worker.putConnector(name, timingConfig(t, topic, a, b));
+            worker.rest().putConfig(name, timingConfig(t, topic, a, b));
             awaitCount(t, 1, Duration.ofMinutes(2), name);
             String inUse = a;
             for (int k = 0; k <= trials; k++) {
@@ -235,7 +249,7 @@ public final class ConnectBench implements AutoCloseable {
                     }
                     ok = firstArrival(t, fp, t0);
                     if (System.nanoTime() > end) {
-                        throw new IllegalStateException(name + ": no delivery with the other key within 60 s; " + worker.status(name));
+                        throw new IllegalStateException(name + ": no delivery with the other key within 60 s; " + status(name));
                     }
                     Thread.sleep(1);
                 }
@@ -260,7 +274,7 @@ public final class ConnectBench implements AutoCloseable {
                     Thread.sleep(5);   // until the connector has met the refusal (and is backing off)
                 }
                 Instant t0 = Instant.now();
-                worker.putConnector(name, timingConfig(t, topic, n1, n2));
+                worker.rest().putConfig(name, timingConfig(t, topic, n1, n2));
                 Instant ok = null;
                 long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
                 String fp1 = standIns.fingerprint(t, n1);
@@ -270,7 +284,7 @@ public final class ConnectBench implements AutoCloseable {
                     Instant o2 = firstArrival(t, fp2, t0);
                     ok = o1 == null ? o2 : o2 == null ? o1 : (o1.isBefore(o2) ? o1 : o2);
                     if (System.nanoTime() > end) {
-                        throw new IllegalStateException(name + ": no delivery with the new key within 120 s; " + worker.status(name));
+                        throw new IllegalStateException(name + ": no delivery with the new key within 120 s; " + status(name));
                     }
                     Thread.sleep(2);
                 }
@@ -287,7 +301,7 @@ public final class ConnectBench implements AutoCloseable {
         } finally {
             stop.set(true);
             trickle.join(10_000);
-            worker.deleteConnector(name);
+            worker.rest().delete(name);
             Topics.deleteByPrefix(ctx.admin(), topic);
             // back to the suite's keys for whatever runs next
             standIns.setKeys(t, primary, secondary);

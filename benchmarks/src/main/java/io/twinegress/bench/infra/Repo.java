@@ -1,5 +1,7 @@
 package io.twinegress.bench.infra;
 
+import io.twinegress.localstack.Layout;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -19,13 +21,8 @@ public final class Repo {
         return p;
     }
 
-    /** The packaged router (DESIGN §6). */
-    public static Path routerJar() {
-        return root().resolve("streams-app/target/twin-egress-router.jar");
-    }
-
-    /** The packaged connector plugin directory (DESIGN §6). */
-    public static Path connectorPlugin() {
-        return root().resolve("sink-connectors/target/twin-egress-connectors");
+    /** The packaged artifacts the suite starts (router jar, plugin directory, broker and Connect jars), as the local stack finds them. */
+    public static Layout layout() {
+        return new Layout(root());
     }
 }

@@ -1,11 +1,16 @@
 package io.twinegress.bench.streams;
 
 import io.twinegress.bench.Ctx;
-import io.twinegress.bench.infra.ChildJvm;
 import io.twinegress.bench.infra.OutputWatch;
+import io.twinegress.bench.infra.PeakRss;
+import io.twinegress.bench.infra.Repo;
+import io.twinegress.bench.infra.SubjectJvm;
 import io.twinegress.bench.infra.Topics;
 import io.twinegress.bench.load.Events;
 import io.twinegress.bench.passthrough.PassThroughApp;
+import io.twinegress.localstack.process.ChildProcess;
+import io.twinegress.localstack.process.Java;
+import io.twinegress.localstack.router.RouterProcess;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -18,12 +23,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Figures 1, 2, 4 and 7 (router side): the router and the pass-through app each as a child JVM with
- * the same heap and flags, reading the same pre-produced input topic from its beginning under a
+ * Figures 1, 2, 4 and 7 (router side): the router (through the local stack's launcher) and the
+ * pass-through app each as a child JVM with the same heap and flags, reading the same pre-produced input topic from its beginning under a
  * fresh application id, and writing to fresh output topics; throughput = input events / (broker
  * append time of the last output record − that of the first), read back {@code read_committed}.
  */
@@ -32,7 +38,6 @@ public final class StreamsBench {
     public static final String INPUT = "bench.in";
     public static final String EVENT_TYPE = "SensorChange";
     private static final String[] OTHER_TYPES = {"SpaceChange", "UdfCustom", "TopologyOperation"};
-    public static final Path ROUTER_JAR = io.twinegress.bench.infra.Repo.routerJar();
 
     /** One run: input events per second, output records per second, the subject's peak RSS. */
     public record RunResult(double eventsPerSec, double outputPerSec, double peakRssMib) {
@@ -64,10 +69,8 @@ public final class StreamsBench {
         p.put(PassThroughApp.INPUT, INPUT);
         p.put(PassThroughApp.OUTPUT, out);
         Path props = write(prefix + "passthrough.properties", p);
-        List<String> jvm = new ArrayList<>(subjectJvmArgs());
-        jvm.addAll(List.of("-cp", ctx.classpath()));
-        return measure(prefix, ChildJvm.start("passthrough-" + runId, ctx.work().resolve("logs"), jvm,
-            List.of(PassThroughApp.class.getName(), props.toString())), List.of(out), 1);
+        return measure(prefix, () -> start("passthrough-" + runId, PassThroughApp.class.getName(), List.of(props.toString())),
+            List.of(out), 1);
     }
 
     /**
@@ -101,13 +104,24 @@ public final class StreamsBench {
         p.put("twin.egress.topic.prefix", egressPrefix);
         p.put("twin.egress.topic.partitions", Integer.toString(ctx.sizes().partitions()));
         p.putAll(extra);
-        Path props = write(prefix + "router.properties", p);
-        List<String> jvm = new ArrayList<>(subjectJvmArgs());
-        jvm.addAll(extraRouterJvmArgs.stream().map(a -> a.replace("{run}", runId)).toList());
-        jvm.addAll(List.of("-jar", ROUTER_JAR.toAbsolutePath().toString()));
+        List<String> jfr = extraRouterJvmArgs.stream().map(a -> a.replace("{run}", runId)).toList();
         List<String> outputs = allMatch ? egress : List.of(egress.get(0));
-        return measure(prefix, ChildJvm.start("router-" + runId, ctx.work().resolve("logs"), jvm, List.of(props.toString())),
-            outputs, allMatch ? endpoints : 1);
+        return measure(prefix, () -> startRouter("router-" + runId, p, jfr).process(), outputs, allMatch ? endpoints : 1);
+    }
+
+    /**
+     * The packaged router through the local stack's launcher, with these router.properties and the
+     * subjects' JVM flags plus {@code extraJvmArgs}; returns once its Kafka Streams group is stable.
+     */
+    public RouterProcess startRouter(String name, Map<String, String> props, List<String> extraJvmArgs) {
+        List<String> jvm = new ArrayList<>(subjectJvmArgs());
+        jvm.addAll(extraJvmArgs);
+        return RouterProcess.launch(ctx.children(), Repo.layout(), ctx.bootstrap(), ctx.admin(),
+                ctx.work().resolve("routers").resolve(name), ctx.work().resolve("logs"))
+            .settings(props)
+            .jvmFlags(jvm)
+            .name(name)
+            .start(Duration.ofMinutes(2));
     }
 
     /**
@@ -118,16 +132,12 @@ public final class StreamsBench {
         String prefix = "bench.run" + runId + ".";
         String topic = prefix + "pp";
         Topics.create(ctx.admin(), topic, ctx.sizes().partitions(), Map.of());
-        List<String> jvm = new ArrayList<>(subjectJvmArgs());
-        jvm.addAll(List.of("-cp", ctx.classpath()));
-        ChildJvm pp = ChildJvm.start("producer-performance-" + runId, ctx.work().resolve("logs"), jvm,
-            List.of("org.apache.kafka.tools.ProducerPerformance", "--topic", topic,
+        ChildProcess pp = start("producer-performance-" + runId, "org.apache.kafka.tools.ProducerPerformance",
+            List.of("--topic", topic,
                 "--num-records", Integer.toString(ctx.sizes().records()), "--record-size", Integer.toString(Events.RECORD_BYTES),
                 "--throughput", "-1", "--producer-props", "bootstrap.servers=" + ctx.bootstrap(), "acks=all"));
         try {
-            if (!pp.waitFor(300_000)) {
-                throw new IllegalStateException("ProducerPerformance did not finish, see " + pp.log());
-            }
+            pp.awaitExit(Duration.ofMinutes(5));
             Matcher m = Pattern.compile("(\\d+) records sent, ([\\d.]+) records/sec").matcher(Files.readString(pp.log()));
             double rate = Double.NaN;
             while (m.find()) {
@@ -138,22 +148,35 @@ public final class StreamsBench {
             }
             return rate;
         } finally {
-            pp.stop(5000);
+            pp.stop(Duration.ofSeconds(5));
             Topics.deleteByPrefix(ctx.admin(), prefix);
         }
     }
 
-    private RunResult measure(String prefix, ChildJvm subject, List<String> outputs, int fanOut) {
+    /**
+     * {@code mainClass} of the suite's classpath in a child JVM with the subjects' flags, output in
+     * {@code logs/<name>.log}; in the suite's working directory, which the classpath may be relative to.
+     */
+    private ChildProcess start(String name, String mainClass, List<String> args) {
+        return ctx.children().start(name, Java.command(subjectJvmArgs(), ctx.classpath(), mainClass, args),
+            Path.of("").toAbsolutePath(), ctx.work().resolve("logs").resolve(name + ".log"), Map.of());
+    }
+
+    private RunResult measure(String prefix, Supplier<ChildProcess> start, List<String> outputs, int fanOut) {
         long n = ctx.sizes().records();
+        ChildProcess subject = null;
         try {
+            subject = start.get();
             OutputWatch.Span span = OutputWatch.await(ctx.bootstrap(), outputs, n * fanOut, Duration.ofMinutes(5), subject::isAlive);
-            double peak = subject.peakRssMib();
+            double peak = PeakRss.mib(subject.pid());
             double seconds = span.seconds();
             return new RunResult(n / seconds, n * fanOut / seconds, peak);
         } finally {
             // Everything measured is committed and read: a short grace, then SIGKILL, keeps the suite short
             // (a fresh application id and transactional id per run, so nothing is left to fence).
-            subject.stop(3_000);
+            if (subject != null) {
+                subject.stop(Duration.ofSeconds(3));
+            }
             Topics.deleteByPrefix(ctx.admin(), prefix);
             Topics.deleteGroupsByPrefix(ctx.admin(), prefix);
         }
@@ -161,7 +184,7 @@ public final class StreamsBench {
 
     /** The same JVM flags for every subject (router, pass-through, ProducerPerformance). */
     public List<String> subjectJvmArgs() {
-        return List.of(ChildJvm.SUBJECT_HEAP, "-XX:+UseG1GC", "-Dlog4j2.configurationFile=" + ctx.childLog4j());
+        return SubjectJvm.flags(ctx.childLog4j());
     }
 
     /** Kafka Streams settings both apps share: defaults except id, guarantee and state directory. */

@@ -1,12 +1,13 @@
 package io.twinegress.bench.timing;
 
 import io.twinegress.bench.Ctx;
-import io.twinegress.bench.infra.ChildJvm;
 import io.twinegress.bench.infra.OutputWatch;
+import io.twinegress.bench.infra.PeakRss;
 import io.twinegress.bench.infra.Topics;
 import io.twinegress.bench.load.Events;
 import io.twinegress.bench.report.Measure;
 import io.twinegress.bench.streams.StreamsBench;
+import io.twinegress.localstack.router.RouterProcess;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -14,9 +15,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +44,7 @@ public final class RouterTimingBench {
 
     private final Ctx ctx;
     private final StreamsBench streams;
-    private ChildJvm router;
+    private RouterProcess router;
 
     public RouterTimingBench(Ctx ctx, StreamsBench streams) {
         this.ctx = ctx;
@@ -65,10 +64,7 @@ public final class RouterTimingBench {
         p.put("twin.dlq.topic", PREFIX + "dlq");
         p.put("twin.egress.topic.prefix", EGRESS);
         p.put("twin.egress.topic.partitions", Integer.toString(ctx.sizes().partitions()));
-        Path props = streams.write("router-timing.properties", p);
-        List<String> jvm = new ArrayList<>(streams.subjectJvmArgs());
-        jvm.addAll(List.of("-jar", StreamsBench.ROUTER_JAR.toAbsolutePath().toString()));
-        router = ChildJvm.start("router-timing", ctx.work().resolve("logs"), jvm, List.of(props.toString()));
+        router = streams.startRouter("router-timing", p, List.of());
     }
 
     /** Figure 3: {@code rate} events/s; one warm-up window, then the measured windows. */
@@ -112,8 +108,8 @@ public final class RouterTimingBench {
                 producer.send(new ProducerRecord<>(INPUT, Events.key(sent), Events.event("SensorChange", sent, Events.RECORD_BYTES)));
                 sent++;
                 Thread.sleep(20);
-                if (System.currentTimeMillis() > firstDeadline || !router.isAlive()) {
-                    throw new IllegalStateException("the router routed nothing, see " + router.log());
+                if (System.currentTimeMillis() > firstDeadline || !router.process().isAlive()) {
+                    throw new IllegalStateException("the router routed nothing, see " + router.process().log());
                 }
             }
             long start = System.currentTimeMillis();
@@ -188,7 +184,7 @@ public final class RouterTimingBench {
                 long deadline = System.currentTimeMillis() + 60_000;
                 while (!ctx.admin().listTopics().names().get(10, TimeUnit.SECONDS).contains(topic)) {
                     if (System.currentTimeMillis() > deadline) {
-                        throw new IllegalStateException("egress topic " + topic + " not created in 60 s, see " + router.log());
+                        throw new IllegalStateException("egress topic " + topic + " not created in 60 s, see " + router.process().log());
                     }
                     Thread.sleep(5);
                 }
@@ -197,7 +193,7 @@ public final class RouterTimingBench {
                 consumer.seekToBeginning(tps);
                 while (consumer.poll(Duration.ofMillis(5)).isEmpty()) {
                     if (System.currentTimeMillis() > deadline) {
-                        throw new IllegalStateException("nothing routed to " + topic + " in 60 s, see " + router.log());
+                        throw new IllegalStateException("nothing routed to " + topic + " in 60 s, see " + router.process().log());
                     }
                 }
                 double ms = (System.nanoTime() - t0) / 1e6;
@@ -217,12 +213,12 @@ public final class RouterTimingBench {
     }
 
     public double peakRssMib() {
-        return router == null ? -1 : router.peakRssMib();
+        return router == null ? -1 : PeakRss.mib(router.process().pid());
     }
 
     public void stop() {
         if (router != null) {
-            router.stop(20_000);
+            router.process().stop(Duration.ofSeconds(20));
         }
         Topics.deleteByPrefix(ctx.admin(), PREFIX);
         Topics.deleteGroupsByPrefix(ctx.admin(), PREFIX);

@@ -55,6 +55,14 @@ public final class ConnectRest {
         check(r, "PUT /connectors/" + name + "/config");
     }
 
+    /** {@code DELETE /connectors/<name>}: stops and removes the connector; one that does not exist is fine. */
+    public void delete(String name) throws IOException, InterruptedException {
+        HttpResponse<String> r = send("DELETE", "/connectors/" + name, null);
+        if (r.statusCode() != 404) {
+            check(r, "DELETE /connectors/" + name);
+        }
+    }
+
     /**
      * Connector and task states, e.g. {@code RUNNING}; {@code "RUNNING/RUNNING"} when the connector
      * and its task run, {@code null} when the connector does not exist.

@@ -4,6 +4,7 @@ import io.twinegress.localstack.Layout;
 import io.twinegress.localstack.Ports;
 import io.twinegress.localstack.kafka.Topics;
 import io.twinegress.localstack.process.Await;
+import io.twinegress.localstack.process.ChildLaunch;
 import io.twinegress.localstack.process.ChildProcess;
 import io.twinegress.localstack.process.Children;
 import io.twinegress.localstack.process.Java;
@@ -38,31 +39,35 @@ public final class ConnectWorker implements AutoCloseable {
     }
 
     /**
-     * The worker settings twin-egress needs (README "Connect worker settings"; docker-compose.yml
-     * sets the same, ComposeFileTest checks it).
+     * What any worker that runs the twin-egress connectors needs: raw bytes in and out, only
+     * committed records, plugins found through their service files, and single-node internal
+     * topics {@code <topicPrefix>configs|offsets|status}.
      */
-    public static Map<String, String> workerProperties(String bootstrap, String listener, String pluginPath) {
+    public static Map<String, String> essentials(String groupId, String topicPrefix) {
         Map<String, String> p = new LinkedHashMap<>();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("group.id", "twin-egress-connect");
-        p.put("listeners", listener);
-        p.put("config.storage.topic", Topics.CONNECT_CONFIGS);
-        p.put("offset.storage.topic", Topics.CONNECT_OFFSETS);
-        p.put("status.storage.topic", Topics.CONNECT_STATUS);
+        p.put("group.id", groupId);
+        p.put("config.storage.topic", topicPrefix + "configs");
+        p.put("offset.storage.topic", topicPrefix + "offsets");
+        p.put("status.storage.topic", topicPrefix + "status");
         p.put("config.storage.replication.factor", "1");
         p.put("offset.storage.replication.factor", "1");
-        p.put("offset.storage.partitions", "5");
         p.put("status.storage.replication.factor", "1");
-        p.put("status.storage.partitions", "1");
         // raw bytes in and out: raw device telemetry stays byte for byte (DESIGN §5)
         p.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
         p.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
         p.put("header.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
-        p.put("plugin.path", pluginPath);
         // only plugins that declare themselves (META-INF/services): starts in seconds, not a scan
         p.put("plugin.discovery", "service_load");
         // the router writes egress topics in transactions: never deliver an aborted record
         p.put("consumer.isolation.level", "read_committed");
+        return p;
+    }
+
+    /** The local stack's worker settings: {@link #essentials} and a few conveniences of its own. */
+    public static Map<String, String> localSettings() {
+        Map<String, String> p = essentials("twin-egress-connect", Topics.CONNECT_PREFIX);
+        p.put("offset.storage.partitions", "5");
+        p.put("status.storage.partitions", "1");
         p.put("connector.client.config.override.policy", "All");
         // secrets come from a file the worker reads, never from the connector config itself
         p.put("config.providers", "file");
@@ -71,56 +76,111 @@ public final class ConnectWorker implements AutoCloseable {
         return p;
     }
 
+    /**
+     * The worker settings of the local stack (README "Connect worker settings"; docker-compose.yml
+     * sets the same, ComposeFileTest checks it).
+     */
+    public static Map<String, String> workerProperties(String bootstrap, String listener, String pluginPath) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("listeners", listener);
+        p.put("plugin.path", pluginPath);
+        p.putAll(localSettings());
+        return p;
+    }
+
     public static ConnectWorker start(Children children, Layout layout, Ports ports, String bootstrap, Path dataDir, Path logDir,
             Duration deadline) {
-        return start(children, layout, ports, bootstrap, dataDir, logDir, deadline, Map.of());
+        return launch(children, layout, ports, bootstrap, dataDir, logDir).start(deadline);
     }
 
     /**
-     * The same, with {@code extra} worker properties on top of {@link #workerProperties} (e.g. a short
+     * The same, with {@code extra} worker properties on top of {@link #localSettings} (e.g. a short
      * {@code scheduled.rebalance.max.delay.ms} for a test that kills workers). Starting again on the
      * same {@code dataDir} (a restart) is fine; a second worker of the same group needs its own
      * {@code dataDir}, {@code logDir} and REST port ({@code ports.connect()}).
      */
     public static ConnectWorker start(Children children, Layout layout, Ports ports, String bootstrap, Path dataDir, Path logDir,
             Duration deadline, Map<String, String> extra) {
-        Path pluginPath = dataDir.resolve("connect-plugins");
-        Path log = logDir.resolve("connect.log");
-        try {
-            Files.createDirectories(pluginPath);
-            // Connect treats each child of a plugin.path entry as one plugin: link ours in.
-            Path link = pluginPath.resolve("twin-egress-connectors");
-            if (!Files.isSymbolicLink(link)) {
-                Files.createSymbolicLink(link, layout.pluginDir().toAbsolutePath());
-            }
-        } catch (IOException e) {
-            throw new StartupException(PART, "could not prepare plugin.path " + pluginPath + ": " + e.getMessage(),
-                    log, e);
+        Map<String, String> settings = localSettings();
+        settings.putAll(extra);
+        return launch(children, layout, ports, bootstrap, dataDir, logDir).settings(settings).start(deadline);
+    }
+
+    /**
+     * A worker listening on {@code ports.connect()}, its files in {@code dataDir}, its output in
+     * {@code <logDir>/connect.log}; the local stack's settings and JVM unless the {@link Launch} says otherwise.
+     */
+    public static Launch launch(Children children, Layout layout, Ports ports, String bootstrap, Path dataDir, Path logDir) {
+        return new Launch(children, layout, ports, bootstrap, dataDir, logDir);
+    }
+
+    /**
+     * How to start one worker: {@link #settings} replace {@link #localSettings()} (e.g. only
+     * {@link #essentials}); the bootstrap servers, REST listener and {@code plugin.path} stay the launcher's.
+     */
+    public static final class Launch extends ChildLaunch<Launch> {
+
+        private final Ports ports;
+        private final String bootstrap;
+
+        private Launch(Children children, Layout layout, Ports ports, String bootstrap, Path dataDir, Path logDir) {
+            super(children, layout, dataDir, logDir, localSettings());
+            this.ports = ports;
+            this.bootstrap = bootstrap;
         }
-        String listener = "http://" + Ports.HOST + ":" + ports.connect();
-        Map<String, String> props = workerProperties(bootstrap, listener, pluginPath.toAbsolutePath().toString());
-        props.put("rest.advertised.host.name", Ports.HOST);
-        props.put("rest.advertised.port", String.valueOf(ports.connect()));
-        props.putAll(extra);
-        Path config = PropertiesFiles.write(dataDir.resolve("connect-distributed.properties"),
-                "twin-egress local stack: Kafka Connect worker", props);
-        String log4j = Log4j.configFlag(dataDir, "connect", "INFO",
+
+        @Override
+        protected Launch self() {
+            return this;
+        }
+
+        /** Starts the worker and waits until its REST API answers and lists the packaged connectors. */
+        public ConnectWorker start(Duration deadline) {
+            Path pluginPath = dataDir.resolve("connect-plugins");
+            Path log = logDir.resolve("connect.log");
+            try {
+                Files.createDirectories(pluginPath);
+                // Connect treats each child of a plugin.path entry as one plugin: link ours in.
+                Path link = pluginPath.resolve("twin-egress-connectors");
+                if (!Files.isSymbolicLink(link)) {
+                    Files.createSymbolicLink(link, layout.pluginDir().toAbsolutePath());
+                }
+            } catch (IOException e) {
+                throw new StartupException(PART, "could not prepare plugin.path " + pluginPath + ": " + e.getMessage(),
+                        log, e);
+            }
+            String listener = "http://" + Ports.HOST + ":" + ports.connect();
+            Map<String, String> props = new LinkedHashMap<>();
+            props.put("bootstrap.servers", bootstrap);
+            props.put("listeners", listener);
+            props.put("plugin.path", pluginPath.toAbsolutePath().toString());
+            props.put("rest.advertised.host.name", Ports.HOST);
+            props.put("rest.advertised.port", String.valueOf(ports.connect()));
+            props.putAll(settings());
+            Path config = PropertiesFiles.write(dataDir.resolve("connect-distributed.properties"),
+                    "twin-egress local stack: Kafka Connect worker", props);
+            List<String> jvm = jvmFlagsOr(() -> List.of("-Xmx768m", localLog4j(dataDir)));
+            ChildProcess process = children.start(PART, Java.command(jvm, layout.kafkaClasspath(),
+                    "org.apache.kafka.connect.cli.ConnectDistributed", List.of(config.toString())), dataDir, log, Map.of());
+            ConnectWorker worker = new ConnectWorker(process, new ConnectRest(listener));
+            try {
+                Await.until(PART, "healthy REST API on " + listener, deadline, process, worker.rest::healthy);
+                Await.until(PART, "twin-egress connector plugins (" + layout.pluginDir() + ")", Duration.ofSeconds(10),
+                        process, () -> worker.rest.connectorPlugins().containsAll(installable(layout)));
+            } catch (RuntimeException e) {
+                process.close();
+                throw e;
+            }
+            return worker;
+        }
+    }
+
+    private static String localLog4j(Path dataDir) {
+        return Log4j.configFlag(dataDir, "connect", "INFO",
                 "org.reflections", "ERROR", "org.apache.kafka.clients", "WARN",
                 "org.apache.kafka.common.config.AbstractConfig", "WARN", "com.azure", "WARN",
                 "reactor", "WARN", "io.netty", "WARN");
-        List<String> jvm = List.of("-Xmx768m", log4j);
-        ChildProcess process = children.start(PART, Java.mainClass(jvm, layout.kafkaClasspath(),
-                "org.apache.kafka.connect.cli.ConnectDistributed", List.of(config.toString())), dataDir, log, Map.of());
-        ConnectWorker worker = new ConnectWorker(process, new ConnectRest(listener));
-        try {
-            Await.until(PART, "healthy REST API on " + listener, deadline, process, worker.rest::healthy);
-            Await.until(PART, "twin-egress connector plugins (" + layout.pluginDir() + ")", Duration.ofSeconds(10),
-                    process, () -> worker.rest.connectorPlugins().containsAll(installable(layout)));
-        } catch (RuntimeException e) {
-            process.close();
-            throw e;
-        }
-        return worker;
     }
 
     /** The connector classes the packaged plugin declares (a branch may not have all three yet). */

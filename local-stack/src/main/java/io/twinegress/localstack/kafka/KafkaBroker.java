@@ -3,6 +3,7 @@ package io.twinegress.localstack.kafka;
 import io.twinegress.localstack.Layout;
 import io.twinegress.localstack.Ports;
 import io.twinegress.localstack.process.Await;
+import io.twinegress.localstack.process.ChildLaunch;
 import io.twinegress.localstack.process.ChildProcess;
 import io.twinegress.localstack.process.Children;
 import io.twinegress.localstack.process.Java;
@@ -37,8 +38,8 @@ public final class KafkaBroker implements AutoCloseable {
         this.bootstrap = bootstrap;
     }
 
-    /** The broker settings, also mirrored by docker-compose.yml (ComposeFileTest checks it). */
-    public static Map<String, String> serverProperties(Ports ports, Path dataDir) {
+    /** What one KRaft node (broker + controller) on loopback needs, whatever else it is set to. */
+    public static Map<String, String> nodeProperties(Ports ports, Path dataDir) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
@@ -50,6 +51,12 @@ public final class KafkaBroker implements AutoCloseable {
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         p.put("log.dirs", dataDir.resolve("kafka").toAbsolutePath().toString());
+        return p;
+    }
+
+    /** The local stack's settings on top of {@link #nodeProperties}. */
+    public static Map<String, String> localSettings() {
+        Map<String, String> p = new LinkedHashMap<>();
         // topics are created explicitly (Topics), by the router (egress) and by Connect (its own, DLQs)
         p.put("auto.create.topics.enable", "false");
         p.put("num.partitions", "3");
@@ -66,24 +73,65 @@ public final class KafkaBroker implements AutoCloseable {
         return p;
     }
 
-    public static KafkaBroker start(Children children, Layout layout, Ports ports, Path dataDir, Path logDir, Duration deadline) {
-        Path config = PropertiesFiles.write(dataDir.resolve("server.properties"),
-                "twin-egress local stack: single-node KRaft broker", serverProperties(ports, dataDir));
-        String log4j = Log4j.configFlag(dataDir, "kafka", "INFO", "kafka.log", "WARN", "org.apache.kafka.storage",
-                "WARN", "state.change.logger", "WARN", "kafka.request.logger", "WARN");
-        List<String> jvm = List.of("-Xmx1g", log4j);
-        Path log = logDir.resolve("kafka.log");
+    /** The broker settings, also mirrored by docker-compose.yml (ComposeFileTest checks it). */
+    public static Map<String, String> serverProperties(Ports ports, Path dataDir) {
+        Map<String, String> p = nodeProperties(ports, dataDir);
+        p.putAll(localSettings());
+        return p;
+    }
 
-        ChildProcess format = children.start(PART + " (storage format)",
-                Java.mainClass(jvm, layout.kafkaClasspath(), "kafka.tools.StorageTool",
-                        List.of("format", "--standalone", "-t", Uuid.randomUuid().toString(), "-c", config.toString())),
-                dataDir, log, Map.of());
-        int code = format.awaitExit(deadline);
-        if (code != 0) {
-            throw new StartupException(PART, "kafka.tools.StorageTool format exited with code " + code, log, null);
+    /** A broker as the local stack runs it ({@link #launch} with no option). */
+    public static KafkaBroker start(Children children, Layout layout, Ports ports, Path dataDir, Path logDir, Duration deadline) {
+        return launch(children, layout, ports, dataDir, logDir).start(deadline);
+    }
+
+    /**
+     * A broker on {@code ports}, its storage and settings in {@code dataDir}, its output in
+     * {@code <logDir>/kafka.log}; the local stack's settings and JVM unless the {@link Launch} says otherwise.
+     */
+    public static Launch launch(Children children, Layout layout, Ports ports, Path dataDir, Path logDir) {
+        return new Launch(children, layout, ports, dataDir, logDir);
+    }
+
+    /** How to start one broker: {@link #settings} replace {@link #localSettings()}, {@link #nodeProperties} stay. */
+    public static final class Launch extends ChildLaunch<Launch> {
+
+        private final Ports ports;
+
+        private Launch(Children children, Layout layout, Ports ports, Path dataDir, Path logDir) {
+            super(children, layout, dataDir, logDir, localSettings());
+            this.ports = ports;
         }
 
-        return run(children, layout, ports, config, jvm, dataDir, log, deadline);
+        @Override
+        protected Launch self() {
+            return this;
+        }
+
+        /** Formats the storage, starts the broker and waits until it answers. */
+        public KafkaBroker start(Duration deadline) {
+            Map<String, String> props = nodeProperties(ports, dataDir);
+            props.putAll(settings());
+            Path config = PropertiesFiles.write(dataDir.resolve("server.properties"),
+                    "twin-egress local stack: single-node KRaft broker", props);
+            List<String> jvm = jvmFlagsOr(() -> List.of("-Xmx1g", localLog4j(dataDir)));
+            Path log = logDir.resolve("kafka.log");
+
+            ChildProcess format = children.start(PART + " (storage format)",
+                    Java.command(jvm, layout.kafkaClasspath(), "kafka.tools.StorageTool",
+                            List.of("format", "--standalone", "-t", Uuid.randomUuid().toString(), "-c", config.toString())),
+                    dataDir, log, Map.of());
+            int code = format.awaitExit(deadline);
+            if (code != 0) {
+                throw new StartupException(PART, "kafka.tools.StorageTool format exited with code " + code, log, null);
+            }
+            return run(children, layout, ports, config, jvm, dataDir, log, deadline);
+        }
+    }
+
+    private static String localLog4j(Path dataDir) {
+        return Log4j.configFlag(dataDir, "kafka", "INFO", "kafka.log", "WARN", "org.apache.kafka.storage",
+                "WARN", "state.change.logger", "WARN", "kafka.request.logger", "WARN");
     }
 
     /**
@@ -96,15 +144,15 @@ public final class KafkaBroker implements AutoCloseable {
         if (!java.nio.file.Files.exists(config)) {
             throw new StartupException(PART, "nothing to restart: no " + config, null, null);
         }
-        List<String> jvm = List.of("-Xmx1g", "-Dlog4j2.configurationFile="
-                + dataDir.resolve("log4j2-kafka.properties").toAbsolutePath());
+        List<String> jvm = Java.local(List.of("-Xmx1g", "-Dlog4j2.configurationFile="
+                + dataDir.resolve("log4j2-kafka.properties").toAbsolutePath()));
         return run(children, layout, ports, config, jvm, dataDir, logDir.resolve("kafka.log"), deadline);
     }
 
     private static KafkaBroker run(Children children, Layout layout, Ports ports, Path config, List<String> jvm,
             Path dataDir, Path log, Duration deadline) {
         ChildProcess broker = children.start(PART,
-                Java.mainClass(jvm, layout.kafkaClasspath(), "kafka.Kafka", List.of(config.toString())),
+                Java.command(jvm, layout.kafkaClasspath(), "kafka.Kafka", List.of(config.toString())),
                 dataDir, log, Map.of());
         KafkaBroker b = new KafkaBroker(broker, ports.kafkaBootstrap());
         try {

@@ -27,9 +27,11 @@ public final class Topics {
     /** Dead-letter topic of an endpoint's connector: {@code twin.dlq.<endpoint id>}. */
     public static final String CONNECTOR_DLQ_PREFIX = "twin.dlq.";
 
-    public static final String CONNECT_CONFIGS = "twin.connect.configs";
-    public static final String CONNECT_OFFSETS = "twin.connect.offsets";
-    public static final String CONNECT_STATUS = "twin.connect.status";
+    /** Connect's internal topics: {@code <prefix>configs}, {@code <prefix>offsets}, {@code <prefix>status}. */
+    public static final String CONNECT_PREFIX = "twin.connect.";
+    public static final String CONNECT_CONFIGS = CONNECT_PREFIX + "configs";
+    public static final String CONNECT_OFFSETS = CONNECT_PREFIX + "offsets";
+    public static final String CONNECT_STATUS = CONNECT_PREFIX + "status";
 
     public static final int PARTITIONS = 3;
 

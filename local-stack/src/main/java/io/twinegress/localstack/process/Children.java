@@ -30,6 +30,15 @@ public final class Children {
         }
     }
 
+    /**
+     * Also stops every child (as {@link #stopAll}) when this JVM exits, e.g. on Ctrl-C, for a
+     * program that has no shutdown of its own to hook into. Returns this.
+     */
+    public Children stopAllOnExit(Duration grace) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAll(grace), "children-stop-on-exit"));
+        return this;
+    }
+
     /** Stops the children, most recently started first (Connect and the router before the broker). */
     public void stopAll(Duration grace) {
         List<ChildProcess> all;

@@ -21,27 +21,38 @@ public final class Java {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    /** {@code java <jvmArgs> -cp <classpath> <mainClass> <args>}. */
-    public static List<String> mainClass(List<String> jvmArgs, String classpath, String mainClass, List<String> args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(executable());
-        cmd.addAll(LOCAL_FLAGS);
-        cmd.addAll(jvmArgs);
-        cmd.add("-cp");
-        cmd.add(classpath);
-        cmd.add(mainClass);
-        cmd.addAll(args);
-        return cmd;
+    /** {@link #LOCAL_FLAGS} followed by {@code jvmArgs}: what a part of the local stack runs with. */
+    public static List<String> local(List<String> jvmArgs) {
+        List<String> flags = new ArrayList<>(LOCAL_FLAGS);
+        flags.addAll(jvmArgs);
+        return flags;
     }
 
-    /** {@code java <jvmArgs> -jar <jar> <args>}. */
+    /** {@code java <LOCAL_FLAGS> <jvmArgs> -cp <classpath> <mainClass> <args>}. */
+    public static List<String> mainClass(List<String> jvmArgs, String classpath, String mainClass, List<String> args) {
+        return command(local(jvmArgs), classpath, mainClass, args);
+    }
+
+    /** {@code java <LOCAL_FLAGS> <jvmArgs> -jar <jar> <args>}. */
     public static List<String> jar(List<String> jvmArgs, Path jar, List<String> args) {
+        return jarCommand(local(jvmArgs), jar, args);
+    }
+
+    /** {@code java <flags> -cp <classpath> <mainClass> <args>}: exactly these flags, nothing added. */
+    public static List<String> command(List<String> flags, String classpath, String mainClass, List<String> args) {
+        return java(flags, List.of("-cp", classpath, mainClass), args);
+    }
+
+    /** {@code java <flags> -jar <jar> <args>}: exactly these flags, nothing added. */
+    public static List<String> jarCommand(List<String> flags, Path jar, List<String> args) {
+        return java(flags, List.of("-jar", jar.toString()), args);
+    }
+
+    private static List<String> java(List<String> flags, List<String> what, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(executable());
-        cmd.addAll(LOCAL_FLAGS);
-        cmd.addAll(jvmArgs);
-        cmd.add("-jar");
-        cmd.add(jar.toString());
+        cmd.addAll(flags);
+        cmd.addAll(what);
         cmd.addAll(args);
         return cmd;
     }

@@ -2,6 +2,7 @@ package io.twinegress.localstack.router;
 
 import io.twinegress.localstack.Layout;
 import io.twinegress.localstack.process.Await;
+import io.twinegress.localstack.process.ChildLaunch;
 import io.twinegress.localstack.process.ChildProcess;
 import io.twinegress.localstack.process.Children;
 import io.twinegress.localstack.process.Java;
@@ -40,7 +41,7 @@ public final class RouterProcess implements AutoCloseable {
 
     public static RouterProcess start(Children children, Layout layout, String bootstrap, Admin admin, Path dataDir, Path logDir,
             Duration deadline) {
-        return start(children, layout, bootstrap, admin, dataDir, logDir, deadline, Map.of());
+        return launch(children, layout, bootstrap, admin, dataDir, logDir).start(deadline);
     }
 
     /**
@@ -50,26 +51,68 @@ public final class RouterProcess implements AutoCloseable {
      */
     public static RouterProcess start(Children children, Layout layout, String bootstrap, Admin admin, Path dataDir, Path logDir,
             Duration deadline, Map<String, String> extra) {
-        Map<String, String> props = routerProperties(bootstrap, dataDir.resolve("router-state"));
-        props.putAll(extra);
-        Path config = PropertiesFiles.write(dataDir.resolve("router.properties"), "twin-egress local stack: router",
-                props);
-        ChildProcess process = children.start(PART,
-                Java.jar(List.of("-Xmx384m"), layout.routerJar(), List.of(config.toString())),
-                dataDir, logDir.resolve("router.log"), Map.of());
-        try {
-            Await.until(PART, "Kafka Streams group " + APPLICATION_ID + " stable", deadline, process,
-                    () -> stable(admin));
-        } catch (RuntimeException e) {
-            process.close();
-            throw e;
-        }
-        return new RouterProcess(process);
+        return launch(children, layout, bootstrap, admin, dataDir, logDir).settings(extra).start(deadline);
     }
 
-    private static boolean stable(Admin admin) throws Exception {
-        ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(APPLICATION_ID)).all()
-                .get(5, TimeUnit.SECONDS).get(APPLICATION_ID);
+    /**
+     * A router with its router.properties and state in {@code dataDir}, its output in
+     * {@code <logDir>/router.log}; the local stack's JVM unless the {@link Launch} says otherwise.
+     */
+    public static Launch launch(Children children, Layout layout, String bootstrap, Admin admin, Path dataDir, Path logDir) {
+        return new Launch(children, layout, bootstrap, admin, dataDir, logDir);
+    }
+
+    /**
+     * How to start one router: {@link #settings} are router.properties keys on top of
+     * {@link #routerProperties} (its own application.id, topics, guarantee…).
+     */
+    public static final class Launch extends ChildLaunch<Launch> {
+
+        private final String bootstrap;
+        private final Admin admin;
+        private String name = PART;
+
+        private Launch(Children children, Layout layout, String bootstrap, Admin admin, Path dataDir, Path logDir) {
+            super(children, layout, dataDir, logDir, Map.of());
+            this.bootstrap = bootstrap;
+            this.admin = admin;
+        }
+
+        @Override
+        protected Launch self() {
+            return this;
+        }
+
+        /** The process's name and log file ({@code <logDir>/<name>.log}), for routers side by side; default "router". */
+        public Launch name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /** Starts the router and waits until its Kafka Streams group (its application.id) is stable. */
+        public RouterProcess start(Duration deadline) {
+            Map<String, String> props = routerProperties(bootstrap, dataDir.resolve("router-state"));
+            props.putAll(settings());
+            Path config = PropertiesFiles.write(dataDir.resolve("router.properties"), "twin-egress local stack: router",
+                    props);
+            ChildProcess process = children.start(name,
+                    Java.jarCommand(jvmFlagsOr(() -> List.of("-Xmx384m")), layout.routerJar(), List.of(config.toString())),
+                    dataDir, logDir.resolve(name + ".log"), Map.of());
+            String group = props.get("application.id");
+            try {
+                Await.until(name, "Kafka Streams group " + group + " stable", deadline, process,
+                        () -> stable(admin, group));
+            } catch (RuntimeException e) {
+                process.close();
+                throw e;
+            }
+            return new RouterProcess(process);
+        }
+    }
+
+    private static boolean stable(Admin admin, String group) throws Exception {
+        ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).all()
+                .get(5, TimeUnit.SECONDS).get(group);
         return d != null && d.groupState() == GroupState.STABLE && !d.members().isEmpty();
     }
 

@@ -1,0 +1,35 @@
+package io.twinegress.bench.connect;
+
+import io.twinegress.bench.Ctx;
+import io.twinegress.bench.infra.Repo;
+import io.twinegress.bench.infra.SubjectJvm;
+import io.twinegress.localstack.Ports;
+import io.twinegress.localstack.connect.ConnectWorker;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The suite's Connect worker: the local stack's {@link ConnectWorker} launcher ({@code
+ * ConnectDistributed} in a child JVM, the packaged plugin directory on its {@code plugin.path}) with
+ * the subjects' JVM and only the settings twin-egress needs ({@link ConnectWorker#essentials}:
+ * {@code ByteArrayConverter} for keys, values and headers, {@code read_committed},
+ * {@code plugin.discovery=service_load}); everything else at Kafka's defaults.
+ */
+public final class BenchWorker {
+
+    private BenchWorker() {
+    }
+
+    /** Starts the worker on a free port, its files in {@code <work>/connect}, its output in {@code <work>/logs/connect.log}. */
+    public static ConnectWorker start(Ctx ctx, List<String> extraJvmArgs) {
+        List<String> jvm = new ArrayList<>(SubjectJvm.flags(ctx.childLog4j()));
+        jvm.addAll(extraJvmArgs);
+        return ConnectWorker.launch(ctx.children(), Repo.layout(), Ports.free(), ctx.bootstrap(), ctx.work().resolve("connect"),
+                ctx.work().resolve("logs"))
+            .settings(ConnectWorker.essentials("bench-connect", "bench-connect-"))
+            .jvmFlags(jvm)
+            .start(Duration.ofMinutes(2));
+    }
+}
