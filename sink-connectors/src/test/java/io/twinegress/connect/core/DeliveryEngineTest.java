@@ -391,16 +391,21 @@ class DeliveryEngineTest {
         }
     }
 
-    @Test
-    void afterTheFirstSendPutReturnsWhileTheEndpointAnswersAndALaterPutCollectsTheOutcome() {
-        CountDownLatch release = new CountDownLatch(1);
+    /** An engine on a real send thread whose endpoint holds each request from {@code heldFrom} on until released. */
+    DeliveryEngine pipelined(long heldFrom, CountDownLatch release) {
         endpoint = (slot, records) -> {
-            if (records.get(0).kafkaOffset() >= 3) {
+            if (records.get(0).kafkaOffset() >= heldFrom) {
                 await(release);
             }
         };
         executor = sendThread;
-        DeliveryEngine e = engine(Map.of());
+        return engine(Map.of());
+    }
+
+    @Test
+    void afterTheFirstSendPutReturnsWhileTheEndpointAnswersAndALaterPutCollectsTheOutcome() {
+        CountDownLatch release = new CountDownLatch(1);
+        DeliveryEngine e = pipelined(3, release);
         e.put(records(P0, 0, 3)); // opens the sender: sent on this thread
         assertEquals(3, sent.size());
         e.put(records(P0, 3, 2)); // returns with the send in flight
@@ -526,13 +531,7 @@ class DeliveryEngineTest {
     @Test
     void closingPartitionsWaitsForTheSendInFlight() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        endpoint = (slot, records) -> {
-            if (records.get(0).kafkaOffset() >= 3) {
-                await(release);
-            }
-        };
-        executor = sendThread;
-        DeliveryEngine e = engine(Map.of());
+        DeliveryEngine e = pipelined(3, release);
         e.put(records(P0, 0, 3));
         e.put(records(P0, 3, 2)); // in flight
         Thread closer = new Thread(() -> e.close(List.of(P0)));
