@@ -175,9 +175,7 @@ public final class DeliveryEngine implements AutoCloseable {
             return;
         }
         if (failed != null) {
-            Failed f = failed;
-            failed = null;
-            deliver(f.cause, f.batch);
+            deliverAfterFailure();
             return;
         }
         if (backoff.active()) {
@@ -224,15 +222,19 @@ public final class DeliveryEngine implements AutoCloseable {
         inFlight = new InFlight(batch, bytes, events, done);
         if (done.isDone()) {
             finishInFlight(); // a direct executor, or an endpoint quicker than this line
-            metrics.held(pending.size());
             if (failed != null && !pending.isEmpty()) {
-                Failed f = failed;
-                failed = null;
-                deliver(f.cause, f.batch);
+                deliverAfterFailure();
             }
         } else {
             context.timeout(IN_FLIGHT_CHECK_MS);
         }
+    }
+
+    /** Acts on the failure an in-flight send met, on this thread: see {@link #deliver}. */
+    private void deliverAfterFailure() {
+        Failed f = failed;
+        failed = null;
+        deliver(f.cause, f.batch);
     }
 
     /**
