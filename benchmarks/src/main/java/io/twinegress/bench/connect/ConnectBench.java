@@ -7,14 +7,12 @@ import io.twinegress.bench.infra.Topics;
 import io.twinegress.bench.load.Events;
 import io.twinegress.bench.report.Measure;
 import io.twinegress.localstack.connect.ConnectWorker;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -126,12 +124,8 @@ public final class ConnectBench implements AutoCloseable {
      * never reads from Kafka; the connector must, on the same cores.
      */
     double readAlone(String topic, int n) {
-        Map<String, Object> c = new HashMap<>();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, ctx.bootstrap());
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        // Connect's default of 500 records per poll
+        try (KafkaConsumer<byte[], byte[]> consumer = OutputWatch.consumer(ctx.bootstrap(), 500)) {
             List<TopicPartition> tps = OutputWatch.partitions(consumer, List.of(topic));
             consumer.assign(tps);
             consumer.seekToBeginning(tps);
