@@ -23,12 +23,7 @@ public enum EventType {
         if (name == null) {
             return Optional.empty();
         }
-        for (EventType type : values()) {
-            if (type.name().equals(name)) {
-                return Optional.of(type);
-            }
-        }
-        return Optional.empty();
+        return Optional.ofNullable(fromWire(name.toCharArray(), 0, name.length()));
     }
 
     private static final EventType[] VALUES = values();
