@@ -3,7 +3,7 @@ package io.twinegress.emulators.amqp;
 import io.twinegress.emulators.ArrivalLog;
 import io.twinegress.emulators.Loopback;
 import io.twinegress.emulators.auth.KeyFingerprint;
-import io.twinegress.emulators.auth.KeyRing;
+import io.twinegress.emulators.auth.AcceptedKeys;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -116,7 +116,7 @@ public final class AmqpEmulator implements AutoCloseable {
         private String host = "127.0.0.1";
         private int port;
         private final List<AmqpEntity> entities = new ArrayList<>();
-        private final KeyRing keys = new KeyRing();
+        private final AcceptedKeys keys = new AcceptedKeys();
         private Duration responseDelay = Duration.ZERO;
         private int retainPerEntity;
 
@@ -328,8 +328,8 @@ public final class AmqpEmulator implements AutoCloseable {
         LOG.info("AMQP stand-in: a key of {} revoked; {} connection(s) dropped", keyName, dropped);
     }
 
-    /** The live key ring (read-only use recommended; changes through it do not drop connections). */
-    public KeyRing keys() {
+    /** The live set of accepted keys (read-only use recommended; changes through it do not drop connections). */
+    public AcceptedKeys keys() {
         return engine.keys;
     }
 

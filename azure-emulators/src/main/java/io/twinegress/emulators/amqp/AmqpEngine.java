@@ -4,7 +4,7 @@ import io.twinegress.emulators.ArrivalLog;
 import io.twinegress.emulators.HandlerErrors;
 import io.twinegress.emulators.Throttle;
 import io.twinegress.emulators.auth.KeyFingerprint;
-import io.twinegress.emulators.auth.KeyRing;
+import io.twinegress.emulators.auth.AcceptedKeys;
 import io.twinegress.emulators.auth.SasValidation;
 import io.twinegress.emulators.auth.SharedAccessSignatures;
 import java.io.ByteArrayOutputStream;
@@ -87,7 +87,7 @@ final class AmqpEngine {
 
     // --- shared with API threads (all thread-safe) ---
     final Map<String, AmqpEntity> entities = new ConcurrentHashMap<>();
-    final KeyRing keys;
+    final AcceptedKeys keys;
     final ArrivalLog<ReceivedMessage> log;
     final HandlerErrors handlerErrors = new HandlerErrors("AMQP stand-in");
     final Throttle throttle = new Throttle();
@@ -146,7 +146,7 @@ final class AmqpEngine {
         enum Kind { CBS, MANAGEMENT, ENTITY, REPLY }
     }
 
-    AmqpEngine(String host, int port, KeyRing keys, List<AmqpEntity> initialEntities, int retainPerEntity) {
+    AmqpEngine(String host, int port, AcceptedKeys keys, List<AmqpEntity> initialEntities, int retainPerEntity) {
         this.host = host;
         this.log = new ArrivalLog<>(retainPerEntity);
         this.keys = keys;
