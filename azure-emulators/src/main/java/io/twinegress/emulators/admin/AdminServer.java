@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
  *     {@code reachable}, {@code throttle}, {@code delay} — plus each one's declaration ({@code entities},
  *     {@code topics}).</li>
  * </ul>
+ * {@link AdminClient} is the typed client.
  */
 public final class AdminServer implements AutoCloseable {
 
