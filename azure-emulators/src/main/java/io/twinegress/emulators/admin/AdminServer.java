@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.twinegress.emulators.Loopback;
 import io.twinegress.emulators.StandIn;
 import io.twinegress.emulators.amqp.AmqpEmulator;
 import io.twinegress.emulators.eventgrid.EventGridEmulator;
@@ -25,8 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A small loopback JSON API over the running stand-ins: what arrived, and faults on demand. Either
- * stand-in may be absent (null). The paths (documented in {@code docs/emulators.md}):
+ * A small JSON API over the running stand-ins: what arrived, and faults on demand. It has no
+ * authentication, so it binds loopback addresses only, whatever the stand-ins do. Either stand-in may
+ * be absent (null). The paths (documented in {@code docs/emulators.md}):
  * <ul>
  * <li>{@code GET /health}, {@code GET /status}, {@code GET /counts}, {@code DELETE /messages};</li>
  * <li>per stand-in, under {@code /amqp} and {@code /eventgrid}: {@code GET /<entity>/messages} (AMQP) or
@@ -68,8 +70,11 @@ public final class AdminServer implements AutoCloseable {
 
     /**
      * Starts serving on {@code host:port} (0 = any free port).
+     *
+     * @throws IllegalArgumentException when {@code host} is not a loopback address
      */
     public AdminServer(String host, int port, AmqpEmulator amqp, EventGridEmulator eventGrid) {
+        Loopback.require(host);
         this.amqp = amqp;
         this.eventGrid = eventGrid;
         try {
