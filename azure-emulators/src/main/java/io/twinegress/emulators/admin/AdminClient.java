@@ -71,6 +71,11 @@ public final class AdminClient {
         return get("/status", QUICK);
     }
 
+    /** Arrivals per entity of each stand-in, as {@code GET /counts} answers them: {@code {"amqp":{..},"eventGrid":{..}}}. */
+    public JsonNode counts() throws IOException, InterruptedException {
+        return get("/counts", QUICK);
+    }
+
     /** Forgets every recorded message and event (counts restart at 0). */
     public void forgetRecorded() throws IOException, InterruptedException {
         send("DELETE", "/messages", null);
