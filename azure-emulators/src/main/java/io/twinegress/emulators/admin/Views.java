@@ -16,6 +16,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /** The JSON the admin API answers with: status, counts, and pages of what arrived. Never a key. */
 final class Views {
@@ -77,13 +78,7 @@ final class Views {
 
     /** One page of the messages an AMQP entity accepted; {@code count} is all of them. */
     static ObjectNode messages(List<ReceivedMessage> all, int limit, int offset) {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("count", all.size());
-        ArrayNode arr = root.putArray("messages");
-        for (int i = offset; i < all.size() && i < offset + limit; i++) {
-            ReceivedMessage m = all.get(i);
-            ObjectNode n = arr.addObject();
-            n.put("index", i);
+        return page("messages", all, limit, offset, (n, m) -> {
             n.put("entity", m.entity());
             n.put("partitionId", m.partitionId());
             n.put("partitionKey", m.partitionKey());
@@ -106,19 +101,12 @@ final class Views {
             n.put("transferSize", m.transferSize());
             n.put("keyName", m.keyName());
             n.put("keyFingerprint", m.keyFingerprint());
-        }
-        return root;
+        });
     }
 
     /** One page of the events an Event Grid topic accepted; {@code count} is all of them. */
     static ObjectNode events(List<ReceivedEvent> all, int limit, int offset) {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("count", all.size());
-        ArrayNode arr = root.putArray("events");
-        for (int i = offset; i < all.size() && i < offset + limit; i++) {
-            ReceivedEvent e = all.get(i);
-            ObjectNode n = arr.addObject();
-            n.put("index", i);
+        return page("events", all, limit, offset, (n, e) -> {
             n.put("topic", e.topic());
             n.put("receivedAt", e.receivedAt().toString());
             n.put("requestId", e.requestId());
@@ -129,6 +117,18 @@ final class Views {
             } catch (IOException ex) {
                 n.put("eventJson", e.json());
             }
+        });
+    }
+
+    /** {@code {"count": all, "<name>": [the page, each row with its "index"]}}. */
+    private static <T> ObjectNode page(String name, List<T> all, int limit, int offset, BiConsumer<ObjectNode, T> row) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("count", all.size());
+        ArrayNode arr = root.putArray(name);
+        for (int i = offset; i < all.size() && i < offset + limit; i++) {
+            ObjectNode n = arr.addObject();
+            n.put("index", i);
+            row.accept(n, all.get(i));
         }
         return root;
     }
