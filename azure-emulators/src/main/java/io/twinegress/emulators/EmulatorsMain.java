@@ -41,17 +41,21 @@ public final class EmulatorsMain {
                     + "\nsee docs/emulators.md for the keys and the admin API");
             return;
         }
+        AmqpEmulator amqp;
+        EventGridEmulator eventGrid;
+        AdminServer admin;
         EmulatorConfig config;
         try {
             config = EmulatorConfig.fromArgs(args);
+            amqp = config.amqpEnabled() ? config.amqp().start() : null;
+            eventGrid = config.eventGridEnabled() ? config.eventGrid().start() : null;
+            admin = new AdminServer(config.host(), config.adminPort(), amqp, eventGrid);
         } catch (IllegalArgumentException | IOException e) {
+            // a bad setting (unknown key, missing keys, a host that is not loopback): say which, start nothing
             System.err.println("twin-egress-emulators: " + e.getMessage());
             System.exit(2);
             return;
         }
-        AmqpEmulator amqp = config.amqpEnabled() ? config.amqp().start() : null;
-        EventGridEmulator eventGrid = config.eventGridEnabled() ? config.eventGrid().start() : null;
-        AdminServer admin = new AdminServer(config.host(), config.adminPort(), amqp, eventGrid);
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -3,7 +3,10 @@ package io.twinegress.emulators;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
-/** The stand-ins have no TLS and accept anyone who knows a key: they listen on loopback only. */
+/**
+ * The stand-ins have no TLS and accept anyone who knows a key, and their admin API has no authentication
+ * at all: each of them listens on loopback only.
+ */
 public final class Loopback {
 
     private Loopback() {
@@ -13,7 +16,7 @@ public final class Loopback {
     public static void require(String host) {
         try {
             if (!InetAddress.getByName(host).isLoopbackAddress()) {
-                throw new IllegalArgumentException("the stand-in binds loopback addresses only, not " + host);
+                throw new IllegalArgumentException("the stand-ins and their admin API bind loopback addresses only, not " + host);
             }
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("unknown host " + host, e);

@@ -182,7 +182,7 @@ public final class LocalStackMain {
                 say("FAULT DEMO: revoking the primary key of endpoint " + faulty.id() + " in the stand-in (admin API "
                         + (faulty.keyName() == null ? "POST /eventgrid/keys/revoke" : "POST /amqp/keys/revoke, policy "
                         + faulty.keyName()) + "); its connector should switch to the secondary and lose nothing");
-                stack.standIns().admin().revokePrimary(faulty);
+                faulty.standIn(stack.standIns().admin()).revokeKey(faulty.keyName(), faulty.primaryKey());
                 revoked = true;
                 revokedAt = now;
             }

@@ -1,7 +1,7 @@
 package io.twinegress.localstack;
 
+import io.twinegress.emulators.admin.AdminClient;
 import io.twinegress.localstack.dashboard.Deliveries;
-import io.twinegress.localstack.dashboard.Monitor;
 import io.twinegress.localstack.endpoints.SampleEndpoint;
 import io.twinegress.localstack.kafka.Topics;
 import io.twinegress.localstack.process.Await;
@@ -75,10 +75,10 @@ class LocalStackIT {
         awaitComplete(delivering);
         int beforeFault = Deliveries.check(stack.standIns().admin(), failover, ledger).keyFingerprints().size();
         Deliveries.check(stack.standIns().admin(), failover, ledger).keyFingerprints()
-                .forEach(fp -> assertEquals(Monitor.fingerprint(failover.primaryKey()), fp, "before the fault: primary"));
+                .forEach(fp -> assertEquals(AdminClient.fingerprint(failover.primaryKey()), fp, "before the fault: primary"));
 
         // the fault: the primary key is revoked in the stand-in; the connector must move to the secondary
-        stack.standIns().admin().revokePrimary(failover);
+        failover.standIn(stack.standIns().admin()).revokeKey(failover.keyName(), failover.primaryKey());
         stack.traffic().sendEach(PER_KIND);
         assertEquals(2L * PER_KIND * Kind.values().length, ledger.total(), "every record acknowledged");
         Map<SampleEndpoint, Deliveries.Check> checks = awaitComplete(delivering);
@@ -93,7 +93,7 @@ class LocalStackIT {
         List<String> fps = checks.get(failover).keyFingerprints();
         List<String> afterFault = fps.subList(beforeFault, fps.size());
         assertFalse(afterFault.isEmpty());
-        afterFault.forEach(fp -> assertEquals(Monitor.fingerprint(failover.secondaryKey()), fp,
+        afterFault.forEach(fp -> assertEquals(AdminClient.fingerprint(failover.secondaryKey()), fp,
                 "after the revocation every message is sent with the secondary key"));
         assertEquals("secondary", stack.monitor().activeKey(failover), "the connector reports the secondary key");
 

@@ -2,6 +2,7 @@ package io.twinegress.reliability;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.twinegress.emulators.admin.AdminClient;
 import io.twinegress.localstack.Layout;
 import io.twinegress.localstack.endpoints.SampleEndpoint;
 import io.twinegress.localstack.endpoints.StatusWatcher;
@@ -15,7 +16,6 @@ import io.twinegress.reliability.ledger.Traffic;
 import io.twinegress.reliability.report.Results;
 import io.twinegress.reliability.security.CanaryScan;
 import io.twinegress.reliability.stack.FaultStack;
-import io.twinegress.reliability.stack.StandInFaults;
 import io.twinegress.schemas.EventType;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -73,7 +73,7 @@ class ReliabilityIT {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private static FaultStack stack;
-    private static StandInFaults faults;
+    private static AdminClient faults;
     private static Results results;
     /** Secrets put into the system by the scenarios (on top of the endpoints' keys). */
     private static final List<String> canaries = new ArrayList<>();
@@ -88,7 +88,7 @@ class ReliabilityIT {
         Layout layout = Layout.fromSystem();
         long t0 = System.nanoTime();
         stack = FaultStack.start(layout, layout.home().resolve("reliability/target/it-logs"));
-        faults = new StandInFaults(stack.ports().adminUrl());
+        faults = stack.standIns().admin();
         System.out.println("[reliability] stack up in " + Duration.ofNanos(System.nanoTime() - t0).toSeconds() + " s");
     }
 
@@ -329,7 +329,7 @@ class ReliabilityIT {
             t.startPacing(Settings.RATE);
             SampleEndpoint sb = stack.endpoint("servicebus");
             until("deliveries under way", Settings.DELIVERY_DEADLINE, () -> t.acked() >= Settings.EVENTS / 3
-                    && stack.standIns().admin().count(sb) > 0);
+                    && sb.standIn(stack.standIns().admin()).count(sb.entity()) > 0);
             long pid = stack.connectProcess().pid();
             stack.killConnect();
             until("events produced while Connect is down", Settings.DELIVERY_DEADLINE, () -> t.acked() >= 2L * Settings.EVENTS / 3);
@@ -420,7 +420,7 @@ class ReliabilityIT {
         try (Traffic t = new Traffic(stack.bootstrap())) {
             t.startPacing(Settings.RATE);
             until("events flowing", Settings.DELIVERY_DEADLINE, () -> t.acked() >= Settings.EVENTS / 4);
-            faults.amqpUnreachable(true);
+            faults.amqp().unreachable(true);
             int[] egChecks = {0};
             try {
                 // during the outage, Event Grid gets what was produced during the outage
@@ -432,7 +432,7 @@ class ReliabilityIT {
                     return true;
                 });
             } finally {
-                faults.amqpUnreachable(false);
+                faults.amqp().unreachable(false);
             }
             until("all events produced", Settings.DELIVERY_DEADLINE, () -> t.acked() >= Settings.EVENTS);
             t.stopPacing();
@@ -452,7 +452,7 @@ class ReliabilityIT {
             t.startPacing(Settings.RATE);
             until("events flowing", Settings.DELIVERY_DEADLINE, () -> t.acked() >= Settings.EVENTS / 4);
             // a key regeneration on both keys: only a new key works
-            faults.amqpReplaceKeys(sb.keyName(), corrected);
+            faults.amqp().setKeys(sb.keyName(), List.of(corrected));
             Until.hold(Settings.OUTAGE, () -> true);
             Files.writeString(stack.secretsFile(), "servicebus.corrected=" + sb.connectionString(corrected) + "\n",
                     java.nio.file.StandardOpenOption.APPEND);
@@ -476,13 +476,13 @@ class ReliabilityIT {
         try (Traffic t = new Traffic(stack.bootstrap())) {
             t.startPacing(Settings.RATE);
             until("events flowing", Settings.DELIVERY_DEADLINE, () -> t.acked() >= Settings.EVENTS / 4);
-            faults.amqpThrottle(true);
-            faults.eventGridThrottle(true, 1);
+            faults.amqp().throttle(true);
+            faults.eventGrid().throttle(429, Duration.ofSeconds(1));
             try {
                 Until.hold(Settings.OUTAGE, () -> true);
             } finally {
-                faults.amqpThrottle(false);
-                faults.eventGridThrottle(false, 0);
+                faults.amqp().throttle(false);
+                faults.eventGrid().throttle(false);
             }
             until("all events produced", Settings.DELIVERY_DEADLINE, () -> t.acked() >= Settings.EVENTS);
             t.stopPacing();

@@ -1,16 +1,11 @@
 package io.twinegress.emulators.amqp;
 
-import io.twinegress.emulators.ArrivalLog;
-import io.twinegress.emulators.Loopback;
-import io.twinegress.emulators.auth.KeyFingerprint;
-import io.twinegress.emulators.auth.KeyRing;
+import io.twinegress.emulators.StandIn;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,16 +89,18 @@ import org.slf4j.LoggerFactory;
  * SDK tips for tests: set {@code AmqpRetryOptions} with {@code maxRetries} 0–1 and {@code tryTimeout}
  * a few seconds; the first call in a cold JVM takes about a second.
  */
-public final class AmqpEmulator implements AutoCloseable {
+public final class AmqpEmulator extends StandIn<ReceivedMessage> {
 
     private static final Logger LOG = LoggerFactory.getLogger(AmqpEmulator.class);
 
+    private final AmqpEntities entities;
     private final AmqpEngine engine;
-    private final String host;
 
-    private AmqpEmulator(AmqpEngine engine, String host) {
-        this.engine = engine;
-        this.host = host;
+    private AmqpEmulator(Builder b, int port) {
+        super("AMQP stand-in", "transfer", true, b);
+        this.entities = new AmqpEntities(b.entities);
+        this.engine = new AmqpEngine(host(), port, acceptedKeys(), entities, log(), this::throttlesThisOne,
+                errors(), this::responseDelay);
     }
 
     /** A builder; nothing listens until {@link Builder#start()}. */
@@ -112,13 +109,8 @@ public final class AmqpEmulator implements AutoCloseable {
     }
 
     /** Declares entities and keys, then {@link #start()}s the stand-in. */
-    public static final class Builder {
-        private String host = "127.0.0.1";
-        private int port;
+    public static final class Builder extends StandIn.Builder<Builder> {
         private final List<AmqpEntity> entities = new ArrayList<>();
-        private final KeyRing keys = new KeyRing();
-        private Duration responseDelay = Duration.ZERO;
-        private int retainPerEntity;
 
         private Builder() {
         }
@@ -128,20 +120,7 @@ public final class AmqpEmulator implements AutoCloseable {
          * keeps all. For long runs and benchmarks, where keeping every body would exhaust the heap.
          */
         public Builder retainPerEntity(int messages) {
-            this.retainPerEntity = messages;
-            return this;
-        }
-
-        /** Loopback address to bind (default {@code 127.0.0.1}); non-loopback addresses are refused. */
-        public Builder host(String host) {
-            this.host = host;
-            return this;
-        }
-
-        /** Port to listen on; 0 (default) picks a free one, see {@link AmqpEmulator#port()}. */
-        public Builder port(int port) {
-            this.port = port;
-            return this;
+            return retain(messages);
         }
 
         /** A Service Bus topic (a queue works the same) with Standard's 256 KiB message limit. */
@@ -179,43 +158,29 @@ public final class AmqpEmulator implements AutoCloseable {
 
         /** Adds a valid key for {@code keyName}; call again for a second (secondary) key. */
         public Builder key(String keyName, String key) {
-            keys.add(keyName, key);
-            return this;
-        }
-
-        /** Delay before every disposition and CBS/management reply (default none). */
-        public Builder responseDelay(Duration delay) {
-            this.responseDelay = delay;
-            return this;
+            return acceptKey(keyName, key);
         }
 
         /** Binds and starts the reactor thread; returns once the port is bound. */
         public AmqpEmulator start() {
-            Loopback.require(host);
-            AmqpEngine engine = new AmqpEngine(host, port, keys, entities, retainPerEntity);
-            engine.responseDelayMillis.set(responseDelay.toMillis());
-            AmqpEmulator emulator = new AmqpEmulator(engine, host);
-            LOG.info("AMQP stand-in started on {}:{} with {} entities and key names {}", host, engine.port(),
-                    entities.size(), keys.keyCounts().keySet());
+            AmqpEmulator emulator = new AmqpEmulator(this, port());
+            LOG.info("AMQP stand-in started on {}:{} with {} entities and key names {}", emulator.host(),
+                    emulator.port(), entities.size(), emulator.keyCounts().keySet());
             return emulator;
         }
     }
 
     // ------------------------------------------------------------------ where it listens
 
-    /** The bound port (the same after {@link #comeBack()}). */
+    @Override
     public int port() {
         return engine.port();
     }
 
-    /** The bound loopback address, e.g. {@code 127.0.0.1}. */
-    public String host() {
-        return host;
-    }
-
     /** {@code sb://127.0.0.1:PORT}. */
+    @Override
     public String endpoint() {
-        return "sb://" + host + ":" + port();
+        return "sb://" + host() + ":" + port();
     }
 
     /**
@@ -231,14 +196,6 @@ public final class AmqpEmulator implements AutoCloseable {
     public String connectionString(String keyName, String key, String entityPath) {
         return "Endpoint=" + endpoint() + ";SharedAccessKeyName=" + keyName + ";SharedAccessKey=" + key
                 + ";EntityPath=" + entityPath + ";UseDevelopmentEmulator=true";
-    }
-
-    /**
-     * The fingerprint {@link ReceivedMessage#keyFingerprint()} carries for messages sent with {@code key}:
-     * {@code assertEquals(AmqpEmulator.fingerprint(SECONDARY), msg.keyFingerprint())}.
-     */
-    public static String fingerprint(String key) {
-        return KeyFingerprint.of(key);
     }
 
     // ------------------------------------------------------------------ entities
@@ -257,130 +214,54 @@ public final class AmqpEmulator implements AutoCloseable {
 
     /** Declares an entity while running (replaces one of the same name). */
     public void addEntity(AmqpEntity entity) {
-        engine.entities.put(entity.name().toLowerCase(Locale.ROOT), entity);
+        entities.put(entity);
         LOG.info("AMQP stand-in: entity {} declared ({})", entity.name(), entity.kind());
     }
 
     /** The declared entities. */
     public List<AmqpEntity> entities() {
-        return List.copyOf(engine.entities.values());
+        return entities.all();
     }
 
-    // ------------------------------------------------------------------ what arrived
-
-    /** Everything accepted on {@code entity} (case-insensitive), oldest first; a snapshot. */
-    public List<ReceivedMessage> received(String entity) {
-        return engine.log.list(entity);
-    }
-
-    /** How many messages {@code entity} accepted (batches count each message). */
-    public int count(String entity) {
-        return engine.log.count(entity);
-    }
-
-    /** Message counts per entity that received anything. */
-    public Map<String, Integer> counts() {
-        return engine.log.counts();
-    }
-
-    /**
-     * Waits until {@code entity} holds at least {@code n} messages; returns all of them.
-     *
-     * @throws AssertionError if the deadline passes first, saying how many arrived
-     */
-    public List<ReceivedMessage> awaitCount(String entity, int n, Duration timeout) {
-        return engine.log.awaitCount(entity, n, timeout);
-    }
-
-    /** Forgets every recorded message. */
-    public void clear() {
-        engine.log.clear();
-    }
-
-    /** The underlying thread-safe log, for custom waits. */
-    public ArrivalLog<ReceivedMessage> log() {
-        return engine.log;
+    @Override
+    public List<String> entityNames() {
+        return entities.all().stream().map(AmqpEntity::name).toList();
     }
 
     // ------------------------------------------------------------------ keys
-
-    /** Adds a valid key for {@code keyName}; nothing is dropped. */
-    public void addKey(String keyName, String key) {
-        engine.keys.add(keyName, key);
-        LOG.info("AMQP stand-in: key added for {}", keyName);
-    }
 
     /**
      * Replaces all keys of {@code keyName} (none = remove the name), like regenerating a key in Azure:
      * connections authenticated with a key that is no longer valid are closed before this returns.
      */
     public void setKeys(String keyName, String... keys) {
-        engine.keys.set(keyName, Arrays.asList(keys));
-        int dropped = engine.dropConnectionsWithInvalidKeys();
-        LOG.info("AMQP stand-in: keys of {} replaced ({} valid); {} connection(s) dropped", keyName, keys.length,
-                dropped);
+        setKeys(keyName, Arrays.asList(keys));
     }
 
-    /** Makes one key invalid; connections authenticated with it are closed before this returns. */
-    public void revokeKey(String keyName, String key) {
-        engine.keys.revoke(keyName, key);
-        int dropped = engine.dropConnectionsWithInvalidKeys();
-        LOG.info("AMQP stand-in: a key of {} revoked; {} connection(s) dropped", keyName, dropped);
-    }
-
-    /** The live key ring (read-only use recommended; changes through it do not drop connections). */
-    public KeyRing keys() {
-        return engine.keys;
+    /** Closes the connections holding a token signed with a key no longer accepted; see {@link #setKeys}. */
+    @Override
+    protected int dropSessionsWithInvalidKeys() {
+        return engine.dropConnectionsWithInvalidKeys();
     }
 
     // ------------------------------------------------------------------ faults
 
     /** Closes the listener and cuts every connection; connects are refused until {@link #comeBack()}. */
+    @Override
     public void goUnreachable() {
         int cut = engine.goUnreachable();
         LOG.info("AMQP stand-in unreachable on port {} ({} connection(s) cut)", port(), cut);
     }
 
-    /** Listens again on the same port. */
+    @Override
     public void comeBack() {
         engine.comeBack();
         LOG.info("AMQP stand-in reachable again on port {}", port());
     }
 
-    /** Whether the stand-in is listening. */
+    @Override
     public boolean isReachable() {
         return engine.reachable();
-    }
-
-    /** On: every transfer is rejected with {@code com.microsoft:server-busy} until turned off. */
-    public void throttle(boolean on) {
-        if (engine.throttle.set(on)) {
-            LOG.info("AMQP stand-in throttling {}", on ? "on" : "off");
-        }
-    }
-
-    /** Rejects the next {@code transfers} transfers with {@code com.microsoft:server-busy}, then accepts again. */
-    public void throttleNext(int transfers) {
-        engine.throttle.next(transfers);
-        LOG.info("AMQP stand-in throttling the next {} transfer(s)", transfers);
-    }
-
-    /** Whether transfers are being throttled now. */
-    public boolean isThrottling() {
-        return engine.throttle.isOn();
-    }
-
-    /** Delay before every disposition and CBS/management reply; {@link Duration#ZERO} for none. */
-    public void setResponseDelay(Duration delay) {
-        long was = engine.responseDelayMillis.getAndSet(Math.max(0, delay.toMillis()));
-        if (was != Math.max(0, delay.toMillis())) {
-            LOG.info("AMQP stand-in response delay {}", delay);
-        }
-    }
-
-    /** The current response delay. */
-    public Duration responseDelay() {
-        return Duration.ofMillis(engine.responseDelayMillis.get());
     }
 
     // ------------------------------------------------------------------ health and counters
@@ -397,42 +278,32 @@ public final class AmqpEmulator implements AutoCloseable {
 
     /** put-tokens (and management tokens) accepted so far. */
     public long tokensAccepted() {
-        return engine.tokensAccepted.get();
+        return engine.counters().get(AmqpCounters.Counter.TOKENS_ACCEPTED);
     }
 
     /** put-tokens (and management tokens) refused with 401 so far. */
     public long tokensRefused() {
-        return engine.tokensRefused.get();
+        return engine.counters().get(AmqpCounters.Counter.TOKENS_REFUSED);
     }
 
     /** Messages accepted but not recorded because of Service Bus duplicate detection. */
     public long duplicatesDropped() {
-        return engine.duplicatesDropped.get();
+        return engine.counters().get(AmqpCounters.Counter.DUPLICATES_DROPPED);
     }
 
     /** Transfers rejected as server-busy so far. */
     public long transfersThrottled() {
-        return engine.transfersThrottled.get();
+        return engine.counters().get(AmqpCounters.Counter.TRANSFERS_THROTTLED);
     }
 
     /** Transfers accepted so far (a batch counts once). */
     public long transfersAccepted() {
-        return engine.transfersAccepted.get();
-    }
-
-    /** Exceptions caught in protocol handlers (should be empty). */
-    public List<Throwable> handlerErrors() {
-        return engine.handlerErrors.list();
-    }
-
-    /** @throws AssertionError carrying the first handler error, if any occurred */
-    public void assertNoHandlerErrors() {
-        engine.handlerErrors.assertNone();
+        return engine.counters().get(AmqpCounters.Counter.TRANSFERS_ACCEPTED);
     }
 
     /** For the stand-in's own tests: {@code hook} runs on the reactor thread before each entity transfer. */
     void setEntityDeliveryHook(Runnable hook) {
-        engine.entityDeliveryHook = hook;
+        engine.setEntityDeliveryHook(hook);
     }
 
     /** Stops listening, cuts every connection and stops the reactor thread. */
@@ -440,10 +311,5 @@ public final class AmqpEmulator implements AutoCloseable {
     public void close() {
         engine.stop();
         LOG.info("AMQP stand-in on port {} stopped", port());
-    }
-
-    @Override
-    public String toString() {
-        return "AmqpEmulator[" + endpoint() + "]";
     }
 }

@@ -1,5 +1,6 @@
 package io.twinegress.emulators.amqp;
 
+import io.twinegress.emulators.Received;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
@@ -45,7 +46,7 @@ public record ReceivedMessage(
         long transferId,
         int transferSize,
         String keyName,
-        String keyFingerprint) {
+        String keyFingerprint) implements Received {
 
     /** The body decoded as UTF-8. */
     public String bodyAsString() {

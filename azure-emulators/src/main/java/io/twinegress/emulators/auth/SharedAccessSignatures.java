@@ -59,7 +59,7 @@ public final class SharedAccessSignatures {
      * @param audience the resource the token is presented for (e.g. {@code amqp://host/topic});
      *                 null to skip the audience check
      */
-    public static SasValidation validateServiceBusToken(String token, String audience, KeyRing keys, Instant now) {
+    public static SasValidation validateServiceBusToken(String token, String audience, AcceptedKeys keys, Instant now) {
         if (token == null || token.isBlank()) {
             return SasValidation.refused(null, null, NO_TOKEN);
         }

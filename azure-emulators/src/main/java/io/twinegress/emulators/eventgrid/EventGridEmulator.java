@@ -1,38 +1,20 @@
 package io.twinegress.emulators.eventgrid;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.twinegress.emulators.ArrivalLog;
 import io.twinegress.emulators.HandlerErrors;
-import io.twinegress.emulators.Loopback;
-import io.twinegress.emulators.Throttle;
-import io.twinegress.emulators.auth.KeyFingerprint;
-import io.twinegress.emulators.auth.SasValidation;
-import io.twinegress.emulators.auth.SharedAccessSignatures;
-import java.io.ByteArrayOutputStream;
+import io.twinegress.emulators.StandIn;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,10 +54,10 @@ import org.slf4j.LoggerFactory;
  * {@link #comeBack()} (listener and connections closed; back on the same port), {@link #throttle(boolean)},
  * {@link #throttle(int, Duration)}, {@link #throttleNext(int)}, {@link #setResponseDelay(Duration)}.
  *
- * <p>The Event Grid Java SDK refuses a key credential over plain http; see FINDINGS.md for the ways
- * around it (a pipeline policy setting {@code aeg-sas-key}, or an {@code AzureSasCredential}).
+ * <p>The Event Grid Java SDK refuses a key credential over plain http: reach the stand-in with a pipeline
+ * policy that sets {@code aeg-sas-key}, or with an {@code AzureSasCredential} ({@code aeg-sas-token}).
  */
-public final class EventGridEmulator implements AutoCloseable {
+public final class EventGridEmulator extends StandIn<ReceivedEvent> {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventGridEmulator.class);
 
@@ -86,37 +68,29 @@ public final class EventGridEmulator implements AutoCloseable {
     /** Event Grid's limit of events per request. */
     public static final int MAX_EVENTS_PER_REQUEST = 5000;
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** What a throttled publish is answered with: 429 or 503, and {@code Retry-After}. */
+    record Busy(int status, Duration retryAfter) {
+        /** {@code Retry-After} in whole seconds, at least 1. */
+        long retryAfterSeconds() {
+            return Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+        }
+    }
 
-    private final String host;
-    private final int wantedPort;
     private final Map<String, String> topics = new ConcurrentHashMap<>(); // lower-case name -> display name
-    private final List<String> keys = new CopyOnWriteArrayList<>();
-    private final EventGridValidator validator;
-    private final long maxRequestBytes;
-    private final ArrivalLog<ReceivedEvent> log;
-    private final HandlerErrors handlerErrors = new HandlerErrors("Event Grid stand-in");
-    private final Map<Integer, AtomicLong> statusCounts = new ConcurrentHashMap<>();
-    private final AtomicLong requestIds = new AtomicLong();
-    private final Throttle throttle = new Throttle();
-    private volatile int throttleStatus = 429;
-    private volatile Duration retryAfter = Duration.ofSeconds(1);
-    private volatile Duration responseDelay;
+    private final EventGridHandler handler;
+    private volatile Busy busy = new Busy(429, Duration.ofSeconds(1));
     private final ExecutorService executor;
     private final Object serverLock = new Object();
     private HttpServer server;
     private volatile int port;
 
     private EventGridEmulator(Builder b) {
-        this.host = b.host;
-        this.wantedPort = b.port;
+        super("Event Grid stand-in", "request", false, b);
         topics.put(DEFAULT_TOPIC, DEFAULT_TOPIC);
         b.topics.forEach(t -> topics.put(t.toLowerCase(Locale.ROOT), t));
-        keys.addAll(b.keys);
-        this.maxRequestBytes = b.maxRequestBytes;
-        this.validator = new EventGridValidator(MAPPER, b.maxRequestBytes, b.maxEventBytes, b.maxEvents);
-        this.responseDelay = b.responseDelay;
-        this.log = new ArrivalLog<>(b.retainPerTopic);
+        this.handler = new EventGridHandler(this,
+                new EventGridValidator(EventGridHandler.MAPPER, b.maxRequestBytes, b.maxEventBytes, b.maxEvents),
+                b.maxRequestBytes);
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "event-grid-emulator-http");
             t.setDaemon(true);
@@ -130,36 +104,18 @@ public final class EventGridEmulator implements AutoCloseable {
     }
 
     /** Declares topics and keys, then {@link #start()}s the stand-in. */
-    public static final class Builder {
-        private String host = "127.0.0.1";
-        private int port;
+    public static final class Builder extends StandIn.Builder<Builder> {
         private final List<String> topics = new ArrayList<>();
-        private final List<String> keys = new ArrayList<>();
         private long maxRequestBytes = ONE_MB;
         private long maxEventBytes = ONE_MB;
         private int maxEvents = MAX_EVENTS_PER_REQUEST;
-        private Duration responseDelay = Duration.ZERO;
-        private int retainPerTopic;
 
         private Builder() {
         }
 
         /** Keeps only the newest {@code events} per topic (counts still count everything); 0 (default) keeps all. */
         public Builder retainPerTopic(int events) {
-            this.retainPerTopic = events;
-            return this;
-        }
-
-        /** Loopback address to bind (default {@code 127.0.0.1}). */
-        public Builder host(String host) {
-            this.host = host;
-            return this;
-        }
-
-        /** Port; 0 (default) picks a free one, see {@link EventGridEmulator#port()}. */
-        public Builder port(int port) {
-            this.port = port;
-            return this;
+            return retain(events);
         }
 
         /** A topic served at {@code /<name>/api/events} (the default topic at {@code /api/events} always exists). */
@@ -173,11 +129,7 @@ public final class EventGridEmulator implements AutoCloseable {
 
         /** A valid topic access key ({@code aeg-sas-key}); call again for key2. */
         public Builder key(String key) {
-            if (key == null || key.isEmpty()) {
-                throw new IllegalArgumentException("key must not be empty");
-            }
-            keys.add(key);
-            return this;
+            return acceptKey(key);
         }
 
         /** Request size limit in bytes (default 1 MB). */
@@ -198,39 +150,33 @@ public final class EventGridEmulator implements AutoCloseable {
             return this;
         }
 
-        /** Delay before every response (default none). */
-        public Builder responseDelay(Duration delay) {
-            this.responseDelay = delay;
-            return this;
-        }
-
         /** Binds and starts serving; returns once the port is bound. */
         public EventGridEmulator start() {
-            Loopback.require(host);
             EventGridEmulator eg = new EventGridEmulator(this);
-            eg.listen(port);
-            LOG.info("Event Grid stand-in started on http://{}:{} with topics {} and {} key(s)", host, eg.port,
-                    eg.topics.values(), keys.size());
+            eg.listen(port());
+            LOG.info("Event Grid stand-in started on http://{}:{} with topics {} and {} key(s)", eg.host(), eg.port,
+                    eg.topics.values(), eg.topicKeys().size());
             return eg;
         }
     }
 
     // ------------------------------------------------------------------ where it listens
 
-    /** The bound port (the same after {@link #comeBack()}). */
+    @Override
     public int port() {
         return port;
     }
 
     /** {@code http://127.0.0.1:PORT/api/events}: the default topic. */
+    @Override
     public String endpoint() {
-        return "http://" + host + ":" + port + "/api/events";
+        return "http://" + host() + ":" + port + "/api/events";
     }
 
     /** {@code http://127.0.0.1:PORT/<topic>/api/events}. */
     public String endpoint(String topic) {
         return DEFAULT_TOPIC.equalsIgnoreCase(topic) ? endpoint()
-                : "http://" + host + ":" + port + "/" + topic + "/api/events";
+                : "http://" + host() + ":" + port + "/" + topic + "/api/events";
     }
 
     /**
@@ -240,11 +186,6 @@ public final class EventGridEmulator implements AutoCloseable {
     public static String topicResourceId(String topic) {
         return "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/local/providers/"
                 + "Microsoft.EventGrid/topics/" + topic;
-    }
-
-    /** The fingerprint {@link ReceivedEvent#keyFingerprint()} carries for requests made with {@code key}. */
-    public static String fingerprint(String key) {
-        return KeyFingerprint.of(key);
     }
 
     /** Declares another topic while running. */
@@ -258,80 +199,54 @@ public final class EventGridEmulator implements AutoCloseable {
         return List.copyOf(topics.values());
     }
 
-    // ------------------------------------------------------------------ what arrived
-
-    /** Every event accepted on {@code topic}, oldest first; a snapshot. */
-    public List<ReceivedEvent> received(String topic) {
-        return log.list(topic);
+    @Override
+    public List<String> entityNames() {
+        return topics();
     }
 
-    /** How many events {@code topic} accepted. */
-    public int count(String topic) {
-        return log.count(topic);
+    /** The display name of the topic served under {@code lowerCaseName}, or null. */
+    String topicName(String lowerCaseName) {
+        return topics.get(lowerCaseName);
     }
 
-    /** Event counts per topic that received anything. */
-    public Map<String, Integer> counts() {
-        return log.counts();
-    }
-
-    /**
-     * Waits until {@code topic} holds at least {@code n} events; returns all of them.
-     *
-     * @throws AssertionError if the deadline passes first
-     */
-    public List<ReceivedEvent> awaitCount(String topic, int n, Duration timeout) {
-        return log.awaitCount(topic, n, timeout);
-    }
+    // ------------------------------------------------------------------ what was answered
 
     /** How many responses with HTTP {@code status} were sent (e.g. 200, 401, 429). */
     public long responses(int status) {
-        AtomicLong c = statusCounts.get(status);
-        return c == null ? 0 : c.get();
+        return handler.responses(status);
     }
 
     /** Responses sent, by HTTP status. */
     public Map<Integer, Long> responseCounts() {
-        Map<Integer, Long> out = new LinkedHashMap<>();
-        statusCounts.forEach((k, v) -> out.put(k, v.get()));
-        return out;
-    }
-
-    /** Forgets every recorded event. */
-    public void clear() {
-        log.clear();
-    }
-
-    /** The underlying thread-safe log. */
-    public ArrivalLog<ReceivedEvent> log() {
-        return log;
+        return handler.responseCounts();
     }
 
     // ------------------------------------------------------------------ keys
 
     /** Replaces the valid keys; the next request with another key gets 401. */
     public void setKeys(String... newKeys) {
-        List<String> list = Arrays.asList(newKeys);
-        keys.clear();
-        keys.addAll(list);
-        LOG.info("Event Grid stand-in: keys replaced ({} valid)", list.size());
+        setKeys(null, Arrays.asList(newKeys));
     }
 
     /** Adds a valid key. */
     public void addKey(String key) {
-        keys.add(key);
-        LOG.info("Event Grid stand-in: key added");
+        addKey(null, key);
     }
 
     /** Makes {@code key} invalid. */
     public void revokeKey(String key) {
-        keys.remove(key);
-        LOG.info("Event Grid stand-in: a key revoked ({} valid)", keys.size());
+        revokeKey(null, key);
+    }
+
+    /** The topic keys accepted now. */
+    List<String> topicKeys() {
+        return validKeys(null);
     }
 
     // ------------------------------------------------------------------ faults
 
     /** Closes the listener and every connection; requests fail to connect until {@link #comeBack()}. */
+    @Override
     public void goUnreachable() {
         synchronized (serverLock) {
             if (server != null) {
@@ -342,7 +257,7 @@ public final class EventGridEmulator implements AutoCloseable {
         }
     }
 
-    /** Listens again on the same port. */
+    @Override
     public void comeBack() {
         synchronized (serverLock) {
             if (server == null) {
@@ -352,17 +267,10 @@ public final class EventGridEmulator implements AutoCloseable {
         }
     }
 
-    /** Whether it is listening. */
+    @Override
     public boolean isReachable() {
         synchronized (serverLock) {
             return server != null;
-        }
-    }
-
-    /** On: every authorized publish gets 429 with {@code Retry-After: 1} (or what {@link #throttle(int, Duration)} set). */
-    public void throttle(boolean on) {
-        if (throttle.set(on)) {
-            LOG.info("Event Grid stand-in throttling {}", on ? "on (" + throttleStatus + ")" : "off");
         }
     }
 
@@ -371,42 +279,27 @@ public final class EventGridEmulator implements AutoCloseable {
         if (status != 429 && status != 503) {
             throw new IllegalArgumentException("Event Grid throttles with 429 or 503, not " + status);
         }
-        this.throttleStatus = status;
-        this.retryAfter = retryAfter;
-        throttle.set(true);
-        LOG.info("Event Grid stand-in throttling on ({}, Retry-After {})", status, retryAfter);
+        busy = new Busy(status, retryAfter);
+        throttle(true);
     }
 
-    /** Throttles the next {@code requests} authorized publishes, then accepts again. */
-    public void throttleNext(int requests) {
-        throttle.next(requests);
-        LOG.info("Event Grid stand-in throttling the next {} request(s)", requests);
+    @Override
+    protected String throttleAnswer() {
+        Busy b = busy;
+        return " (" + b.status() + ", Retry-After " + b.retryAfterSeconds() + " s)";
     }
 
-    /** Whether publishes are being throttled now. */
-    public boolean isThrottling() {
-        return throttle.isOn();
+    /** Whether to throttle this publish; and with what, see {@link #busy()}. */
+    boolean throttlesThisPublish() {
+        return throttlesThisOne();
     }
 
-    /** Delay before every response; {@link Duration#ZERO} for none. */
-    public void setResponseDelay(Duration delay) {
-        Duration was = responseDelay;
-        responseDelay = delay;
-        if (!was.equals(delay)) {
-            LOG.info("Event Grid stand-in response delay {}", delay);
-        }
+    Busy busy() {
+        return busy;
     }
 
-    // ------------------------------------------------------------------ health
-
-    /** Exceptions caught in request handling (should be empty). */
-    public List<Throwable> handlerErrors() {
-        return handlerErrors.list();
-    }
-
-    /** @throws AssertionError carrying the first handler error, if any occurred */
-    public void assertNoHandlerErrors() {
-        handlerErrors.assertNone();
+    HandlerErrors handlerErrorLog() {
+        return errors();
     }
 
     /** Stops listening and releases the threads. */
@@ -422,216 +315,18 @@ public final class EventGridEmulator implements AutoCloseable {
         LOG.info("Event Grid stand-in on port {} stopped", port);
     }
 
-    // ------------------------------------------------------------------ HTTP
-
     private void listen(int p) {
         try {
-            HttpServer s = HttpServer.create(new InetSocketAddress(host, p), 0);
+            HttpServer s = HttpServer.create(new InetSocketAddress(host(), p), 0);
             s.setExecutor(executor);
-            s.createContext("/", this::handle);
+            s.createContext("/", handler);
             s.start();
             synchronized (serverLock) {
                 server = s;
             }
             port = s.getAddress().getPort();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on " + host + ":" + p, e);
+            throw new UncheckedIOException("cannot listen on " + host() + ":" + p, e);
         }
-    }
-
-    private void handle(HttpExchange exchange) {
-        try (exchange) {
-            try {
-                respond(exchange);
-            } catch (IOException e) {
-                LOG.debug("Event Grid client went away", e); // the client's business
-            } catch (Throwable t) {
-                handlerErrors.add(t);
-                LOG.error("Event Grid stand-in handler error (recorded; tests should assert none)", t);
-                try {
-                    send(exchange, 500, error("InternalServerError", "stand-in failure: " + t), null);
-                } catch (IOException ignored) {
-                    // nothing more to do
-                }
-            }
-        }
-    }
-
-    private void respond(HttpExchange exchange) throws IOException {
-        String path = exchange.getRequestURI().getPath();
-        String topic = topicOf(path);
-        if (topic == null) {
-            drain(exchange.getRequestBody());
-            send(exchange, 404, error("NotFound", "No topic is served at '" + path + "'. Use /api/events or "
-                    + "/<topic>/api/events."), null);
-            return;
-        }
-        if (!"POST".equalsIgnoreCase(exchange.getRequestMethod())) {
-            drain(exchange.getRequestBody());
-            send(exchange, 405, error("MethodNotAllowed", "Only POST is supported."), null);
-            return;
-        }
-        Duration delay = responseDelay;
-        if (!delay.isZero() && !delay.isNegative()) {
-            try {
-                Thread.sleep(delay.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        Auth auth = authorize(exchange, topic);
-        if (auth.refusal() != null) {
-            drain(exchange.getRequestBody());
-            send(exchange, 401, error("Unauthorized", auth.refusal()), null);
-            return;
-        }
-        if (throttle.throttlesThisOne()) {
-            drain(exchange.getRequestBody());
-            long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
-            int status = throttleStatus;
-            send(exchange, status, error(status == 503 ? "ServiceUnavailable" : "TooManyRequests",
-                    "The request was throttled. Retry after " + seconds + " second(s)."), Long.toString(seconds));
-            return;
-        }
-        byte[] body = readLimited(exchange.getRequestBody(), maxRequestBytes);
-        if (body == null) {
-            send(exchange, 413, error("RequestEntityTooLarge", "The request size exceeds the limit of "
-                    + maxRequestBytes + " bytes."), null);
-            return;
-        }
-        String displayTopic = topics.get(topic);
-        EventGridValidator.Result result = validator.validate(body, topicResourceId(displayTopic));
-        if (!result.accepted()) {
-            send(exchange, result.status(), error(result.code(), result.message()), null);
-            return;
-        }
-        long requestId = requestIds.incrementAndGet();
-        Instant now = Instant.now();
-        List<ReceivedEvent> events = new ArrayList<>(result.events().size());
-        for (int i = 0; i < result.events().size(); i++) {
-            JsonNode e = result.events().get(i);
-            events.add(new ReceivedEvent(displayTopic, e.get("id").asText(), e.get("subject").asText(),
-                    e.get("eventType").asText(), e.get("eventTime").asText(), e.get("dataVersion").asText(),
-                    textOrNull(e.get("metadataVersion")), textOrNull(e.get("topic")), e.get("data"),
-                    result.eventJson().get(i), now, requestId, result.events().size(), auth.fingerprint()));
-        }
-        log.addAll(displayTopic, events);
-        send(exchange, 200, null, null);
-    }
-
-    /** "/api/events" → default; "/t/api/events" → t; otherwise null. Lower case. */
-    private String topicOf(String path) {
-        String p = path == null ? "" : path;
-        while (p.endsWith("/")) {
-            p = p.substring(0, p.length() - 1);
-        }
-        if (p.equalsIgnoreCase("/api/events")) {
-            return DEFAULT_TOPIC;
-        }
-        String lower = p.toLowerCase(Locale.ROOT);
-        if (lower.startsWith("/") && lower.endsWith("/api/events")) {
-            String name = lower.substring(1, lower.length() - "/api/events".length());
-            return topics.containsKey(name) ? name : null;
-        }
-        return null;
-    }
-
-    /** Either a refusal reason or the fingerprint of the key that authorized the request. */
-    private record Auth(String refusal, String fingerprint) {
-    }
-
-    private Auth authorize(HttpExchange exchange, String topic) {
-        String key = exchange.getRequestHeaders().getFirst("aeg-sas-key");
-        String token = exchange.getRequestHeaders().getFirst("aeg-sas-token");
-        if (key != null) {
-            byte[] presented = key.getBytes(StandardCharsets.UTF_8);
-            for (String valid : keys) {
-                if (MessageDigest.isEqual(presented, valid.getBytes(StandardCharsets.UTF_8))) {
-                    return new Auth(null, KeyFingerprint.of(valid));
-                }
-            }
-            return new Auth("The request authorization key is not authorized for topic '" + topics.get(topic)
-                    + "'.", null);
-        }
-        if (token != null) {
-            // the host in the signed resource is whatever the client called us (127.0.0.1, localhost ...):
-            // check the path only
-            SasValidation v = SharedAccessSignatures.validateEventGridToken(token, keys, null, Instant.now());
-            if (!v.valid()) {
-                return new Auth("The request authorization token is not valid: " + v.reason(), null);
-            }
-            String signedPath = SharedAccessSignatures.pathOf(v.resource());
-            String expected = DEFAULT_TOPIC.equals(topic) ? "api/events" : topic + "/api/events";
-            if (!signedPath.isEmpty() && !signedPath.equals(expected)) {
-                return new Auth("The request authorization token is for '" + v.resource() + "', not for this topic.",
-                        null);
-            }
-            return new Auth(null, KeyFingerprint.of(v.key()));
-        }
-        return new Auth("The request has no aeg-sas-key or aeg-sas-token header.", null);
-    }
-
-    private void send(HttpExchange exchange, int status, byte[] body, String retryAfterSeconds) throws IOException {
-        statusCounts.computeIfAbsent(status, s -> new AtomicLong()).incrementAndGet();
-        if (retryAfterSeconds != null) {
-            exchange.getResponseHeaders().set("Retry-After", retryAfterSeconds);
-        }
-        if (body == null) {
-            exchange.getResponseHeaders().set("Content-Length", "0");
-            exchange.sendResponseHeaders(status, -1);
-            return;
-        }
-        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-        exchange.sendResponseHeaders(status, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-        }
-    }
-
-    private static byte[] error(String code, String message) {
-        ObjectNode root = MAPPER.createObjectNode();
-        ObjectNode err = root.putObject("error");
-        err.put("code", code);
-        err.put("message", message);
-        try {
-            return MAPPER.writeValueAsBytes(root);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Reads at most {@code limit} bytes; null when the body is longer (and drains the rest). */
-    private static byte[] readLimited(InputStream in, long limit) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buf = new byte[16 * 1024];
-        long total = 0;
-        int n;
-        boolean over = false;
-        while ((n = in.read(buf)) > 0) {
-            total += n;
-            if (total > limit) {
-                over = true;
-                continue; // keep draining so the client sees the response, not a reset
-            }
-            out.write(buf, 0, n);
-        }
-        return over ? null : out.toByteArray();
-    }
-
-    private static void drain(InputStream in) throws IOException {
-        byte[] buf = new byte[16 * 1024];
-        while (in.read(buf) > 0) {
-            // discard
-        }
-    }
-
-    private static String textOrNull(JsonNode n) {
-        return n == null || n.isNull() ? null : n.asText();
-    }
-
-    @Override
-    public String toString() {
-        return "EventGridEmulator[" + endpoint() + "]";
     }
 }

@@ -1,6 +1,7 @@
 package io.twinegress.emulators.eventgrid;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.twinegress.emulators.Received;
 import java.time.Instant;
 
 /**
@@ -36,7 +37,7 @@ public record ReceivedEvent(
         Instant receivedAt,
         long requestId,
         int requestSize,
-        String keyFingerprint) {
+        String keyFingerprint) implements Received {
 
     @Override
     public String toString() {

@@ -1,5 +1,6 @@
 package io.twinegress.emulators.admin;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,8 +22,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Starts the packaged {@code target/twin-egress-emulators.jar} as a process, as the local stack does,
- * and drives it through the admin API and the real Service Bus client.
+ * and drives it through the admin API's client and the real Service Bus client.
  */
 @Timeout(120)
 class RunnableJarIT {
@@ -44,11 +48,10 @@ class RunnableJarIT {
     static Path dir;
     static Process process;
     static JsonNode ports;
+    static AdminClient admin;
 
     @BeforeAll
     static void start() throws Exception {
-        Path jar = Path.of("target", "twin-egress-emulators.jar");
-        assertTrue(Files.isRegularFile(jar), "package the module first: " + jar.toAbsolutePath());
         Path config = dir.resolve("emulators.properties");
         Files.writeString(config, String.join("\n",
                 "amqp.port=0", "eventgrid.port=0", "admin.port=0",
@@ -58,20 +61,27 @@ class RunnableJarIT {
                 "eventgrid.topics=twins",
                 "eventgrid.keys=egkey1"));
         Path ready = dir.resolve("ready.json");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        process = new ProcessBuilder(java, "-Xmx128m", "-jar", jar.toString(), config.toString(),
-                "ready.file=" + ready)
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("emulators.log").toFile())
-                .start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!Files.exists(ready)) {
-            if (System.nanoTime() > deadline || !process.isAlive()) {
-                throw new AssertionError("no ready file; log:\n" + Files.readString(dir.resolve("emulators.log")));
-            }
-            Thread.sleep(50);
+        Path log = dir.resolve("emulators.log");
+        process = launch(log, config.toString(), "ready.file=" + ready);
+        try {
+            await("the ready file " + ready).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                    .failFast("the stand-ins exited", () -> !process.isAlive())
+                    .until(() -> Files.exists(ready));
+        } catch (ConditionTimeoutException | TerminalFailureException e) {
+            throw new AssertionError(e.getMessage() + "; log:\n" + Files.readString(log), e);
         }
         ports = JSON.readTree(ready.toFile());
+        admin = new AdminClient("http://127.0.0.1:" + ports.get("admin").asInt());
+    }
+
+    /** The packaged jar as a process, its output in {@code log}. */
+    static Process launch(Path log, String... args) throws IOException {
+        Path jar = Path.of("target", "twin-egress-emulators.jar");
+        assertTrue(Files.isRegularFile(jar), "package the module first: " + jar.toAbsolutePath());
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m", "-jar", jar.toString()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     @AfterAll
@@ -86,17 +96,6 @@ class RunnableJarIT {
         }
     }
 
-    static JsonNode admin(String method, String path, String body) throws IOException, InterruptedException {
-        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get("admin").asInt() + path))
-                .timeout(Duration.ofSeconds(10))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        HttpResponse<String> r = HTTP.send(req, HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, r.statusCode(), r.body());
-        return JSON.readTree(r.body());
-    }
-
     static ServiceBusSenderClient sender(String key) {
         String cs = "Endpoint=sb://127.0.0.1:" + ports.get("amqp").asInt()
                 + ";SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=" + key
@@ -108,26 +107,26 @@ class RunnableJarIT {
 
     @Test
     void sendsShowUpInTheAdminApiAndFaultsApply() throws Exception {
-        assertEquals("UP", admin("GET", "/health", null).get("status").asText());
+        assertTrue(admin.healthy());
         try (ServiceBusSenderClient sender = sender("primary")) {
             sender.sendMessage(new ServiceBusMessage("{\"id\":\"j-1\"}").setMessageId("j-1").setSubject("SensorChange"));
-            JsonNode counts = admin("GET", "/counts", null);
-            assertEquals(1, counts.get("amqp").get("orders").asInt());
-            JsonNode messages = admin("GET", "/amqp/orders/messages?limit=10", null);
-            assertEquals("j-1", messages.get("messages").get(0).get("messageId").asText());
-            assertEquals("{\"id\":\"j-1\"}", messages.get("messages").get(0).get("body").asText());
+            assertEquals(1, admin.counts().get("amqp").get("orders").asInt());
+            AdminClient.Arrival first = admin.amqp().arrivals("orders").get(0);
+            assertEquals("j-1", first.id());
+            assertEquals("{\"id\":\"j-1\"}", first.body());
+            assertEquals(AdminClient.fingerprint("primary"), first.keyFingerprint());
 
-            admin("POST", "/amqp/keys", "{\"keyName\":\"RootManageSharedAccessKey\",\"keys\":[\"secondary\"]}");
+            admin.amqp().setKeys("RootManageSharedAccessKey", List.of("secondary"));
             ServiceBusException e = assertThrows(ServiceBusException.class,
                     () -> sender.sendMessage(new ServiceBusMessage("x").setMessageId("j-2")));
             assertEquals(ServiceBusFailureReason.UNAUTHORIZED, e.getReason());
         }
         try (ServiceBusSenderClient sender = sender("secondary")) {
-            admin("POST", "/amqp/throttle", "{\"next\":1}");
+            admin.amqp().throttleNext(1);
             assertThrows(ServiceBusException.class, () -> sender.sendMessage(new ServiceBusMessage("x")));
             sender.sendMessage(new ServiceBusMessage("y").setMessageId("j-3"));
         }
-        JsonNode status = admin("GET", "/status", null);
+        JsonNode status = admin.status();
         assertEquals(1, status.get("amqp").get("transfersThrottled").asInt());
         assertEquals(0, status.get("amqp").get("handlerErrors").asInt());
 
@@ -137,16 +136,29 @@ class RunnableJarIT {
                 .POST(HttpRequest.BodyPublishers.ofString("[{\"id\":\"g-1\",\"subject\":\"s\",\"eventType\":\"T\","
                         + "\"eventTime\":\"2026-11-22T10:00:00Z\",\"data\":{},\"dataVersion\":\"1\"}]"))
                 .build();
-        admin("POST", "/eventgrid/throttle", "{\"on\":true,\"status\":503,\"retryAfterSeconds\":3}");
+        admin.eventGrid().throttle(503, Duration.ofSeconds(3));
         HttpResponse<String> throttled = HTTP.send(publish, HttpResponse.BodyHandlers.ofString());
         assertEquals(503, throttled.statusCode());
         assertEquals(List.of("3"), throttled.headers().allValues("Retry-After"));
-        admin("POST", "/eventgrid/throttle", "{\"on\":false}");
+        admin.eventGrid().throttle(false);
         assertEquals(200, HTTP.send(publish, HttpResponse.BodyHandlers.ofString()).statusCode());
-        assertEquals("g-1", admin("GET", "/eventgrid/twins/events", null).get("events").get(0).get("event")
-                .get("id").asText());
+        assertEquals("g-1", admin.eventGrid().arrivals("twins").get(0).id());
 
-        admin("DELETE", "/messages", null);
-        assertEquals(0, admin("GET", "/counts", null).get("amqp").get("orders").asInt());
+        admin.forgetRecorded();
+        assertEquals(0, admin.counts().get("amqp").get("orders").asInt());
+    }
+
+    @Test
+    void aHostThatIsNotLoopbackIsRefusedAtStartWithOneLineAndExitCode2() throws Exception {
+        // both stand-ins off: only the admin API is left to refuse it
+        Path log = dir.resolve("refused.log");
+        Process refused = launch(log, "host=192.0.2.1", "amqp.enabled=false", "eventgrid.enabled=false",
+                "admin.port=0");
+        assertTrue(refused.waitFor(30, TimeUnit.SECONDS), "the stand-ins did not exit");
+        String output = Files.readString(log);
+        assertEquals(2, refused.exitValue(), output);
+        assertTrue(output.contains("twin-egress-emulators: the stand-ins and their admin API bind loopback "
+                + "addresses only, not 192.0.2.1"), output);
+        assertFalse(output.contains("\tat "), "no stack trace: " + output);
     }
 }

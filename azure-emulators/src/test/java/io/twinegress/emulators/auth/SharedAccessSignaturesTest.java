@@ -12,8 +12,8 @@ class SharedAccessSignaturesTest {
 
     static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
 
-    static KeyRing ring() {
-        KeyRing keys = new KeyRing();
+    static AcceptedKeys accepted() {
+        AcceptedKeys keys = new AcceptedKeys();
         keys.add("send", "primary");
         keys.add("send", "secondary");
         return keys;
@@ -21,7 +21,7 @@ class SharedAccessSignaturesTest {
 
     @Test
     void eitherKeyOfANameVerifies() {
-        KeyRing keys = ring();
+        AcceptedKeys keys = accepted();
         for (String key : List.of("primary", "secondary")) {
             String token = SharedAccessSignatures.serviceBusToken("amqp://127.0.0.1/orders", "send", key,
                     NOW.plusSeconds(60));
@@ -34,7 +34,7 @@ class SharedAccessSignaturesTest {
 
     @Test
     void wrongKeyUnknownNameExpiryAndAudienceAreRefusedWithoutLeakingSecrets() {
-        KeyRing keys = ring();
+        AcceptedKeys keys = accepted();
         String wrong = SharedAccessSignatures.serviceBusToken("amqp://127.0.0.1/orders", "send", "nope",
                 NOW.plusSeconds(60));
         SasValidation v = SharedAccessSignatures.validateServiceBusToken(wrong, "amqp://127.0.0.1/orders", keys, NOW);
@@ -69,7 +69,7 @@ class SharedAccessSignaturesTest {
 
     @Test
     void revokedKeyStopsVerifying() {
-        KeyRing keys = ring();
+        AcceptedKeys keys = accepted();
         String token = SharedAccessSignatures.serviceBusToken("amqp://h/orders", "send", "primary", NOW.plusSeconds(60));
         long before = keys.version();
         keys.revoke("send", "primary");

@@ -6,6 +6,8 @@ import io.twinegress.bench.infra.PeakRss;
 import io.twinegress.bench.infra.Topics;
 import io.twinegress.bench.load.Events;
 import io.twinegress.bench.report.Measure;
+import io.twinegress.emulators.Received;
+import io.twinegress.emulators.StandIn;
 import io.twinegress.localstack.connect.ConnectWorker;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -186,9 +188,9 @@ public final class ConnectBench implements AutoCloseable {
         }
     }
 
-    private static double spanSeconds(List<StandIns.Arrival> arrivals) {
-        Instant first = arrivals.stream().map(StandIns.Arrival::at).min(Instant::compareTo).orElseThrow();
-        Instant last = arrivals.stream().map(StandIns.Arrival::at).max(Instant::compareTo).orElseThrow();
+    private static double spanSeconds(List<? extends Received> arrivals) {
+        Instant first = arrivals.stream().map(Received::receivedAt).min(Instant::compareTo).orElseThrow();
+        Instant last = arrivals.stream().map(Received::receivedAt).max(Instant::compareTo).orElseThrow();
         return Math.max(1, Duration.between(first, last).toMillis()) / 1000.0;
     }
 
@@ -236,7 +238,7 @@ public final class ConnectBench implements AutoCloseable {
                 Instant refused = null;
                 Instant ok = null;
                 long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                String fp = standIns.fingerprint(t, other);
+                String fp = StandIn.fingerprint(other);
                 while (ok == null) {
                     if (refused == null && standIns.refusals(t) > refusedBefore) {
                         refused = Instant.now();
@@ -271,8 +273,8 @@ public final class ConnectBench implements AutoCloseable {
                 worker.rest().putConfig(name, timingConfig(t, topic, n1, n2));
                 Instant ok = null;
                 long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-                String fp1 = standIns.fingerprint(t, n1);
-                String fp2 = standIns.fingerprint(t, n2);
+                String fp1 = StandIn.fingerprint(n1);
+                String fp2 = StandIn.fingerprint(n2);
                 while (ok == null) {
                     Instant o1 = firstArrival(t, fp1, t0);
                     Instant o2 = firstArrival(t, fp2, t0);
@@ -305,14 +307,14 @@ public final class ConnectBench implements AutoCloseable {
 
     private Instant firstArrival(StandIns.Target t, String fingerprint, Instant after) {
         Instant best = null;
-        List<StandIns.Arrival> all = standIns.arrivals(t);
+        List<? extends Received> all = standIns.arrivals(t);
         for (int i = all.size() - 1; i >= 0; i--) {
-            StandIns.Arrival a = all.get(i);
-            if (a.at().isBefore(after)) {
+            Received a = all.get(i);
+            if (a.receivedAt().isBefore(after)) {
                 break;
             }
-            if (fingerprint.equals(a.keyFingerprint()) && (best == null || a.at().isBefore(best))) {
-                best = a.at();
+            if (fingerprint.equals(a.keyFingerprint()) && (best == null || a.receivedAt().isBefore(best))) {
+                best = a.receivedAt();
             }
         }
         return best;

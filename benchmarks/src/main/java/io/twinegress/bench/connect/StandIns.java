@@ -1,12 +1,11 @@
 package io.twinegress.bench.connect;
 
+import io.twinegress.emulators.Received;
+import io.twinegress.emulators.StandIn;
 import io.twinegress.emulators.amqp.AmqpEmulator;
-import io.twinegress.emulators.amqp.ReceivedMessage;
 import io.twinegress.emulators.eventgrid.EventGridEmulator;
-import io.twinegress.emulators.eventgrid.ReceivedEvent;
 
 import java.security.SecureRandom;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 
@@ -21,21 +20,20 @@ public final class StandIns implements AutoCloseable {
     public static final String EVENT_HUB = "bench-eh";
     public static final String EG_TOPIC = "bench-eg";
 
-    /** One arrival: when the stand-in accepted it and the fingerprint of the key that authorized it. */
-    public record Arrival(Instant at, String keyFingerprint) {
-    }
-
     public enum Target {
-        SERVICE_BUS("ServiceBusSinkConnector", "Service Bus"),
-        EVENT_HUBS("EventHubsSinkConnector", "Event Hubs"),
-        EVENT_GRID("EventGridSinkConnector", "Event Grid");
+        SERVICE_BUS("ServiceBusSinkConnector", "Service Bus", SB_TOPIC),
+        EVENT_HUBS("EventHubsSinkConnector", "Event Hubs", EVENT_HUB),
+        EVENT_GRID("EventGridSinkConnector", "Event Grid", EG_TOPIC);
 
         public final String connectorClass;
         public final String label;
+        /** The entity it sends to on its stand-in. */
+        public final String entity;
 
-        Target(String connectorClass, String label) {
+        Target(String connectorClass, String label, String entity) {
             this.connectorClass = connectorClass;
             this.label = label;
+            this.entity = entity;
         }
     }
 
@@ -61,6 +59,10 @@ public final class StandIns implements AutoCloseable {
         return Base64.getEncoder().encodeToString(b);
     }
 
+    private StandIn<?> standIn(Target t) {
+        return t == Target.EVENT_GRID ? eventGrid : amqp;
+    }
+
     /** The {@code connection.string} value for {@code key}. */
     public String connectionString(Target t, String key) {
         return switch (t) {
@@ -72,43 +74,20 @@ public final class StandIns implements AutoCloseable {
 
     /** The {@code path} value. */
     public String path(Target t) {
-        return switch (t) {
-            case SERVICE_BUS -> SB_TOPIC;
-            case EVENT_HUBS -> EVENT_HUB;
-            case EVENT_GRID -> eventGrid.endpoint(EG_TOPIC);
-        };
+        return t == Target.EVENT_GRID ? eventGridUrl() : t.entity;
     }
 
     public String eventGridUrl() {
         return eventGrid.endpoint(EG_TOPIC);
     }
 
-    public String fingerprint(Target t, String key) {
-        return t == Target.EVENT_GRID ? EventGridEmulator.fingerprint(key) : AmqpEmulator.fingerprint(key);
-    }
-
     public int count(Target t) {
-        return switch (t) {
-            case SERVICE_BUS -> amqp.count(SB_TOPIC);
-            case EVENT_HUBS -> amqp.count(EVENT_HUB);
-            case EVENT_GRID -> eventGrid.count(EG_TOPIC);
-        };
+        return standIn(t).count(t.entity);
     }
 
-    public List<Arrival> arrivals(Target t) {
-        return switch (t) {
-            case SERVICE_BUS -> amqp.received(SB_TOPIC).stream().map(StandIns::arrival).toList();
-            case EVENT_HUBS -> amqp.received(EVENT_HUB).stream().map(StandIns::arrival).toList();
-            case EVENT_GRID -> eventGrid.received(EG_TOPIC).stream().map(StandIns::arrival).toList();
-        };
-    }
-
-    private static Arrival arrival(ReceivedMessage m) {
-        return new Arrival(m.receivedAt(), m.keyFingerprint());
-    }
-
-    private static Arrival arrival(ReceivedEvent e) {
-        return new Arrival(e.receivedAt(), e.keyFingerprint());
+    /** What arrived, oldest first: each with its arrival time and the fingerprint of its key. */
+    public List<? extends Received> arrivals(Target t) {
+        return standIn(t).received(t.entity);
     }
 
     /** How many times a key was refused so far (AMQP put-token 401s; Event Grid 401 responses). */
@@ -118,11 +97,7 @@ public final class StandIns implements AutoCloseable {
 
     /** Replaces the valid keys (like regenerating them in Azure): connections on other keys are dropped. */
     public void setKeys(Target t, String... keys) {
-        if (t == Target.EVENT_GRID) {
-            eventGrid.setKeys(keys);
-        } else {
-            amqp.setKeys(KEY_NAME, keys);
-        }
+        standIn(t).setKeys(KEY_NAME, List.of(keys));
     }
 
     public void clear() {

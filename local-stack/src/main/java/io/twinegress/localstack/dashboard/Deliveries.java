@@ -2,8 +2,8 @@ package io.twinegress.localstack.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.twinegress.emulators.admin.AdminClient;
 import io.twinegress.localstack.endpoints.SampleEndpoint;
-import io.twinegress.localstack.standins.StandInsAdmin;
 import io.twinegress.localstack.traffic.Ledger;
 
 import java.io.IOException;
@@ -44,14 +44,14 @@ public final class Deliveries {
         }
     }
 
-    public static Check check(StandInsAdmin standIns, SampleEndpoint e, Ledger ledger) throws IOException, InterruptedException {
+    public static Check check(AdminClient standIns, SampleEndpoint e, Ledger ledger) throws IOException, InterruptedException {
         Set<String> expected = ledger.expectedIds(e);
-        List<StandInsAdmin.Arrival> arrivals = standIns.arrivals(e);
+        List<AdminClient.Arrival> arrivals = e.standIn(standIns).arrivals(e.entity());
         Set<String> arrived = new HashSet<>();
         Map<String, Integer> seen = new HashMap<>();
         List<String> fingerprints = new java.util.ArrayList<>();
         int duplicates = 0;
-        for (StandInsAdmin.Arrival a : arrivals) {
+        for (AdminClient.Arrival a : arrivals) {
             String id = idOf(a);
             fingerprints.add(a.keyFingerprint());
             if (seen.merge(id, 1, Integer::sum) > 1) {
@@ -67,7 +67,7 @@ public final class Deliveries {
     }
 
     /** The event id inside the body (events and our raw telemetry both carry one); else the message id. */
-    public static String idOf(StandInsAdmin.Arrival a) {
+    public static String idOf(AdminClient.Arrival a) {
         if (a.body() != null) {
             try {
                 JsonNode n = JSON.readTree(a.body());

@@ -1,16 +1,13 @@
 package io.twinegress.localstack.dashboard;
 
+import io.twinegress.emulators.admin.AdminClient;
 import io.twinegress.localstack.connect.ConnectRest;
 import io.twinegress.localstack.endpoints.SampleEndpoint;
 import io.twinegress.localstack.endpoints.StatusWatcher;
 import io.twinegress.localstack.kafka.Topics;
-import io.twinegress.localstack.standins.StandInsAdmin;
 import io.twinegress.localstack.traffic.Ledger;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -28,12 +25,12 @@ public final class Monitor implements AutoCloseable {
     private final Ledger ledger;
     private final StatusWatcher statuses;
     private final ConnectRest connect;
-    private final StandInsAdmin standIns;
+    private final AdminClient standIns;
     private final ConnectJmx jmx;
     private final RecordCounter deadLetters;
 
     public Monitor(List<SampleEndpoint> endpoints, Ledger ledger, StatusWatcher statuses, ConnectRest connect,
-            StandInsAdmin standIns, String bootstrap, long connectPid) {
+            AdminClient standIns, String bootstrap, long connectPid) {
         this.endpoints = endpoints;
         this.ledger = ledger;
         this.statuses = statuses;
@@ -85,14 +82,15 @@ public final class Monitor implements AutoCloseable {
             return k.toString();
         }
         try {
-            String fp = standIns.lastKeyFingerprint(e);
+            AdminClient.Arrival last = e.standIn(standIns).last(e.entity());
+            String fp = last == null ? null : last.keyFingerprint();
             if (fp == null) {
                 return "-";
             }
-            if (fp.equals(fingerprint(e.primaryKey()))) {
+            if (fp.equals(AdminClient.fingerprint(e.primaryKey()))) {
                 return "primary*";
             }
-            if (fp.equals(fingerprint(e.secondaryKey()))) {
+            if (fp.equals(AdminClient.fingerprint(e.secondaryKey()))) {
                 return "secondary*";
             }
             return "?";
@@ -101,19 +99,9 @@ public final class Monitor implements AutoCloseable {
         }
     }
 
-    /** The stand-ins' one-way key label (first 12 hex digits of SHA-256): compares keys without showing them. */
-    public static String fingerprint(String key) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d, 0, 6);
-        } catch (java.security.NoSuchAlgorithmException ex) {
-            throw new IllegalStateException(ex);
-        }
-    }
-
     private long delivered(SampleEndpoint e) {
         try {
-            return standIns.count(e);
+            return e.standIn(standIns).count(e.entity());
         } catch (Exception ex) {
             return -1;
         }

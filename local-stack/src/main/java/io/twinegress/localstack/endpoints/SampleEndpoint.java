@@ -2,6 +2,7 @@ package io.twinegress.localstack.endpoints;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.twinegress.emulators.admin.AdminClient;
 import io.twinegress.localstack.kafka.Topics;
 import io.twinegress.schemas.EndpointType;
 import io.twinegress.schemas.EventType;
@@ -33,6 +34,11 @@ public record SampleEndpoint(String id, EndpointType type, List<EventType> event
         eventTypes.forEach(t -> n.withArray("eventTypes").add(t.name()));
         n.put("path", path);
         return n.toString();
+    }
+
+    /** This endpoint's stand-in in the admin API: the Event Grid one, or the AMQP one (Service Bus, Event Hubs). */
+    public AdminClient.StandIn standIn(AdminClient admin) {
+        return type == EndpointType.EventGrid ? admin.eventGrid() : admin.amqp();
     }
 
     public String connectorClass() {

@@ -1,5 +1,6 @@
 package io.twinegress.localstack.standins;
 
+import io.twinegress.emulators.admin.AdminClient;
 import io.twinegress.localstack.Layout;
 import io.twinegress.localstack.Ports;
 import io.twinegress.localstack.endpoints.SampleEndpoint;
@@ -28,9 +29,9 @@ public final class StandIns implements AutoCloseable {
     public static final int EVENT_HUB_PARTITIONS = 3;
 
     private final ChildProcess process;
-    private final StandInsAdmin admin;
+    private final AdminClient admin;
 
-    private StandIns(ChildProcess process, StandInsAdmin admin) {
+    private StandIns(ChildProcess process, AdminClient admin) {
         this.process = process;
         this.admin = admin;
     }
@@ -69,7 +70,7 @@ public final class StandIns implements AutoCloseable {
         ChildProcess process = children.start(PART,
                 Java.jar(List.of("-Xmx384m"), layout.standInsJar(), List.of(config.toString())),
                 dataDir, logDir.resolve("standins.log"), Map.of());
-        StandInsAdmin admin = new StandInsAdmin(ports.adminUrl());
+        AdminClient admin = new AdminClient(ports.adminUrl());
         try {
             Await.until(PART, "READY (" + ready + ")", deadline, process, () -> Files.exists(ready));
             Await.until(PART, "admin API on " + ports.adminUrl(), deadline, process, admin::healthy);
@@ -80,7 +81,7 @@ public final class StandIns implements AutoCloseable {
         return new StandIns(process, admin);
     }
 
-    public StandInsAdmin admin() {
+    public AdminClient admin() {
         return admin;
     }
 

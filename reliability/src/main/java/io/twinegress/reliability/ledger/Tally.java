@@ -1,9 +1,9 @@
 package io.twinegress.reliability.ledger;
 
+import io.twinegress.emulators.admin.AdminClient;
 import io.twinegress.localstack.dashboard.Deliveries;
 import io.twinegress.localstack.endpoints.SampleEndpoint;
 import io.twinegress.localstack.kafka.Topics;
-import io.twinegress.localstack.standins.StandInsAdmin;
 import io.twinegress.schemas.EndpointType;
 
 import java.time.Duration;
@@ -38,10 +38,10 @@ public final class Tally {
     public record Arrivals(Counts counts, int messageIdMismatches) {
     }
 
-    public static Arrivals standIn(StandInsAdmin admin, SampleEndpoint e, Traffic traffic) throws Exception {
+    public static Arrivals standIn(AdminClient admin, SampleEndpoint e, Traffic traffic) throws Exception {
         List<String> ids = new ArrayList<>();
         int mismatches = 0;
-        for (StandInsAdmin.Arrival a : admin.arrivals(e)) {
+        for (AdminClient.Arrival a : e.standIn(admin).arrivals(e.entity())) {
             String id = Deliveries.idOf(a);
             ids.add(id);
             if (e.type() == EndpointType.ServiceBus && !id.equals(a.id())) {
@@ -55,13 +55,13 @@ public final class Tally {
      * Waits until every endpoint's stand-in has every id it must have (redeliveries allowed), and
      * returns the final counts; on the deadline, fails with the counts so far.
      */
-    public static Map<SampleEndpoint, Arrivals> awaitStandIns(StandInsAdmin admin, List<SampleEndpoint> endpoints,
+    public static Map<SampleEndpoint, Arrivals> awaitStandIns(AdminClient admin, List<SampleEndpoint> endpoints,
             Traffic traffic, Duration deadline) throws Exception {
         return awaitStandIns(admin, endpoints, traffic, deadline, () -> null);
     }
 
     /** The same, calling {@code eachPoll} before every look (e.g. to notice and restart a failed task). */
-    public static Map<SampleEndpoint, Arrivals> awaitStandIns(StandInsAdmin admin, List<SampleEndpoint> endpoints,
+    public static Map<SampleEndpoint, Arrivals> awaitStandIns(AdminClient admin, List<SampleEndpoint> endpoints,
             Traffic traffic, Duration deadline, java.util.concurrent.Callable<Void> eachPoll) throws Exception {
         long end = System.nanoTime() + deadline.toNanos();
         Map<SampleEndpoint, Arrivals> last = new LinkedHashMap<>();

@@ -1,7 +1,6 @@
 package io.twinegress.emulators.auth;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +14,7 @@ import java.util.Objects;
  * <p>Keys are compared as the exact strings configured (Service Bus and Event Hubs sign
  * with the UTF-8 bytes of the key string). Nothing here ever logs or prints a key.
  */
-public final class KeyRing {
+public final class AcceptedKeys {
 
     private final Map<String, List<String>> keysByName = new LinkedHashMap<>();
     private long version;
@@ -55,13 +54,6 @@ public final class KeyRing {
         return removed;
     }
 
-    /** Removes every key of {@code keyName}; returns whether the name existed. */
-    public synchronized boolean revokeAll(String keyName) {
-        boolean existed = keysByName.remove(keyName) != null;
-        version++;
-        return existed;
-    }
-
     /** The valid keys of {@code keyName}, in the order added (empty when unknown). */
     public synchronized List<String> keys(String keyName) {
         List<String> keys = keysByName.get(keyName);
@@ -72,11 +64,6 @@ public final class KeyRing {
     public synchronized boolean isValid(String keyName, String key) {
         List<String> keys = keysByName.get(keyName);
         return keys != null && keys.contains(key);
-    }
-
-    /** The configured key names, in the order added. */
-    public synchronized List<String> keyNames() {
-        return Collections.unmodifiableList(new ArrayList<>(keysByName.keySet()));
     }
 
     /** Number of valid keys per key name: safe to print (no key material). */
@@ -99,6 +86,6 @@ public final class KeyRing {
 
     @Override
     public String toString() {
-        return "KeyRing" + keyCounts();
+        return "AcceptedKeys" + keyCounts();
     }
 }
