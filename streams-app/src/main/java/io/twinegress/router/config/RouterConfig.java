@@ -93,7 +93,10 @@ public final class RouterConfig extends AbstractConfig {
     public static final int EVENT_MAX_BYTES_DEFAULT = 1_048_576;
     private static final String EVENT_MAX_BYTES_DOC = "Largest event (record value, bytes) the router routes; a larger one, event or raw "
             + "device message, is dead-lettered as oversized. The topics the router creates accept this plus "
-            + "64 KiB for key and headers, and the router's producer max.request.size defaults to the same.";
+            + "64 KiB for key and headers, and the router's producer max.request.size defaults to the same. A record the "
+            + "router would write (routed copy or dead-letter record: key, value and every header) must fit in both: a "
+            + "routed copy that does not is dead-lettered as oversized instead, and a dead-letter record that does not "
+            + "leaves out the value, then the input headers.";
 
     public static final String SHUTDOWN_TIMEOUT_CONFIG = "twin.shutdown.timeout.ms";
     public static final long SHUTDOWN_TIMEOUT_DEFAULT = 30_000L;
@@ -286,6 +289,32 @@ public final class RouterConfig extends AbstractConfig {
     public int maxEventBytes() {
         return getInt(EVENT_MAX_BYTES_CONFIG);
     }
+
+    /**
+     * The largest record the router may write (key, value and headers): what the producer sends in one
+     * request ({@code max.request.size}, as set or as the router defaults it) and what the topics the
+     * router sizes take ({@code max.message.bytes}), whichever is smaller. A larger record would fail
+     * in the producer, and under exactly_once_v2 that fails the transaction whatever the production
+     * exception handler answers, again at every retry.
+     */
+    public int maxRecordBytes() {
+        int topics = maxEventBytes() + RECORD_OVERHEAD_BYTES;
+        Object request = streamsProps.get(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+        if (request == null) {
+            request = streamsProps.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        }
+        if (request == null) {
+            request = PRODUCER_MAX_REQUEST_SIZE_DEFAULT;
+        }
+        try {
+            return (int) Math.min(topics, Long.parseLong(String.valueOf(request).trim()));
+        } catch (NumberFormatException e) {
+            throw new ConfigException(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, request, "is not a number");
+        }
+    }
+
+    /** The producer's own default max.request.size (1 MiB). */
+    private static final int PRODUCER_MAX_REQUEST_SIZE_DEFAULT = 1_048_576;
 
     /** Topic-level configs of the topics that carry events (egress, dead-letter): room for the largest event. */
     public Map<String, String> eventTopicConfigs() {

@@ -77,10 +77,10 @@ public final class RouterTopology {
         // Data plane: one sub-topology per input topic.
         for (String topic : config.inputTopics()) {
             route(builder, topic, "events-" + topic,
-                    () -> EventRouter.events(index, metrics, config.dlqTopic(), config.maxEventBytes()));
+                    () -> EventRouter.events(index, metrics, config.dlqTopic(), config.maxEventBytes(), config.maxRecordBytes()));
         }
         config.deviceMessagesTopic().ifPresent(topic -> route(builder, topic, "device-messages",
-                () -> EventRouter.deviceMessages(index, metrics, config.dlqTopic(), config.maxEventBytes())));
+                () -> EventRouter.deviceMessages(index, metrics, config.dlqTopic(), config.maxEventBytes(), config.maxRecordBytes())));
         return builder.build();
     }
 
