@@ -132,7 +132,7 @@ public final class EventRouter implements Processor<byte[], byte[], byte[], Outg
             return;
         }
         Header[] headers = outputHeaders(record.headers(), eventType, eventId, source);
-        long size = RecordSize.withoutHeaders(record.key(), value) + RecordSize.of(java.util.Arrays.asList(headers).subList(0, headers.length - 1))
+        long size = RecordSize.withoutHeaders(record.key(), value) + RecordSize.of(headers, headers.length - 1)
                 + largestEndpointIdHeader(routes);
         if (size > maxRecordBytes) {
             deadLetter(record, DeadLetters.Kind.oversized, "RecordTooLargeException", "$", "the routed record (key, value and headers) "

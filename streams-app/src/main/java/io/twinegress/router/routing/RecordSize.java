@@ -5,7 +5,8 @@ import org.apache.kafka.common.header.Header;
 /**
  * An upper bound of the size of a record as the producer counts it against {@code max.request.size}
  * (and a broker against {@code max.message.bytes}): the record alone in a batch, key, value, every
- * header's name (UTF-8) and value, and the largest varint and batch overheads. The producer refuses a
+ * header's name and value, and the largest varint and batch overheads. Cheap enough for every event:
+ * it looks at lengths only. The producer refuses a
  * record over its limit in {@code send()}; under exactly_once_v2 that also fails the transaction, so
  * the router checks first, with this bound.
  */
@@ -26,8 +27,9 @@ final class RecordSize {
         return BATCH_OVERHEAD + RECORD_OVERHEAD + VARINT + length(key) + VARINT + length(value) + VARINT;
     }
 
+    /** A header's share: its name counted at 3 bytes a char (UTF-8 never takes more per UTF-16 char), and its value. */
     static long of(Header header) {
-        return VARINT + utf8Length(header.key()) + VARINT + length(header.value());
+        return VARINT + 3L * header.key().length() + VARINT + length(header.value());
     }
 
     static long of(Iterable<Header> headers) {
@@ -38,25 +40,16 @@ final class RecordSize {
         return size;
     }
 
-    private static int length(byte[] bytes) {
-        return bytes == null ? 0 : bytes.length;
+    /** The first {@code count} headers of the array. */
+    static long of(Header[] headers, int count) {
+        long size = 0;
+        for (int i = 0; i < count; i++) {
+            size += of(headers[i]);
+        }
+        return size;
     }
 
-    static int utf8Length(String s) {
-        int bytes = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                bytes += 1;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c)) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
+    private static int length(byte[] bytes) {
+        return bytes == null ? 0 : bytes.length;
     }
 }
