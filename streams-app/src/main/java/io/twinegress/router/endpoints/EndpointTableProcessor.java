@@ -159,7 +159,7 @@ public final class EndpointTableProcessor implements Processor<String, byte[], S
             reportIfStillWaiting(step, id);
             step.apply();
         } catch (EndpointRecordRetryException e) {
-            LOG.warn("{}; the endpoint record at offset {} will be processed again", e.getMessage(), offset);
+            // Nothing decided: the router's processing exception handler fails the task (and logs it, once).
             throw e;
         } catch (RuntimeException e) {
             internalError(record, id, offset, e);
