@@ -1,5 +1,6 @@
 package io.twinegress.cli.kafka;
 
+import io.twinegress.schemas.ControlTopics;
 import io.twinegress.schemas.Endpoint;
 import io.twinegress.schemas.EndpointStatus;
 import io.twinegress.schemas.InvalidRecordException;
@@ -18,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -32,6 +35,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -68,13 +72,27 @@ public final class EndpointTopics implements AutoCloseable {
         return topics;
     }
 
-    /** Both control topics exist (the router creates them at its first start). */
+    /**
+     * Both control topics exist (the router creates them at its first start) and are compacted, and
+     * only that: the router refuses to start on one that deletes old records, because an endpoint
+     * whose record is deleted is lost at its next start.
+     */
     public void checkControlTopics() {
-        Map<String, TopicDescription> found = describe(List.of(topics.endpoints(), topics.status()));
-        for (String t : List.of(topics.endpoints(), topics.status())) {
+        List<String> control = List.of(topics.endpoints(), topics.status());
+        Map<String, TopicDescription> found = describe(control);
+        for (String t : control) {
             if (!found.containsKey(t)) {
                 throw new KafkaUnavailableException("topic " + t + " does not exist: has the router been started on this cluster "
                         + "(it creates it), or is it named otherwise (--endpoints-topic / --status-topic)?", null);
+            }
+        }
+        List<ConfigResource> resources = control.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+        Map<ConfigResource, Config> configs = get(() -> admin.describeConfigs(resources).all(), "reading the configuration of " + control);
+        for (ConfigResource resource : resources) {
+            ConfigEntry policy = configs.get(resource) == null ? null : configs.get(resource).get(ControlTopics.CLEANUP_POLICY);
+            Optional<String> problem = ControlTopics.notCompacted(resource.name(), policy == null ? null : policy.value());
+            if (problem.isPresent()) {
+                throw new KafkaUnavailableException(problem.get(), null);
             }
         }
     }

@@ -291,8 +291,8 @@ class EndpointCliIT {
     @Test
     void noRouterAnswerIsPendingWithExitCodeThree() throws IOException {
         // Control topics nobody routes: the record is written, no status record ever comes.
-        KAFKA.createTopic("quiet.endpoints", 1);
-        KAFKA.createTopic("quiet.status", 1);
+        KAFKA.createTopic("quiet.endpoints", 1, Map.of("cleanup.policy", "compact"));
+        KAFKA.createTopic("quiet.status", 1, Map.of("cleanup.policy", "compact"));
         String[] topics = {"--endpoints-topic", "quiet.endpoints", "--status-topic", "quiet.status", "--timeout", "2"};
         List<String> args = new ArrayList<>(List.of("endpoints", "create", "sb-quiet", "--file",
                 body("q.json", sbBody("orders", amqp.connectionString("send", OLD_KEY))).toString()));
@@ -308,6 +308,30 @@ class EndpointCliIT {
         assertEquals(Cli.OK, cli(delete.toArray(String[]::new)).exit(), "--no-wait: done once the tombstone is written");
         assertFalse(CONNECT.rest().connectors().contains("sb-quiet"));
         assertNoKeys(pending.output());
+    }
+
+    @Test
+    void aControlTopicThatDeletesOldRecordsIsRefusedBeforeAnythingIsWritten() throws IOException {
+        // As created by hand or by IaC with the defaults: the router would refuse to start on it.
+        KAFKA.createTopic("loose.endpoints", 1, Map.of("cleanup.policy", "delete"));
+        KAFKA.createTopic("loose.status", 1, Map.of("cleanup.policy", "compact"));
+        String[] topics = {"--endpoints-topic", "loose.endpoints", "--status-topic", "loose.status"};
+        List<String> create = new ArrayList<>(List.of("endpoints", "create", "sb-loose", "--file",
+                body("loose.json", sbBody("orders", amqp.connectionString("send", OLD_KEY))).toString(), "--no-wait"));
+        create.addAll(List.of(topics));
+        Run refused = cli(create.toArray(String[]::new));
+        assertEquals(Cli.UNAVAILABLE, refused.exit(), refused.output());
+        assertTrue(refused.output().contains("Topic loose.endpoints has cleanup.policy=delete; it must be cleanup.policy=compact"),
+                refused.output());
+        assertFalse(CONNECT.rest().connectors().contains("sb-loose"), "no connector created");
+        assertTrue(KAFKA.consume("loose.endpoints", 0, Duration.ofSeconds(5)).isEmpty(), "nothing written to loose.endpoints");
+
+        List<String> list = new ArrayList<>(List.of("endpoints", "list"));
+        list.addAll(List.of(topics));
+        Run listed = cli(list.toArray(String[]::new));
+        assertEquals(Cli.UNAVAILABLE, listed.exit(), listed.output());
+        assertTrue(listed.output().contains("cleanup.policy=compact"), listed.output());
+        assertNoKeys(refused.output() + listed.output());
     }
 
     @Test

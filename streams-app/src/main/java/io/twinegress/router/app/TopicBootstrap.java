@@ -8,9 +8,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import io.twinegress.schemas.ControlTopics;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -19,7 +23,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Makes sure the topics the router reads and writes exist before Kafka Streams starts (it
  * creates none of them itself; a missing dead-letter topic would leave the router RUNNING
- * without progress), and that {@code twin.endpoints} has exactly one partition.
+ * without progress), that {@code twin.endpoints} has exactly one partition, and that
+ * {@code twin.endpoints} and {@code twin.endpoints.status} are compacted and nothing else
+ * ({@link ControlTopics}): the router rebuilds its endpoint table and its routing index from them
+ * at every start, so a record the broker deleted would be an endpoint lost.
  */
 public final class TopicBootstrap {
 
@@ -56,6 +63,18 @@ public final class TopicBootstrap {
         return topics;
     }
 
+    private static void requireCompacted(Admin admin, List<String> topics) throws ExecutionException, InterruptedException {
+        List<ConfigResource> resources = topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+        Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get();
+        for (ConfigResource resource : resources) {
+            ConfigEntry policy = configs.get(resource) == null ? null : configs.get(resource).get(TopicConfig.CLEANUP_POLICY_CONFIG);
+            Optional<String> problem = ControlTopics.notCompacted(resource.name(), policy == null ? null : policy.value());
+            if (problem.isPresent()) {
+                throw new TopicSetupException(problem.get(), null);
+            }
+        }
+    }
+
     public static void ensure(Admin admin, RouterConfig config) {
         Map<String, NewTopic> required = required(config);
         try {
@@ -85,6 +104,7 @@ public final class TopicBootstrap {
                         + " partitions; it must have exactly 1 so every endpoint record is seen in one order "
                         + "(the first DeviceMessage endpoint registered wins)", null);
             }
+            requireCompacted(admin, List.of(config.endpointsTopic(), config.statusTopic()));
         } catch (ExecutionException e) {
             throw new TopicSetupException("Cannot check or create the router's topics: " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {

@@ -38,7 +38,9 @@ public final class ConfigDocs {
         }
         md.append("\n### Kafka Streams defaults the router sets\n\n");
         md.append("Any Kafka Streams, consumer, producer or admin key in the file is passed to Kafka Streams unchanged and ")
-                .append("overrides these. `bootstrap.servers` is required.\n\n");
+                .append("overrides these, except `").append(org.apache.kafka.streams.StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG)
+                .append("`: the router's own handler keeps endpoint records out of every dead-letter topic, and another one is a ")
+                .append("configuration error. `bootstrap.servers` is required.\n\n");
         md.append("| key | router default |\n|---|---|\n");
         Map<String, Object> defaults = RouterConfig.streamsDefaults(RouterConfig.DLQ_TOPIC_DEFAULT, RouterConfig.EVENT_MAX_BYTES_DEFAULT);
         defaults.forEach((key, value) -> md.append("| `").append(key).append("` | ").append(code(String.valueOf(value))).append(" |\n"));

@@ -15,8 +15,8 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
-import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 
+import io.twinegress.router.deadletter.RouterProcessingExceptionHandler;
 import io.twinegress.router.deadletter.RouterProductionExceptionHandler;
 
 /**
@@ -83,17 +83,33 @@ public final class RouterConfig extends AbstractConfig {
     private static final String EGRESS_REPLICATION_DOC = "Replication factor of the topics the router creates. -1: the broker's "
             + "default.replication.factor.";
 
+    public static final String EGRESS_CREATE_ATTEMPTS_CONFIG = "twin.egress.topic.create.attempts";
     public static final String EGRESS_CREATE_TIMEOUT_CONFIG = "twin.egress.topic.create.timeout.ms";
-    public static final long EGRESS_CREATE_TIMEOUT_DEFAULT = 5_000L;
-    private static final String EGRESS_CREATE_TIMEOUT_DOC = "How long the endpoint processor waits for an egress topic to be created "
-            + "before it rejects the endpoint (re-send the endpoint record to retry). Keep it under the transaction "
-            + "timeout (10 s under exactly_once_v2).";
+    public static final long EGRESS_CREATE_TIMEOUT_DEFAULT = 2_000L;
+    private static final String EGRESS_CREATE_TIMEOUT_DOC = "The one deadline of the egress-topic step of an endpoint record: "
+            + "creating the topic, or for an existing one checking and raising its max.message.bytes, and promoting a waiting "
+            + "DeviceMessage endpoint. The step runs on the stream thread inside the exactly_once_v2 transaction that also holds "
+            + "every routing task's sends on that thread, so under exactly_once_v2 it must be at most half the producer's "
+            + "transaction.timeout.ms (10 s unless set). A step that runs out of time is retried as "
+            + EGRESS_CREATE_ATTEMPTS_CONFIG + " says.";
+
+    public static final int EGRESS_CREATE_ATTEMPTS_DEFAULT = 3;
+    private static final String EGRESS_CREATE_ATTEMPTS_DOC = "How many times in a row the egress-topic step of an endpoint "
+            + "may fail in a way that may pass (a timeout, no controller) before the router gives up on that record. Each "
+            + "failure but the last fails the task so exactly_once_v2 processes the endpoint record again from the last commit "
+            + "(the stream thread is replaced; routing on it pauses for a moment). After the last: an Active endpoint stays "
+            + "Active as it was (a warning says the record was not applied), a DeviceMessage endpoint keeps waiting for its "
+            + "turn, any other endpoint is Rejected (re-send its record to retry). 1: never fail the task. A refusal by the "
+            + "cluster (not authorized, a policy, an invalid setting) is never retried.";
 
     public static final String EVENT_MAX_BYTES_CONFIG = "twin.event.max.bytes";
     public static final int EVENT_MAX_BYTES_DEFAULT = 1_048_576;
     private static final String EVENT_MAX_BYTES_DOC = "Largest event (record value, bytes) the router routes; a larger one, event or raw "
             + "device message, is dead-lettered as oversized. The topics the router creates accept this plus "
-            + "64 KiB for key and headers, and the router's producer max.request.size defaults to the same.";
+            + "64 KiB for key and headers, and the router's producer max.request.size defaults to the same. A record the "
+            + "router would write (routed copy or dead-letter record: key, value and every header) must fit in both: a "
+            + "routed copy that does not is dead-lettered as oversized instead, and a dead-letter record that does not "
+            + "leaves out the value, then the input headers.";
 
     public static final String SHUTDOWN_TIMEOUT_CONFIG = "twin.shutdown.timeout.ms";
     public static final long SHUTDOWN_TIMEOUT_DEFAULT = 30_000L;
@@ -125,7 +141,9 @@ public final class RouterConfig extends AbstractConfig {
             .define(EGRESS_REPLICATION_CONFIG, Type.INT, EGRESS_REPLICATION_DEFAULT, new BrokerDefaultOrPositive(), Importance.MEDIUM,
                     EGRESS_REPLICATION_DOC, GROUP_EGRESS, 3, ConfigDef.Width.SHORT, "Egress replication factor")
             .define(EGRESS_CREATE_TIMEOUT_CONFIG, Type.LONG, EGRESS_CREATE_TIMEOUT_DEFAULT, ConfigDef.Range.atLeast(1), Importance.LOW,
-                    EGRESS_CREATE_TIMEOUT_DOC, GROUP_EGRESS, 4, ConfigDef.Width.SHORT, "Egress topic creation timeout")
+                    EGRESS_CREATE_TIMEOUT_DOC, GROUP_EGRESS, 4, ConfigDef.Width.SHORT, "Egress topic step timeout")
+            .define(EGRESS_CREATE_ATTEMPTS_CONFIG, Type.INT, EGRESS_CREATE_ATTEMPTS_DEFAULT, ConfigDef.Range.between(1, 100),
+                    Importance.LOW, EGRESS_CREATE_ATTEMPTS_DOC, GROUP_EGRESS, 5, ConfigDef.Width.SHORT, "Egress topic step attempts")
             .define(EVENT_MAX_BYTES_CONFIG, Type.INT, EVENT_MAX_BYTES_DEFAULT, ConfigDef.Range.between(1, Integer.MAX_VALUE - RECORD_OVERHEAD_BYTES),
                     Importance.MEDIUM, EVENT_MAX_BYTES_DOC, GROUP_EVENTS, 1, ConfigDef.Width.SHORT, "Max event size")
             .define(SHUTDOWN_TIMEOUT_CONFIG, Type.LONG, SHUTDOWN_TIMEOUT_DEFAULT, ConfigDef.Range.atLeast(0), Importance.LOW,
@@ -141,13 +159,67 @@ public final class RouterConfig extends AbstractConfig {
         super(CONFIG_DEF, props, false);
         rejectUnknownOwnKeys(props);
         rejectSharedTopics();
+        rejectOtherProcessingHandler(props);
         this.streamsProps = buildStreamsProps(props);
         // Let Kafka Streams validate its own keys now, so a bad one fails at start with its message.
-        new StreamsConfig(streamsProps);
+        StreamsConfig streams = new StreamsConfig(streamsProps);
         if (!streamsProps.containsKey(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)) {
             throw new ConfigException(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, null, "is required");
         }
+        checkEgressStepFitsTheTransaction(streams);
     }
+
+    /**
+     * The router's processing exception handler is what keeps endpoint records (which may hold
+     * connection strings) out of every dead-letter topic, and what makes a retriable egress-topic
+     * failure fail the task: another handler cannot be configured.
+     */
+    private static void rejectOtherProcessingHandler(Map<?, ?> props) {
+        Object handler = props.get(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG);
+        if (handler == null) {
+            return;
+        }
+        String name = handler instanceof Class<?> c ? c.getName() : String.valueOf(handler).trim();
+        if (!name.equals(RouterProcessingExceptionHandler.class.getName())) {
+            throw new ConfigException(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, handler,
+                    "is set by the router to " + RouterProcessingExceptionHandler.class.getName() + " and cannot be changed: "
+                    + "it keeps endpoint records out of dead-letter topics and has a record processed again after a "
+                    + "retriable egress-topic failure; it dead-letters every other failure as Kafka Streams' "
+                    + "LogAndContinueProcessingExceptionHandler does");
+        }
+    }
+
+    /** Under exactly_once_v2 the egress-topic step blocks inside the transaction: half its timeout at most. */
+    private void checkEgressStepFitsTheTransaction(StreamsConfig streams) {
+        if (!StreamsConfig.EXACTLY_ONCE_V2.equals(streams.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))) {
+            return;
+        }
+        long transactionTimeoutMs = transactionTimeoutMs();
+        if (egressCreateTimeoutMs() * 2 > transactionTimeoutMs) {
+            throw new ConfigException(EGRESS_CREATE_TIMEOUT_CONFIG, egressCreateTimeoutMs(), "must be at most half the producer's "
+                    + ProducerConfig.TRANSACTION_TIMEOUT_CONFIG + " (" + transactionTimeoutMs + " ms) under exactly_once_v2: the "
+                    + "egress-topic step runs inside the transaction, and a transaction open past its timeout is aborted");
+        }
+    }
+
+    /** The producer's transaction timeout under exactly_once_v2: as set, or Kafka Streams' 10 s. */
+    private long transactionTimeoutMs() {
+        Object value = streamsProps.get(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG));
+        if (value == null) {
+            value = streamsProps.get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);
+        }
+        if (value == null) {
+            return STREAMS_EOS_TRANSACTION_TIMEOUT_MS;
+        }
+        try {
+            return Long.parseLong(String.valueOf(value).trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, value, "is not a number");
+        }
+    }
+
+    /** What Kafka Streams sets the producer's transaction.timeout.ms to under exactly_once_v2 when it is not set. */
+    static final long STREAMS_EOS_TRANSACTION_TIMEOUT_MS = 10_000L;
 
     /** Loads from Java properties. */
     public static RouterConfig of(Properties props) {
@@ -200,8 +272,11 @@ public final class RouterConfig extends AbstractConfig {
         // router did not foresee. Under exactly_once_v2 only the *continue* handlers keep their
         // dead-letter record (a failing handler writes it into the transaction it then aborts).
         defaults.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, dlqTopic);
-        defaults.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class.getName());
+        // The router's own: it never dead-letters an endpoint record (it may hold connection strings) and fails the
+        // task for a retriable egress-topic failure; for everything else it is LogAndContinueProcessingExceptionHandler.
+        defaults.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, RouterProcessingExceptionHandler.class.getName());
         defaults.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // Every source reads bytes or strings (no deserializer can fail), so this one never sees an endpoint record.
         defaults.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
         defaults.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, RouterProductionExceptionHandler.class.getName());
         // An event of max size plus its key and headers must fit in one produce request.
@@ -283,9 +358,39 @@ public final class RouterConfig extends AbstractConfig {
         return getLong(EGRESS_CREATE_TIMEOUT_CONFIG);
     }
 
+    public int egressCreateAttempts() {
+        return getInt(EGRESS_CREATE_ATTEMPTS_CONFIG);
+    }
+
     public int maxEventBytes() {
         return getInt(EVENT_MAX_BYTES_CONFIG);
     }
+
+    /**
+     * The largest record the router may write (key, value and headers): what the producer sends in one
+     * request ({@code max.request.size}, as set or as the router defaults it) and what the topics the
+     * router sizes take ({@code max.message.bytes}), whichever is smaller. A larger record would fail
+     * in the producer, and under exactly_once_v2 that fails the transaction whatever the production
+     * exception handler answers, again at every retry.
+     */
+    public int maxRecordBytes() {
+        int topics = maxEventBytes() + RECORD_OVERHEAD_BYTES;
+        Object request = streamsProps.get(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+        if (request == null) {
+            request = streamsProps.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        }
+        if (request == null) {
+            request = PRODUCER_MAX_REQUEST_SIZE_DEFAULT;
+        }
+        try {
+            return (int) Math.min(topics, Long.parseLong(String.valueOf(request).trim()));
+        } catch (NumberFormatException e) {
+            throw new ConfigException(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, request, "is not a number");
+        }
+    }
+
+    /** The producer's own default max.request.size (1 MiB). */
+    private static final int PRODUCER_MAX_REQUEST_SIZE_DEFAULT = 1_048_576;
 
     /** Topic-level configs of the topics that carry events (egress, dead-letter): room for the largest event. */
     public Map<String, String> eventTopicConfigs() {

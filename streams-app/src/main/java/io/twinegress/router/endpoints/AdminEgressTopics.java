@@ -1,6 +1,7 @@
 package io.twinegress.router.endpoints;
 
 import io.twinegress.router.config.RouterConfig;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -8,23 +9,36 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.AlterConfigsOptions;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.DescribeConfigsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.apache.kafka.clients.admin.CreateTopicsOptions;
-import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates egress topics with the Admin client, synchronously, on the stream thread that
  * processes the endpoint record: the status record saying Active is written only after the
  * topic exists, so no event is ever routed to a missing topic. "Already exists" is success.
- * The wait is bounded by {@code twin.egress.topic.create.timeout.ms}, kept below the
- * transaction timeout so a slow broker cannot make the transaction time out.
+ *
+ * <p>Every call of one {@link #ensure} shares the time it is given (create, then for an existing
+ * topic describe and alter its {@code max.message.bytes}): the step holds the stream thread, and
+ * under exactly_once_v2 the open transaction of every task on that thread, so it has one deadline,
+ * not one per call.
+ *
+ * <p>Outcomes: the topic exists (created, or found) → success, with a warning when its
+ * {@code max.message.bytes} could not be checked or raised (the topic is there; the endpoint can be
+ * routed to). The topic is missing and creating it failed → {@link EgressTopicException},
+ * {@linkplain EgressTopicException#retriable() retriable} when it timed out or the cluster said
+ * to retry, not when the cluster refused.
  */
 public final class AdminEgressTopics implements EgressTopics {
 
@@ -33,7 +47,7 @@ public final class AdminEgressTopics implements EgressTopics {
     private final Admin admin;
     private final RouterConfig config;
 
-    private AdminEgressTopics(Admin admin, RouterConfig config) {
+    AdminEgressTopics(Admin admin, RouterConfig config) {
         this.admin = admin;
         this.config = config;
     }
@@ -49,62 +63,88 @@ public final class AdminEgressTopics implements EgressTopics {
     }
 
     @Override
-    public void ensure(String topic) {
+    public List<String> ensure(String topic, Duration timeLeft) {
+        long deadline = System.nanoTime() + timeLeft.toNanos();
         NewTopic newTopic = new NewTopic(topic, config.egressPartitions(), config.egressReplicationFactor())
                 .configs(config.eventTopicConfigs());
-        long timeoutMs = config.egressCreateTimeoutMs();
         try {
-            admin.createTopics(List.of(newTopic), new CreateTopicsOptions().timeoutMs((int) Math.min(Integer.MAX_VALUE, timeoutMs)))
-                    .all().get(timeoutMs, TimeUnit.MILLISECONDS);
+            long ms = remainingMs(deadline);
+            await(admin.createTopics(List.of(newTopic), new CreateTopicsOptions().timeoutMs(intMs(ms))).all(), ms);
+            return List.of();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof TopicExistsException) {
-                makeRoomForTheLargestEvent(topic, timeoutMs);
-                return;
+                return makeRoomForTheLargestEvent(topic, deadline);
             }
-            throw new EgressTopicException("egress topic " + topic + " could not be created: " + e.getCause(), e.getCause());
+            throw new EgressTopicException("egress topic " + topic + " could not be created: " + e.getCause(),
+                    e.getCause() instanceof RetriableException, e.getCause());
         } catch (TimeoutException e) {
-            throw new EgressTopicException("egress topic " + topic + " was not created within " + timeoutMs + " ms", e);
+            throw new EgressTopicException("egress topic " + topic + " was not created within " + timeLeft.toMillis() + " ms", true, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new EgressTopicException("interrupted while creating egress topic " + topic, e);
+            throw new EgressTopicException("interrupted while creating egress topic " + topic, true, e);
         }
     }
 
     /**
      * An egress topic that already existed (created by hand, or by an older router) must take the
-     * largest event the router routes: the broker refusing a record as too large happens on the
+     * largest record the router writes: a broker refusing a record as too large does so on the
      * producer's I/O thread, where Kafka Streams 4.3 cannot even write a dead-letter record for it
      * (see RouterProductionExceptionHandler). Topics under the egress prefix are the router's, so
-     * it raises {@code max.message.bytes} when it is too small, and says so.
+     * it raises {@code max.message.bytes} when it is too small, and says so. Any failure here is a
+     * warning: the topic exists.
      */
-    private void makeRoomForTheLargestEvent(String topic, long timeoutMs) {
+    private List<String> makeRoomForTheLargestEvent(String topic, long deadline) {
         String required = config.eventTopicConfigs().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         try {
-            Config current = admin.describeConfigs(List.of(resource)).all().get(timeoutMs, TimeUnit.MILLISECONDS).get(resource);
+            long ms = remainingMs(deadline);
+            Config current = await(admin.describeConfigs(List.of(resource), new DescribeConfigsOptions().timeoutMs(intMs(ms))).all(), ms)
+                    .get(resource);
             ConfigEntry entry = current == null ? null : current.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
             if (entry != null && entry.value() != null && Long.parseLong(entry.value()) >= Long.parseLong(required)) {
-                return;
+                return List.of();
             }
-            admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(
-                            new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, required), AlterConfigOp.OpType.SET))))
-                    .all().get(timeoutMs, TimeUnit.MILLISECONDS);
+            ms = remainingMs(deadline);
+            await(admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(
+                            new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, required), AlterConfigOp.OpType.SET))),
+                    new AlterConfigsOptions().timeoutMs(intMs(ms))).all(), ms);
             LOG.info("Egress topic {} existed with {}={}; raised to {} so it takes twin.event.max.bytes plus key and headers",
                     topic, TopicConfig.MAX_MESSAGE_BYTES_CONFIG, entry == null ? null : entry.value(), required);
+            return List.of();
         } catch (ExecutionException e) {
-            throw new EgressTopicException("egress topic " + topic + " exists but its " + TopicConfig.MAX_MESSAGE_BYTES_CONFIG
-                    + " could not be checked or raised to " + required + ": " + e.getCause(), e.getCause());
+            return List.of(cannotSize(topic, required, String.valueOf(e.getCause())));
         } catch (TimeoutException e) {
-            throw new EgressTopicException("egress topic " + topic + " exists but its configuration could not be checked within "
-                    + timeoutMs + " ms", e);
+            return List.of(cannotSize(topic, required, "no answer in time"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new EgressTopicException("interrupted while checking egress topic " + topic, e);
+            return List.of(cannotSize(topic, required, "interrupted"));
         }
+    }
+
+    private static String cannotSize(String topic, String required, String why) {
+        LOG.warn("Egress topic {} exists, but its {} could not be checked or raised to {} ({}); a record larger than the topic "
+                + "takes would stop routing to it", topic, TopicConfig.MAX_MESSAGE_BYTES_CONFIG, required, why);
+        return "egress topic " + topic + " exists, but its " + TopicConfig.MAX_MESSAGE_BYTES_CONFIG + " could not be checked or raised to "
+                + required + " (" + why + "); make sure it is at least that";
+    }
+
+    private static <T> T await(KafkaFuture<T> future, long ms) throws ExecutionException, TimeoutException, InterruptedException {
+        if (ms <= 0) {
+            throw new TimeoutException("no time left");
+        }
+        return future.get(ms, TimeUnit.MILLISECONDS);
+    }
+
+    private static long remainingMs(long deadline) {
+        return TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+    }
+
+    private static int intMs(long ms) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, ms));
     }
 
     @Override
     public void close() {
-        admin.close(java.time.Duration.ofSeconds(5));
+        admin.close(Duration.ofSeconds(5));
     }
 }

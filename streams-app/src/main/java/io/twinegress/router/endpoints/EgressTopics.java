@@ -1,5 +1,7 @@
 package io.twinegress.router.endpoints;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -10,11 +12,13 @@ import java.util.Map;
 public interface EgressTopics extends AutoCloseable {
 
     /**
-     * Makes sure the topic exists.
+     * Makes sure the topic exists, waiting at most {@code timeLeft} for everything it asks the cluster.
      *
-     * @throws EgressTopicException when it does not and cannot be created in time
+     * @return warnings for the endpoint's status: the topic exists, but something about it could not
+     *         be checked or set (empty when all is well). Never a reason to refuse the endpoint.
+     * @throws EgressTopicException when the topic does not exist and could not be created
      */
-    void ensure(String topic);
+    List<String> ensure(String topic, Duration timeLeft);
 
     @Override
     default void close() {
@@ -30,8 +34,20 @@ public interface EgressTopics extends AutoCloseable {
     class EgressTopicException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        public EgressTopicException(String message, Throwable cause) {
+        private final boolean retriable;
+
+        /**
+         * @param retriable the same request may succeed later without anyone changing anything (a
+         *                  timeout, no controller yet); false when the cluster refused it (not authorized,
+         *                  a policy, an invalid setting)
+         */
+        public EgressTopicException(String message, boolean retriable, Throwable cause) {
             super(message, cause);
+            this.retriable = retriable;
+        }
+
+        public boolean retriable() {
+            return retriable;
         }
     }
 }

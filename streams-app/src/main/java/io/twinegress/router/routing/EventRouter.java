@@ -32,6 +32,13 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  *       DeviceMessage and goes byte for byte to the DeviceMessage endpoint.</li>
  * </ul>
  *
+ * <p>Every record the router writes fits in one produce request ({@link io.twinegress.router.config.RouterConfig#maxRecordBytes}):
+ * an event whose routed copy (key, value, every header) would not is dead-lettered as oversized
+ * instead, and a dead-letter record that would not leaves out the value, then the input headers.
+ * The producer refuses a record over its limit, and under exactly_once_v2 that fails the whole
+ * transaction whatever the production exception handler answers: the same event would fail it
+ * again after every restart.
+ *
  * <p>Why the router dead-letters bad events itself instead of through a throwing deserializer and
  * Kafka Streams' handlers: the reason header is one concise line ("eventType: is required")
  * rather than a 10 KB stack trace, nothing is logged per record (one summary line a minute, see
@@ -52,26 +59,35 @@ public final class EventRouter implements Processor<byte[], byte[], byte[], Outg
     private final RouterMetrics metrics;
     private final String dlqTopic;
     private final int maxEventBytes;
+    private final int maxRecordBytes;
     private final EventParser parser = new EventParser();
     private final SourceHeaders sourceHeaders = new SourceHeaders();
     private ProcessorContext<byte[], Outgoing> context;
 
-    private EventRouter(boolean rawDeviceMessages, EndpointIndex index, RouterMetrics metrics, String dlqTopic, int maxEventBytes) {
+    private EventRouter(boolean rawDeviceMessages, EndpointIndex index, RouterMetrics metrics, String dlqTopic, int maxEventBytes,
+                        int maxRecordBytes) {
         this.rawDeviceMessages = rawDeviceMessages;
         this.index = index;
         this.metrics = metrics;
         this.dlqTopic = dlqTopic;
         this.maxEventBytes = maxEventBytes;
+        this.maxRecordBytes = maxRecordBytes;
     }
 
-    /** For an input topic of JSON events. */
-    public static EventRouter events(EndpointIndex index, RouterMetrics metrics, String dlqTopic, int maxEventBytes) {
-        return new EventRouter(false, index, metrics, dlqTopic, maxEventBytes);
+    /**
+     * For an input topic of JSON events.
+     *
+     * @param maxEventBytes  the largest value routed
+     * @param maxRecordBytes the largest record written (key, value and headers)
+     */
+    public static EventRouter events(EndpointIndex index, RouterMetrics metrics, String dlqTopic, int maxEventBytes, int maxRecordBytes) {
+        return new EventRouter(false, index, metrics, dlqTopic, maxEventBytes, maxRecordBytes);
     }
 
     /** For the raw device telemetry topic. */
-    public static EventRouter deviceMessages(EndpointIndex index, RouterMetrics metrics, String dlqTopic, int maxEventBytes) {
-        return new EventRouter(true, index, metrics, dlqTopic, maxEventBytes);
+    public static EventRouter deviceMessages(EndpointIndex index, RouterMetrics metrics, String dlqTopic, int maxEventBytes,
+                                             int maxRecordBytes) {
+        return new EventRouter(true, index, metrics, dlqTopic, maxEventBytes, maxRecordBytes);
     }
 
     @Override
@@ -84,16 +100,19 @@ public final class EventRouter implements Processor<byte[], byte[], byte[], Outg
         RecordMetadata source = context.recordMetadata().orElseThrow();
         byte[] value = record.value();
         if (value != null && value.length > maxEventBytes) {
-            String reason = "value is " + value.length + " bytes, over twin.event.max.bytes=" + maxEventBytes;
-            Headers headers = DeadLetters.headers(record.headers(), DeadLetters.Kind.oversized, "RecordTooLargeException", "$",
-                    reason, source.topic(), source.partition(), source.offset());
-            headers.add(DeadLetters.ORIGINAL_SIZE, Integer.toString(value.length).getBytes(StandardCharsets.UTF_8));
-            deadLetter(record, headers, null, DeadLetters.Kind.oversized, "$", source);
+            deadLetter(record, DeadLetters.Kind.oversized, "RecordTooLargeException", "$",
+                    "value is " + value.length + " bytes, over twin.event.max.bytes=" + maxEventBytes, null, source);
             return;
         }
         EventType eventType;
         byte[] eventId;
         if (rawDeviceMessages) {
+            if (value == null) {
+                // A tombstone is nothing to deliver: an Event Hub cannot take it, and a sink would hold the endpoint on it.
+                deadLetter(record, DeadLetters.Kind.invalid_event, InvalidEventException.class.getName(), "$",
+                        "$: a tombstone (null value) is not a device message", null, source);
+                return;
+            }
             eventType = EventType.DeviceMessage;
             eventId = null;
         } else {
@@ -101,9 +120,7 @@ public final class EventRouter implements Processor<byte[], byte[], byte[], Outg
             try {
                 event = parser.envelope(value);
             } catch (InvalidEventException e) {
-                Headers headers = DeadLetters.headers(record.headers(), DeadLetters.Kind.invalid_event, e.getClass().getName(),
-                        e.field(), e.getMessage(), source.topic(), source.partition(), source.offset());
-                deadLetter(record, headers, value, DeadLetters.Kind.invalid_event, e.field(), source);
+                deadLetter(record, DeadLetters.Kind.invalid_event, e.getClass().getName(), e.field(), e.getMessage(), value, source);
                 return;
             }
             eventType = event.eventType();
@@ -115,6 +132,14 @@ public final class EventRouter implements Processor<byte[], byte[], byte[], Outg
             return;
         }
         Header[] headers = outputHeaders(record.headers(), eventType, eventId, source);
+        long size = RecordSize.withoutHeaders(record.key(), value) + RecordSize.of(headers, headers.length - 1)
+                + largestEndpointIdHeader(routes);
+        if (size > maxRecordBytes) {
+            deadLetter(record, DeadLetters.Kind.oversized, "RecordTooLargeException", "$", "the routed record (key, value and headers) "
+                    + "would be up to " + size + " bytes, over the " + maxRecordBytes + " bytes the router may write "
+                    + "(max.request.size, and the max.message.bytes of the topics it sizes)", null, source);
+            return;
+        }
         int endpointSlot = headers.length - 1;
         for (Route route : routes) {
             // RecordHeaders copies the array, so every route reuses it with its own endpoint id in the last slot.
@@ -123,6 +148,14 @@ public final class EventRouter implements Processor<byte[], byte[], byte[], Outg
                     new RecordHeaders(headers)));
             metrics.routed(route.endpointId());
         }
+    }
+
+    private static long largestEndpointIdHeader(List<Route> routes) {
+        long largest = 0;
+        for (Route route : routes) {
+            largest = Math.max(largest, RecordSize.of(route.endpointIdHeader()));
+        }
+        return largest;
     }
 
     /**
@@ -162,9 +195,35 @@ public final class EventRouter implements Processor<byte[], byte[], byte[], Outg
         return false;
     }
 
-    private void deadLetter(Record<byte[], byte[]> record, Headers headers, byte[] value, DeadLetters.Kind kind, String field,
-                            RecordMetadata source) {
-        context.forward(new Record<>(record.key(), new Outgoing(dlqTopic, value), record.timestamp(), headers));
+    /**
+     * Writes the dead-letter record: the input's key, {@code value} (null when it is left out) and
+     * headers plus the reason. When that would be over the record limit the value is left out, then
+     * the input headers, then the key: the source coordinates always point to the input record.
+     */
+    private void deadLetter(Record<byte[], byte[]> record, DeadLetters.Kind kind, String exception, String field, String reason,
+                            byte[] value, RecordMetadata source) {
+        byte[] key = record.key();
+        Headers headers = deadLetterHeaders(record.headers(), kind, exception, field, reason, value, record.value(), source);
+        if (value != null && RecordSize.withoutHeaders(key, value) + RecordSize.of(headers) > maxRecordBytes) {
+            value = null;
+            headers = deadLetterHeaders(record.headers(), kind, exception, field, reason, null, record.value(), source);
+        }
+        if (RecordSize.withoutHeaders(key, null) + RecordSize.of(headers) > maxRecordBytes) {
+            headers = deadLetterHeaders(null, kind, exception, field, reason, null, record.value(), source);
+        }
+        if (RecordSize.withoutHeaders(key, null) + RecordSize.of(headers) > maxRecordBytes) {
+            key = null;
+        }
+        context.forward(new Record<>(key, new Outgoing(dlqTopic, value), record.timestamp(), headers));
         metrics.deadLettered(kind, field, source.topic(), source.partition(), source.offset());
+    }
+
+    private static Headers deadLetterHeaders(Headers input, DeadLetters.Kind kind, String exception, String field, String reason,
+                                             byte[] value, byte[] original, RecordMetadata source) {
+        Headers headers = DeadLetters.headers(input, kind, exception, field, reason, source.topic(), source.partition(), source.offset());
+        if (value == null && original != null) {
+            headers.add(DeadLetters.ORIGINAL_SIZE, Integer.toString(original.length).getBytes(StandardCharsets.UTF_8));
+        }
+        return headers;
     }
 }

@@ -2,6 +2,7 @@ package io.twinegress.router.topology;
 
 import io.twinegress.router.config.RouterConfig;
 import io.twinegress.router.endpoints.AdminEgressTopics;
+import io.twinegress.router.endpoints.EgressAttempts;
 import io.twinegress.router.endpoints.EgressTopics;
 import io.twinegress.router.endpoints.EndpointTableProcessor;
 import io.twinegress.router.endpoints.StatusIndexUpdater;
@@ -10,6 +11,7 @@ import io.twinegress.router.routing.EndpointIndex;
 import io.twinegress.router.routing.EventRouter;
 import io.twinegress.router.routing.Outgoing;
 import io.twinegress.schemas.JsonSerdes;
+import java.time.Duration;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -59,10 +61,12 @@ public final class RouterTopology {
     public static Topology build(StreamsBuilder builder, RouterConfig config, RouterMetrics metrics, EgressTopics.Factory topics) {
         EndpointIndex index = new EndpointIndex();
 
-        // Control plane.
+        // Control plane. The retry count outlives a failed task's processor: one per topology.
+        EgressAttempts attempts = new EgressAttempts(config.egressCreateAttempts());
+        Duration stepTimeout = Duration.ofMillis(config.egressCreateTimeoutMs());
         builder.addStateStore(EndpointTableProcessor.storeBuilder());
         builder.stream(config.endpointsTopic(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(ENDPOINTS_SOURCE))
-                .process(() -> new EndpointTableProcessor(topics, config::egressTopic), Named.as(ENDPOINTS_PROCESSOR),
+                .process(() -> new EndpointTableProcessor(topics, config::egressTopic, stepTimeout, attempts), Named.as(ENDPOINTS_PROCESSOR),
                         EndpointTableProcessor.STORE)
                 .to(config.statusTopic(), Produced.with(Serdes.String(), JsonSerdes.endpointStatus()).withName(STATUS_SINK));
 
@@ -77,10 +81,10 @@ public final class RouterTopology {
         // Data plane: one sub-topology per input topic.
         for (String topic : config.inputTopics()) {
             route(builder, topic, "events-" + topic,
-                    () -> EventRouter.events(index, metrics, config.dlqTopic(), config.maxEventBytes()));
+                    () -> EventRouter.events(index, metrics, config.dlqTopic(), config.maxEventBytes(), config.maxRecordBytes()));
         }
         config.deviceMessagesTopic().ifPresent(topic -> route(builder, topic, "device-messages",
-                () -> EventRouter.deviceMessages(index, metrics, config.dlqTopic(), config.maxEventBytes())));
+                () -> EventRouter.deviceMessages(index, metrics, config.dlqTopic(), config.maxEventBytes(), config.maxRecordBytes())));
         return builder.build();
     }
 

@@ -126,6 +126,64 @@ class RouterConfigTest {
     }
 
     @Test
+    void theEgressTopicStepMustFitInHalfTheTransactionTimeoutUnderExactlyOnce() {
+        assertEquals(2_000L, new RouterConfig(minimal()).egressCreateTimeoutMs());
+        assertEquals(3, new RouterConfig(minimal()).egressCreateAttempts());
+        Map<String, Object> tooLong = minimal();
+        tooLong.put(RouterConfig.EGRESS_CREATE_TIMEOUT_CONFIG, "5001");
+        ConfigException e = assertThrows(ConfigException.class, () -> new RouterConfig(tooLong));
+        assertTrue(e.getMessage().contains(RouterConfig.EGRESS_CREATE_TIMEOUT_CONFIG) && e.getMessage().contains("10000 ms"), e.getMessage());
+
+        Map<String, Object> shorterTransactions = minimal();
+        shorterTransactions.put("producer.transaction.timeout.ms", "3000");
+        e = assertThrows(ConfigException.class, () -> new RouterConfig(shorterTransactions));
+        assertTrue(e.getMessage().contains("transaction.timeout.ms (3000 ms)"), e.getMessage());
+        shorterTransactions.put(RouterConfig.EGRESS_CREATE_TIMEOUT_CONFIG, "1500");
+        assertEquals(1500L, new RouterConfig(shorterTransactions).egressCreateTimeoutMs());
+
+        Map<String, Object> unprefixed = minimal();
+        unprefixed.put("transaction.timeout.ms", "60000");
+        unprefixed.put(RouterConfig.EGRESS_CREATE_TIMEOUT_CONFIG, "30000");
+        assertEquals(30_000L, new RouterConfig(unprefixed).egressCreateTimeoutMs());
+
+        Map<String, Object> atLeastOnce = minimal();
+        atLeastOnce.put("processing.guarantee", "at_least_once");
+        atLeastOnce.put(RouterConfig.EGRESS_CREATE_TIMEOUT_CONFIG, "60000");
+        assertEquals(60_000L, new RouterConfig(atLeastOnce).egressCreateTimeoutMs(), "no transaction to fit in");
+
+        Map<String, Object> noAttempts = minimal();
+        noAttempts.put(RouterConfig.EGRESS_CREATE_ATTEMPTS_CONFIG, "0");
+        assertThrows(ConfigException.class, () -> new RouterConfig(noAttempts));
+    }
+
+    @Test
+    void theProcessingExceptionHandlerIsTheRoutersOwn() {
+        assertEquals(io.twinegress.router.deadletter.RouterProcessingExceptionHandler.class.getName(),
+                new RouterConfig(minimal()).streamsProperties().get(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG));
+        Map<String, Object> other = minimal();
+        other.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, "org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler");
+        ConfigException e = assertThrows(ConfigException.class, () -> new RouterConfig(other));
+        assertTrue(e.getMessage().contains("processing.exception.handler") && e.getMessage().contains("cannot be changed"), e.getMessage());
+        Map<String, Object> same = minimal();
+        same.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, io.twinegress.router.deadletter.RouterProcessingExceptionHandler.class);
+        new RouterConfig(same);
+    }
+
+    @Test
+    void theRecordLimitIsTheSmallerOfTheRequestSizeAndWhatTheTopicsTake() {
+        assertEquals(1_048_576 + 65_536, new RouterConfig(minimal()).maxRecordBytes());
+        Map<String, Object> smallRequests = minimal();
+        smallRequests.put("producer.max.request.size", "500000");
+        assertEquals(500_000, new RouterConfig(smallRequests).maxRecordBytes());
+        Map<String, Object> unprefixed = minimal();
+        unprefixed.put("max.request.size", "10000000");
+        assertEquals(1_048_576 + 65_536, new RouterConfig(unprefixed).maxRecordBytes(), "the topics take no more");
+        Map<String, Object> smallEvents = minimal();
+        smallEvents.put(RouterConfig.EVENT_MAX_BYTES_CONFIG, "1000");
+        assertEquals(1000 + 65_536, new RouterConfig(smallEvents).maxRecordBytes());
+    }
+
+    @Test
     void aMissingFileIsAConfigurationError() {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(Path.of("/nonexistent/router.properties"), Map.of()));
         assertTrue(e.getMessage().contains("/nonexistent/router.properties"));

@@ -337,6 +337,208 @@ class RouterIT {
         }
     }
 
+    @Test
+    void theJarRefusesToStartWhenTheStatusTopicIsNotCompacted() throws Exception {
+        String name = "status-delete";
+        // As created by hand, by IaC with defaults, or by broker auto-creation: records age out after retention.ms.
+        KAFKA.createTopic(name + ".endpoints.status", 1, Map.of("cleanup.policy", "delete"));
+        try (RouterProcess router = RouterProcess.start(dir, name, config(name))) {
+            int exit = router.awaitExit(DEADLINE);
+            String output = router.output();
+            assertEquals(io.twinegress.router.app.Main.EXIT_FAILED, exit, output);
+            assertTrue(output.contains("Topic " + name + ".endpoints.status has cleanup.policy=delete; it must be "
+                    + "cleanup.policy=compact"), output);
+        }
+    }
+
+    @Test
+    void theRouterRefusesToStartWhenTheEndpointsTopicAlsoDeletes() {
+        String name = "endpoints-compact-delete";
+        KAFKA.createTopic(name + ".endpoints", 1, Map.of("cleanup.policy", "compact,delete"));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(io.twinegress.router.app.TopicBootstrap.TopicSetupException.class,
+                () -> RouterApp.start(new RouterConfig(new HashMap<>(config(name)))).close());
+        assertTrue(e.getMessage().contains("Topic " + name + ".endpoints has cleanup.policy=compact,delete; it must be "
+                + "cleanup.policy=compact"), e.getMessage());
+    }
+
+    /** A JSON event of exactly {@code size} bytes. */
+    private static byte[] eventOfSize(EventType type, String id, int size) {
+        String head = "{\"id\":\"" + id + "\",\"subject\":\"s\",\"data\":{\"pad\":\"";
+        String tail = "\"},\"eventType\":\"" + type + "\",\"eventTime\":\"2018-04-17T17:46:18.5452993Z\",\"dataVersion\":\"1\"}";
+        byte[] event = utf8(head + "x".repeat(size - head.length() - tail.length()) + tail);
+        assertEquals(size, event.length);
+        return event;
+    }
+
+    @Test
+    void anEventWhoseRoutedCopyIsOverTheRequestLimitIsDeadLetteredOnceUnderExactlyOnceAndRoutingGoesOn() throws Exception {
+        String name = "huge-headers";
+        String input = name + ".events";
+        String egress = name + ".egress.big";
+        // An input topic someone else created, taking records larger than the router may write.
+        KAFKA.createTopic(input, 1, Map.of("max.message.bytes", "3000000"));
+        Map<String, Object> props = new HashMap<>(config(name));
+        long mark = io.twinegress.testing.kafka.TestLogs.mark();
+        try (RouterApp app = RouterApp.start(new RouterConfig(props));
+             org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer = bigProducer()) {
+            waitUntil(() -> app.streams().state() == KafkaStreams.State.RUNNING, DEADLINE, "router RUNNING");
+            Set<String> threads = streamThreads(app);
+            KAFKA.produce(name + ".endpoints", utf8("big"), endpoint("ServiceBus", "p", SensorChange));
+            awaitRouting(input, egress, SensorChange);
+
+            // The value is exactly twin.event.max.bytes (allowed); ~100 KB of headers take the copy past max.request.size.
+            byte[] value = eventOfSize(SensorChange, "huge", RouterConfig.EVENT_MAX_BYTES_DEFAULT);
+            List<org.apache.kafka.common.header.Header> headers = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                headers.add(new RecordHeader("trace-" + i, new byte[10_240]));
+            }
+            long hugeOffset = producer.send(new ProducerRecord<>(input, null, utf8("k"), value, headers)).get().offset();
+            for (int i = 1; i <= 3; i++) {
+                producer.send(new ProducerRecord<>(input, utf8("k"), event(SensorChange, "after-" + i))).get();
+            }
+
+            List<ConsumerRecord<byte[], byte[]>> routed = events(awaitEvents(egress, 3, DEADLINE, IsolationLevel.READ_COMMITTED));
+            assertEquals(List.of("after-1", "after-2", "after-3"), routed.stream().map(r -> header(r, EgressHeaders.EVENT_ID)).toList());
+            // Committed with (or before) the events after it: the dead-letter record is there, once.
+            List<ConsumerRecord<byte[], byte[]>> dlq = KAFKA.consume(name + ".dlq", 1, DEADLINE).stream()
+                    .filter(r -> String.valueOf(hugeOffset).equals(header(r, EgressHeaders.SOURCE_OFFSET))).toList();
+            assertEquals(1, dlq.size(), "dead-lettered exactly once");
+            assertEquals("oversized", header(dlq.get(0), DeadLetters.ERROR));
+            assertEquals(null, dlq.get(0).value());
+            assertEquals(threads, streamThreads(app), "no stream thread was replaced");
+            assertEquals(KafkaStreams.State.RUNNING, app.streams().state());
+            assertFalse(io.twinegress.testing.kafka.TestLogs.readSince(mark).contains("A stream thread died"));
+        }
+    }
+
+    private static org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> bigProducer() {
+        Map<String, Object> producer = KAFKA.producerConfig();
+        producer.put("max.request.size", 3_000_000);
+        return new org.apache.kafka.clients.producer.KafkaProducer<>(producer);
+    }
+
+    private static Set<String> streamThreads(RouterApp app) {
+        Set<String> names = new HashSet<>();
+        app.streams().metadataForLocalThreads().forEach(t -> names.add(t.threadName()));
+        return names;
+    }
+
+    /**
+     * Not a performance test: it prints the routing latency of a steady event stream before and
+     * while 50 endpoints are registered at once (each one's egress topic is created on the stream
+     * thread that also routes), and checks that every event arrived and every endpoint is Active.
+     */
+    @Test
+    void routingLatencyWhileFiftyEndpointsAreRegisteredAtOnce() throws Exception {
+        String name = "bulk";
+        String input = name + ".events";
+        String egress = name + ".egress.steady";
+        Map<String, Object> props = new HashMap<>(config(name));
+        try (RouterApp app = RouterApp.start(new RouterConfig(props))) {
+            waitUntil(() -> app.streams().state() == KafkaStreams.State.RUNNING, DEADLINE, "router RUNNING");
+            KAFKA.produce(name + ".endpoints", utf8("steady"), endpoint("ServiceBus", "p", SensorChange));
+            awaitRouting(input, egress, SensorChange);
+
+            Map<String, Long> sentAt = new java.util.concurrent.ConcurrentHashMap<>();
+            Map<String, Long> latencyMs = new java.util.concurrent.ConcurrentHashMap<>();
+            // Set when the last event is sent: the reader stops once everything arrived, or at this deadline.
+            java.util.concurrent.atomic.AtomicBoolean sending = new java.util.concurrent.atomic.AtomicBoolean(true);
+            java.util.concurrent.atomic.AtomicLong stopBy = new java.util.concurrent.atomic.AtomicLong();
+            CompletableFuture<Void> reading = CompletableFuture.runAsync(() -> {
+                try (EgressReader reader = new EgressReader(KAFKA.bootstrapServers(), egress)) {
+                    int seen = 0;
+                    while (sending.get() || (latencyMs.size() < sentAt.size() && System.nanoTime() - stopBy.get() < 0)) {
+                        List<ConsumerRecord<byte[], byte[]>> all = reader.poll(Duration.ofMillis(20));
+                        long now = System.nanoTime();
+                        for (ConsumerRecord<byte[], byte[]> r : all.subList(seen, all.size())) {
+                            Long sent = sentAt.get(header(r, EgressHeaders.EVENT_ID));
+                            if (sent != null) {
+                                latencyMs.put(header(r, EgressHeaders.EVENT_ID), TimeUnit.NANOSECONDS.toMillis(now - sent));
+                            }
+                        }
+                        seen = all.size();
+                    }
+                }
+            });
+            AtomicInteger n = new AtomicInteger();
+            Runnable sendOne = () -> {
+                String id = "m-" + n.incrementAndGet();
+                sentAt.put(id, System.nanoTime());
+                KAFKA.produce(input, "k", string(event(SensorChange, id)));
+            };
+            // Baseline: about 2 s of events, one every 20 ms.
+            long phaseEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            while (System.nanoTime() < phaseEnd) {
+                sendOne.run();
+                pause(20);
+            }
+            int baselineEnd = n.get();
+            // 50 endpoint records at once, while events keep coming.
+            List<ProducerRecord<byte[], byte[]>> bulk = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                bulk.add(new ProducerRecord<>(name + ".endpoints", utf8("bulk-" + i), endpoint("ServiceBus", "p", SpaceChange)));
+            }
+            long registering = System.nanoTime();
+            KAFKA.produce(bulk);
+            Set<String> active = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            CompletableFuture<Long> allActive = CompletableFuture.supplyAsync(() -> {
+                waitUntil(() -> {
+                    KAFKA.consumeStrings(name + ".endpoints.status", 51, DEADLINE).stream()
+                            .filter(r -> r.key().startsWith("bulk-") && r.value().contains("\"state\":\"Active\"")).forEach(r -> active.add(r.key()));
+                    return active.size() == 50;
+                }, DEADLINE, "50 bulk endpoints Active");
+                return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - registering);
+            });
+            while (!allActive.isDone()) {
+                sendOne.run();
+                pause(20);
+            }
+            int bulkEnd = n.get();
+            for (int i = 0; i < 50; i++) {
+                sendOne.run();
+                pause(20);
+            }
+            stopBy.set(System.nanoTime() + DEADLINE.toNanos());
+            sending.set(false);
+            reading.get(2, TimeUnit.MINUTES);
+            long registrationMs = allActive.get();
+
+            assertEquals(sentAt.keySet(), latencyMs.keySet(), "every event routed");
+            List<Long> baseline = latencies(latencyMs, 1, baselineEnd);
+            List<Long> during = latencies(latencyMs, baselineEnd + 1, bulkEnd);
+            System.out.printf("[figure] bulk registration: 50 endpoints Active %d ms after their records were acknowledged; "
+                    + "routing latency (produce -> readable, read_committed) before: p50 %d ms, p99 %d ms, max %d ms (%d events); "
+                    + "during: p50 %d ms, p99 %d ms, max %d ms (%d events)%n", registrationMs,
+                    percentile(baseline, 50), percentile(baseline, 99), percentile(baseline, 100), baseline.size(),
+                    percentile(during, 50), percentile(during, 99), percentile(during, 100), during.size());
+            assertEquals(50, active.size());
+        }
+    }
+
+    private static List<Long> latencies(Map<String, Long> latencyMs, int from, int to) {
+        List<Long> values = new ArrayList<>();
+        for (int i = from; i <= to; i++) {
+            Long v = latencyMs.get("m-" + i);
+            if (v != null) {
+                values.add(v);
+            }
+        }
+        values.sort(null);
+        return values;
+    }
+
+    private static long percentile(List<Long> sorted, int p) {
+        if (sorted.isEmpty()) {
+            return -1;
+        }
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+    }
+
+    /** Paces the measurement's producer (not synchronisation: nothing waits on a condition here). */
+    private static void pause(long ms) throws InterruptedException {
+        Thread.sleep(ms);
+    }
+
     /**
      * Produces the endpoint record, then events of {@code type} one after another until one
      * is readable in the endpoint's egress topic; returns the milliseconds from the endpoint

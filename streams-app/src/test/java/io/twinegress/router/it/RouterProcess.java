@@ -68,6 +68,14 @@ final class RouterProcess implements AutoCloseable {
         awaitOutput("to RUNNING", deadline);
     }
 
+    /** Waits for the process to exit on its own; returns its exit code. */
+    int awaitExit(Duration deadline) throws InterruptedException {
+        if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("router still running after " + deadline + ":\n" + output());
+        }
+        return process.exitValue();
+    }
+
     /** SIGTERM, then the exit code. */
     int terminate(Duration deadline) throws InterruptedException {
         process.destroy();

@@ -33,6 +33,24 @@ final class RouterDriver implements AutoCloseable {
     final RouterMetrics metrics = new RouterMetrics(System::nanoTime);
     final List<String> createdTopics = new CopyOnWriteArrayList<>();
     final Set<String> failingTopics = new HashSet<>();
+    /** Scripted answers of the egress-topic step, per topic, used before {@link #failingTopics} and success. */
+    private final Map<String, java.util.Deque<Egress>> script = new HashMap<>();
+    /** Every topic the step was asked for, in order. */
+    final List<String> ensureCalls = new CopyOnWriteArrayList<>();
+
+    /** What the fake egress-topic step does on one call. */
+    enum Egress {
+        /** The topic exists or was created. */
+        OK,
+        /** The topic exists, but checking or raising its max.message.bytes failed (describe/alter refused or timed out). */
+        CHECK_FAILS,
+        /** The topic does not exist and cannot be created, for good (e.g. not authorized). */
+        CREATE_FAILS,
+        /** The topic could not be created this time (a timeout, no controller): trying again may work. */
+        RETRIABLE,
+        /** Something nobody foresaw: an exception that is not the step's own. */
+        BUG
+    }
     final TopologyTestDriver driver;
     private final TestInputTopic<String, byte[]> endpoints;
     private final TestOutputTopic<String, byte[]> status;
@@ -50,16 +68,63 @@ final class RouterDriver implements AutoCloseable {
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         props.putAll(overrides);
         config = new RouterConfig(props);
-        EgressTopics.Factory fake = appConfigs -> topic -> {
-            if (failingTopics.contains(topic)) {
-                throw new EgressTopics.EgressTopicException("egress topic " + topic + " could not be created: test", null);
-            }
-            createdTopics.add(topic);
+        EgressTopics.Factory fake = appConfigs -> (topic, timeLeft) -> {
+            ensureCalls.add(topic);
+            return switch (next(topic)) {
+                case OK -> {
+                    createdTopics.add(topic);
+                    yield List.of();
+                }
+                case CHECK_FAILS -> List.of("egress topic " + topic + " exists, but its max.message.bytes could not be checked: test");
+                case CREATE_FAILS -> throw new EgressTopics.EgressTopicException("egress topic " + topic + " could not be created: test",
+                        false, null);
+                case RETRIABLE -> throw new EgressTopics.EgressTopicException("egress topic " + topic + " was not created in time: test",
+                        true, null);
+                case BUG -> throw new IllegalStateException("a bug that quotes " + topic);
+            };
         };
         driver = new TopologyTestDriver(RouterTopology.build(new StreamsBuilder(), config, metrics, fake),
                 config.streamsProperties(), Instant.parse("2026-11-22T10:00:00Z"));
         endpoints = driver.createInputTopic(config.endpointsTopic(), new StringSerializer(), new ByteArraySerializer());
         status = driver.createOutputTopic(config.statusTopic(), new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** The next calls for this topic answer these, in order; then as before. */
+    void egressTopicWill(String topic, Egress... outcomes) {
+        script.computeIfAbsent(topic, t -> new java.util.ArrayDeque<>()).addAll(List.of(outcomes));
+    }
+
+    private Egress next(String topic) {
+        java.util.Deque<Egress> queued = script.get(topic);
+        if (queued != null && !queued.isEmpty()) {
+            return queued.poll();
+        }
+        return failingTopics.contains(topic) ? Egress.CREATE_FAILS : Egress.OK;
+    }
+
+    /**
+     * Writes raw bytes as the endpoint table's row for {@code id}, beneath the store's serde (as a
+     * changelog written by another router version would restore it).
+     */
+    void storeRawTableRow(String id, byte[] raw) {
+        org.apache.kafka.streams.processor.StateStore store =
+                (org.apache.kafka.streams.processor.StateStore) driver.getKeyValueStore(io.twinegress.router.endpoints.EndpointTableProcessor.STORE);
+        while (store instanceof org.apache.kafka.streams.state.internals.WrappedStateStore<?, ?, ?> wrapped) {
+            store = wrapped.wrapped();
+        }
+        @SuppressWarnings("unchecked")
+        org.apache.kafka.streams.state.KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> bytes =
+                (org.apache.kafka.streams.state.KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]>) store;
+        bytes.put(org.apache.kafka.common.utils.Bytes.wrap(id.getBytes(java.nio.charset.StandardCharsets.UTF_8)), raw);
+    }
+
+    /** Every record of every topic the topology wrote to so far, by topic (read once: later calls see only newer ones). */
+    Map<String, List<TestRecord<byte[], byte[]>>> everythingWritten() {
+        Map<String, List<TestRecord<byte[], byte[]>>> all = new HashMap<>();
+        for (String topic : driver.producedTopicNames()) {
+            all.put(topic, read(topic));
+        }
+        return all;
     }
 
     void endpoint(String id, byte[] value) {

@@ -437,6 +437,87 @@ class RouterTopologyTest {
     }
 
     @Test
+    void aTombstoneOnTheDeviceMessagesTopicIsDeadLetteredNotRouted() {
+        router.endpoint("hub", endpoint("EventHub", "telemetry", DeviceMessage));
+        router.deviceMessage(utf8("dev-1"), null, new RecordHeaders().add("iothub-connection-device-id", utf8("dev-1")));
+        router.deviceMessage(utf8("dev-1"), utf8("after"), new RecordHeaders());
+
+        List<TestRecord<byte[], byte[]>> dlq = router.dlq();
+        assertEquals(1, dlq.size());
+        TestRecord<byte[], byte[]> dead = dlq.get(0);
+        assertEquals("dev-1", string(dead.key()));
+        assertNull(dead.value());
+        assertEquals("invalid-event", header(dead, DeadLetters.ERROR));
+        assertEquals("$", header(dead, DeadLetters.FIELD));
+        assertTrue(header(dead, DeadLetters.REASON).contains("tombstone"), header(dead, DeadLetters.REASON));
+        assertEquals("twin.device-messages", header(dead, EgressHeaders.SOURCE_TOPIC));
+        assertEquals("dev-1", header(dead, "iothub-connection-device-id"));
+        assertEquals(List.of("after"), router.egress("hub").stream().map(r -> string(r.value())).toList(), "only the real message");
+        assertEquals(1, router.metrics.deadLetteredTotal(DeadLetters.Kind.invalid_event));
+    }
+
+    /** An event at most 1000 bytes whose routed copy carries {@code headerBytes} of input headers. */
+    private static Headers bigHeaders(int headerBytes) {
+        return new RecordHeaders().add("traceparent", utf8("t-1")).add("big", new byte[headerBytes]);
+    }
+
+    @Test
+    void anEventWhoseRoutedCopyIsOverTheRecordLimitIsDeadLetteredAsOversized() {
+        router.close();
+        // Records the router writes may be at most 1000 + 64 KiB bytes (key, value and headers).
+        router = new RouterDriver(Map.of(RouterConfig.EVENT_MAX_BYTES_CONFIG, 1000));
+        router.endpoint("sb", endpoint("ServiceBus", "t", SensorChange));
+        router.endpoint("hub", endpoint("EventHub", "h", DeviceMessage));
+        byte[] event = event(SensorChange, "too-big");
+        router.send("twin.events", utf8("k"), event, bigHeaders(70_000));
+        router.deviceMessage(utf8("dev"), new byte[900], bigHeaders(70_000));
+        router.send("twin.events", utf8("k"), event(SensorChange, "fits"), bigHeaders(30_000));
+        router.event(utf8("k"), event(SensorChange, "after"));
+
+        assertEquals(List.of("fits", "after"), router.egress("sb").stream().map(r -> header(r, EgressHeaders.EVENT_ID)).toList());
+        assertTrue(router.egress("hub").isEmpty());
+        List<TestRecord<byte[], byte[]>> dlq = router.dlq();
+        assertEquals(2, dlq.size());
+        for (TestRecord<byte[], byte[]> dead : dlq) {
+            assertEquals("oversized", header(dead, DeadLetters.ERROR));
+            assertEquals("$", header(dead, DeadLetters.FIELD));
+            assertTrue(header(dead, DeadLetters.REASON).contains("over the " + (1000 + RouterConfig.RECORD_OVERHEAD_BYTES)),
+                    header(dead, DeadLetters.REASON));
+            assertNull(dead.value());
+            assertTheDeadLetterFits(dead, 1000 + RouterConfig.RECORD_OVERHEAD_BYTES);
+        }
+        assertEquals(Integer.toString(event.length), header(dlq.get(0), DeadLetters.ORIGINAL_SIZE));
+        assertEquals("twin.device-messages", header(dlq.get(1), EgressHeaders.SOURCE_TOPIC));
+        assertEquals(2, router.metrics.deadLetteredTotal(DeadLetters.Kind.oversized));
+    }
+
+    @Test
+    void aDeadLetterRecordThatWouldBeOverTheRecordLimitLeavesOutTheValueAndThenTheInputHeaders() {
+        router.close();
+        router = new RouterDriver(Map.of(RouterConfig.EVENT_MAX_BYTES_CONFIG, 1000));
+        router.endpoint("sb", endpoint("ServiceBus", "t", SensorChange));
+        router.send("twin.events", utf8("k"), utf8("not json " + "x".repeat(900)), bigHeaders(70_000));
+        router.event(utf8("k"), event(SensorChange, "after"));
+        List<TestRecord<byte[], byte[]>> dlq = router.dlq();
+        assertEquals(1, dlq.size());
+        TestRecord<byte[], byte[]> dead = dlq.get(0);
+        assertEquals("invalid-event", header(dead, DeadLetters.ERROR));
+        assertTrue(dead.value() == null, "left out: the source coordinates point to it");
+        assertNull(dead.headers().lastHeader("big"), "the input headers are left out too");
+        assertEquals("0", header(dead, EgressHeaders.SOURCE_OFFSET));
+        assertTheDeadLetterFits(dead, 1000 + RouterConfig.RECORD_OVERHEAD_BYTES);
+        assertEquals(1, router.egress("sb").size());
+    }
+
+    private static void assertTheDeadLetterFits(TestRecord<byte[], byte[]> dead, int limit) {
+        long size = (dead.key() == null ? 0 : dead.key().length) + (dead.value() == null ? 0 : dead.value().length);
+        for (Header h : dead.headers()) {
+            size += h.key().length() + (h.value() == null ? 0 : h.value().length);
+        }
+        assertTrue(size < limit, "the dead-letter record fits in a request: " + size);
+    }
+
+    @Test
     void routesEveryConfiguredInputTopicWhereItArrives() {
         router.close();
         router = new RouterDriver(Map.of(RouterConfig.INPUT_TOPICS_CONFIG, "site-a.events,site-b.events",
