@@ -71,6 +71,10 @@ class FilterEvaluationTest {
         "topology-operation | $body.SpacesToNotify IN ('x', '3a16d146-ca39-49ee-b803-17a18a12ba36') | true",
         "topology-operation | STARTS_WITH($body.SpacesToNotify, '3a16')                        | true",
         "topology-operation | subject = 'ExtendedPropertyKey' AND $body.AccessType = 'Create'  | true",
+        "topology-operation | STARTS_WITH(subject, 'Extended') AND $body.AccessType = 'Create' | true",
+        "topology-operation | STARTS_WITH(source, '/subscriptions/')                            | true",
+        "space-change       | STARTS_WITH(source, '/subscriptions/')                            | true",
+        "udf-custom         | STARTS_WITH(source, '/subscriptions/')                            | true",
         // JSON null, missing
         "space-change       | $body.Type = null                                                | true",
         "space-change       | IS_DEFINED($body.Type)                                           | true",
