@@ -65,7 +65,7 @@ final class Json {
 
     /**
      * True when {@code a op b} holds for {@code <, <=, >, >=}: both numbers or both strings (or an
-     * element of an array that is).
+     * element of an array that is). Different types, or a missing value, are never ordered.
      */
     static boolean ordered(Object a, Object b, Comparison.Op op) {
         if (a == null || b == null) {
@@ -100,7 +100,9 @@ final class Json {
             case LE -> c <= 0;
             case GT -> c > 0;
             case GE -> c >= 0;
-            case EQ, NE -> throw new IllegalArgumentException(op.symbol());   // never asked: see Comparison
+            // Comparison decides = and != with equal(); answered here too, so nothing on the evaluation path throws.
+            case EQ -> c == 0;
+            case NE -> c != 0;
         };
     }
 
