@@ -31,7 +31,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The benchmark suite: starts a real broker as a child process, runs every figure of issue 9 with
+ * The benchmark suite: starts a real broker as a child process, runs every figure (1–7, and 8 for content filters) with
  * its baseline interleaved (A B A B …), and writes the report.
  *
  * <pre>
@@ -67,7 +67,7 @@ public final class Suite {
         Integer records = null;
         Integer connectorRecords = null;
         Path out = Path.of("docs");
-        Set<Integer> only = new TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7));
+        Set<Integer> only = new TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8));
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--smoke" -> smoke = true;
@@ -133,7 +133,8 @@ public final class Suite {
         if (jfr) {
             streams.routerJvmArgs(List.of("-XX:StartFlightRecording=filename=" + ctx.work().resolve("router-{run}.jfr") + ",settings=profile"));
         }
-        if (only.contains(1) || only.contains(2) || only.contains(3) || only.contains(4) || only.contains(7) || only.contains(DIAGNOSE)) {
+        if (only.contains(1) || only.contains(2) || only.contains(3) || only.contains(4) || only.contains(7) || only.contains(8)
+            || only.contains(DIAGNOSE)) {
             ctx.progress("filling %s with %,d events of %d bytes", StreamsBench.INPUT, ctx.sizes().records(), io.twinegress.bench.load.Events.RECORD_BYTES);
             streams.prepare();
         }
@@ -142,6 +143,9 @@ public final class Suite {
         }
         if (only.contains(4)) {
             fanOut(streams);
+        }
+        if (only.contains(8)) {
+            filters(streams);
         }
         if (only.contains(DIAGNOSE)) {
             diagnose(streams);
@@ -369,6 +373,44 @@ public final class Suite {
                     outputs.get("1 endpoint"), null, null, "records written per second"));
             }
         }
+    }
+
+    /**
+     * Figure 8: content filters. One endpoint without a filter (the base); 100 endpoints each with a
+     * {@code $body} filter, one matching; 10 endpoints with subject/source filters, one matching.
+     * Every event reaches one egress topic in all three, so the ratios are the filters' cost.
+     */
+    private void filters(StreamsBench streams) throws Exception {
+        record Config(String name, List<StreamsBench.Subscription> endpoints) {
+        }
+        int body = ctx.sizes().fanOut100() ? 100 : 10;
+        List<Config> configs = List.of(
+            new Config("base", List.of(new StreamsBench.Subscription(StreamsBench.EVENT_TYPE, null))),
+            new Config("body", StreamsBench.bodyFiltered(body, 1)),
+            new Config("envelope", StreamsBench.envelopeFiltered(10, 1)));
+        Map<String, Measure> events = new LinkedHashMap<>();
+        configs.forEach(c -> events.put(c.name(), new Measure("events/s")));
+        int warmups = only.contains(1) || only.contains(4) ? 0 : ctx.sizes().warmups();
+        int cycles = warmups + ctx.sizes().runs();
+        for (int c = 0; c < cycles; c++) {
+            boolean warm = c < warmups;
+            String tag = warm ? "warm-up" : "run " + (c - warmups + 1) + "/" + ctx.sizes().runs();
+            for (Config cfg : configs) {
+                StreamsBench.RunResult r = streams.router("f8c" + c + cfg.name(), EOS, cfg.endpoints(), 1, Map.of());
+                ctx.progress("fig 8 %s: router, %s (%d endpoints): %,.0f events/s", tag, cfg.name(), cfg.endpoints().size(), r.eventsPerSec());
+                if (!warm) {
+                    events.get(cfg.name()).add(r.eventsPerSec());
+                }
+            }
+        }
+        Measure base = events.get("base");
+        report.add(new Row(8, "filters: 1 endpoint without a filter (the base)", base, null, null, null, "input events/s, exactly_once_v2"));
+        Measure b = events.get("body");
+        report.add(new Row(8, "filters: " + body + " endpoints each with a $body filter, 1 matching vs 1 endpoint without a filter", b, base,
+            "≥ 0.80×", b.median() / base.median() >= 0.8, "input events/s; one pass over each event collects the 3 paths all filters read"));
+        Measure e = events.get("envelope");
+        report.add(new Row(8, "filters: 10 endpoints with subject/source filters, 1 matching vs 1 endpoint without a filter", e, base,
+            null, null, "input events/s; data is skipped as without filters"));
     }
 
     private static void facts(Report report, Ctx.Sizes sizes, Instant started) {

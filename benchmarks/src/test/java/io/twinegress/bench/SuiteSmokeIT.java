@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Proves the harness still works, in seconds and with tiny sizes: the child-process broker with the
  * benchmark's settings and JVM (not the local stack's), one pass-through run and one router run (the
- * packaged jar, fan-out 2) measured from their output, the Connect worker with only the settings
+ * packaged jar, three endpoints with content filters, fan-out 2) measured from their output, the Connect worker with only the settings
  * twin-egress needs, every child stopped, and the report written. No timed assertion: the figures
  * themselves come from {@code ./bench.sh}.
  */
@@ -58,9 +58,10 @@ class SuiteSmokeIT {
             StreamsBench streams = new StreamsBench(ctx);
             streams.prepare();
             StreamsBench.RunResult pt = streams.passThrough("smoke-pt", Suite.ALOS);
-            StreamsBench.RunResult router = streams.router("smoke-r", Suite.EOS, 2, true);
+            // Three endpoints with $body filters (figure 8's status records), two of which match every event.
+            StreamsBench.RunResult router = streams.router("smoke-r", Suite.EOS, StreamsBench.bodyFiltered(3, 2), 2, java.util.Map.of());
             assertTrue(pt.eventsPerSec() > 0);
-            assertEquals(2 * router.eventsPerSec(), router.outputPerSec(), 1e-6, "every event reached both egress topics");
+            assertEquals(2 * router.eventsPerSec(), router.outputPerSec(), 1e-6, "every event reached both matching egress topics");
             assertTrue(router.peakRssMib() > 0, "the router's peak RSS was read");
 
             try (ConnectWorker worker = BenchWorker.start(ctx, List.of())) {

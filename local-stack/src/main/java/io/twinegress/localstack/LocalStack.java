@@ -65,7 +65,7 @@ public final class LocalStack implements AutoCloseable {
         this.ports = ports;
         this.logDir = logDir;
         this.dataDir = Files.createTempDirectory("twin-egress-local-");
-        this.endpoints = SampleEndpoints.local(ports);
+        this.endpoints = SampleEndpoints.localStack(ports);
     }
 
     /**
@@ -172,7 +172,7 @@ public final class LocalStack implements AutoCloseable {
         progress.accept("endpoints Active in the router and their connectors RUNNING in "
                 + seconds(startupTimes.get("endpoints live")));
 
-        traffic = new TrafficGenerator(broker.bootstrap());
+        traffic = new TrafficGenerator(broker.bootstrap(), endpoints);
         monitor = new Monitor(endpoints, traffic.ledger(), statuses, connect.rest(), standIns.admin(), broker.bootstrap(),
                 connect.process().pid());
     }

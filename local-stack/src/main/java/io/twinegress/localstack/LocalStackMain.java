@@ -253,6 +253,9 @@ public final class LocalStackMain {
         String footer = String.format("sent %d (%s) | router dead-lettered %d%n  state = router/connector task, key = the"
                         + " connector's active key (* = seen at the stand-in), lag = expected - delivered",
                 stack.traffic().ledger().total(), byKind(stack), stack.monitor().routerDeadLettered());
+        for (String line : stack.monitor().filterLines()) {
+            footer += System.lineSeparator() + "  " + line;
+        }
         OUT.print(Table.render(String.format("[%6.1fs] %s", elapsed(), label), rows, footer));
         OUT.flush();
     }

@@ -174,7 +174,7 @@ class ComposeFileTest {
 
     @Test
     void standInsDeclareTheLocalStacksEntitiesAndTheKeysOfTheSecretsFile() throws IOException {
-        List<SampleEndpoint> endpoints = SampleEndpoints.local(Ports.defaults());
+        List<SampleEndpoint> endpoints = SampleEndpoints.localStack(Ports.defaults());
         Properties docker = properties("docker/standins/emulators.properties");
         Map<String, String> local = StandIns.properties(Ports.defaults(), endpoints, Path.of("x"));
         for (String key : List.of("amqp.servicebus.topics", "amqp.eventhubs", "eventgrid.topics")) {
@@ -209,7 +209,7 @@ class ComposeFileTest {
     @Test
     void examplesAreTheLocalStacksEndpointsAndConnectors() throws IOException {
         Set<String> lines = new HashSet<>(Files.readAllLines(HOME.resolve("examples/endpoints/twin.endpoints.txt")));
-        for (SampleEndpoint e : SampleEndpoints.local(Ports.defaults())) {
+        for (SampleEndpoint e : SampleEndpoints.localStack(Ports.defaults())) {
             JsonNode routing = JSON.readTree(HOME.resolve("examples/endpoints/" + e.id() + ".json").toFile());
             assertEquals(JSON.readTree(e.routingRecord()), routing, "examples/endpoints/" + e.id() + ".json");
             assertTrue(lines.contains(e.id() + "|" + e.routingRecord()), "twin.endpoints.txt line of " + e.id());

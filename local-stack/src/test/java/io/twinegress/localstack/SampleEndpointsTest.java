@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SampleEndpointsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final List<SampleEndpoint> endpoints = SampleEndpoints.local(Ports.defaults());
+    private final List<SampleEndpoint> endpoints = SampleEndpoints.localStack(Ports.defaults());
 
     @Test
     void theFourSeedEndpointsWithTheirTypesAndEventTypes() {
@@ -48,7 +48,8 @@ class SampleEndpointsTest {
         for (SampleEndpoint e : endpoints) {
             assertNotEquals(e.primaryKey(), e.secondaryKey());
             JsonNode routing = JSON.readTree(e.routingRecord());
-            assertEquals(Set.of("type", "eventTypes", "path"), Set.copyOf(iterable(routing)));
+            assertEquals(e.id().equals("eventhub") ? Set.of("type", "eventTypes", "path", "filter") : Set.of("type", "eventTypes", "path"),
+                    Set.copyOf(iterable(routing)));
             Map<String, String> config = e.connectorConfig(Path.of("/secrets.properties"));
             for (String secret : List.of(e.primaryKey(), e.secondaryKey())) {
                 assertFalse(e.routingRecord().contains(secret), e.id() + " routing record holds a key");
@@ -61,6 +62,25 @@ class SampleEndpointsTest {
             assertEquals("twin.egress." + e.id(), config.get("topics"));
             assertEquals("twin.dlq." + e.id(), config.get("errors.deadletterqueue.topic.name"));
         }
+    }
+
+    @Test
+    void theEventHubEndpointFiltersOnTheBodyAndTheLedgerExpectsWhatTheFilterPasses() {
+        SampleEndpoint eventhub = endpoints.get(2);
+        assertEquals(SampleEndpoints.EVENTHUB_FILTER, eventhub.filter().text());
+        assertTrue(eventhub.routingRecord().contains("\"filter\":\"$body.DataType = 'Motion' OR"), eventhub.routingRecord());
+        SampleEvents samples = new SampleEvents();
+        Map<Kind, Boolean> expected = Map.of(Kind.SENSOR_CHANGE, true, Kind.TOPOLOGY_OPERATION, true, Kind.SPACE_CHANGE, false,
+                Kind.UDF_CUSTOM, false, Kind.DEVICE_MESSAGE_EVENT, false, Kind.RAW_DEVICE_MESSAGE, false);
+        io.twinegress.localstack.traffic.Ledger ledger = new io.twinegress.localstack.traffic.Ledger(endpoints);
+        expected.forEach((kind, receives) -> {
+            assertEquals(receives, eventhub.receives(kind, samples.next(kind, 1).record()), kind.name());
+            assertEquals(kind != Kind.UDF_CUSTOM && kind.eventType() != EventType.DeviceMessage,
+                    endpoints.get(0).receives(kind, samples.next(kind, 1).record()), "servicebus has no filter: " + kind);
+        });
+        assertTrue(SampleEndpoints.local(Ports.defaults()).stream().allMatch(e -> e.filter() == null),
+                "the seed's endpoints as they are (the reliability stack counts by event type)");
+        assertEquals(0, ledger.expected(eventhub));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.twinegress.schemas;
 
+import io.twinegress.schemas.filter.Filter;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Objects;
@@ -13,8 +14,9 @@ import java.util.Set;
  * @param type       where it delivers
  * @param eventTypes the event types it receives; never empty, iterated in declaration order
  * @param path       the Service Bus topic, Event Grid topic host (or URL) or Event Hub name
+ * @param filter     the content filter an event of those types must also pass; null = every event of them
  */
-public record Endpoint(String id, EndpointType type, Set<EventType> eventTypes, String path) {
+public record Endpoint(String id, EndpointType type, Set<EventType> eventTypes, String path, Filter filter) {
 
     public Endpoint {
         Objects.requireNonNull(id, "id");
@@ -23,9 +25,19 @@ public record Endpoint(String id, EndpointType type, Set<EventType> eventTypes, 
         eventTypes = Collections.unmodifiableSet(EnumSet.copyOf(Objects.requireNonNull(eventTypes, "eventTypes")));
     }
 
+    /** An endpoint without a filter. */
+    public Endpoint(String id, EndpointType type, Set<EventType> eventTypes, String path) {
+        this(id, type, eventTypes, path, null);
+    }
+
     /** Convenience for tests and tools. */
     public static Endpoint of(String id, EndpointType type, String path, EventType first, EventType... rest) {
         return new Endpoint(id, type, EnumSet.of(first, rest), path);
+    }
+
+    /** The same endpoint with this filter (null for none). */
+    public Endpoint withFilter(Filter newFilter) {
+        return new Endpoint(id, type, eventTypes, path, newFilter);
     }
 
     /** True when this endpoint receives raw device messages. */

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
+import io.twinegress.schemas.filter.Filter;
+import io.twinegress.schemas.filter.FilterException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -41,7 +43,7 @@ public final class EndpointParser {
     /** Warning for an unknown field. */
     public static final String UNKNOWN_FIELD_WARNING = "unknown field %s ignored";
 
-    private static final Set<String> KNOWN_FIELDS = Set.of("type", "eventTypes", "path");
+    private static final Set<String> KNOWN_FIELDS = Set.of("type", "eventTypes", "path", "filter");
 
     private final ObjectMapper mapper = new ObjectMapper();
 
@@ -89,7 +91,26 @@ public final class EndpointParser {
             }
         }
         String path = parsePath(root.get("path"), eventTypes.contains(EventType.DeviceMessage));
-        return new ParsedEndpoint(new Endpoint(id, type, eventTypes, path), warnings);
+        Filter filter = parseFilter(root.get("filter"), eventTypes.contains(EventType.DeviceMessage));
+        return new ParsedEndpoint(new Endpoint(id, type, eventTypes, path, filter), warnings);
+    }
+
+    /**
+     * The optional content filter; absent or JSON null means none. A DeviceMessage endpoint's filter
+     * may read the record key only: raw telemetry is never parsed.
+     */
+    private static Filter parseFilter(JsonNode node, boolean deviceMessages) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw InvalidEndpointException.filter("expected a string, got " + typeName(node.getNodeType()));
+        }
+        try {
+            return deviceMessages ? Filter.parseKeyOnly(node.asText()) : Filter.parse(node.asText());
+        } catch (FilterException e) {
+            throw InvalidEndpointException.filter(e.reason());
+        }
     }
 
     private static List<String> warnings(JsonNode root) {

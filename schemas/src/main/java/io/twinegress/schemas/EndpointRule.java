@@ -31,7 +31,13 @@ public enum EndpointRule {
     /** A second DeviceMessage endpoint while the first exists. */
     DEVICE_MESSAGE_UNIQUE("at most one endpoint may subscribe to DeviceMessage"),
     /** {@code path} missing, blank, too long or containing whitespace. */
-    PATH_INVALID("path must name the Service Bus topic, Event Grid topic host or Event Hub: 1 to 260 characters, no whitespace");
+    PATH_INVALID("path must name the Service Bus topic, Event Grid topic host or Event Hub: 1 to 260 characters, no whitespace"),
+    /**
+     * {@code filter} is not a string, empty, unparsable, too long or too deep, names an unknown
+     * attribute or function, or uses more than {@code key} on a DeviceMessage endpoint. The reason
+     * is the filter's own message: what was expected, and at which position.
+     */
+    FILTER_INVALID("filter must be a valid filter expression");
 
     private final String message;
 

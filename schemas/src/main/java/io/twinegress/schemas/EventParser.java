@@ -9,6 +9,9 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.twinegress.schemas.filter.Attribute;
+import io.twinegress.schemas.filter.EventValues;
+import io.twinegress.schemas.filter.FilterPlan;
 import java.io.IOException;
 
 /**
@@ -25,6 +28,12 @@ import java.io.IOException;
  * content and nesting deeper than {@link #MAX_NESTING_DEPTH} are rejected; duplicate names
  * inside {@code data} are the publisher's business and are not looked for (that check costs a
  * hash set per object on the router's hot path).
+ *
+ * <p>With a {@link FilterPlan} the same pass also keeps what the plan's filters read, and no
+ * more: the text of the envelope attributes they use, and the {@code $body} paths they use (read
+ * while {@code data} streams by; every other name in it is skipped as before). Which paths count
+ * depends on the event's type when the event names it before {@code data}; otherwise every
+ * filter's paths do. Whether an event is valid never depends on the plan.
  *
  * <p>Thread-safe; build one and share it.
  */
@@ -56,7 +65,7 @@ public final class EventParser {
 
     /** Parses and validates a whole event, {@code data} included. */
     public Event parse(byte[] value) {
-        Fields f = read(value, true);
+        Fields f = read(value, true, FilterPlan.NONE);
         return new Event(f.id, f.subject, f.data, f.eventType, f.eventTime, f.dataVersion, f.metadataVersion, f.topic);
     }
 
@@ -65,11 +74,24 @@ public final class EventParser {
      * only what routing needs: the cheap form, called by the router for every event.
      */
     public Envelope envelope(byte[] value) {
-        Fields f = read(value, false);
-        return new Envelope(f.id, f.eventType);
+        return envelope(value, FilterPlan.NONE);
     }
 
-    private Fields read(byte[] value, boolean full) {
+    /**
+     * The same, also collecting what the plan's filters read (in the same pass).
+     *
+     * @return the envelope; its {@link Envelope#values()} are null for an empty plan
+     */
+    public Envelope envelope(byte[] value, FilterPlan plan) {
+        Fields f = read(value, false, plan);
+        if (f.values != null) {
+            f.values.envelope(Attribute.TYPE, f.eventType.name());
+            f.values.envelope(Attribute.ID, f.id);
+        }
+        return new Envelope(f.id, f.eventType, f.values);
+    }
+
+    private Fields read(byte[] value, boolean full, FilterPlan plan) {
         if (value == null) {
             throw new InvalidEventException("$", "the record has no value");
         }
@@ -78,6 +100,7 @@ public final class EventParser {
                 throw new InvalidEventException("$", "an event must be a JSON object");
             }
             Fields fields = new Fields();
+            fields.values = plan.isEmpty() ? null : plan.newValues();
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
                 JsonToken token = parser.nextToken();
@@ -85,11 +108,16 @@ public final class EventParser {
                 switch (name) {
                     case "id" -> fields.id = text(parser, token, name);
                     case "eventType" -> readEventType(parser, token, fields);
-                    case "eventTime" -> readEventTime(parser, token, fields, full);
-                    case "subject" -> fields.subject = full ? text(parser, token, name) : checked(parser, token, name);
-                    case "dataVersion" -> fields.dataVersion = full ? text(parser, token, name) : checked(parser, token, name);
-                    case "metadataVersion" -> fields.metadataVersion = full ? text(parser, token, name) : checked(parser, token, name);
-                    case "topic" -> fields.topic = full ? text(parser, token, name) : checked(parser, token, name);
+                    case "eventTime" -> {
+                        readEventTime(parser, token, fields, full || plan.wants(Attribute.TIME));
+                        fields.keep(Attribute.TIME, plan, fields.eventTime);
+                    }
+                    case "subject" -> fields.subject = fields.keep(Attribute.SUBJECT, plan, field(parser, token, name, full, plan, Attribute.SUBJECT));
+                    case "dataVersion" -> fields.dataVersion = fields.keep(Attribute.DATASCHEMA, plan,
+                            field(parser, token, name, full, plan, Attribute.DATASCHEMA));
+                    case "metadataVersion" -> fields.metadataVersion = fields.keep(Attribute.METADATA_VERSION, plan,
+                            field(parser, token, name, full, plan, Attribute.METADATA_VERSION));
+                    case "topic" -> fields.topic = fields.keep(Attribute.SOURCE, plan, field(parser, token, name, full, plan, Attribute.SOURCE));
                     case "data" -> {
                         if (token != JsonToken.START_OBJECT) {
                             throw new InvalidEventException("data", "expected a JSON object, got " + describe(token));
@@ -97,6 +125,8 @@ public final class EventParser {
                         fields.hasData = true;
                         if (full) {
                             fields.data = mapper.readTree(parser);
+                        } else if (fields.values != null && plan.readsBody(fields.eventType)) {
+                            plan.readBody(parser, fields.eventType, fields.values);
                         } else {
                             parser.skipChildren();
                         }
@@ -134,6 +164,12 @@ public final class EventParser {
             fields.eventTimeValid = Rfc3339.isDateTime(parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
             fields.eventTime = full || !fields.eventTimeValid ? parser.getText() : NOT_KEPT;
         }
+    }
+
+    /** A string field's text when it is kept (a full parse, or a filter reads it), else only checked. */
+    private static String field(JsonParser parser, JsonToken token, String name, boolean full, FilterPlan plan, Attribute attribute)
+            throws IOException {
+        return full || plan.wants(attribute) ? text(parser, token, name) : checked(parser, token, name);
     }
 
     /** The string value's text; null for a JSON null. */
@@ -193,7 +229,17 @@ public final class EventParser {
         String topic;
         JsonNode data;
         boolean hasData;
+        /** What the plan's filters read; null for an empty plan. */
+        EventValues values;
         private int seen;
+
+        /** Hands a kept field's value to the filters that read it (a JSON null included); returns it. */
+        String keep(Attribute attribute, FilterPlan plan, String text) {
+            if (values != null && plan.wants(attribute)) {
+                values.envelope(attribute, text);
+            }
+            return text;
+        }
 
         /** Rejects a second occurrence of an envelope field; other names are not tracked. */
         void markSeen(String name) {

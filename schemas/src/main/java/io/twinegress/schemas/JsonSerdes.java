@@ -44,7 +44,8 @@ public final class JsonSerdes {
 
     /**
      * {@code twin.endpoints} values: the routing part only, {@code {"type","eventTypes","path"}}
-     * (the id is the record key). Read them with {@link EndpointParser#parse}, which needs the key.
+     * and {@code "filter"} as written, when there is one (the id is the record key). Read them with
+     * {@link EndpointParser#parse}, which needs the key.
      */
     public static Serializer<Endpoint> endpointValue() {
         return (topic, endpoint) -> endpoint == null ? null : write(endpointNode(endpoint, false));
@@ -74,14 +75,19 @@ public final class JsonSerdes {
         return write(node);
     }
 
-    private static ObjectNode endpointNode(Endpoint endpoint, boolean withId) {
+    private static ObjectNode endpointNode(Endpoint endpoint, boolean inStatus) {
         ObjectNode node = MAPPER.createObjectNode();
-        if (withId) {
+        if (inStatus) {
             node.put("id", endpoint.id());
         }
         node.put("type", endpoint.type().name());
         endpoint.eventTypes().forEach(t -> node.withArray("eventTypes").add(t.name()));
         node.put("path", endpoint.path());
+        if (endpoint.filter() != null) {
+            // The status shows the filter as the router understood it; an endpoint record keeps the
+            // operator's text, which is what the router validates again when it reads the record.
+            node.put("filter", inStatus ? endpoint.filter().canonical() : endpoint.filter().text());
+        }
         return node;
     }
 

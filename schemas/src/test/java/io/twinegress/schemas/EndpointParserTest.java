@@ -82,7 +82,40 @@ class EndpointParserTest {
                 "path: field has the wrong type (expected a string, got an array)"),
             Arguments.of(EndpointRule.MALFORMED_JSON, "$",
                 "[\"ServiceBus\"]",
-                "$: endpoint record is not a JSON object (got an array)"));
+                "$: endpoint record is not a JSON object (got an array)"),
+            // filter: every way it can be refused, each with what was expected and where
+            Arguments.of(EndpointRule.FILTER_INVALID, "filter",
+                "{\"type\":\"ServiceBus\",\"eventTypes\":[\"SensorChange\"],\"path\":\"t\",\"filter\":40}",
+                "filter: expected a string, got a number"),
+            Arguments.of(EndpointRule.FILTER_INVALID, "filter",
+                "{\"type\":\"ServiceBus\",\"eventTypes\":[\"SensorChange\"],\"path\":\"t\",\"filter\":[\"subject = 'x'\"]}",
+                "filter: expected a string, got an array"),
+            Arguments.of(EndpointRule.FILTER_INVALID, "filter",
+                "{\"type\":\"ServiceBus\",\"eventTypes\":[\"SensorChange\"],\"path\":\"t\",\"filter\":\"\"}",
+                "filter: expected an expression such as type = 'SensorChange', or true, got an empty filter at position 1"),
+            Arguments.of(EndpointRule.FILTER_INVALID, "filter",
+                "{\"type\":\"ServiceBus\",\"eventTypes\":[\"SensorChange\"],\"path\":\"t\",\"filter\":\"  \"}",
+                "filter: expected an expression such as type = 'SensorChange', or true, got an empty filter at position 1"),
+            Arguments.of(EndpointRule.FILTER_INVALID, "filter",
+                "{\"type\":\"ServiceBus\",\"eventTypes\":[\"SensorChange\"],\"path\":\"t\",\"filter\":\"(subject = 'x'\"}",
+                "filter: expected ')' to close the '(' at position 1, got the end of the filter at position 15"),
+            Arguments.of(EndpointRule.FILTER_INVALID, "filter",
+                "{\"type\":\"ServiceBus\",\"eventTypes\":[\"SensorChange\"],\"path\":\"t\",\"filter\":\"LOWER(subject) = 'x'\"}",
+                "filter: expected a function (STARTS_WITH, ENDS_WITH, CONTAINS, IS_DEFINED), got LOWER at position 1"),
+            Arguments.of(EndpointRule.FILTER_INVALID, "filter",
+                "{\"type\":\"ServiceBus\",\"eventTypes\":[\"SensorChange\"],\"path\":\"t\",\"filter\":\"sensor = 'x'\"}",
+                "filter: expected an attribute (type, source, subject, id, time, dataschema, metadataVersion, key, $body.<path> (or the "
+                    + "event's field names eventType, topic, eventTime, dataVersion, data.<path>)), got sensor at position 1"),
+            Arguments.of(EndpointRule.FILTER_INVALID, "filter",
+                "{\"type\":\"ServiceBus\",\"eventTypes\":[\"SensorChange\"],\"path\":\"t\",\"filter\":\"subject = '" + "x".repeat(4090) + "'\"}",
+                "filter: expected at most 4096 characters, got 4102 at position 4097"),
+            Arguments.of(EndpointRule.FILTER_INVALID, "filter",
+                "{\"type\":\"ServiceBus\",\"eventTypes\":[\"SensorChange\"],\"path\":\"t\",\"filter\":\"" + "(".repeat(33) + "true" + ")".repeat(33) + "\"}",
+                "filter: expected at most 32 levels of nesting (each parenthesis and NOT is one) at position 33"),
+            Arguments.of(EndpointRule.FILTER_INVALID, "filter",
+                "{\"type\":\"EventHub\",\"eventTypes\":[\"DeviceMessage\"],\"path\":\"hub\",\"filter\":\"key = 'd1' OR $body.DeviceId = 'd1'\"}",
+                "filter: expected key, the only attribute of raw telemetry (a DeviceMessage endpoint's filter may use the record key "
+                    + "only: raw telemetry is never parsed), got $body at position 15"));
     }
 
     @ParameterizedTest(name = "{0} on {1}")
@@ -92,7 +125,10 @@ class EndpointParserTest {
         assertEquals(rule, e.rule());
         assertEquals(field, e.field());
         assertEquals(message, e.getMessage());
-        if (rule != EndpointRule.MALFORMED_JSON) {
+        // The schema checks the filter's shape (a non-blank string of at most 4096 characters), not its grammar.
+        boolean schemaCanTell = rule != EndpointRule.FILTER_INVALID || !json.contains("\"filter\":\"") || json.contains("\"filter\":\"\"")
+                || json.contains("\"filter\":\"  \"") || json.length() > 4096;
+        if (rule != EndpointRule.MALFORMED_JSON && schemaCanTell) {
             assertFalse(JsonSchemas.errors(JsonSchemas.ENDPOINT, json).isEmpty(), "the JSON Schema must reject it too");
         }
     }
@@ -158,5 +194,33 @@ class EndpointParserTest {
         Endpoint endpoint = parser.parse("telemetry",
                 utf8("{\"type\":\"EventHub\",\"eventTypes\":[\"DeviceMessage\"],\"path\":\"raw-hub\"}")).endpoint();
         assertTrue(endpoint.carriesDeviceMessages());
+    }
+
+    @Test
+    void aFilterIsCompiledWithTheEndpoint() {
+        ParsedEndpoint parsed = parser.parse("motion", utf8("{\"type\":\"ServiceBus\",\"eventTypes\":[\"SensorChange\"],\"path\":\"t\","
+                + "\"filter\":\"data.DataType='Motion' or eventType = 'SpaceChange' and subject != 'x'\"}"));
+        assertTrue(parsed.warnings().isEmpty(), "filter is a known field");
+        Endpoint endpoint = parsed.endpoint();
+        assertEquals("data.DataType='Motion' or eventType = 'SpaceChange' and subject != 'x'", endpoint.filter().text());
+        assertEquals("$body.DataType = 'Motion' OR (type = 'SpaceChange' AND subject != 'x')", endpoint.filter().canonical());
+        String json = "{\"type\":\"ServiceBus\",\"eventTypes\":[\"SensorChange\"],\"path\":\"t\",\"filter\":\"$body.DataType = 'Motion'\"}";
+        assertEquals(List.of(), JsonSchemas.errors(JsonSchemas.ENDPOINT, json));
+    }
+
+    @Test
+    void noFilterOrANullOneIsEveryEventOfTheTypes() {
+        for (String json : List.of("{\"type\":\"ServiceBus\",\"eventTypes\":[\"SensorChange\"],\"path\":\"t\"}",
+                "{\"type\":\"ServiceBus\",\"eventTypes\":[\"SensorChange\"],\"path\":\"t\",\"filter\":null}")) {
+            assertEquals(null, parser.parse("ep", utf8(json)).endpoint().filter(), json);
+            assertEquals(List.of(), JsonSchemas.errors(JsonSchemas.ENDPOINT, json), json);
+        }
+    }
+
+    @Test
+    void aDeviceMessageEndpointMayFilterOnTheKey() {
+        Endpoint endpoint = parser.parse("raw", utf8("{\"type\":\"EventHub\",\"eventTypes\":[\"DeviceMessage\"],\"path\":\"hub\","
+                + "\"filter\":\"STARTS_WITH(key, 'building-7/')\"}")).endpoint();
+        assertEquals("STARTS_WITH(key, 'building-7/')", endpoint.filter().canonical());
     }
 }

@@ -18,8 +18,10 @@ class JsonSerdesTest {
     @Test
     void statusRoundTripsAndMatchesTheSchema() {
         Endpoint endpoint = Endpoint.of("sb-1", EndpointType.ServiceBus, "my-topic", EventType.SensorChange, EventType.SpaceChange);
+        Endpoint filtered = endpoint.withFilter(io.twinegress.schemas.filter.Filter.parse("data.DataType = 'Motion' or eventType='SpaceChange'"));
         List<EndpointStatus> statuses = List.of(
                 EndpointStatus.active(endpoint, "twin.egress.sb-1", List.of("w1"), 1_700_000_000_000L),
+                EndpointStatus.active(filtered, "twin.egress.sb-1", List.of(), 1_700_000_000_000L),
                 EndpointStatus.rejected(EndpointRule.DEVICE_MESSAGE_ALONE.message(), List.of(), 1L),
                 EndpointStatus.deleted(2L));
         for (EndpointStatus status : statuses) {
@@ -39,6 +41,27 @@ class JsonSerdesTest {
         assertEquals("twin.egress.eh", tree.get("egressTopic").asText());
         assertTrue(tree.get("warnings").isArray());
         assertEquals("[\"DeviceMessage\"]", tree.get("endpoint").get("eventTypes").toString());
+    }
+
+    @Test
+    void anActiveStatusShowsTheFilterAsTheRouterUnderstoodItAndAnEndpointRecordAsWritten() throws Exception {
+        Endpoint endpoint = Endpoint.of("sb", EndpointType.ServiceBus, "t", EventType.SensorChange)
+                .withFilter(io.twinegress.schemas.filter.Filter.parse("data.Value='False'  and  eventType = 'SensorChange'"));
+        var status = JsonSchemas.MAPPER.readTree(serde.serializer().serialize(TOPIC, EndpointStatus.active(endpoint, "twin.egress.sb", List.of(), 5L)));
+        assertEquals("$body.Value = 'False' AND type = 'SensorChange'", status.get("endpoint").get("filter").asText());
+        var record = JsonSchemas.MAPPER.readTree(JsonSerdes.endpointValue().serialize("twin.endpoints", endpoint));
+        assertEquals("data.Value='False'  and  eventType = 'SensorChange'", record.get("filter").asText());
+        assertEquals(List.of(), JsonSchemas.errors(JsonSchemas.ENDPOINT, record.toString()));
+        assertNull(JsonSchemas.MAPPER.readTree(serde.serializer().serialize(TOPIC, EndpointStatus.active(endpoint.withFilter(null),
+                "twin.egress.sb", List.of(), 5L))).get("endpoint").get("filter"), "no filter, no field");
+    }
+
+    @Test
+    void aStatusWhoseFilterCannotBeReadIsAnInvalidRecord() {
+        InvalidRecordException e = assertThrows(InvalidRecordException.class, () -> serde.deserializer().deserialize(TOPIC,
+                ("{\"state\":\"Active\",\"egressTopic\":\"t\",\"endpoint\":{\"id\":\"x\",\"type\":\"ServiceBus\","
+                        + "\"eventTypes\":[\"UdfCustom\"],\"path\":\"p\",\"filter\":\"subject = \"},\"updatedAt\":1}").getBytes(StandardCharsets.UTF_8)));
+        assertTrue(e.reason().contains("filter: expected a value to compare with"), e.reason());
     }
 
     @Test

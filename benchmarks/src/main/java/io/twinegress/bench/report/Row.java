@@ -4,7 +4,7 @@ package io.twinegress.bench.report;
  * One line of the report: a subject measure beside its baseline (both may be absent), the ratio
  * subject/baseline of the medians, the target and whether it is met.
  *
- * @param figure   the issue's figure number (1–7)
+ * @param figure   the issue's figure number (1–8)
  * @param name     what is measured
  * @param subject  what ours did
  * @param baseline what the baseline did, or null

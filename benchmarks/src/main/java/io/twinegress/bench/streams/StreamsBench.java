@@ -28,7 +28,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Figures 1, 2, 4 and 7 (router side): the router (through the local stack's launcher) and the
+ * Figures 1, 2, 4, 7 (router side) and 8: the router (through the local stack's launcher) and the
  * pass-through app each as a child JVM with the same heap and flags, reading the same pre-produced input topic from its beginning under a
  * fresh application id, and writing to fresh output topics; throughput = input events / (broker
  * append time of the last output record − that of the first), read back {@code read_committed}.
@@ -41,6 +41,40 @@ public final class StreamsBench {
 
     /** One run: input events per second, output records per second, the subject's peak RSS. */
     public record RunResult(double eventsPerSec, double outputPerSec, double peakRssMib) {
+    }
+
+    /** One Active endpoint of a router run: the event type it takes and its content filter (null: none). */
+    public record Subscription(String eventType, String filter) {
+    }
+
+    /**
+     * {@code count} SensorChange endpoints, each with a {@code $body} filter over three different
+     * paths of the suite's events; the first {@code matching} match every event, the others none.
+     */
+    public static List<Subscription> bodyFiltered(int count, int matching) {
+        List<Subscription> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String filter = i < matching ? "$body.DataType = 'Motion' AND $body.MessageType != 'ep-" + i + "'"
+                : switch (i % 3) {
+                    case 0 -> "$body.DataType = 'Type-" + i + "'";
+                    case 1 -> "$body.MessageType = 'kind-" + i + "'";
+                    default -> "$body.Type IN ('Classic-" + i + "', 'Other-" + i + "')";
+                };
+            out.add(new Subscription(EVENT_TYPE, filter));
+        }
+        return out;
+    }
+
+    /** {@code count} SensorChange endpoints with subject/source filters (no {@code $body}); the first {@code matching} match every event. */
+    public static List<Subscription> envelopeFiltered(int count, int matching) {
+        List<Subscription> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            // The suite's events carry no topic (source): STARTS_WITH on it is false, its NOT true.
+            String filter = i < matching ? "subject = 'SensorChange' AND NOT STARTS_WITH(source, '/subscriptions/site-" + i + "')"
+                : "subject = 'Sensor-" + i + "' OR STARTS_WITH(source, '/subscriptions/site-" + i + "')";
+            out.add(new Subscription(EVENT_TYPE, filter));
+        }
+        return out;
     }
 
     private final Ctx ctx;
@@ -84,16 +118,26 @@ public final class StreamsBench {
 
     /** The same with extra router properties (diagnostics, e.g. without the device-messages sub-topology). */
     public RunResult router(String runId, String guarantee, int endpoints, boolean allMatch, Map<String, String> extra) throws IOException {
+        return router(runId, guarantee, subscriptions(endpoints, allMatch), allMatch ? endpoints : 1, extra);
+    }
+
+    /**
+     * The router with these Active endpoints ({@code ep-0}, {@code ep-1}, ... in this order), of
+     * which the first {@code receiving} receive every input event (fan-out = receiving) and the
+     * others none.
+     */
+    public RunResult router(String runId, String guarantee, List<Subscription> endpoints, int receiving, Map<String, String> extra)
+            throws IOException {
         String prefix = "bench.run" + runId + ".";
         String egressPrefix = prefix + "egress.";
         List<String> egress = new ArrayList<>();
-        for (int i = 0; i < endpoints; i++) {
+        for (int i = 0; i < endpoints.size(); i++) {
             egress.add(egressPrefix + "ep-" + i);
         }
         // The egress topics exist, as the router creates them on activation; the broker stamps their records.
         Topics.create(ctx.admin(), egress, ctx.sizes().partitions(), Topics.LOG_APPEND_TIME);
         Topics.create(ctx.admin(), List.of(prefix + "endpoints", prefix + "status"), 1, Topics.COMPACTED);
-        writeActiveStatuses(prefix + "status", egressPrefix, endpoints, allMatch);
+        writeActiveStatuses(prefix + "status", egressPrefix, endpoints);
 
         Map<String, String> p = streamsProps(prefix, guarantee);
         p.put("twin.input.topics", INPUT);
@@ -105,8 +149,16 @@ public final class StreamsBench {
         p.put("twin.egress.topic.partitions", Integer.toString(ctx.sizes().partitions()));
         p.putAll(extra);
         List<String> jfr = extraRouterJvmArgs.stream().map(a -> a.replace("{run}", runId)).toList();
-        List<String> outputs = allMatch ? egress : List.of(egress.get(0));
-        return measure(prefix, () -> startRouter("router-" + runId, p, jfr).process(), outputs, allMatch ? endpoints : 1);
+        return measure(prefix, () -> startRouter("router-" + runId, p, jfr).process(), egress.subList(0, receiving), receiving);
+    }
+
+    /** {@code endpoints} without filters: all taking the input's type, or only the first (the others take other types). */
+    private static List<Subscription> subscriptions(int endpoints, boolean allMatch) {
+        List<Subscription> out = new ArrayList<>();
+        for (int i = 0; i < endpoints; i++) {
+            out.add(new Subscription(allMatch || i == 0 ? EVENT_TYPE : OTHER_TYPES[i % OTHER_TYPES.length], null));
+        }
+        return out;
     }
 
     /**
@@ -202,14 +254,20 @@ public final class StreamsBench {
      * router starts as after a restart: its routing index is rebuilt from them before the first event.
      */
     public void writeActiveStatuses(String statusTopic, String egressPrefix, int endpoints, boolean allMatch) {
+        writeActiveStatuses(statusTopic, egressPrefix, subscriptions(endpoints, allMatch));
+    }
+
+    /** The same for these endpoints, {@code ep-0}, {@code ep-1}, ... (with their filters). */
+    public void writeActiveStatuses(String statusTopic, String egressPrefix, List<Subscription> endpoints) {
         long now = System.currentTimeMillis();
         try (KafkaProducer<byte[], byte[]> producer = Events.producer(ctx.bootstrap(), 0)) {
-            for (int i = 0; i < endpoints; i++) {
+            for (int i = 0; i < endpoints.size(); i++) {
                 String id = "ep-" + i;
-                String type = allMatch || i == 0 ? EVENT_TYPE : OTHER_TYPES[i % OTHER_TYPES.length];
+                Subscription e = endpoints.get(i);
+                String filter = e.filter() == null ? "" : ",\"filter\":\"" + e.filter().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
                 String json = "{\"state\":\"Active\",\"egressTopic\":\"" + egressPrefix + id + "\",\"warnings\":[],"
-                    + "\"endpoint\":{\"id\":\"" + id + "\",\"type\":\"ServiceBus\",\"eventTypes\":[\"" + type + "\"],\"path\":\"bench\"},"
-                    + "\"updatedAt\":" + now + "}";
+                    + "\"endpoint\":{\"id\":\"" + id + "\",\"type\":\"ServiceBus\",\"eventTypes\":[\"" + e.eventType() + "\"],\"path\":\"bench\""
+                    + filter + "},\"updatedAt\":" + now + "}";
                 producer.send(new ProducerRecord<>(statusTopic, id.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8)));
             }
             producer.flush();

@@ -53,6 +53,19 @@ public final class Monitor implements AutoCloseable {
         return rows;
     }
 
+    /** One line per endpoint with a content filter: the filter as the router's Active status shows it. */
+    public List<String> filterLines() {
+        List<String> lines = new ArrayList<>();
+        for (SampleEndpoint e : endpoints) {
+            if (e.filter() != null) {
+                StatusWatcher.Status s = statuses.status(e.id());
+                String shown = s != null && s.filter() != null ? s.filter() : "(not Active yet)";
+                lines.add(String.format("filter of %s (as the router understood it): %s", e.id(), shown));
+            }
+        }
+        return lines;
+    }
+
     /** Records the router dead-lettered (bad input). */
     public long routerDeadLettered() {
         return deadLetters.count(Topics.ROUTER_DLQ);

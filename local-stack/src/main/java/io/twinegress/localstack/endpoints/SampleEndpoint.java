@@ -6,6 +6,9 @@ import io.twinegress.emulators.admin.AdminClient;
 import io.twinegress.localstack.kafka.Topics;
 import io.twinegress.schemas.EndpointType;
 import io.twinegress.schemas.EventType;
+import io.twinegress.schemas.filter.Filter;
+import io.twinegress.localstack.traffic.Kind;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -21,18 +24,28 @@ import java.util.Map;
  * @param entity      the stand-in's entity: Service Bus topic, event hub, or Event Grid topic name
  * @param keyName     SAS policy name (AMQP); null for Event Grid
  * @param primaryKey  never printed or logged; {@link #toString()} leaves it out
+ * @param filter      its content filter, or null (the seed's bodies have none)
  */
 public record SampleEndpoint(String id, EndpointType type, List<EventType> eventTypes, String path, String entity,
-        String keyName, String primaryKey, String secondaryKey, String connectionStringTemplate) {
+        String keyName, String primaryKey, String secondaryKey, String connectionStringTemplate, Filter filter) {
+
+    /** The same endpoint with this content filter. */
+    public SampleEndpoint withFilter(Filter newFilter) {
+        return new SampleEndpoint(id, type, eventTypes, path, entity, keyName, primaryKey, secondaryKey, connectionStringTemplate,
+                newFilter);
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The {@code twin.endpoints} record value: {@code {"type","eventTypes","path"}}, no secrets. */
+    /** The {@code twin.endpoints} record value: {@code {"type","eventTypes","path"}} (and {@code "filter"}), no secrets. */
     public String routingRecord() {
         ObjectNode n = JSON.createObjectNode();
         n.put("type", type.name());
         eventTypes.forEach(t -> n.withArray("eventTypes").add(t.name()));
         n.put("path", path);
+        if (filter != null) {
+            n.put("filter", filter.text());
+        }
         return n.toString();
     }
 
@@ -92,12 +105,24 @@ public record SampleEndpoint(String id, EndpointType type, List<EventType> event
         return c;
     }
 
+    /** True when this endpoint subscribes to the event type (its filter aside: see {@link #receives}). */
     public boolean accepts(EventType t) {
         return eventTypes.contains(t);
     }
 
+    /** True when the router routes this record here: its type is subscribed to and its filter, if any, passes it. */
+    public boolean receives(Kind kind, ProducerRecord<byte[], byte[]> record) {
+        if (!accepts(kind.eventType())) {
+            return false;
+        }
+        if (filter == null) {
+            return true;
+        }
+        return kind == Kind.RAW_DEVICE_MESSAGE ? filter.matchesRawTelemetry(record.key()) : filter.matches(record.key(), record.value());
+    }
+
     @Override
     public String toString() {
-        return id + " (" + type + " " + eventTypes + " -> " + path + ")";
+        return id + " (" + type + " " + eventTypes + (filter == null ? "" : " where " + filter) + " -> " + path + ")";
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.twinegress.localstack.Ports;
 import io.twinegress.schemas.EndpointType;
 import io.twinegress.schemas.EventType;
+import io.twinegress.schemas.filter.Filter;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,14 +36,27 @@ public final class SampleEndpoints {
             new Seed("eventhub", "eventhub.json", "twin-eventhub"),
             new Seed("devicemessages", "eventhub-devicemessage.json", "twin-device-telemetry"));
 
+    /**
+     * The content filter the local stack puts on the {@code eventhub} endpoint (the seed's bodies have
+     * none): motion sensors, and topology changes that notify the sample space, by fields inside
+     * {@code data}, one of them an array. The sample SpaceChange events pass neither.
+     */
+    public static final String EVENTHUB_FILTER =
+            "$body.DataType = 'Motion' OR $body.SpacesToNotify = '3a16d146-ca39-49ee-b803-17a18a12ba36'";
+
     private SampleEndpoints() {
+    }
+
+    /** {@link #local} as {@code ./twin-egress-local} (and examples/) registers them: {@code eventhub} with {@link #EVENTHUB_FILTER}. */
+    public static List<SampleEndpoint> localStack(Ports ports) {
+        return local(ports).stream().map(e -> e.id().equals("eventhub") ? e.withFilter(Filter.parse(EVENTHUB_FILTER)) : e).toList();
     }
 
     public static List<String> ids() {
         return SEEDS.stream().map(Seed::id).toList();
     }
 
-    /** The four endpoints for stand-ins listening on {@code ports}, with fresh random keys. */
+    /** The four endpoints for stand-ins listening on {@code ports}, with fresh random keys, as the seed has them (no filter). */
     public static List<SampleEndpoint> local(Ports ports) {
         List<SampleEndpoint> out = new ArrayList<>();
         for (Seed s : SEEDS) {
@@ -58,7 +72,7 @@ public final class SampleEndpoints {
             SampleEndpoint e = switch (type) {
                 case EventGrid -> new SampleEndpoint(s.id(), type, eventTypes,
                         "http://" + Ports.HOST + ":" + ports.eventGrid() + "/" + s.entity() + "/api/events",
-                        s.entity(), null, primary, secondary, "{key}");
+                        s.entity(), null, primary, secondary, "{key}", null);
                 case ServiceBus, EventHub -> {
                     String keyName = s.id() + "-send";
                     // the seed's shape, pointed at the AMQP stand-in (plain TCP needs UseDevelopmentEmulator)
@@ -67,7 +81,7 @@ public final class SampleEndpoints {
                             + (seedConnectionString.contains("EntityPath=") ? ";EntityPath=" + s.entity() : "")
                             + ";UseDevelopmentEmulator=true";
                     yield new SampleEndpoint(s.id(), type, eventTypes, s.entity(), s.entity(), keyName, primary,
-                            secondary, cs);
+                            secondary, cs, null);
                 }
             };
             out.add(e);

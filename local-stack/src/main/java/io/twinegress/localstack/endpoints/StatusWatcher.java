@@ -25,8 +25,16 @@ public final class StatusWatcher implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The router's latest word on an endpoint. */
-    public record Status(String state, String reason) {
+    /**
+     * The router's latest word on an endpoint.
+     *
+     * @param filter the endpoint's content filter as the router understood it (Active only), or null
+     */
+    public record Status(String state, String reason, String filter) {
+
+        public Status(String state, String reason) {
+            this(state, reason, null);
+        }
     }
 
     private final KafkaConsumer<String, byte[]> consumer;
@@ -61,7 +69,8 @@ public final class StatusWatcher implements AutoCloseable {
                     }
                     try {
                         JsonNode n = JSON.readTree(new String(r.value(), StandardCharsets.UTF_8));
-                        statuses.put(r.key(), new Status(n.path("state").asText("?"), n.path("reason").asText(null)));
+                        statuses.put(r.key(), new Status(n.path("state").asText("?"), n.path("reason").asText(null),
+                                n.path("endpoint").path("filter").asText(null)));
                     } catch (java.io.IOException e) {
                         statuses.put(r.key(), new Status("unreadable", e.getMessage()));
                     }

@@ -22,14 +22,16 @@ public final class TrafficGenerator implements AutoCloseable {
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final SampleEvents samples = new SampleEvents();
-    private final Ledger ledger = new Ledger();
+    private final Ledger ledger;
     private final AtomicLong seq = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicReference<String> lastError = new AtomicReference<>();
     private ScheduledExecutorService ticker;
     private double owed;
 
-    public TrafficGenerator(String bootstrap) {
+    /** @param endpoints the endpoints the ledger keeps expectations for (filters included) */
+    public TrafficGenerator(String bootstrap, java.util.List<io.twinegress.localstack.endpoints.SampleEndpoint> endpoints) {
+        ledger = new Ledger(endpoints);
         producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all",
@@ -62,7 +64,7 @@ public final class TrafficGenerator implements AutoCloseable {
         SampleEvents.Sample s = samples.next(kind, n);
         producer.send(s.record(), (md, e) -> {
             if (e == null) {
-                ledger.acked(kind, s.id());
+                ledger.acked(kind, s.id(), s.record());
             } else {
                 failed.incrementAndGet();
                 lastError.set(e.toString());

@@ -7,6 +7,7 @@ import io.twinegress.schemas.Endpoint;
 import io.twinegress.schemas.EndpointState;
 import io.twinegress.schemas.EndpointType;
 import io.twinegress.schemas.EventType;
+import io.twinegress.schemas.filter.Filter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -72,6 +73,9 @@ record TableEntry(long offset, EndpointState state, Endpoint endpoint, boolean w
             com.fasterxml.jackson.databind.node.ArrayNode types = endpoint.putArray("eventTypes");
             entry.endpoint.eventTypes().forEach(t -> types.add(t.name()));
             endpoint.put("path", entry.endpoint.path());
+            if (entry.endpoint.filter() != null) {
+                endpoint.put("filter", entry.endpoint.filter().text());
+            }
         }
         try {
             return MAPPER.writeValueAsBytes(node);
@@ -90,7 +94,10 @@ record TableEntry(long offset, EndpointState state, Endpoint endpoint, boolean w
             if (e != null) {
                 Set<EventType> types = EnumSet.noneOf(EventType.class);
                 e.path("eventTypes").forEach(t -> types.add(EventType.valueOf(t.asText())));
-                endpoint = new Endpoint(e.get("id").asText(), EndpointType.valueOf(e.get("type").asText()), types, e.get("path").asText());
+                // The filter was checked when the record arrived; read back, it compiles the same.
+                Filter filter = e.hasNonNull("filter") ? Filter.readBack(e.get("filter").asText()) : null;
+                endpoint = new Endpoint(e.get("id").asText(), EndpointType.valueOf(e.get("type").asText()), types, e.get("path").asText(),
+                        filter);
             }
             return new TableEntry(node.get("offset").asLong(), EndpointState.valueOf(node.get("state").asText()), endpoint,
                     node.path("waiting").asBoolean(false), node.hasNonNull("reason") ? node.get("reason").asText() : null,

@@ -1,7 +1,10 @@
 package io.twinegress.router.routing;
 
+import io.twinegress.schemas.Endpoint;
 import io.twinegress.schemas.EndpointStatus;
 import io.twinegress.schemas.EventType;
+import io.twinegress.schemas.filter.FilterPlan;
+import io.twinegress.schemas.filter.Matcher;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -12,33 +15,57 @@ import java.util.TreeMap;
 /**
  * The Active endpoints indexed by event type, in memory, shared by the global thread (which
  * writes it from {@code twin.endpoints.status}) and every stream thread (which reads it per
- * event). Readers never lock: they read an immutable snapshot through a volatile field; writers
- * (the global thread, rarely) copy and swap.
+ * event). Readers never lock: they read an immutable {@link Table} through a volatile field;
+ * writers (the global thread, rarely) copy and swap.
+ *
+ * <p>Each table compiles nothing: the filters were compiled when their status records were read.
+ * It binds them all to one {@link FilterPlan}, so the event parser collects, in its one pass,
+ * exactly what the table's filters read.
  */
 public final class EndpointIndex {
 
-    private record Snapshot(Map<String, Route> byId, Map<EventType, List<Route>> byType) {
+    /**
+     * One consistent view: the routes by event type and the plan their filters are bound to (a
+     * route's matcher reads only values collected with this plan).
+     */
+    public record Table(Map<EventType, List<Route>> byType, FilterPlan plan) {
+
+        /** The routes for an event type, sorted by endpoint id; empty when none. Never null. */
+        public List<Route> routes(EventType type) {
+            return byType.get(type);
+        }
     }
 
-    private static final Snapshot EMPTY = new Snapshot(Map.of(), emptyByType());
+    private static final Table EMPTY = publishable(new TreeMap<>());
 
-    private volatile Snapshot snapshot = EMPTY;
+    private volatile Table table = EMPTY;
 
-    /** The routes for an event type, sorted by endpoint id; empty when none. Never null. */
+    // Guarded by this: the Active endpoints by id.
+    private Map<String, Active> current = new TreeMap<>();
+
+    private record Active(String egressTopic, Endpoint endpoint) {
+    }
+
+    /** The current table; read it once per event. */
+    public Table table() {
+        return table;
+    }
+
+    /** The routes for an event type in the current table, sorted by endpoint id; empty when none. Never null. */
     public List<Route> routes(EventType type) {
-        return snapshot.byType().get(type);
+        return table.routes(type);
     }
 
     /** The Active endpoint ids, sorted. */
-    public List<String> activeIds() {
-        return List.copyOf(snapshot.byId().keySet());
+    public synchronized List<String> activeIds() {
+        return List.copyOf(current.keySet());
     }
 
     /** Applies one status record (null = tombstone): Active adds or replaces the endpoint, anything else removes it. */
     public synchronized void apply(String endpointId, EndpointStatus status) {
-        Map<String, Entry> entries = new TreeMap<>(current);
+        Map<String, Active> entries = new TreeMap<>(current);
         if (status != null && status.isActive()) {
-            entries.put(endpointId, new Entry(new Route(endpointId, status.egressTopic()), status));
+            entries.put(endpointId, new Active(status.egressTopic(), status.endpoint()));
         } else {
             entries.remove(endpointId);
         }
@@ -47,43 +74,35 @@ public final class EndpointIndex {
 
     /** Replaces the whole index (after the global store was restored). */
     public synchronized void replaceAll(Map<String, EndpointStatus> statuses) {
-        Map<String, Entry> entries = new TreeMap<>();
+        Map<String, Active> entries = new TreeMap<>();
         statuses.forEach((id, status) -> {
             if (status != null && status.isActive()) {
-                entries.put(id, new Entry(new Route(id, status.egressTopic()), status));
+                entries.put(id, new Active(status.egressTopic(), status.endpoint()));
             }
         });
         publish(entries);
     }
 
-    private record Entry(Route route, EndpointStatus status) {
+    private void publish(Map<String, Active> entries) {
+        current = entries;
+        table = publishable(entries);
     }
 
-    // Guarded by this.
-    private Map<String, Entry> current = new TreeMap<>();
-
-    private void publish(Map<String, Entry> entries) {
-        current = entries;
-        Map<String, Route> byId = new TreeMap<>();
+    private static Table publishable(Map<String, Active> entries) {
+        FilterPlan.Builder plan = FilterPlan.builder();
         Map<EventType, List<Route>> byType = new EnumMap<>(EventType.class);
         for (EventType type : EventType.values()) {
             byType.put(type, new ArrayList<>());
         }
-        entries.forEach((id, entry) -> {
-            byId.put(id, entry.route());
-            for (EventType type : entry.status().endpoint().eventTypes()) {
-                byType.get(type).add(entry.route());
+        entries.forEach((id, active) -> {
+            Endpoint endpoint = active.endpoint();
+            Matcher matcher = endpoint.filter() == null ? null : plan.add(endpoint.filter(), endpoint.eventTypes());
+            Route route = new Route(id, active.egressTopic(), matcher);
+            for (EventType type : endpoint.eventTypes()) {
+                byType.get(type).add(route);
             }
         });
         byType.replaceAll((type, list) -> List.copyOf(list));
-        snapshot = new Snapshot(Collections.unmodifiableMap(byId), Collections.unmodifiableMap(byType));
-    }
-
-    private static Map<EventType, List<Route>> emptyByType() {
-        Map<EventType, List<Route>> byType = new EnumMap<>(EventType.class);
-        for (EventType type : EventType.values()) {
-            byType.put(type, List.of());
-        }
-        return Collections.unmodifiableMap(byType);
+        return new Table(Collections.unmodifiableMap(byType), plan.build());
     }
 }

@@ -7,6 +7,7 @@ import io.twinegress.schemas.Envelope;
 import io.twinegress.schemas.EventParser;
 import io.twinegress.schemas.EventType;
 import io.twinegress.schemas.InvalidEventException;
+import io.twinegress.schemas.filter.EventValues;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.kafka.common.header.Header;
@@ -20,16 +21,20 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
  * Routes the records of one input topic where they arrive (no repartition): one output record per
- * Active endpoint whose eventTypes hold the event's type, same key, same value bytes, same
- * timestamp, the input headers plus the router's (event type, event id, endpoint id, source
- * topic/partition/offset). Bad input becomes one dead-letter record instead.
+ * Active endpoint whose eventTypes hold the event's type and whose filter (if any) the event
+ * passes, same key, same value bytes, same timestamp, the input headers plus the router's (event
+ * type, event id, endpoint id, source topic/partition/offset). Bad input becomes one dead-letter
+ * record instead.
  *
  * <p>Two modes:
  * <ul>
  *   <li>events ({@code twin.events}): each value is validated in one streaming pass
- *       ({@link EventParser#envelope}); its eventType picks the endpoints;</li>
+ *       ({@link EventParser#envelope}), which also collects what the endpoints' filters read
+ *       (the routing table's plan), whatever their number; its eventType picks the endpoints,
+ *       their filters decide;</li>
  *   <li>raw telemetry ({@code twin.device-messages}): never parsed; every record is a
- *       DeviceMessage and goes byte for byte to the DeviceMessage endpoint.</li>
+ *       DeviceMessage and goes byte for byte to the DeviceMessage endpoint, whose filter can
+ *       read only the record key.</li>
  * </ul>
  *
  * <p>Every record the router writes fits in one produce request ({@link io.twinegress.router.config.RouterConfig#maxRecordBytes}):
@@ -104,8 +109,11 @@ public final class EventRouter implements Processor<byte[], byte[], byte[], Outg
                     "value is " + value.length + " bytes, over twin.event.max.bytes=" + maxEventBytes, null, source);
             return;
         }
+        // One read of the index per record: the routes and the plan their filters are bound to agree.
+        EndpointIndex.Table table = index.table();
         EventType eventType;
         byte[] eventId;
+        EventValues values = null;
         if (rawDeviceMessages) {
             if (value == null) {
                 // A tombstone is nothing to deliver: an Event Hub cannot take it, and a sink would hold the endpoint on it.
@@ -115,38 +123,52 @@ public final class EventRouter implements Processor<byte[], byte[], byte[], Outg
             }
             eventType = EventType.DeviceMessage;
             eventId = null;
+            if (!table.plan().isEmpty()) {
+                values = table.plan().newValues();
+            }
         } else {
             Envelope event;
             try {
-                event = parser.envelope(value);
+                event = parser.envelope(value, table.plan());
             } catch (InvalidEventException e) {
                 deadLetter(record, DeadLetters.Kind.invalid_event, e.getClass().getName(), e.field(), e.getMessage(), value, source);
                 return;
             }
             eventType = event.eventType();
             eventId = event.id().getBytes(StandardCharsets.UTF_8);
+            values = event.values();
         }
-        List<Route> routes = index.routes(eventType);
-        if (routes.isEmpty()) {
-            metrics.unmatched();
-            return;
+        if (values != null) {
+            values.key(record.key());   // decoded only if a filter reads it
         }
-        Header[] headers = outputHeaders(record.headers(), eventType, eventId, source);
-        long size = RecordSize.withoutHeaders(record.key(), value) + RecordSize.of(headers, headers.length - 1)
-                + largestEndpointIdHeader(routes);
-        if (size > maxRecordBytes) {
-            deadLetter(record, DeadLetters.Kind.oversized, "RecordTooLargeException", "$", "the routed record (key, value and headers) "
-                    + "would be up to " + size + " bytes, over the " + maxRecordBytes + " bytes the router may write "
-                    + "(max.request.size, and the max.message.bytes of the topics it sizes)", null, source);
-            return;
-        }
-        int endpointSlot = headers.length - 1;
+        List<Route> routes = table.routes(eventType);
+        Header[] headers = null;
+        int endpointSlot = 0;
         for (Route route : routes) {
+            if (!route.accepts(values)) {
+                continue;
+            }
+            if (headers == null) {
+                // The first endpoint that takes the event: build the copies' headers and check their size, once.
+                headers = outputHeaders(record.headers(), eventType, eventId, source);
+                endpointSlot = headers.length - 1;
+                long size = RecordSize.withoutHeaders(record.key(), value) + RecordSize.of(headers, endpointSlot)
+                        + largestEndpointIdHeader(routes);
+                if (size > maxRecordBytes) {
+                    deadLetter(record, DeadLetters.Kind.oversized, "RecordTooLargeException", "$", "the routed record (key, value and "
+                            + "headers) would be up to " + size + " bytes, over the " + maxRecordBytes + " bytes the router may write "
+                            + "(max.request.size, and the max.message.bytes of the topics it sizes)", null, source);
+                    return;
+                }
+            }
             // RecordHeaders copies the array, so every route reuses it with its own endpoint id in the last slot.
             headers[endpointSlot] = route.endpointIdHeader();
             context.forward(new Record<>(record.key(), new Outgoing(route.egressTopic(), value), record.timestamp(),
                     new RecordHeaders(headers)));
             metrics.routed(route.endpointId());
+        }
+        if (headers == null) {
+            metrics.unmatched();
         }
     }
 
