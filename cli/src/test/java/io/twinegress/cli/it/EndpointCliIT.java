@@ -147,15 +147,9 @@ class EndpointCliIT {
         }, DEADLINE, n + " message(s) delivered to " + entity);
     }
 
-    /** A connector's config; Connect answers 500 "a rebalance is expected" for a moment after a change. */
+    /** A connector's config (the client waits out Connect's rebalance answers after a change). */
     static Map<String, String> config(String name) {
-        return Await.value(() -> {
-            try {
-                return Optional.of(CONNECT.rest().connectorConfig(name));
-            } catch (AssertionError e) {
-                return Optional.empty();
-            }
-        }, DEADLINE, "the config of connector " + name);
+        return CONNECT.rest().connectorConfig(name).orElseThrow(() -> new AssertionError("no connector " + name));
     }
 
     static void assertNoKeys(String text) {
