@@ -155,12 +155,6 @@ public final class LocalStackMain {
         say(sb.substring(0, sb.length() - 1));
         Ports p = stack.ports();
         say("look around: curl -s '" + p.connectUrl() + "/connectors?expand=status'   curl -s " + p.adminUrl() + "/counts");
-        List<SampleEndpoint> missing = stack.endpoints().stream().filter(e -> !stack.registerable().contains(e)).toList();
-        if (!missing.isEmpty()) {
-            say("NOTE: the packaged plugin has no " + missing.stream().map(SampleEndpoint::connectorClass).toList()
-                    + " yet; endpoints " + missing.stream().map(SampleEndpoint::id).toList()
-                    + " are routed but not delivered");
-        }
     }
 
     private int runTraffic(LocalStack stack) throws Exception {
@@ -208,7 +202,7 @@ public final class LocalStackMain {
         phase = "draining";
         stack.traffic().stop();
         say("traffic stopped after " + stack.traffic().ledger().total() + " records; waiting for every endpoint to catch up");
-        List<SampleEndpoint> delivering = stack.registerable();
+        List<SampleEndpoint> delivering = stack.endpoints();
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         long nextTable = 0;
         long settleUntil = 0;

@@ -1,7 +1,7 @@
 package io.twinegress.reliability;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.twinegress.connectrest.ConnectRest;
+import io.twinegress.connectrest.ConnectRestException;
 import io.twinegress.localstack.Layout;
 import io.twinegress.localstack.endpoints.SampleEndpoint;
 import io.twinegress.localstack.endpoints.StatusWatcher;
@@ -30,15 +30,15 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.TestReporter;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.condition.EnabledIf;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,12 +48,14 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import static io.twinegress.reliability.Until.until;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -69,8 +71,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReliabilityIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** The conditions read whole topics and call the stand-ins: not more often than this. */
+    private static final Duration POLL = Duration.ofMillis(200);
 
     private static FaultStack stack;
     private static StandInFaults faults;
@@ -79,26 +82,25 @@ class ReliabilityIT {
     private static final List<String> canaries = new ArrayList<>();
     /** Texts answered to the scenarios (REST answers) that the canary scan checks too. */
     private static final Map<String, String> answers = new LinkedHashMap<>();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
-    static void start() throws Exception {
-        System.out.println("[reliability] " + Settings.describe());
+    static void start(TestReporter report) throws Exception {
+        report.publishEntry("settings", Settings.describe());
         results = new Results(Settings.describe());
         Layout layout = Layout.fromSystem();
         long t0 = System.nanoTime();
         stack = FaultStack.start(layout, layout.home().resolve("reliability/target/it-logs"));
         faults = new StandInFaults(stack.ports().adminUrl());
-        System.out.println("[reliability] stack up in " + Duration.ofNanos(System.nanoTime() - t0).toSeconds() + " s");
+        report.publishEntry("stack up", Duration.ofNanos(System.nanoTime() - t0).toSeconds() + " s");
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void stop(TestReporter report) throws Exception {
         try {
             if (results != null) {
-                Path report = Path.of(System.getProperty("reliability.report", "target/reliability-results.md"));
-                results.write(report);
-                System.out.println("[reliability] results in " + report + "\n" + results.markdown());
+                Path file = Path.of(System.getProperty("reliability.report", "target/reliability-results.md"));
+                results.write(file);
+                report.publishEntry("results in " + file, results.markdown());
             }
         } finally {
             if (stack != null) {
@@ -152,7 +154,7 @@ class ReliabilityIT {
 
             // every bad one in the dead-letter topic, exactly once, with its reason
             Map<String, List<String>> reasons = new HashMap<>();
-            until("every bad event in " + Topics.ROUTER_DLQ, Settings.DELIVERY_DEADLINE, () -> {
+            waitFor("every bad event in " + Topics.ROUTER_DLQ, Settings.DELIVERY_DEADLINE).until(() -> {
                 reasons.clear();
                 EgressReader.readAll(stack.bootstrap(), Topics.ROUTER_DLQ, true, r -> {
                     String k = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
@@ -215,7 +217,7 @@ class ReliabilityIT {
         }
         StatusWatcher statuses = stack.statuses();
         for (BadEndpoints.Bad b : bad) {
-            until("status Rejected for " + b.id(), Duration.ofSeconds(60), () -> {
+            waitFor("status Rejected for " + b.id(), Duration.ofSeconds(60)).until(() -> {
                 StatusWatcher.Status s = statuses.status(b.id());
                 return s != null && s.state().equals("Rejected");
             });
@@ -224,7 +226,7 @@ class ReliabilityIT {
             assertTrue(reason.contains(b.reasonContains()), b.id() + ": reason '" + reason + "' names '" + b.reasonContains() + "'");
             assertFalse(reason.contains(canary), b.id() + ": the reason never quotes a secret");
         }
-        until("status Active for " + withSecret, Duration.ofSeconds(60), () -> {
+        waitFor("status Active for " + withSecret, Duration.ofSeconds(60)).until(() -> {
             StatusWatcher.Status s = statuses.status(withSecret);
             return s != null && s.state().equals("Active");
         });
@@ -291,13 +293,12 @@ class ReliabilityIT {
             config.putAll(c.change());
             config.put("name", c.name());
             config.put("topics", "twin.egress.rel-" + c.name());
-            HttpResponse<String> v = rest("PUT", "/connector-plugins/" + config.get("connector.class") + "/config/validate", config);
-            answers.put("validate " + c.name(), v.body());
-            assertEquals(200, v.statusCode(), v.body());
-            Map<String, List<String>> errors = errorsByKey(v.body());
+            ConnectRest.Validation v = stack.rest().validate(config.get("connector.class"), config);
+            answers.put("validate " + c.name(), v.response().toString());
+            Map<String, List<String>> errors = v.errors();
             assertEquals(c.keys(), errors.keySet(), c.name() + ": errors on exactly the right key(s): " + errors);
-            assertFalse(v.body().contains(canary), c.name() + ": validate never echoes the key");
-            HttpResponse<String> put = rest("PUT", "/connectors/" + c.name() + "/config", config);
+            assertFalse(v.response().toString().contains(canary), c.name() + ": validate never echoes the key");
+            HttpResponse<String> put = stack.rest().request("PUT", "connectors/" + c.name() + "/config", config);
             answers.put("PUT " + c.name(), put.body());
             assertEquals(400, put.statusCode(), c.name() + ": refused: " + put.body());
             seen.add(c.name() + " -> " + errors.keySet());
@@ -305,16 +306,16 @@ class ReliabilityIT {
         // an endpoint type no plugin implements
         Map<String, String> unknown = new LinkedHashMap<>(stack.connectorConfig(sb));
         unknown.put("connector.class", "KinesisSinkConnector");
-        HttpResponse<String> put = rest("PUT", "/connectors/rel-kinesis/config", unknown);
+        HttpResponse<String> put = stack.rest().request("PUT", "connectors/rel-kinesis/config", unknown);
         answers.put("PUT rel-kinesis", put.body());
         assertTrue(put.statusCode() / 100 == 4, "unknown connector class refused: " + put.statusCode() + " " + put.body());
         seen.add("KinesisSinkConnector -> HTTP " + put.statusCode());
 
-        HttpResponse<String> list = rest("GET", "/connectors", null);
+        List<String> connectors = stack.rest().connectors();
         for (Case c : cases) {
-            assertFalse(list.body().contains("\"" + c.name() + "\""), c.name() + ": no connector, so no task");
+            assertFalse(connectors.contains(c.name()), c.name() + ": no connector, so no task");
         }
-        assertFalse(list.body().contains("rel-kinesis"));
+        assertFalse(connectors.contains("rel-kinesis"));
         results.add(new Results.Row("malformed connector configs (" + (cases.size() + 1) + ")", 0, "-", "-",
                 "validate() errors on the right key, PUT refused, no connector/task: " + seen, since(t0)));
     }
@@ -328,14 +329,15 @@ class ReliabilityIT {
         try (Traffic t = new Traffic(stack.bootstrap())) {
             t.startPacing(Settings.RATE);
             SampleEndpoint sb = stack.endpoint("servicebus");
-            until("deliveries under way", Settings.DELIVERY_DEADLINE, () -> t.acked() >= Settings.EVENTS / 3
+            waitFor("deliveries under way", Settings.DELIVERY_DEADLINE).until(() -> t.acked() >= Settings.EVENTS / 3
                     && stack.standIns().admin().count(sb) > 0);
             long pid = stack.connectProcess().pid();
             stack.killConnect();
-            until("events produced while Connect is down", Settings.DELIVERY_DEADLINE, () -> t.acked() >= 2L * Settings.EVENTS / 3);
+            waitFor("events produced while Connect is down", Settings.DELIVERY_DEADLINE)
+                    .until(() -> t.acked() >= 2L * Settings.EVENTS / 3);
             stack.restartConnect();
             assertNotEquals(pid, stack.connectProcess().pid());
-            until("all events produced", Settings.DELIVERY_DEADLINE, () -> t.acked() >= Settings.EVENTS);
+            waitFor("all events produced", Settings.DELIVERY_DEADLINE).until(() -> t.acked() >= Settings.EVENTS);
             t.stopPacing();
             finish("Connect worker kill -9 mid-batch + restart", t, t0, "killed once; duplicates are redeliveries "
                     + "(same event id; Service Bus MessageId = event id)");
@@ -348,9 +350,9 @@ class ReliabilityIT {
         long t0 = System.nanoTime();
         try (Traffic t = new Traffic(stack.bootstrap())) {
             t.startPacing(Settings.RATE);
-            until("events flowing", Settings.DELIVERY_DEADLINE, () -> t.acked() >= Settings.EVENTS / 3);
+            waitFor("events flowing", Settings.DELIVERY_DEADLINE).until(() -> t.acked() >= Settings.EVENTS / 3);
             stack.crashAndRestartBroker();
-            until("all events produced", Settings.DELIVERY_DEADLINE, () -> t.acked() >= Settings.EVENTS);
+            waitFor("all events produced", Settings.DELIVERY_DEADLINE).until(() -> t.acked() >= Settings.EVENTS);
             t.stopPacing();
             assertEquals(0, t.failed(), "the producer rode out the restart: " + t.lastError());
             finish("broker kill -9 + restart under load", t, t0, "broker killed once and restarted on the same storage");
@@ -366,15 +368,16 @@ class ReliabilityIT {
         second.join();
         try (Traffic t = new Traffic(stack.bootstrap())) {
             t.startPacing(Settings.RATE);
-            until("events flowing", Settings.DELIVERY_DEADLINE, () -> t.acked() >= Settings.EVENTS / 3);
+            waitFor("events flowing", Settings.DELIVERY_DEADLINE).until(() -> t.acked() >= Settings.EVENTS / 3);
             CompletableFuture<Void> stopWorker = CompletableFuture.runAsync(stack::stopSecondConnect);
             stack.stopSecondRouter();
             stopWorker.join();
-            until("events produced with one of each", Settings.DELIVERY_DEADLINE, () -> t.acked() >= 2L * Settings.EVENTS / 3);
+            waitFor("events produced with one of each", Settings.DELIVERY_DEADLINE)
+                    .until(() -> t.acked() >= 2L * Settings.EVENTS / 3);
             CompletableFuture<Void> startWorker = CompletableFuture.runAsync(stack::startSecondConnect);
             stack.startSecondRouter();
             startWorker.join();
-            until("all events produced", Settings.DELIVERY_DEADLINE, () -> t.acked() >= Settings.EVENTS);
+            waitFor("all events produced", Settings.DELIVERY_DEADLINE).until(() -> t.acked() >= Settings.EVENTS);
             t.stopPacing();
             finish("2 routers + 2 Connect workers, one of each stopped and started", t, t0,
                     "SIGTERM then restart of the second router and the second worker mid-stream");
@@ -397,15 +400,15 @@ class ReliabilityIT {
             int rounds = Settings.ROUTER_KILLS;
             for (int i = 1; i <= rounds; i++) {
                 long target = (long) Settings.EVENTS * i / (rounds + 1);
-                until("events flowing before kill " + i, Settings.DELIVERY_DEADLINE, () -> t.acked() >= target);
+                waitFor("events flowing before kill " + i, Settings.DELIVERY_DEADLINE).until(() -> t.acked() >= target);
                 // kill a router that is routing: it has committed input since it (re)started
                 long committed = routerCommitted();
-                until("the router committing before kill " + i, Settings.DELIVERY_DEADLINE,
-                        () -> routerCommitted() > committed);
+                waitFor("the router committing before kill " + i, Settings.DELIVERY_DEADLINE)
+                        .until(() -> routerCommitted() > committed);
                 stack.killRouter();
                 stack.restartRouter();
             }
-            until("all events produced", Settings.DELIVERY_DEADLINE, () -> t.acked() >= Settings.EVENTS);
+            waitFor("all events produced", Settings.DELIVERY_DEADLINE).until(() -> t.acked() >= Settings.EVENTS);
             t.stopPacing();
             finish("router kill -9 x" + rounds + " + restart", t, t0, "router killed " + rounds + " times mid-stream");
         }
@@ -419,22 +422,21 @@ class ReliabilityIT {
         SampleEndpoint eg = stack.endpoint("eventgrid");
         try (Traffic t = new Traffic(stack.bootstrap())) {
             t.startPacing(Settings.RATE);
-            until("events flowing", Settings.DELIVERY_DEADLINE, () -> t.acked() >= Settings.EVENTS / 4);
+            waitFor("events flowing", Settings.DELIVERY_DEADLINE).until(() -> t.acked() >= Settings.EVENTS / 4);
             faults.amqpUnreachable(true);
             int[] egChecks = {0};
             try {
                 // during the outage, Event Grid gets what was produced during the outage
-                Until.hold(Settings.OUTAGE, () -> {
+                FaultWindow.hold(Settings.OUTAGE, () -> {
                     Set<String> now = t.expectedIds(eg);
-                    until("Event Grid keeps delivering during the outage", Settings.DELIVERY_DEADLINE, () ->
+                    waitFor("Event Grid keeps delivering during the outage", Settings.DELIVERY_DEADLINE).until(() ->
                             Tally.standIn(stack.standIns().admin(), eg, t).counts().delivered() >= now.size());
                     egChecks[0]++;
-                    return true;
                 });
             } finally {
                 faults.amqpUnreachable(false);
             }
-            until("all events produced", Settings.DELIVERY_DEADLINE, () -> t.acked() >= Settings.EVENTS);
+            waitFor("all events produced", Settings.DELIVERY_DEADLINE).until(() -> t.acked() >= Settings.EVENTS);
             t.stopPacing();
             finish("AMQP endpoints unreachable " + Settings.OUTAGE.toSeconds() + " s", t, t0, "Service Bus + both Event Hubs "
                     + "unreachable; Event Grid caught up with everything produced " + egChecks[0] + " times during the outage");
@@ -450,18 +452,18 @@ class ReliabilityIT {
         String corrected = canary();
         try (Traffic t = new Traffic(stack.bootstrap())) {
             t.startPacing(Settings.RATE);
-            until("events flowing", Settings.DELIVERY_DEADLINE, () -> t.acked() >= Settings.EVENTS / 4);
+            waitFor("events flowing", Settings.DELIVERY_DEADLINE).until(() -> t.acked() >= Settings.EVENTS / 4);
             // a key regeneration on both keys: only a new key works
             faults.amqpReplaceKeys(sb.keyName(), corrected);
-            Until.hold(Settings.OUTAGE, () -> true);
+            FaultWindow.hold(Settings.OUTAGE);
             Files.writeString(stack.secretsFile(), "servicebus.corrected=" + sb.connectionString(corrected) + "\n",
-                    java.nio.file.StandardOpenOption.APPEND);
+                    StandardOpenOption.APPEND);
             Map<String, String> config = new LinkedHashMap<>(stack.connectorConfig(sb));
             config.put("connection.string", "${file:" + stack.secretsFile().toAbsolutePath() + ":servicebus.corrected}");
-            HttpResponse<String> put = rest("PUT", "/connectors/" + sb.id() + "/config", config);
+            HttpResponse<String> put = stack.rest().send("PUT", "connectors/" + sb.id() + "/config", config);
             answers.put("PUT corrected key", put.body());
             assertEquals(200, put.statusCode(), put.body());
-            until("all events produced", Settings.DELIVERY_DEADLINE, () -> t.acked() >= Settings.EVENTS);
+            waitFor("all events produced", Settings.DELIVERY_DEADLINE).until(() -> t.acked() >= Settings.EVENTS);
             t.stopPacing();
             finish("both keys revoked " + Settings.OUTAGE.toSeconds() + " s, corrected key via REST", t, t0,
                     "Service Bus keys replaced at the stand-in, then PUT /connectors/servicebus/config with the new key");
@@ -475,16 +477,16 @@ class ReliabilityIT {
         long t0 = System.nanoTime();
         try (Traffic t = new Traffic(stack.bootstrap())) {
             t.startPacing(Settings.RATE);
-            until("events flowing", Settings.DELIVERY_DEADLINE, () -> t.acked() >= Settings.EVENTS / 4);
+            waitFor("events flowing", Settings.DELIVERY_DEADLINE).until(() -> t.acked() >= Settings.EVENTS / 4);
             faults.amqpThrottle(true);
             faults.eventGridThrottle(true, 1);
             try {
-                Until.hold(Settings.OUTAGE, () -> true);
+                FaultWindow.hold(Settings.OUTAGE);
             } finally {
                 faults.amqpThrottle(false);
                 faults.eventGridThrottle(false, 0);
             }
-            until("all events produced", Settings.DELIVERY_DEADLINE, () -> t.acked() >= Settings.EVENTS);
+            waitFor("all events produced", Settings.DELIVERY_DEADLINE).until(() -> t.acked() >= Settings.EVENTS);
             t.stopPacing();
             finish("throttling storm " + Settings.OUTAGE.toSeconds() + " s (server-busy + 429)", t, t0,
                     "every endpoint throttled at once");
@@ -504,7 +506,7 @@ class ReliabilityIT {
         scan.jmx("router", stack.routerProcess().pid());
         scan.jmx("connect", stack.connectProcess().pid());
         // REST: connectors with their configs and task states (traces hold exception messages)
-        HttpResponse<String> all = rest("GET", "/connectors?expand=status&expand=info", null);
+        HttpResponse<String> all = stack.rest().send("GET", "connectors?expand=status&expand=info", null);
         scan.text("GET /connectors?expand=status&expand=info", all.body());
         answers.forEach(scan::text);
         // every topic; twin.endpoints is the operator's own input (the bad-endpoint scenario wrote secrets there)
@@ -540,35 +542,33 @@ class ReliabilityIT {
     /** Restarts the failed tasks of the sample connectors, noting each connector and the first line of its trace. */
     private static void restartFailedTasks(Map<String, String> failed) throws Exception {
         for (SampleEndpoint e : stack.endpoints()) {
-            io.twinegress.localstack.connect.ConnectRest.Status s;
+            Optional<ConnectRest.ConnectorStatus> s;
             try {
-                s = stack.rest().status(e.id());
-            } catch (java.io.IOException restDown) {
+                s = stack.rest().connectorStatus(e.id());
+            } catch (ConnectRestException restDown) {
                 return;
             }
-            if (s != null && s.tasks().contains("FAILED")) {
-                String problem = s.problem() == null ? "?" : s.problem();
-                failed.merge(e.id(), causeOf(e.id(), problem), (a, b) -> a);
-                rest("POST", "/connectors/" + e.id() + "/restart?includeTasks=true&onlyFailed=true", null);
+            if (s.isPresent() && s.get().hasFailed()) {
+                failed.merge(e.id(), causeOf(s.get(), s.get().problem().orElse("?")), (a, b) -> a);
+                stack.rest().send("POST", "connectors/" + e.id() + "/restart?includeTasks=true&onlyFailed=true", null);
             }
         }
     }
 
     /** The innermost "Caused by" of a failed task's trace (its first line says only that the task exits). */
-    private static String causeOf(String connector, String fallback) {
-        try {
-            JsonNode n = JSON.readTree(rest("GET", "/connectors/" + connector + "/status", null).body());
-            String trace = n.path("tasks").path(0).path("trace").asText("");
-            String cause = fallback;
-            for (String line : trace.split("\n")) {
-                if (line.startsWith("Caused by: ")) {
-                    cause = line.substring("Caused by: ".length());
+    private static String causeOf(ConnectRest.ConnectorStatus status, String fallback) {
+        String cause = fallback;
+        for (ConnectRest.State task : status.sortedTasks().values()) {
+            if ("FAILED".equals(task.state()) && task.trace() != null) {
+                for (String line : task.trace().split("\n")) {
+                    if (line.startsWith("Caused by: ")) {
+                        cause = line.substring("Caused by: ".length());
+                    }
                 }
+                return cause;
             }
-            return cause;
-        } catch (Exception e) {
-            return fallback;
         }
+        return cause;
     }
 
     private static void assertExactlyOnceAndComplete(Map<SampleEndpoint, Counts> egress, Map<SampleEndpoint, Tally.Arrivals> arrived) {
@@ -624,7 +624,7 @@ class ReliabilityIT {
     private static long routerCommitted() throws Exception {
         return stack.admin().listConsumerGroupOffsets(io.twinegress.localstack.router.RouterProcess.APPLICATION_ID)
                 .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS).values().stream()
-                .filter(java.util.Objects::nonNull).mapToLong(o -> o.offset()).sum();
+                .filter(Objects::nonNull).mapToLong(o -> o.offset()).sum();
     }
 
     private static long routerLogCount(String needle) throws Exception {
@@ -635,28 +635,8 @@ class ReliabilityIT {
         return Files.readAllLines(log, StandardCharsets.UTF_8).stream().filter(l -> l.contains(needle)).count();
     }
 
-    private static HttpResponse<String> rest(String method, String path, Map<String, String> body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(stack.rest().baseUrl() + path))
-                .timeout(Duration.ofSeconds(90)).header("Accept", "application/json");
-        if (body != null) {
-            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-        } else {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** The keys that carry errors in a validate answer. */
-    private static Map<String, List<String>> errorsByKey(String body) throws Exception {
-        Map<String, List<String>> out = new LinkedHashMap<>();
-        for (JsonNode c : JSON.readTree(body).path("configs")) {
-            JsonNode v = c.path("value");
-            if (v.path("errors").size() > 0) {
-                List<String> errs = new ArrayList<>();
-                v.path("errors").forEach(e -> errs.add(e.asText()));
-                out.put(v.path("name").asText(), errs);
-            }
-        }
-        return out;
+    /** A wait on a condition of the running stack: a failed poll (a part restarting) counts as "not yet". */
+    private static ConditionFactory waitFor(String what, Duration deadline) {
+        return await(what).atMost(deadline).pollInterval(POLL).ignoreExceptions();
     }
 }

@@ -1,6 +1,6 @@
 package io.twinegress.localstack.dashboard;
 
-import io.twinegress.localstack.connect.ConnectRest;
+import io.twinegress.connectrest.ConnectRest;
 import io.twinegress.localstack.endpoints.SampleEndpoint;
 import io.twinegress.localstack.endpoints.StatusWatcher;
 import io.twinegress.localstack.kafka.Topics;
@@ -66,8 +66,7 @@ public final class Monitor implements AutoCloseable {
         String router = s == null ? "pending" : s.state();
         String task;
         try {
-            ConnectRest.Status c = connect.status(e.id());
-            task = c == null ? "no connector" : c.running() ? "running" : c.toString();
+            task = connect.connectorStatus(e.id()).map(Monitor::taskState).orElse("no connector");
         } catch (Exception ex) {
             task = "?";
         }
@@ -76,6 +75,16 @@ public final class Monitor implements AutoCloseable {
             task = "backing off";
         }
         return router + "/" + task;
+    }
+
+    /** "running", or the connector's and its tasks' states, e.g. {@code RUNNING/FAILED}. */
+    private static String taskState(ConnectRest.ConnectorStatus c) {
+        if (c.isRunning()) {
+            return "running";
+        }
+        StringBuilder sb = new StringBuilder(String.valueOf(c.connector().state()));
+        String tasks = String.join(",", c.sortedTasks().values().stream().map(t -> String.valueOf(t.state())).toList());
+        return tasks.isEmpty() ? sb.toString() : sb.append('/').append(tasks).toString();
     }
 
     /** "primary"/"secondary" from the connector's metrics; else from the key behind the last arrival. */
