@@ -99,8 +99,8 @@ class CliTest {
 
     @Test
     void optionsThatShapeTheConnectorNeedABody() {
-        assertEquals(Cli.USAGE, run("endpoints", "update", "x", "--primary-key-from", "env:K", "--set", "tasks.max=2"));
-        assertTrue(output().contains("--set applies with --file"), output());
+        assertEquals(Cli.INVALID, run("endpoints", "update", "x", "--primary-key-from", "env:NO_SUCH_VAR_8", "--set", "tasks.max=2"));
+        assertTrue(output().contains("note: --set applies with --file"), "said, not silently ignored: " + output());
         assertEquals(Cli.USAGE, run("endpoints", "update", "x", "--primary-key-from", "env:K", "--secrets-as", "inline"));
         assertTrue(output().contains("--secrets-as applies with --file"), output());
     }

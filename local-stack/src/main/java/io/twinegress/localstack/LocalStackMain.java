@@ -1,7 +1,7 @@
 package io.twinegress.localstack;
 
 import io.twinegress.localstack.dashboard.Deliveries;
-import io.twinegress.localstack.dashboard.Row;
+import io.twinegress.localstack.dashboard.EndpointRow;
 import io.twinegress.localstack.dashboard.Table;
 import io.twinegress.localstack.endpoints.SampleEndpoint;
 import io.twinegress.localstack.process.Log4j;
@@ -207,7 +207,7 @@ public final class LocalStackMain {
         long nextTable = 0;
         long settleUntil = 0;
         while (!stopping.get() && System.nanoTime() < deadline) {
-            List<Row> rows = stack.monitor().rows();
+            List<EndpointRow> rows = stack.monitor().rows();
             boolean done = rows.stream().filter(r -> delivering.stream().anyMatch(e -> e.id().equals(r.endpoint())))
                     .allMatch(r -> r.delivered() >= r.expected());
             if (done) {
@@ -243,7 +243,7 @@ public final class LocalStackMain {
     }
 
     private void printTable(LocalStack stack, String label) {
-        List<Row> rows = stack.monitor().rows();
+        List<EndpointRow> rows = stack.monitor().rows();
         String footer = String.format("sent %d (%s) | router dead-lettered %d%n  state = router/connector task, key = the"
                         + " connector's active key (* = seen at the stand-in), lag = expected - delivered",
                 stack.traffic().ledger().total(), byKind(stack), stack.monitor().routerDeadLettered());

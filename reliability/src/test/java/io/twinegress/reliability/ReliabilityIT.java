@@ -86,7 +86,7 @@ class ReliabilityIT {
     @BeforeAll
     static void start(TestReporter report) throws Exception {
         report.publishEntry("settings", Settings.describe());
-        results = new Results(Settings.describe());
+        results = new Results(Settings.describe(), report::publishEntry);
         Layout layout = Layout.fromSystem();
         long t0 = System.nanoTime();
         stack = FaultStack.start(layout, layout.home().resolve("reliability/target/it-logs"));

@@ -1,6 +1,6 @@
 package io.twinegress.cli.args;
 
-import io.twinegress.cli.kafka.Topics;
+import io.twinegress.cli.kafka.TopicNames;
 import io.twinegress.cli.output.Secret;
 import io.twinegress.connectrest.ConnectRest;
 import java.io.IOException;
@@ -54,13 +54,13 @@ public final class ConnectionOptions {
     Path connectPasswordFile;
 
     @Option(names = "--endpoints-topic", paramLabel = "<topic>", description = "default ${DEFAULT-VALUE}")
-    String endpointsTopic = Topics.DEFAULT_ENDPOINTS;
+    String endpointsTopic = TopicNames.DEFAULT_ENDPOINTS;
 
     @Option(names = "--status-topic", paramLabel = "<topic>", description = "default ${DEFAULT-VALUE}")
-    String statusTopic = Topics.DEFAULT_STATUS;
+    String statusTopic = TopicNames.DEFAULT_STATUS;
 
     @Option(names = "--egress-topic-prefix", paramLabel = "<prefix>", description = "default ${DEFAULT-VALUE}")
-    String egressTopicPrefix = Topics.DEFAULT_EGRESS_PREFIX;
+    String egressTopicPrefix = TopicNames.DEFAULT_EGRESS_PREFIX;
 
     private Duration timeout = Duration.ofSeconds(60);
 
@@ -95,8 +95,8 @@ public final class ConnectionOptions {
         return timeout;
     }
 
-    public Topics topics() {
-        return new Topics(endpointsTopic, statusTopic, egressTopicPrefix);
+    public TopicNames topics() {
+        return new TopicNames(endpointsTopic, statusTopic, egressTopicPrefix);
     }
 
     /** The Kafka client settings: {@code --command-config}, then the bootstrap servers. */

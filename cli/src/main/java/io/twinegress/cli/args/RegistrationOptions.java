@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -86,13 +87,16 @@ public final class RegistrationOptions {
         return ConnectorConfigs.extras(settings);
     }
 
-    /** Only a body says how the connector is made: without {@code --file}, the options that shape it are refused. */
-    public void checkNoBodyOptions() {
+    /**
+     * Only a body says how the connector is made: without {@code --file}, {@code --secrets-as} is
+     * refused, and {@code --set} (which scripts pass along with every update) is ignored with a note.
+     */
+    public void checkNoBodyOptions(Consumer<String> note) {
         if (secretsAs != null) {
             throw new UsageException("--secrets-as applies with --file (a key rotation keeps the connector's current way)");
         }
         if (!settings.isEmpty()) {
-            throw new UsageException("--set applies with --file (a key rotation changes the keys only)");
+            note.accept("note: --set applies with --file; a key rotation changes the keys only, the other settings stay");
         }
     }
 }

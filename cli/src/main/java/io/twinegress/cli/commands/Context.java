@@ -2,7 +2,7 @@ package io.twinegress.cli.commands;
 
 import io.twinegress.cli.args.ConnectionOptions;
 import io.twinegress.cli.kafka.EndpointTopics;
-import io.twinegress.cli.kafka.Topics;
+import io.twinegress.cli.kafka.TopicNames;
 import io.twinegress.cli.output.Console;
 import io.twinegress.connectrest.ConnectRest;
 import java.time.Duration;
@@ -36,7 +36,7 @@ final class Context implements AutoCloseable {
 
     /** The clients the connection options describe; a bad option is a usage error here, before any call. */
     static Context open(Session session, ConnectionOptions connection, boolean wait) {
-        Topics topics = connection.topics();
+        TopicNames topics = connection.topics();
         Duration timeout = connection.timeout();
         Properties kafkaProps = connection.kafkaProperties(session.env());
         ConnectRest connect = connection.connect(session.env());

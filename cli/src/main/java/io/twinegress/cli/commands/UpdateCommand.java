@@ -54,7 +54,7 @@ public final class UpdateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (file == null) {
-            registration.checkNoBodyOptions();
+            registration.checkNoBodyOptions(session.console()::err);
             if (!registration.hasKeys()) {
                 throw new UsageException("update needs --file <body.json>, or --primary-key-from / --secondary-key-from");
             }

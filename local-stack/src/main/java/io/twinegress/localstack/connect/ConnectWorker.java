@@ -4,7 +4,7 @@ import io.twinegress.connectrest.ConnectRest;
 import io.twinegress.localstack.Layout;
 import io.twinegress.localstack.Ports;
 import io.twinegress.localstack.kafka.Topics;
-import io.twinegress.localstack.process.Await;
+import io.twinegress.localstack.process.StartupWait;
 import io.twinegress.localstack.process.ChildLaunch;
 import io.twinegress.localstack.process.ChildProcess;
 import io.twinegress.localstack.process.Children;
@@ -167,8 +167,8 @@ public final class ConnectWorker implements AutoCloseable {
                     "org.apache.kafka.connect.cli.ConnectDistributed", List.of(config.toString())), dataDir, log, Map.of());
             ConnectWorker worker = new ConnectWorker(process, client(listener));
             try {
-                Await.until(PART, "healthy REST API on " + listener, deadline, process, worker.rest::healthy);
-                Await.until(PART, "twin-egress connector plugins " + CONNECTOR_CLASSES + " (" + layout.pluginDir() + ")",
+                StartupWait.until(PART, "healthy REST API on " + listener, deadline, process, worker.rest::healthy);
+                StartupWait.until(PART, "twin-egress connector plugins " + CONNECTOR_CLASSES + " (" + layout.pluginDir() + ")",
                         Duration.ofSeconds(10), process, () -> simpleNames(worker.rest.connectorPlugins())
                                 .containsAll(CONNECTOR_CLASSES));
             } catch (RuntimeException e) {

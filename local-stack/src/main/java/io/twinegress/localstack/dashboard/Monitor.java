@@ -45,12 +45,12 @@ public final class Monitor implements AutoCloseable {
         this.deadLetters = new RecordCounter(bootstrap, dlqs);
     }
 
-    public List<Row> rows() {
-        List<Row> rows = new ArrayList<>();
+    public List<EndpointRow> rows() {
+        List<EndpointRow> rows = new ArrayList<>();
         for (SampleEndpoint e : endpoints) {
             long expected = ledger.expected(e);
             long delivered = delivered(e);
-            rows.add(new Row(e.id(), e.type().name(), state(e), activeKey(e), expected, delivered,
+            rows.add(new EndpointRow(e.id(), e.type().name(), state(e), activeKey(e), expected, delivered,
                     delivered < 0 ? -1 : Math.max(0, expected - delivered), deadLetters.count(Topics.connectorDlq(e.id()))));
         }
         return rows;

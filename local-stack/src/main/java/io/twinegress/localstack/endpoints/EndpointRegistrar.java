@@ -2,7 +2,7 @@ package io.twinegress.localstack.endpoints;
 
 import io.twinegress.connectrest.ConnectRest;
 import io.twinegress.localstack.kafka.Topics;
-import io.twinegress.localstack.process.Await;
+import io.twinegress.localstack.process.StartupWait;
 import io.twinegress.localstack.process.ChildProcess;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -74,17 +74,17 @@ public final class EndpointRegistrar {
     public static void awaitLive(StatusWatcher statuses, ConnectRest rest, List<SampleEndpoint> endpoints,
             ChildProcess router, ChildProcess connect, Duration deadline) {
         for (SampleEndpoint e : endpoints) {
-            Await.until("endpoint " + e.id(), "Active status from the router", deadline, router, () -> {
+            StartupWait.until("endpoint " + e.id(), "Active status from the router", deadline, router, () -> {
                 StatusWatcher.Status s = statuses.status(e.id());
                 if (s != null && s.state().equals("Rejected")) {
-                    throw new Await.GiveUp("the router rejected it: " + s.reason());
+                    throw new StartupWait.GiveUp("the router rejected it: " + s.reason());
                 }
                 return s != null && s.state().equals("Active");
             });
-            Await.until("endpoint " + e.id(), "connector " + e.id() + " RUNNING", deadline, connect, () -> {
+            StartupWait.until("endpoint " + e.id(), "connector " + e.id() + " RUNNING", deadline, connect, () -> {
                 Optional<ConnectRest.ConnectorStatus> s = rest.connectorStatus(e.id());
                 if (s.isPresent() && s.get().hasFailed() && s.get().problem().isPresent()) {
-                    throw new Await.GiveUp("its task failed: " + s.get().problem().get());
+                    throw new StartupWait.GiveUp("its task failed: " + s.get().problem().get());
                 }
                 return s.isPresent() && s.get().isRunning();
             });
