@@ -32,39 +32,39 @@ public final class ConnectionOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
-    @Option(names = "--bootstrap-server", paramLabel = "<host:port>",
+    @Option(order = 101, names = "--bootstrap-server", paramLabel = "<host:port>",
             description = "Kafka bootstrap servers (default $" + ENV_BOOTSTRAP + " or localhost:9092)")
     String bootstrapServer;
 
-    @Option(names = "--command-config", paramLabel = "<file>",
+    @Option(order = 102, names = "--command-config", paramLabel = "<file>",
             description = "a properties file of Kafka client settings (security, ...)")
     Path commandConfig;
 
-    @Option(names = "--connect-url", paramLabel = "<url>",
+    @Option(order = 103, names = "--connect-url", paramLabel = "<url>",
             description = "Kafka Connect REST URL (default $" + ENV_CONNECT_URL + " or http://localhost:8083)")
     String connectUrl;
 
-    @Option(names = "--connect-user", paramLabel = "<user>",
+    @Option(order = 104, names = "--connect-user", paramLabel = "<user>",
             description = "Connect basic-auth user (default $" + ENV_CONNECT_USER + "); the password comes from $"
                     + ENV_CONNECT_PASSWORD + " or --connect-password-file")
     String connectUser;
 
-    @Option(names = "--connect-password-file", paramLabel = "<file>",
+    @Option(order = 105, names = "--connect-password-file", paramLabel = "<file>",
             description = "a file holding the Connect basic-auth password")
     Path connectPasswordFile;
 
-    @Option(names = "--endpoints-topic", paramLabel = "<topic>", description = "default ${DEFAULT-VALUE}")
+    @Option(order = 106, names = "--endpoints-topic", paramLabel = "<topic>", description = "default ${DEFAULT-VALUE}")
     String endpointsTopic = TopicNames.DEFAULT_ENDPOINTS;
 
-    @Option(names = "--status-topic", paramLabel = "<topic>", description = "default ${DEFAULT-VALUE}")
+    @Option(order = 107, names = "--status-topic", paramLabel = "<topic>", description = "default ${DEFAULT-VALUE}")
     String statusTopic = TopicNames.DEFAULT_STATUS;
 
-    @Option(names = "--egress-topic-prefix", paramLabel = "<prefix>", description = "default ${DEFAULT-VALUE}")
+    @Option(order = 108, names = "--egress-topic-prefix", paramLabel = "<prefix>", description = "default ${DEFAULT-VALUE}")
     String egressTopicPrefix = TopicNames.DEFAULT_EGRESS_PREFIX;
 
     private Duration timeout = Duration.ofSeconds(60);
 
-    @Option(names = "--timeout", paramLabel = "<seconds>",
+    @Option(order = 109, names = "--timeout", paramLabel = "<seconds>",
             description = "seconds to wait for the router and the connector, and for each call (default 60)")
     void timeout(String seconds) {
         if (seconds == null) {
@@ -82,7 +82,7 @@ public final class ConnectionOptions {
         timeout = Duration.ofSeconds(v);
     }
 
-    @Option(names = "--connect-password", hidden = true, arity = "0..1", paramLabel = "<refused>")
+    @Option(order = 110, names = "--connect-password", hidden = true, arity = "0..1", paramLabel = "<refused>")
     void connectPassword(String value) {
         // Never echo the value: it is the secret the user just tried to pass.
         if (value != null) {

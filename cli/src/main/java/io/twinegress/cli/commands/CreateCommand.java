@@ -1,10 +1,8 @@
 package io.twinegress.cli.commands;
 
-import io.twinegress.cli.args.ConnectionOptions;
 import io.twinegress.cli.args.RegistrationOptions;
 import io.twinegress.cli.args.WaitOption;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -14,9 +12,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "create", sortOptions = false,
         customSynopsis = "twin-egress endpoints create <id> --file=<body.json> [OPTIONS]",
         description = "Validates the body, writes the routing record, creates the connector; fails if <id> exists.")
-public final class CreateCommand implements Callable<Integer> {
-
-    private final Session session;
+public final class CreateCommand extends EndpointCommand {
 
     @Parameters(index = "0", paramLabel = "<id>", description = "the endpoint id ([A-Za-z0-9._-]{1,200})")
     String id;
@@ -31,22 +27,24 @@ public final class CreateCommand implements Callable<Integer> {
     @Mixin
     WaitOption wait;
 
-    @Mixin
-    ConnectionOptions connection;
-
-    @Mixin
-    HelpOption help;
+    private Registration.Request request;
 
     public CreateCommand(Session session) {
-        this.session = session;
+        super(session);
     }
 
     @Override
-    public Integer call() {
-        Registration.Request request = Registration.Request.of(id, file, registration, session.env());
-        try (Context ctx = Context.open(session, connection, wait.waitForState())) {
-            new Registration(ctx).create(request);
-        }
-        return ExitCodes.OK;
+    void prepare() {
+        request = Registration.Request.of(id, file, registration, session().env());
+    }
+
+    @Override
+    boolean waitForState() {
+        return wait.waitForState();
+    }
+
+    @Override
+    void run(Context ctx) {
+        new Registration(ctx).create(request);
     }
 }

@@ -4,7 +4,6 @@ import static io.twinegress.cli.commands.CommandSteps.checkId;
 import static io.twinegress.cli.commands.CommandSteps.finish;
 import static io.twinegress.cli.commands.CommandSteps.seconds;
 
-import io.twinegress.cli.args.ConnectionOptions;
 import io.twinegress.cli.args.WaitOption;
 import io.twinegress.cli.body.InvalidInputException;
 import io.twinegress.cli.connect.ConnectorConfigs;
@@ -17,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,9 +27,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "delete", sortOptions = false, abbreviateSynopsis = true,
         description = "Tombstones the endpoint in twin.endpoints and deletes the connector; its topics stay.")
-public final class DeleteCommand implements Callable<Integer> {
-
-    private final Session session;
+public final class DeleteCommand extends EndpointCommand {
 
     @Parameters(index = "0", paramLabel = "<id>", description = "the endpoint id")
     String id;
@@ -39,25 +35,17 @@ public final class DeleteCommand implements Callable<Integer> {
     @Mixin
     WaitOption wait;
 
-    @Mixin
-    ConnectionOptions connection;
-
-    @Mixin
-    HelpOption help;
-
     public DeleteCommand(Session session) {
-        this.session = session;
+        super(session);
     }
 
     @Override
-    public Integer call() {
-        try (Context ctx = Context.open(session, connection, wait.waitForState())) {
-            delete(ctx);
-        }
-        return ExitCodes.OK;
+    boolean waitForState() {
+        return wait.waitForState();
     }
 
-    private void delete(Context ctx) {
+    @Override
+    void run(Context ctx) {
         Instant started = Instant.now();
         Console console = ctx.console();
         checkId(id);

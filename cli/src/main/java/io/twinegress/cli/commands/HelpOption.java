@@ -5,6 +5,6 @@ import picocli.CommandLine.Option;
 /** {@code --help} on every command: its generated usage, exit code 0. */
 public final class HelpOption {
 
-    @Option(names = "--help", usageHelp = true, description = "show this help")
+    @Option(order = 200, names = "--help", usageHelp = true, description = "show this help")
     boolean help;
 }

@@ -1,6 +1,5 @@
 package io.twinegress.cli.commands;
 
-import io.twinegress.cli.args.ConnectionOptions;
 import io.twinegress.cli.kafka.EndpointTopics;
 import io.twinegress.cli.kafka.StatusRow;
 import io.twinegress.connectrest.ConnectRest;
@@ -10,36 +9,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /** {@code endpoints list}: one line per endpoint, from the status topic plus connectors reading an egress topic that has no status. */
 @Command(name = "list", sortOptions = false, abbreviateSynopsis = true,
         description = "One line per endpoint: state, connector, lag, dead letters.")
-public final class ListCommand implements Callable<Integer> {
-
-    private final Session session;
-
-    @Mixin
-    ConnectionOptions connection;
-
-    @Mixin
-    HelpOption help;
+public final class ListCommand extends EndpointCommand {
 
     public ListCommand(Session session) {
-        this.session = session;
+        super(session);
     }
 
     @Override
-    public Integer call() {
-        try (Context ctx = Context.open(session, connection, true)) {
-            list(ctx);
-        }
-        return ExitCodes.OK;
-    }
-
-    private static void list(Context ctx) {
+    void run(Context ctx) {
         EndpointTopics kafka = ctx.kafka();
         kafka.checkControlTopics();
         Map<String, StatusRow> statuses = kafka.statuses();

@@ -2,7 +2,6 @@ package io.twinegress.cli.commands;
 
 import static io.twinegress.cli.commands.CommandSteps.checkId;
 
-import io.twinegress.cli.args.ConnectionOptions;
 import io.twinegress.cli.body.InvalidInputException;
 import io.twinegress.cli.connect.ConnectorConfig;
 import io.twinegress.cli.connect.ConnectorConfigs;
@@ -14,40 +13,23 @@ import io.twinegress.connectrest.ConnectRest.ConnectorStatus;
 import io.twinegress.schemas.EndpointStatus;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code endpoints status <id>}: everything known about one endpoint, from the status topic and from Connect. */
 @Command(name = "status", sortOptions = false, abbreviateSynopsis = true,
         description = "Everything known about one endpoint.")
-public final class StatusCommand implements Callable<Integer> {
-
-    private final Session session;
+public final class StatusCommand extends EndpointCommand {
 
     @Parameters(index = "0", paramLabel = "<id>", description = "the endpoint id")
     String id;
 
-    @Mixin
-    ConnectionOptions connection;
-
-    @Mixin
-    HelpOption help;
-
     public StatusCommand(Session session) {
-        this.session = session;
+        super(session);
     }
 
     @Override
-    public Integer call() {
-        try (Context ctx = Context.open(session, connection, true)) {
-            status(ctx);
-        }
-        return ExitCodes.OK;
-    }
-
-    private void status(Context ctx) {
+    void run(Context ctx) {
         Console console = ctx.console();
         checkId(id);
         EndpointTopics kafka = ctx.kafka();

@@ -1,12 +1,10 @@
 package io.twinegress.cli.commands;
 
-import io.twinegress.cli.args.ConnectionOptions;
 import io.twinegress.cli.args.RegistrationOptions;
 import io.twinegress.cli.args.UsageException;
 import io.twinegress.cli.args.WaitOption;
 import io.twinegress.cli.output.Secret;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,9 +22,7 @@ import picocli.CommandLine.Parameters;
                 + "the connector's current connection strings.",
                 "Without --file: key rotation (--primary-key-from and/or --secondary-key-from); changes the connector config "
                         + "only, and its task restarts with the new key at once."})
-public final class UpdateCommand implements Callable<Integer> {
-
-    private final Session session;
+public final class UpdateCommand extends EndpointCommand {
 
     @Parameters(index = "0", paramLabel = "<id>", description = "the endpoint id")
     String id;
@@ -41,36 +37,41 @@ public final class UpdateCommand implements Callable<Integer> {
     @Mixin
     WaitOption wait;
 
-    @Mixin
-    ConnectionOptions connection;
-
-    @Mixin
-    HelpOption help;
+    private Registration.Request request;
+    private Secret primary;
+    private Secret secondary;
 
     public UpdateCommand(Session session) {
-        this.session = session;
+        super(session);
     }
 
     @Override
-    public Integer call() {
-        if (file == null) {
-            registration.checkNoBodyOptions(session.console()::err);
-            if (!registration.hasKeys()) {
-                throw new UsageException("update needs --file <body.json>, or --primary-key-from / --secondary-key-from");
-            }
-            // Read the keys before touching anything: a missing file is an input error.
-            Secret primary = registration.primaryKey(session.env());
-            Secret secondary = registration.secondaryKey(session.env());
-            try (Context ctx = Context.open(session, connection, wait.waitForState())) {
-                new KeyRotation(ctx).rotate(id, primary, secondary);
-            }
-            return ExitCodes.OK;
+    void prepare() {
+        if (file != null) {
+            request = Registration.Request.of(id, file, registration, session().env());
+            return;
         }
-        Registration.Request request = Registration.Request.of(id, file, registration, session.env());
-        try (Context ctx = Context.open(session, connection, wait.waitForState())) {
+        registration.checkNoBodyOptions(session().console()::err);
+        if (!registration.hasKeys()) {
+            throw new UsageException("update needs --file <body.json>, or --primary-key-from / --secondary-key-from");
+        }
+        // Read the keys before touching anything: a missing file is an input error.
+        primary = registration.primaryKey(session().env());
+        secondary = registration.secondaryKey(session().env());
+    }
+
+    @Override
+    boolean waitForState() {
+        return wait.waitForState();
+    }
+
+    @Override
+    void run(Context ctx) {
+        if (request != null) {
             new Registration(ctx).update(request);
+        } else {
+            new KeyRotation(ctx).rotate(id, primary, secondary);
         }
-        return ExitCodes.OK;
     }
 
 }
