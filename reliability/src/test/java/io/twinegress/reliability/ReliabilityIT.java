@@ -90,7 +90,7 @@ class ReliabilityIT {
         Layout layout = Layout.fromSystem();
         long t0 = System.nanoTime();
         stack = FaultStack.start(layout, layout.home().resolve("reliability/target/it-logs"));
-        faults = new StandInFaults(stack.ports().adminUrl());
+        faults = new StandInFaults(stack.parts().ports().adminUrl());
         report.publishEntry("stack up", Duration.ofNanos(System.nanoTime() - t0).toSeconds() + " s");
     }
 
@@ -175,14 +175,14 @@ class ReliabilityIT {
             assertEquals(bad.keySet(), reasons.keySet(), "the dead-letter topic holds exactly the bad events");
 
             // every good one routed exactly once, at every matching endpoint; no bad one routed
-            Map<SampleEndpoint, Counts> egress = Tally.egress(stack.bootstrap(), stack.endpoints(), good);
-            for (SampleEndpoint e : stack.endpoints()) {
+            Map<SampleEndpoint, Counts> egress = Tally.egress(stack.bootstrap(), stack.parts().endpoints(), good);
+            for (SampleEndpoint e : stack.parts().endpoints()) {
                 EgressReader.readAll(stack.bootstrap(), Topics.egress(e.id()), false, r -> assertFalse(
                         r.key() != null && new String(r.key(), StandardCharsets.UTF_8).startsWith(prefix),
                         "a bad event was routed to " + e.id()));
             }
-            Map<SampleEndpoint, Tally.Arrivals> arrived = Tally.awaitStandIns(stack.standIns().admin(),
-                    stack.endpoints(), good, Settings.DELIVERY_DEADLINE);
+            Map<SampleEndpoint, Tally.Arrivals> arrived = Tally.awaitStandIns(stack.parts().standIns().admin(),
+                    stack.parts().endpoints(), good, Settings.DELIVERY_DEADLINE);
             assertExactlyOnceAndComplete(egress, arrived);
 
             assertTrue(stack.routerProcess().isAlive(), "the router is still running");
@@ -215,7 +215,7 @@ class ReliabilityIT {
                     + "\"path\":\"t\",\"connectionString\":\"Endpoint=sb://x/;SharedAccessKeyName=k;SharedAccessKey=" + canary
                     + "\",\"secondaryConnectionString\":\"" + canary + "\"}")).get(30, TimeUnit.SECONDS);
         }
-        StatusWatcher statuses = stack.statuses();
+        StatusWatcher statuses = stack.parts().statuses();
         for (BadEndpoints.Bad b : bad) {
             waitFor("status Rejected for " + b.id(), Duration.ofSeconds(60)).until(() -> {
                 StatusWatcher.Status s = statuses.status(b.id());
@@ -239,20 +239,20 @@ class ReliabilityIT {
         assertTrue(warnings.stream().anyMatch(w -> w.contains("connectionString")), "the ignored secret is reported by name: " + warnings);
 
         // nothing routed to a rejected endpoint: its egress topic never existed
-        Set<String> topics = stack.admin().listTopics().names().get(30, TimeUnit.SECONDS);
+        Set<String> topics = stack.parts().admin().listTopics().names().get(30, TimeUnit.SECONDS);
         for (BadEndpoints.Bad b : bad) {
             assertFalse(topics.contains(Topics.egress(b.id())), "no egress topic for rejected " + b.id());
         }
         // the sample endpoints are still Active and deliver everything
-        for (SampleEndpoint e : stack.endpoints()) {
+        for (SampleEndpoint e : stack.parts().endpoints()) {
             assertEquals("Active", statuses.status(e.id()).state(), e.id());
         }
         try (Traffic t = new Traffic(stack.bootstrap())) {
             t.burst(Settings.EVENTS / 2);
             // delivered at the endpoints first: then the router has routed them all, and the egress count is final
-            Map<SampleEndpoint, Tally.Arrivals> arrived = Tally.awaitStandIns(stack.standIns().admin(), stack.endpoints(), t,
+            Map<SampleEndpoint, Tally.Arrivals> arrived = Tally.awaitStandIns(stack.parts().standIns().admin(), stack.parts().endpoints(), t,
                     Settings.DELIVERY_DEADLINE);
-            Map<SampleEndpoint, Counts> egress = Tally.egress(stack.bootstrap(), stack.endpoints(), t);
+            Map<SampleEndpoint, Counts> egress = Tally.egress(stack.bootstrap(), stack.parts().endpoints(), t);
             assertExactlyOnceAndComplete(egress, arrived);
             results.add(new Results.Row("invalid endpoint records (" + bad.size() + ")", t.acked(), egressSummary(egress),
                     standInSummary(arrived), bad.size() + " Rejected with the rule's reason, no egress topic; a record "
@@ -270,9 +270,9 @@ class ReliabilityIT {
     void malformedConnectorConfigsFailValidateOnTheirKeyAndNoTaskStarts() throws Exception {
         long t0 = System.nanoTime();
         String canary = canary();
-        SampleEndpoint sb = stack.endpoint("servicebus");
-        SampleEndpoint dm = stack.endpoint("devicemessages");
-        SampleEndpoint eg = stack.endpoint("eventgrid");
+        SampleEndpoint sb = stack.parts().endpoint("servicebus");
+        SampleEndpoint dm = stack.parts().endpoint("devicemessages");
+        SampleEndpoint eg = stack.parts().endpoint("eventgrid");
         record Case(String name, SampleEndpoint base, Map<String, String> change, Set<String> keys) {
         }
         List<Case> cases = List.of(
@@ -293,12 +293,12 @@ class ReliabilityIT {
             config.putAll(c.change());
             config.put("name", c.name());
             config.put("topics", "twin.egress.rel-" + c.name());
-            ConnectRest.Validation v = stack.rest().validate(config.get("connector.class"), config);
+            ConnectRest.Validation v = stack.parts().rest().validate(config.get("connector.class"), config);
             answers.put("validate " + c.name(), v.response().toString());
             Map<String, List<String>> errors = v.errors();
             assertEquals(c.keys(), errors.keySet(), c.name() + ": errors on exactly the right key(s): " + errors);
             assertFalse(v.response().toString().contains(canary), c.name() + ": validate never echoes the key");
-            HttpResponse<String> put = stack.rest().request("PUT", "connectors/" + c.name() + "/config", config);
+            HttpResponse<String> put = stack.parts().rest().request("PUT", "connectors/" + c.name() + "/config", config);
             answers.put("PUT " + c.name(), put.body());
             assertEquals(400, put.statusCode(), c.name() + ": refused: " + put.body());
             seen.add(c.name() + " -> " + errors.keySet());
@@ -306,12 +306,12 @@ class ReliabilityIT {
         // an endpoint type no plugin implements
         Map<String, String> unknown = new LinkedHashMap<>(stack.connectorConfig(sb));
         unknown.put("connector.class", "KinesisSinkConnector");
-        HttpResponse<String> put = stack.rest().request("PUT", "connectors/rel-kinesis/config", unknown);
+        HttpResponse<String> put = stack.parts().rest().request("PUT", "connectors/rel-kinesis/config", unknown);
         answers.put("PUT rel-kinesis", put.body());
         assertTrue(put.statusCode() / 100 == 4, "unknown connector class refused: " + put.statusCode() + " " + put.body());
         seen.add("KinesisSinkConnector -> HTTP " + put.statusCode());
 
-        List<String> connectors = stack.rest().connectors();
+        List<String> connectors = stack.parts().rest().connectors();
         for (Case c : cases) {
             assertFalse(connectors.contains(c.name()), c.name() + ": no connector, so no task");
         }
@@ -328,9 +328,9 @@ class ReliabilityIT {
         long t0 = System.nanoTime();
         try (Traffic t = new Traffic(stack.bootstrap())) {
             t.startPacing(Settings.RATE);
-            SampleEndpoint sb = stack.endpoint("servicebus");
+            SampleEndpoint sb = stack.parts().endpoint("servicebus");
             waitFor("deliveries under way", Settings.DELIVERY_DEADLINE).until(() -> t.acked() >= Settings.EVENTS / 3
-                    && stack.standIns().admin().count(sb) > 0);
+                    && stack.parts().standIns().admin().count(sb) > 0);
             long pid = stack.connectProcess().pid();
             stack.killConnect();
             waitFor("events produced while Connect is down", Settings.DELIVERY_DEADLINE)
@@ -419,7 +419,7 @@ class ReliabilityIT {
     @EnabledIf("io.twinegress.reliability.Settings#chaos")
     void anEndpointUnreachableForAWhileThenBackLosesNothingAndAnotherKeepsDelivering() throws Exception {
         long t0 = System.nanoTime();
-        SampleEndpoint eg = stack.endpoint("eventgrid");
+        SampleEndpoint eg = stack.parts().endpoint("eventgrid");
         try (Traffic t = new Traffic(stack.bootstrap())) {
             t.startPacing(Settings.RATE);
             waitFor("events flowing", Settings.DELIVERY_DEADLINE).until(() -> t.acked() >= Settings.EVENTS / 4);
@@ -430,7 +430,7 @@ class ReliabilityIT {
                 FaultWindow.hold(Settings.OUTAGE, () -> {
                     Set<String> now = t.expectedIds(eg);
                     waitFor("Event Grid keeps delivering during the outage", Settings.DELIVERY_DEADLINE).until(() ->
-                            Tally.standIn(stack.standIns().admin(), eg, t).counts().delivered() >= now.size());
+                            Tally.standIn(stack.parts().standIns().admin(), eg, t).counts().delivered() >= now.size());
                     egChecks[0]++;
                 });
             } finally {
@@ -448,7 +448,7 @@ class ReliabilityIT {
     @EnabledIf("io.twinegress.reliability.Settings#chaos")
     void bothKeysRevokedThenACorrectedKeyThroughRestLosesNothing() throws Exception {
         long t0 = System.nanoTime();
-        SampleEndpoint sb = stack.endpoint("servicebus");
+        SampleEndpoint sb = stack.parts().endpoint("servicebus");
         String corrected = canary();
         try (Traffic t = new Traffic(stack.bootstrap())) {
             t.startPacing(Settings.RATE);
@@ -456,11 +456,11 @@ class ReliabilityIT {
             // a key regeneration on both keys: only a new key works
             faults.amqpReplaceKeys(sb.keyName(), corrected);
             FaultWindow.hold(Settings.OUTAGE);
-            Files.writeString(stack.secretsFile(), "servicebus.corrected=" + sb.connectionString(corrected) + "\n",
+            Files.writeString(stack.parts().secretsFile(), "servicebus.corrected=" + sb.connectionString(corrected) + "\n",
                     StandardOpenOption.APPEND);
             Map<String, String> config = new LinkedHashMap<>(stack.connectorConfig(sb));
-            config.put("connection.string", "${file:" + stack.secretsFile().toAbsolutePath() + ":servicebus.corrected}");
-            HttpResponse<String> put = stack.rest().send("PUT", "connectors/" + sb.id() + "/config", config);
+            config.put("connection.string", "${file:" + stack.parts().secretsFile().toAbsolutePath() + ":servicebus.corrected}");
+            HttpResponse<String> put = stack.parts().rest().send("PUT", "connectors/" + sb.id() + "/config", config);
             answers.put("PUT corrected key", put.body());
             assertEquals(200, put.statusCode(), put.body());
             waitFor("all events produced", Settings.DELIVERY_DEADLINE).until(() -> t.acked() >= Settings.EVENTS);
@@ -506,13 +506,13 @@ class ReliabilityIT {
         scan.jmx("router", stack.routerProcess().pid());
         scan.jmx("connect", stack.connectProcess().pid());
         // REST: connectors with their configs and task states (traces hold exception messages)
-        HttpResponse<String> all = stack.rest().send("GET", "connectors?expand=status&expand=info", null);
+        HttpResponse<String> all = stack.parts().rest().send("GET", "connectors?expand=status&expand=info", null);
         scan.text("GET /connectors?expand=status&expand=info", all.body());
         answers.forEach(scan::text);
         // every topic; twin.endpoints is the operator's own input (the bad-endpoint scenario wrote secrets there)
-        scan.topics(stack.bootstrap(), stack.admin(), Set.of(Topics.ENDPOINTS));
+        scan.topics(stack.bootstrap(), stack.parts().admin(), Set.of(Topics.ENDPOINTS));
         // every log line of every child process, and of this JVM's clients
-        scan.files(stack.logDir());
+        scan.files(stack.parts().logDir());
         scan.files(Path.of("target/reliability-test.log"));
         assertEquals(List.of(), scan.findings(), "no secret anywhere");
         results.add(new Results.Row("canary scan", 0, "-", "-", secrets.size() + " secrets, " + scan.scanned()
@@ -525,12 +525,12 @@ class ReliabilityIT {
         // A task that FAILED never recovers by itself (a bug, reported): restart it as an operator
         // would, so the count still says whether anything was lost, then fail the scenario.
         Map<String, String> failed = new LinkedHashMap<>();
-        Map<SampleEndpoint, Tally.Arrivals> arrived = Tally.awaitStandIns(stack.standIns().admin(), stack.endpoints(), t,
+        Map<SampleEndpoint, Tally.Arrivals> arrived = Tally.awaitStandIns(stack.parts().standIns().admin(), stack.parts().endpoints(), t,
                 Settings.DELIVERY_DEADLINE, () -> {
                     restartFailedTasks(failed);
                     return null;
                 });
-        Map<SampleEndpoint, Counts> egress = Tally.egress(stack.bootstrap(), stack.endpoints(), t);
+        Map<SampleEndpoint, Counts> egress = Tally.egress(stack.bootstrap(), stack.parts().endpoints(), t);
         String failures = failed.isEmpty() ? "" : " **FAILED tasks needed a manual restart: " + failed + "**";
         results.add(new Results.Row(scenario, t.acked(), egressSummary(egress), standInSummary(arrived), notes + failures,
                 since(t0)));
@@ -541,16 +541,16 @@ class ReliabilityIT {
 
     /** Restarts the failed tasks of the sample connectors, noting each connector and the first line of its trace. */
     private static void restartFailedTasks(Map<String, String> failed) throws Exception {
-        for (SampleEndpoint e : stack.endpoints()) {
+        for (SampleEndpoint e : stack.parts().endpoints()) {
             Optional<ConnectRest.ConnectorStatus> s;
             try {
-                s = stack.rest().connectorStatus(e.id());
+                s = stack.parts().rest().connectorStatus(e.id());
             } catch (ConnectRestException restDown) {
                 return;
             }
             if (s.isPresent() && s.get().hasFailed()) {
                 failed.merge(e.id(), causeOf(s.get(), s.get().problem().orElse("?")), (a, b) -> a);
-                stack.rest().send("POST", "connectors/" + e.id() + "/restart?includeTasks=true&onlyFailed=true", null);
+                stack.parts().rest().send("POST", "connectors/" + e.id() + "/restart?includeTasks=true&onlyFailed=true", null);
             }
         }
     }
@@ -622,13 +622,13 @@ class ReliabilityIT {
 
     /** Input offsets the router's group has committed (all input partitions). */
     private static long routerCommitted() throws Exception {
-        return stack.admin().listConsumerGroupOffsets(io.twinegress.localstack.router.RouterProcess.APPLICATION_ID)
+        return stack.parts().admin().listConsumerGroupOffsets(io.twinegress.localstack.router.RouterProcess.APPLICATION_ID)
                 .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS).values().stream()
                 .filter(Objects::nonNull).mapToLong(o -> o.offset()).sum();
     }
 
     private static long routerLogCount(String needle) throws Exception {
-        Path log = stack.logDir().resolve("router.log");
+        Path log = stack.parts().logDir().resolve("router.log");
         if (!Files.exists(log)) {
             return 0;
         }

@@ -1,16 +1,12 @@
 package io.twinegress.reliability.stack;
 
-import io.twinegress.connectrest.ConnectRest;
 import io.twinegress.localstack.Layout;
 import io.twinegress.localstack.Ports;
 import io.twinegress.localstack.StackParts;
 import io.twinegress.localstack.connect.ConnectWorker;
 import io.twinegress.localstack.endpoints.SampleEndpoint;
-import io.twinegress.localstack.endpoints.StatusWatcher;
 import io.twinegress.localstack.process.ChildProcess;
 import io.twinegress.localstack.router.RouterProcess;
-import io.twinegress.localstack.standins.StandIns;
-import org.apache.kafka.clients.admin.Admin;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -155,32 +151,13 @@ public final class FaultStack implements AutoCloseable {
 
     // ---- access -------------------------------------------------------------------------------
 
+    /** The running parts: stand-ins, status watcher, admin client, Connect REST client, endpoints, directories. */
+    public StackParts parts() {
+        return parts;
+    }
+
     public String bootstrap() {
         return parts.broker().bootstrap();
-    }
-
-    public Admin admin() {
-        return parts.admin();
-    }
-
-    public ConnectRest rest() {
-        return parts.rest();
-    }
-
-    public StandIns standIns() {
-        return parts.standIns();
-    }
-
-    public StatusWatcher statuses() {
-        return parts.statuses();
-    }
-
-    public List<SampleEndpoint> endpoints() {
-        return parts.endpoints();
-    }
-
-    public SampleEndpoint endpoint(String id) {
-        return parts.endpoint(id);
     }
 
     public ChildProcess routerProcess() {
@@ -189,27 +166,6 @@ public final class FaultStack implements AutoCloseable {
 
     public ChildProcess connectProcess() {
         return parts.connect().process();
-    }
-
-    public Ports ports() {
-        return parts.ports();
-    }
-
-    public Path dataDir() {
-        return parts.dataDir();
-    }
-
-    public Path logDir() {
-        return parts.logDir();
-    }
-
-    public Path secretsFile() {
-        return parts.secretsFile();
-    }
-
-    /** Every child process started so far (alive or not). */
-    public List<ChildProcess> processes() {
-        return parts.processes();
     }
 
     /** Every key the stand-ins accept for the sample endpoints: the canaries of the secret scan. */
