@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import io.twinegress.cli.output.Console;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,24 +60,88 @@ class CliTest {
     @Test
     void helpAndUsageErrors() {
         assertEquals(Cli.OK, run("--help"));
-        assertTrue(output().contains("twin-egress endpoints create <id> --file body.json"));
+        assertTrue(output().contains("Usage: twin-egress [--help] [COMMAND]") && output().contains("endpoints"), output());
+        assertTrue(output().contains("Exit codes:"), output());
         assertEquals(Cli.USAGE, run());
+        assertEquals(Cli.USAGE, run("endpoints"));
         assertEquals(Cli.USAGE, run("endpoints", "frobnicate", "x"));
+        assertTrue(output().contains("unknown command: `twin-egress endpoints` takes one of create, update, delete, list, status"),
+                output());
         assertEquals(Cli.USAGE, run("endpoints", "create", "x"));
-        assertTrue(output().contains("endpoints create needs --file <body.json>"), output());
+        assertTrue(output().contains("Missing required option: '--file=<body.json>'"), output());
         assertEquals(Cli.USAGE, run("endpoints", "list", "extra"));
         assertEquals(Cli.USAGE, run("endpoints", "delete", "x", "--file", "b.json"));
         assertEquals(Cli.USAGE, run("endpoints", "update", "x"));
+        assertTrue(output().contains("update needs --file <body.json>, or --primary-key-from / --secondary-key-from"), output());
         assertEquals(Cli.USAGE, run("endpoints", "status", "x", "--timeout", "soon"));
+        assertTrue(output().contains("run `twin-egress endpoints status --help` for its options"), output());
+    }
+
+    @Test
+    void everyCommandHasItsOwnGeneratedHelp() {
+        for (String verb : List.of("create", "update", "delete", "list", "status")) {
+            out.reset();
+            assertEquals(Cli.OK, run("endpoints", verb, "--help"), verb);
+            assertTrue(output().startsWith("Usage: twin-egress endpoints " + verb), output());
+            assertTrue(output().contains("--bootstrap-server=<host:port>"), verb + ": the connection options: " + output());
+        }
+        out.reset();
+        run("endpoints", "create", "--help");
+        assertTrue(output().contains("--file=<body.json>") && output().contains("--set=<key=value>"), output());
+        assertFalse(output().contains("--connect-password "), "the refused options are not offered: " + output());
+    }
+
+    @Test
+    void aCompletionScriptForTheShell() {
+        assertEquals(Cli.OK, run("generate-completion"));
+        assertTrue(output().contains("complete -F") && output().contains("endpoints"), output());
+    }
+
+    @Test
+    void optionsThatShapeTheConnectorNeedABody() {
+        assertEquals(Cli.INVALID, run("endpoints", "update", "x", "--primary-key-from", "env:NO_SUCH_VAR_8", "--set", "tasks.max=2"));
+        assertTrue(output().contains("note: --set applies with --file"), "said, not silently ignored: " + output());
+        assertEquals(Cli.USAGE, run("endpoints", "update", "x", "--primary-key-from", "env:K", "--secrets-as", "inline"));
+        assertTrue(output().contains("--secrets-as applies with --file"), output());
     }
 
     @Test
     void secretsOnTheCommandLineAreRefusedWithoutEchoingThem() {
         assertEquals(Cli.USAGE, run("endpoints", "list", "--connect-password=" + CANARY));
+        assertTrue(output().contains("TWIN_EGRESS_CONNECT_PASSWORD"));
         assertEquals(Cli.USAGE, run("endpoints", "update", "x", "--primary-key", CANARY));
         assertEquals(Cli.USAGE, run("endpoints", "create", "x", "--file", "b.json", "--set", "connection.string=" + CANARY));
+        // a typo, or a key in the wrong place: neither is echoed
+        assertEquals(Cli.USAGE, run("endpoints", "list", "--primry-key=" + CANARY));
+        assertTrue(output().contains("unknown option --primry-key"), output());
+        assertEquals(Cli.USAGE, run("endpoints", "status", "x", CANARY));
+        assertEquals(Cli.USAGE, run("endpoints", CANARY));
         assertFalse(output().contains(CANARY), output());
-        assertTrue(output().contains("TWIN_EGRESS_CONNECT_PASSWORD"));
+    }
+
+    @Test
+    void refusedConnectCredentialsAreExitCodeThreeAndNeverQuoteThePassword() throws IOException {
+        HttpServer connect = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        connect.createContext("/", exchange -> {
+            byte[] body = "{\"error_code\":401,\"message\":\"Unauthorized\"}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(401, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        connect.start();
+        try {
+            Path key = dir.resolve("key");
+            Files.writeString(key, "new-key\n");
+            int exit = run(Map.of(Cli.ENV_CONNECT_USER, "ops", Cli.ENV_CONNECT_PASSWORD, CANARY),
+                    "endpoints", "update", "sb-1", "--primary-key-from", key.toString(),
+                    "--connect-url", "http://127.0.0.1:" + connect.getAddress().getPort(), "--timeout", "2");
+            assertEquals(Cli.UNAVAILABLE, exit, output());
+            assertTrue(output().contains("refused our credentials (HTTP 401); set --connect-user and $TWIN_EGRESS_CONNECT_PASSWORD"),
+                    output());
+            assertFalse(output().contains(CANARY), output());
+        } finally {
+            connect.stop(0);
+        }
     }
 
     @Test

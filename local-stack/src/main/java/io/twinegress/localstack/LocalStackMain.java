@@ -1,7 +1,7 @@
 package io.twinegress.localstack;
 
 import io.twinegress.localstack.dashboard.Deliveries;
-import io.twinegress.localstack.dashboard.Row;
+import io.twinegress.localstack.dashboard.EndpointRow;
 import io.twinegress.localstack.dashboard.Table;
 import io.twinegress.localstack.endpoints.SampleEndpoint;
 import io.twinegress.localstack.process.Log4j;
@@ -155,12 +155,6 @@ public final class LocalStackMain {
         say(sb.substring(0, sb.length() - 1));
         Ports p = stack.ports();
         say("look around: curl -s '" + p.connectUrl() + "/connectors?expand=status'   curl -s " + p.adminUrl() + "/counts");
-        List<SampleEndpoint> missing = stack.endpoints().stream().filter(e -> !stack.registerable().contains(e)).toList();
-        if (!missing.isEmpty()) {
-            say("NOTE: the packaged plugin has no " + missing.stream().map(SampleEndpoint::connectorClass).toList()
-                    + " yet; endpoints " + missing.stream().map(SampleEndpoint::id).toList()
-                    + " are routed but not delivered");
-        }
     }
 
     private int runTraffic(LocalStack stack) throws Exception {
@@ -208,12 +202,12 @@ public final class LocalStackMain {
         phase = "draining";
         stack.traffic().stop();
         say("traffic stopped after " + stack.traffic().ledger().total() + " records; waiting for every endpoint to catch up");
-        List<SampleEndpoint> delivering = stack.registerable();
+        List<SampleEndpoint> delivering = stack.endpoints();
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         long nextTable = 0;
         long settleUntil = 0;
         while (!stopping.get() && System.nanoTime() < deadline) {
-            List<Row> rows = stack.monitor().rows();
+            List<EndpointRow> rows = stack.monitor().rows();
             boolean done = rows.stream().filter(r -> delivering.stream().anyMatch(e -> e.id().equals(r.endpoint())))
                     .allMatch(r -> r.delivered() >= r.expected());
             if (done) {
@@ -249,7 +243,7 @@ public final class LocalStackMain {
     }
 
     private void printTable(LocalStack stack, String label) {
-        List<Row> rows = stack.monitor().rows();
+        List<EndpointRow> rows = stack.monitor().rows();
         String footer = String.format("sent %d (%s) | router dead-lettered %d%n  state = router/connector task, key = the"
                         + " connector's active key (* = seen at the stand-in), lag = expected - delivered",
                 stack.traffic().ledger().total(), byKind(stack), stack.monitor().routerDeadLettered());

@@ -1,6 +1,6 @@
 package io.twinegress.localstack;
 
-import io.twinegress.localstack.process.Await;
+import io.twinegress.localstack.process.StartupWait;
 import io.twinegress.localstack.process.ChildProcess;
 import io.twinegress.localstack.process.Children;
 import io.twinegress.localstack.process.Java;
@@ -93,7 +93,7 @@ class ChildrenTest {
         ChildProcess p = children.start("broken", List.of(io.twinegress.localstack.process.Java.executable(),
                 "-no-such-flag"), dir, dir.resolve("broken.log"), Map.of());
         StartupException e = assertThrows(StartupException.class,
-                () -> Await.until("broken", "READY", Duration.ofMinutes(2), p, () -> false));
+                () -> StartupWait.until("broken", "READY", Duration.ofMinutes(2), p, () -> false));
         assertTrue(e.getMessage().startsWith("broken failed to start: exited with code 1 before READY (log: "),
                 e.getMessage());
         assertEquals(dir.resolve("broken.log"), e.log());

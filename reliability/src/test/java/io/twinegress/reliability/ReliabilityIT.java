@@ -1,7 +1,7 @@
 package io.twinegress.reliability;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.twinegress.connectrest.ConnectRest;
+import io.twinegress.connectrest.ConnectRestException;
 import io.twinegress.emulators.admin.AdminClient;
 import io.twinegress.localstack.Layout;
 import io.twinegress.localstack.endpoints.SampleEndpoint;
@@ -30,15 +30,15 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.TestReporter;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.condition.EnabledIf;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,12 +48,14 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import static io.twinegress.reliability.Until.until;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -69,8 +71,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReliabilityIT {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** The conditions read whole topics and call the stand-ins: not more often than this. */
+    private static final Duration POLL = Duration.ofMillis(200);
 
     private static FaultStack stack;
     private static AdminClient faults;
@@ -79,26 +82,25 @@ class ReliabilityIT {
     private static final List<String> canaries = new ArrayList<>();
     /** Texts answered to the scenarios (REST answers) that the canary scan checks too. */
     private static final Map<String, String> answers = new LinkedHashMap<>();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
-    static void start() throws Exception {
-        System.out.println("[reliability] " + Settings.describe());
-        results = new Results(Settings.describe());
+    static void start(TestReporter report) throws Exception {
+        report.publishEntry("settings", Settings.describe());
+        results = new Results(Settings.describe(), report::publishEntry);
         Layout layout = Layout.fromSystem();
         long t0 = System.nanoTime();
         stack = FaultStack.start(layout, layout.home().resolve("reliability/target/it-logs"));
-        faults = stack.standIns().admin();
-        System.out.println("[reliability] stack up in " + Duration.ofNanos(System.nanoTime() - t0).toSeconds() + " s");
+        faults = stack.parts().standIns().admin();
+        report.publishEntry("stack up", Duration.ofNanos(System.nanoTime() - t0).toSeconds() + " s");
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void stop(TestReporter report) throws Exception {
         try {
             if (results != null) {
-                Path report = Path.of(System.getProperty("reliability.report", "target/reliability-results.md"));
-                results.write(report);
-                System.out.println("[reliability] results in " + report + "\n" + results.markdown());
+                Path file = Path.of(System.getProperty("reliability.report", "target/reliability-results.md"));
+                results.write(file);
+                report.publishEntry("results in " + file, results.markdown());
             }
         } finally {
             if (stack != null) {
@@ -152,7 +154,7 @@ class ReliabilityIT {
 
             // every bad one in the dead-letter topic, exactly once, with its reason
             Map<String, List<String>> reasons = new HashMap<>();
-            until("every bad event in " + Topics.ROUTER_DLQ, Settings.DELIVERY_DEADLINE, () -> {
+            waitFor("every bad event in " + Topics.ROUTER_DLQ, Settings.DELIVERY_DEADLINE).until(() -> {
                 reasons.clear();
                 EgressReader.readAll(stack.bootstrap(), Topics.ROUTER_DLQ, true, r -> {
                     String k = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
@@ -173,14 +175,14 @@ class ReliabilityIT {
             assertEquals(bad.keySet(), reasons.keySet(), "the dead-letter topic holds exactly the bad events");
 
             // every good one routed exactly once, at every matching endpoint; no bad one routed
-            Map<SampleEndpoint, Counts> egress = Tally.egress(stack.bootstrap(), stack.endpoints(), good);
-            for (SampleEndpoint e : stack.endpoints()) {
+            Map<SampleEndpoint, Counts> egress = Tally.egress(stack.bootstrap(), stack.parts().endpoints(), good);
+            for (SampleEndpoint e : stack.parts().endpoints()) {
                 EgressReader.readAll(stack.bootstrap(), Topics.egress(e.id()), false, r -> assertFalse(
                         r.key() != null && new String(r.key(), StandardCharsets.UTF_8).startsWith(prefix),
                         "a bad event was routed to " + e.id()));
             }
-            Map<SampleEndpoint, Tally.Arrivals> arrived = Tally.awaitStandIns(stack.standIns().admin(),
-                    stack.endpoints(), good, Settings.DELIVERY_DEADLINE);
+            Map<SampleEndpoint, Tally.Arrivals> arrived = Tally.awaitStandIns(stack.parts().standIns().admin(),
+                    stack.parts().endpoints(), good, Settings.DELIVERY_DEADLINE);
             assertExactlyOnceAndComplete(egress, arrived);
 
             assertTrue(stack.routerProcess().isAlive(), "the router is still running");
@@ -213,9 +215,9 @@ class ReliabilityIT {
                     + "\"path\":\"t\",\"connectionString\":\"Endpoint=sb://x/;SharedAccessKeyName=k;SharedAccessKey=" + canary
                     + "\",\"secondaryConnectionString\":\"" + canary + "\"}")).get(30, TimeUnit.SECONDS);
         }
-        StatusWatcher statuses = stack.statuses();
+        StatusWatcher statuses = stack.parts().statuses();
         for (BadEndpoints.Bad b : bad) {
-            until("status Rejected for " + b.id(), Duration.ofSeconds(60), () -> {
+            waitFor("status Rejected for " + b.id(), Duration.ofSeconds(60)).until(() -> {
                 StatusWatcher.Status s = statuses.status(b.id());
                 return s != null && s.state().equals("Rejected");
             });
@@ -224,7 +226,7 @@ class ReliabilityIT {
             assertTrue(reason.contains(b.reasonContains()), b.id() + ": reason '" + reason + "' names '" + b.reasonContains() + "'");
             assertFalse(reason.contains(canary), b.id() + ": the reason never quotes a secret");
         }
-        until("status Active for " + withSecret, Duration.ofSeconds(60), () -> {
+        waitFor("status Active for " + withSecret, Duration.ofSeconds(60)).until(() -> {
             StatusWatcher.Status s = statuses.status(withSecret);
             return s != null && s.state().equals("Active");
         });
@@ -237,20 +239,20 @@ class ReliabilityIT {
         assertTrue(warnings.stream().anyMatch(w -> w.contains("connectionString")), "the ignored secret is reported by name: " + warnings);
 
         // nothing routed to a rejected endpoint: its egress topic never existed
-        Set<String> topics = stack.admin().listTopics().names().get(30, TimeUnit.SECONDS);
+        Set<String> topics = stack.parts().admin().listTopics().names().get(30, TimeUnit.SECONDS);
         for (BadEndpoints.Bad b : bad) {
             assertFalse(topics.contains(Topics.egress(b.id())), "no egress topic for rejected " + b.id());
         }
         // the sample endpoints are still Active and deliver everything
-        for (SampleEndpoint e : stack.endpoints()) {
+        for (SampleEndpoint e : stack.parts().endpoints()) {
             assertEquals("Active", statuses.status(e.id()).state(), e.id());
         }
         try (Traffic t = new Traffic(stack.bootstrap())) {
             t.burst(Settings.EVENTS / 2);
             // delivered at the endpoints first: then the router has routed them all, and the egress count is final
-            Map<SampleEndpoint, Tally.Arrivals> arrived = Tally.awaitStandIns(stack.standIns().admin(), stack.endpoints(), t,
+            Map<SampleEndpoint, Tally.Arrivals> arrived = Tally.awaitStandIns(stack.parts().standIns().admin(), stack.parts().endpoints(), t,
                     Settings.DELIVERY_DEADLINE);
-            Map<SampleEndpoint, Counts> egress = Tally.egress(stack.bootstrap(), stack.endpoints(), t);
+            Map<SampleEndpoint, Counts> egress = Tally.egress(stack.bootstrap(), stack.parts().endpoints(), t);
             assertExactlyOnceAndComplete(egress, arrived);
             results.add(new Results.Row("invalid endpoint records (" + bad.size() + ")", t.acked(), egressSummary(egress),
                     standInSummary(arrived), bad.size() + " Rejected with the rule's reason, no egress topic; a record "
@@ -268,9 +270,9 @@ class ReliabilityIT {
     void malformedConnectorConfigsFailValidateOnTheirKeyAndNoTaskStarts() throws Exception {
         long t0 = System.nanoTime();
         String canary = canary();
-        SampleEndpoint sb = stack.endpoint("servicebus");
-        SampleEndpoint dm = stack.endpoint("devicemessages");
-        SampleEndpoint eg = stack.endpoint("eventgrid");
+        SampleEndpoint sb = stack.parts().endpoint("servicebus");
+        SampleEndpoint dm = stack.parts().endpoint("devicemessages");
+        SampleEndpoint eg = stack.parts().endpoint("eventgrid");
         record Case(String name, SampleEndpoint base, Map<String, String> change, Set<String> keys) {
         }
         List<Case> cases = List.of(
@@ -291,13 +293,12 @@ class ReliabilityIT {
             config.putAll(c.change());
             config.put("name", c.name());
             config.put("topics", "twin.egress.rel-" + c.name());
-            HttpResponse<String> v = rest("PUT", "/connector-plugins/" + config.get("connector.class") + "/config/validate", config);
-            answers.put("validate " + c.name(), v.body());
-            assertEquals(200, v.statusCode(), v.body());
-            Map<String, List<String>> errors = errorsByKey(v.body());
+            ConnectRest.Validation v = stack.parts().rest().validate(config.get("connector.class"), config);
+            answers.put("validate " + c.name(), v.response().toString());
+            Map<String, List<String>> errors = v.errors();
             assertEquals(c.keys(), errors.keySet(), c.name() + ": errors on exactly the right key(s): " + errors);
-            assertFalse(v.body().contains(canary), c.name() + ": validate never echoes the key");
-            HttpResponse<String> put = rest("PUT", "/connectors/" + c.name() + "/config", config);
+            assertFalse(v.response().toString().contains(canary), c.name() + ": validate never echoes the key");
+            HttpResponse<String> put = stack.parts().rest().request("PUT", "connectors/" + c.name() + "/config", config);
             answers.put("PUT " + c.name(), put.body());
             assertEquals(400, put.statusCode(), c.name() + ": refused: " + put.body());
             seen.add(c.name() + " -> " + errors.keySet());
@@ -305,16 +306,16 @@ class ReliabilityIT {
         // an endpoint type no plugin implements
         Map<String, String> unknown = new LinkedHashMap<>(stack.connectorConfig(sb));
         unknown.put("connector.class", "KinesisSinkConnector");
-        HttpResponse<String> put = rest("PUT", "/connectors/rel-kinesis/config", unknown);
+        HttpResponse<String> put = stack.parts().rest().request("PUT", "connectors/rel-kinesis/config", unknown);
         answers.put("PUT rel-kinesis", put.body());
         assertTrue(put.statusCode() / 100 == 4, "unknown connector class refused: " + put.statusCode() + " " + put.body());
         seen.add("KinesisSinkConnector -> HTTP " + put.statusCode());
 
-        HttpResponse<String> list = rest("GET", "/connectors", null);
+        List<String> connectors = stack.parts().rest().connectors();
         for (Case c : cases) {
-            assertFalse(list.body().contains("\"" + c.name() + "\""), c.name() + ": no connector, so no task");
+            assertFalse(connectors.contains(c.name()), c.name() + ": no connector, so no task");
         }
-        assertFalse(list.body().contains("rel-kinesis"));
+        assertFalse(connectors.contains("rel-kinesis"));
         results.add(new Results.Row("malformed connector configs (" + (cases.size() + 1) + ")", 0, "-", "-",
                 "validate() errors on the right key, PUT refused, no connector/task: " + seen, since(t0)));
     }
@@ -327,15 +328,16 @@ class ReliabilityIT {
         long t0 = System.nanoTime();
         try (Traffic t = new Traffic(stack.bootstrap())) {
             t.startPacing(Settings.RATE);
-            SampleEndpoint sb = stack.endpoint("servicebus");
-            until("deliveries under way", Settings.DELIVERY_DEADLINE, () -> t.acked() >= Settings.EVENTS / 3
-                    && sb.standIn(stack.standIns().admin()).count(sb.entity()) > 0);
+            SampleEndpoint sb = stack.parts().endpoint("servicebus");
+            waitFor("deliveries under way", Settings.DELIVERY_DEADLINE).until(() -> t.acked() >= Settings.EVENTS / 3
+                    && sb.standIn(faults).count(sb.entity()) > 0);
             long pid = stack.connectProcess().pid();
             stack.killConnect();
-            until("events produced while Connect is down", Settings.DELIVERY_DEADLINE, () -> t.acked() >= 2L * Settings.EVENTS / 3);
+            waitFor("events produced while Connect is down", Settings.DELIVERY_DEADLINE)
+                    .until(() -> t.acked() >= 2L * Settings.EVENTS / 3);
             stack.restartConnect();
             assertNotEquals(pid, stack.connectProcess().pid());
-            until("all events produced", Settings.DELIVERY_DEADLINE, () -> t.acked() >= Settings.EVENTS);
+            waitFor("all events produced", Settings.DELIVERY_DEADLINE).until(() -> t.acked() >= Settings.EVENTS);
             t.stopPacing();
             finish("Connect worker kill -9 mid-batch + restart", t, t0, "killed once; duplicates are redeliveries "
                     + "(same event id; Service Bus MessageId = event id)");
@@ -348,9 +350,9 @@ class ReliabilityIT {
         long t0 = System.nanoTime();
         try (Traffic t = new Traffic(stack.bootstrap())) {
             t.startPacing(Settings.RATE);
-            until("events flowing", Settings.DELIVERY_DEADLINE, () -> t.acked() >= Settings.EVENTS / 3);
+            waitFor("events flowing", Settings.DELIVERY_DEADLINE).until(() -> t.acked() >= Settings.EVENTS / 3);
             stack.crashAndRestartBroker();
-            until("all events produced", Settings.DELIVERY_DEADLINE, () -> t.acked() >= Settings.EVENTS);
+            waitFor("all events produced", Settings.DELIVERY_DEADLINE).until(() -> t.acked() >= Settings.EVENTS);
             t.stopPacing();
             assertEquals(0, t.failed(), "the producer rode out the restart: " + t.lastError());
             finish("broker kill -9 + restart under load", t, t0, "broker killed once and restarted on the same storage");
@@ -366,15 +368,16 @@ class ReliabilityIT {
         second.join();
         try (Traffic t = new Traffic(stack.bootstrap())) {
             t.startPacing(Settings.RATE);
-            until("events flowing", Settings.DELIVERY_DEADLINE, () -> t.acked() >= Settings.EVENTS / 3);
+            waitFor("events flowing", Settings.DELIVERY_DEADLINE).until(() -> t.acked() >= Settings.EVENTS / 3);
             CompletableFuture<Void> stopWorker = CompletableFuture.runAsync(stack::stopSecondConnect);
             stack.stopSecondRouter();
             stopWorker.join();
-            until("events produced with one of each", Settings.DELIVERY_DEADLINE, () -> t.acked() >= 2L * Settings.EVENTS / 3);
+            waitFor("events produced with one of each", Settings.DELIVERY_DEADLINE)
+                    .until(() -> t.acked() >= 2L * Settings.EVENTS / 3);
             CompletableFuture<Void> startWorker = CompletableFuture.runAsync(stack::startSecondConnect);
             stack.startSecondRouter();
             startWorker.join();
-            until("all events produced", Settings.DELIVERY_DEADLINE, () -> t.acked() >= Settings.EVENTS);
+            waitFor("all events produced", Settings.DELIVERY_DEADLINE).until(() -> t.acked() >= Settings.EVENTS);
             t.stopPacing();
             finish("2 routers + 2 Connect workers, one of each stopped and started", t, t0,
                     "SIGTERM then restart of the second router and the second worker mid-stream");
@@ -397,15 +400,15 @@ class ReliabilityIT {
             int rounds = Settings.ROUTER_KILLS;
             for (int i = 1; i <= rounds; i++) {
                 long target = (long) Settings.EVENTS * i / (rounds + 1);
-                until("events flowing before kill " + i, Settings.DELIVERY_DEADLINE, () -> t.acked() >= target);
+                waitFor("events flowing before kill " + i, Settings.DELIVERY_DEADLINE).until(() -> t.acked() >= target);
                 // kill a router that is routing: it has committed input since it (re)started
                 long committed = routerCommitted();
-                until("the router committing before kill " + i, Settings.DELIVERY_DEADLINE,
-                        () -> routerCommitted() > committed);
+                waitFor("the router committing before kill " + i, Settings.DELIVERY_DEADLINE)
+                        .until(() -> routerCommitted() > committed);
                 stack.killRouter();
                 stack.restartRouter();
             }
-            until("all events produced", Settings.DELIVERY_DEADLINE, () -> t.acked() >= Settings.EVENTS);
+            waitFor("all events produced", Settings.DELIVERY_DEADLINE).until(() -> t.acked() >= Settings.EVENTS);
             t.stopPacing();
             finish("router kill -9 x" + rounds + " + restart", t, t0, "router killed " + rounds + " times mid-stream");
         }
@@ -416,25 +419,24 @@ class ReliabilityIT {
     @EnabledIf("io.twinegress.reliability.Settings#chaos")
     void anEndpointUnreachableForAWhileThenBackLosesNothingAndAnotherKeepsDelivering() throws Exception {
         long t0 = System.nanoTime();
-        SampleEndpoint eg = stack.endpoint("eventgrid");
+        SampleEndpoint eg = stack.parts().endpoint("eventgrid");
         try (Traffic t = new Traffic(stack.bootstrap())) {
             t.startPacing(Settings.RATE);
-            until("events flowing", Settings.DELIVERY_DEADLINE, () -> t.acked() >= Settings.EVENTS / 4);
+            waitFor("events flowing", Settings.DELIVERY_DEADLINE).until(() -> t.acked() >= Settings.EVENTS / 4);
             faults.amqp().unreachable(true);
             int[] egChecks = {0};
             try {
                 // during the outage, Event Grid gets what was produced during the outage
-                Until.hold(Settings.OUTAGE, () -> {
+                FaultWindow.hold(Settings.OUTAGE, () -> {
                     Set<String> now = t.expectedIds(eg);
-                    until("Event Grid keeps delivering during the outage", Settings.DELIVERY_DEADLINE, () ->
-                            Tally.standIn(stack.standIns().admin(), eg, t).counts().delivered() >= now.size());
+                    waitFor("Event Grid keeps delivering during the outage", Settings.DELIVERY_DEADLINE).until(() ->
+                            Tally.standIn(stack.parts().standIns().admin(), eg, t).counts().delivered() >= now.size());
                     egChecks[0]++;
-                    return true;
                 });
             } finally {
                 faults.amqp().unreachable(false);
             }
-            until("all events produced", Settings.DELIVERY_DEADLINE, () -> t.acked() >= Settings.EVENTS);
+            waitFor("all events produced", Settings.DELIVERY_DEADLINE).until(() -> t.acked() >= Settings.EVENTS);
             t.stopPacing();
             finish("AMQP endpoints unreachable " + Settings.OUTAGE.toSeconds() + " s", t, t0, "Service Bus + both Event Hubs "
                     + "unreachable; Event Grid caught up with everything produced " + egChecks[0] + " times during the outage");
@@ -446,22 +448,22 @@ class ReliabilityIT {
     @EnabledIf("io.twinegress.reliability.Settings#chaos")
     void bothKeysRevokedThenACorrectedKeyThroughRestLosesNothing() throws Exception {
         long t0 = System.nanoTime();
-        SampleEndpoint sb = stack.endpoint("servicebus");
+        SampleEndpoint sb = stack.parts().endpoint("servicebus");
         String corrected = canary();
         try (Traffic t = new Traffic(stack.bootstrap())) {
             t.startPacing(Settings.RATE);
-            until("events flowing", Settings.DELIVERY_DEADLINE, () -> t.acked() >= Settings.EVENTS / 4);
+            waitFor("events flowing", Settings.DELIVERY_DEADLINE).until(() -> t.acked() >= Settings.EVENTS / 4);
             // a key regeneration on both keys: only a new key works
             faults.amqp().setKeys(sb.keyName(), List.of(corrected));
-            Until.hold(Settings.OUTAGE, () -> true);
-            Files.writeString(stack.secretsFile(), "servicebus.corrected=" + sb.connectionString(corrected) + "\n",
-                    java.nio.file.StandardOpenOption.APPEND);
+            FaultWindow.hold(Settings.OUTAGE);
+            Files.writeString(stack.parts().secretsFile(), "servicebus.corrected=" + sb.connectionString(corrected) + "\n",
+                    StandardOpenOption.APPEND);
             Map<String, String> config = new LinkedHashMap<>(stack.connectorConfig(sb));
-            config.put("connection.string", "${file:" + stack.secretsFile().toAbsolutePath() + ":servicebus.corrected}");
-            HttpResponse<String> put = rest("PUT", "/connectors/" + sb.id() + "/config", config);
+            config.put("connection.string", "${file:" + stack.parts().secretsFile().toAbsolutePath() + ":servicebus.corrected}");
+            HttpResponse<String> put = stack.parts().rest().send("PUT", "connectors/" + sb.id() + "/config", config);
             answers.put("PUT corrected key", put.body());
             assertEquals(200, put.statusCode(), put.body());
-            until("all events produced", Settings.DELIVERY_DEADLINE, () -> t.acked() >= Settings.EVENTS);
+            waitFor("all events produced", Settings.DELIVERY_DEADLINE).until(() -> t.acked() >= Settings.EVENTS);
             t.stopPacing();
             finish("both keys revoked " + Settings.OUTAGE.toSeconds() + " s, corrected key via REST", t, t0,
                     "Service Bus keys replaced at the stand-in, then PUT /connectors/servicebus/config with the new key");
@@ -475,16 +477,16 @@ class ReliabilityIT {
         long t0 = System.nanoTime();
         try (Traffic t = new Traffic(stack.bootstrap())) {
             t.startPacing(Settings.RATE);
-            until("events flowing", Settings.DELIVERY_DEADLINE, () -> t.acked() >= Settings.EVENTS / 4);
+            waitFor("events flowing", Settings.DELIVERY_DEADLINE).until(() -> t.acked() >= Settings.EVENTS / 4);
             faults.amqp().throttle(true);
             faults.eventGrid().throttle(429, Duration.ofSeconds(1));
             try {
-                Until.hold(Settings.OUTAGE, () -> true);
+                FaultWindow.hold(Settings.OUTAGE);
             } finally {
                 faults.amqp().throttle(false);
                 faults.eventGrid().throttle(false);
             }
-            until("all events produced", Settings.DELIVERY_DEADLINE, () -> t.acked() >= Settings.EVENTS);
+            waitFor("all events produced", Settings.DELIVERY_DEADLINE).until(() -> t.acked() >= Settings.EVENTS);
             t.stopPacing();
             finish("throttling storm " + Settings.OUTAGE.toSeconds() + " s (server-busy + 429)", t, t0,
                     "every endpoint throttled at once");
@@ -504,13 +506,13 @@ class ReliabilityIT {
         scan.jmx("router", stack.routerProcess().pid());
         scan.jmx("connect", stack.connectProcess().pid());
         // REST: connectors with their configs and task states (traces hold exception messages)
-        HttpResponse<String> all = rest("GET", "/connectors?expand=status&expand=info", null);
+        HttpResponse<String> all = stack.parts().rest().send("GET", "connectors?expand=status&expand=info", null);
         scan.text("GET /connectors?expand=status&expand=info", all.body());
         answers.forEach(scan::text);
         // every topic; twin.endpoints is the operator's own input (the bad-endpoint scenario wrote secrets there)
-        scan.topics(stack.bootstrap(), stack.admin(), Set.of(Topics.ENDPOINTS));
+        scan.topics(stack.bootstrap(), stack.parts().admin(), Set.of(Topics.ENDPOINTS));
         // every log line of every child process, and of this JVM's clients
-        scan.files(stack.logDir());
+        scan.files(stack.parts().logDir());
         scan.files(Path.of("target/reliability-test.log"));
         assertEquals(List.of(), scan.findings(), "no secret anywhere");
         results.add(new Results.Row("canary scan", 0, "-", "-", secrets.size() + " secrets, " + scan.scanned()
@@ -523,12 +525,12 @@ class ReliabilityIT {
         // A task that FAILED never recovers by itself (a bug, reported): restart it as an operator
         // would, so the count still says whether anything was lost, then fail the scenario.
         Map<String, String> failed = new LinkedHashMap<>();
-        Map<SampleEndpoint, Tally.Arrivals> arrived = Tally.awaitStandIns(stack.standIns().admin(), stack.endpoints(), t,
+        Map<SampleEndpoint, Tally.Arrivals> arrived = Tally.awaitStandIns(stack.parts().standIns().admin(), stack.parts().endpoints(), t,
                 Settings.DELIVERY_DEADLINE, () -> {
                     restartFailedTasks(failed);
                     return null;
                 });
-        Map<SampleEndpoint, Counts> egress = Tally.egress(stack.bootstrap(), stack.endpoints(), t);
+        Map<SampleEndpoint, Counts> egress = Tally.egress(stack.bootstrap(), stack.parts().endpoints(), t);
         String failures = failed.isEmpty() ? "" : " **FAILED tasks needed a manual restart: " + failed + "**";
         results.add(new Results.Row(scenario, t.acked(), egressSummary(egress), standInSummary(arrived), notes + failures,
                 since(t0)));
@@ -539,36 +541,34 @@ class ReliabilityIT {
 
     /** Restarts the failed tasks of the sample connectors, noting each connector and the first line of its trace. */
     private static void restartFailedTasks(Map<String, String> failed) throws Exception {
-        for (SampleEndpoint e : stack.endpoints()) {
-            io.twinegress.localstack.connect.ConnectRest.Status s;
+        for (SampleEndpoint e : stack.parts().endpoints()) {
+            Optional<ConnectRest.ConnectorStatus> s;
             try {
-                s = stack.rest().status(e.id());
-            } catch (java.io.IOException restDown) {
+                s = stack.parts().rest().connectorStatus(e.id());
+            } catch (ConnectRestException restDown) {
                 return;
             }
-            if (s != null && s.tasks().contains("FAILED")) {
-                String problem = s.problem() == null ? "?" : s.problem();
-                failed.merge(e.id(), causeOf(e.id(), problem), (a, b) -> a);
-                rest("POST", "/connectors/" + e.id() + "/restart?includeTasks=true&onlyFailed=true", null);
+            if (s.isPresent() && s.get().hasFailed()) {
+                failed.merge(e.id(), causeOf(s.get(), s.get().problem().orElse("?")), (a, b) -> a);
+                stack.parts().rest().send("POST", "connectors/" + e.id() + "/restart?includeTasks=true&onlyFailed=true", null);
             }
         }
     }
 
     /** The innermost "Caused by" of a failed task's trace (its first line says only that the task exits). */
-    private static String causeOf(String connector, String fallback) {
-        try {
-            JsonNode n = JSON.readTree(rest("GET", "/connectors/" + connector + "/status", null).body());
-            String trace = n.path("tasks").path(0).path("trace").asText("");
-            String cause = fallback;
-            for (String line : trace.split("\n")) {
-                if (line.startsWith("Caused by: ")) {
-                    cause = line.substring("Caused by: ".length());
+    private static String causeOf(ConnectRest.ConnectorStatus status, String fallback) {
+        String cause = fallback;
+        for (ConnectRest.State task : status.sortedTasks().values()) {
+            if ("FAILED".equals(task.state()) && task.trace() != null) {
+                for (String line : task.trace().split("\n")) {
+                    if (line.startsWith("Caused by: ")) {
+                        cause = line.substring("Caused by: ".length());
+                    }
                 }
+                return cause;
             }
-            return cause;
-        } catch (Exception e) {
-            return fallback;
         }
+        return cause;
     }
 
     private static void assertExactlyOnceAndComplete(Map<SampleEndpoint, Counts> egress, Map<SampleEndpoint, Tally.Arrivals> arrived) {
@@ -622,41 +622,21 @@ class ReliabilityIT {
 
     /** Input offsets the router's group has committed (all input partitions). */
     private static long routerCommitted() throws Exception {
-        return stack.admin().listConsumerGroupOffsets(io.twinegress.localstack.router.RouterProcess.APPLICATION_ID)
+        return stack.parts().admin().listConsumerGroupOffsets(io.twinegress.localstack.router.RouterProcess.APPLICATION_ID)
                 .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS).values().stream()
-                .filter(java.util.Objects::nonNull).mapToLong(o -> o.offset()).sum();
+                .filter(Objects::nonNull).mapToLong(o -> o.offset()).sum();
     }
 
     private static long routerLogCount(String needle) throws Exception {
-        Path log = stack.logDir().resolve("router.log");
+        Path log = stack.parts().logDir().resolve("router.log");
         if (!Files.exists(log)) {
             return 0;
         }
         return Files.readAllLines(log, StandardCharsets.UTF_8).stream().filter(l -> l.contains(needle)).count();
     }
 
-    private static HttpResponse<String> rest(String method, String path, Map<String, String> body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(stack.rest().baseUrl() + path))
-                .timeout(Duration.ofSeconds(90)).header("Accept", "application/json");
-        if (body != null) {
-            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-        } else {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** The keys that carry errors in a validate answer. */
-    private static Map<String, List<String>> errorsByKey(String body) throws Exception {
-        Map<String, List<String>> out = new LinkedHashMap<>();
-        for (JsonNode c : JSON.readTree(body).path("configs")) {
-            JsonNode v = c.path("value");
-            if (v.path("errors").size() > 0) {
-                List<String> errs = new ArrayList<>();
-                v.path("errors").forEach(e -> errs.add(e.asText()));
-                out.put(v.path("name").asText(), errs);
-            }
-        }
-        return out;
+    /** A wait on a condition of the running stack: a failed poll (a part restarting) counts as "not yet". */
+    private static ConditionFactory waitFor(String what, Duration deadline) {
+        return await(what).atMost(deadline).pollInterval(POLL).ignoreExceptions();
     }
 }

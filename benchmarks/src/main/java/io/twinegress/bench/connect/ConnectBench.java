@@ -105,13 +105,13 @@ public final class ConnectBench implements AutoCloseable {
         try {
             double rate;
             double peak;
-            worker.rest().putConfig(name, config(t, topic, primary, secondary));
+            worker.rest().putConnector(name, config(t, topic, primary, secondary));
             try {
                 awaitCount(t, n, Duration.ofMinutes(5), name);
                 peak = PeakRss.mib(worker.process().pid());
                 rate = n / spanSeconds(standIns.arrivals(t));
             } finally {
-                worker.rest().delete(name); // before the read-alone run, so it competes with nothing
+                worker.rest().deleteConnector(name); // before the read-alone run, so it competes with nothing
             }
             return new Throughput(rate, peak, readAlone(topic, n));
         } finally {
@@ -179,10 +179,7 @@ public final class ConnectBench implements AutoCloseable {
     /** The connector's and its tasks' states, for an error message. */
     private String status(String name) {
         try {
-            return String.valueOf(worker.rest().status(name));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "unknown (interrupted)";
+            return worker.rest().connectorStatus(name).map(s -> s.summary()).orElse("no connector");
         } catch (Exception e) {
             return "unknown (" + e + ")";
         }
@@ -227,7 +224,7 @@ public final class ConnectBench implements AutoCloseable {
         String a = primary;
         String b = secondary;
         try {
-            worker.rest().putConfig(name, timingConfig(t, topic, a, b));
+            worker.rest().putConnector(name, timingConfig(t, topic, a, b));
             awaitCount(t, 1, Duration.ofMinutes(2), name);
             String inUse = a;
             for (int k = 0; k <= trials; k++) {
@@ -270,7 +267,7 @@ public final class ConnectBench implements AutoCloseable {
                     Thread.sleep(5);   // until the connector has met the refusal (and is backing off)
                 }
                 Instant t0 = Instant.now();
-                worker.rest().putConfig(name, timingConfig(t, topic, n1, n2));
+                worker.rest().putConnector(name, timingConfig(t, topic, n1, n2));
                 Instant ok = null;
                 long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
                 String fp1 = StandIn.fingerprint(n1);
@@ -297,7 +294,7 @@ public final class ConnectBench implements AutoCloseable {
         } finally {
             stop.set(true);
             trickle.join(10_000);
-            worker.rest().delete(name);
+            worker.rest().deleteConnector(name);
             Topics.deleteByPrefix(ctx.admin(), topic);
             // back to the suite's keys for whatever runs next
             standIns.setKeys(t, primary, secondary);

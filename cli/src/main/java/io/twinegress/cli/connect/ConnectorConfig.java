@@ -20,6 +20,23 @@ public final class ConnectorConfig {
         this.secrets.keySet().forEach(this.plain::remove);
     }
 
+    /**
+     * A config as Connect's REST API shows it: the connection strings become secrets (masked from
+     * now on), unless they are ConfigProvider references.
+     */
+    public static ConnectorConfig fromConnect(Map<String, String> stored) {
+        Map<String, String> plain = new LinkedHashMap<>();
+        Map<String, Secret> secrets = new LinkedHashMap<>();
+        stored.forEach((key, value) -> {
+            if (key.equals(ConnectorConfigs.CONNECTION_STRING) || key.equals(ConnectorConfigs.SECONDARY_CONNECTION_STRING)) {
+                secrets.put(key, Secret.fromConnect(value));
+            } else {
+                plain.put(key, value);
+            }
+        });
+        return new ConnectorConfig(plain, secrets);
+    }
+
     public Map<String, String> plain() {
         return Map.copyOf(plain);
     }

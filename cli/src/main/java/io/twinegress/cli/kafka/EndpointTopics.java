@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -51,13 +52,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class EndpointTopics implements AutoCloseable {
 
     private final Properties clientProps;
-    private final Topics topics;
+    private final TopicNames topics;
     private final Duration timeout;
     private final Admin admin;
     private final Deserializer<EndpointStatus> statusReader = JsonSerdes.endpointStatus().deserializer();
     private KafkaProducer<String, byte[]> producer;
 
-    public EndpointTopics(Properties clientProps, Topics topics, Duration timeout) {
+    public EndpointTopics(Properties clientProps, TopicNames topics, Duration timeout) {
         this.clientProps = new Properties();
         this.clientProps.putAll(clientProps);
         int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
@@ -68,7 +69,7 @@ public final class EndpointTopics implements AutoCloseable {
         this.admin = Admin.create(this.clientProps);
     }
 
-    public Topics topics() {
+    public TopicNames topics() {
         return topics;
     }
 
@@ -99,7 +100,7 @@ public final class EndpointTopics implements AutoCloseable {
 
     /** The latest status record of every endpoint, reading the status topic to its current end. */
     public Map<String, StatusRow> statuses() {
-        return readStatuses(beginning(topics.status()), id -> true, Instant.now().plus(timeout)).rows;
+        return readStatuses(beginning(topics.status()), Instant.now().plus(timeout));
     }
 
     /** The status topic's end offsets now: a status record at or past them was written after this call. */
@@ -195,10 +196,7 @@ public final class EndpointTopics implements AutoCloseable {
 
     // ---------------------------------------------------------------------------------------------
 
-    private record Read(Map<String, StatusRow> rows) {
-    }
-
-    private Read readStatuses(Map<TopicPartition, Long> from, java.util.function.Predicate<String> keep, Instant deadline) {
+    private Map<String, StatusRow> readStatuses(Map<TopicPartition, Long> from, Instant deadline) {
         Map<TopicPartition, Long> end = offsets(new ArrayList<>(from.keySet()), OffsetSpec.latest());
         Map<String, StatusRow> rows = new LinkedHashMap<>();
         try (KafkaConsumer<String, byte[]> consumer = consumer()) {
@@ -209,7 +207,7 @@ public final class EndpointTopics implements AutoCloseable {
                     throw new KafkaUnavailableException("could not read " + topics.status() + " to its end within " + timeout.toSeconds() + " s", null);
                 }
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (r.key() != null && keep.test(r.key())) {
+                    if (r.key() != null) {
                         rows.put(r.key(), row(r));
                     }
                 }
@@ -217,7 +215,7 @@ public final class EndpointTopics implements AutoCloseable {
         } catch (KafkaException e) {
             throw unavailable("reading " + topics.status(), e);
         }
-        return new Read(rows);
+        return rows;
     }
 
     private StatusRow row(ConsumerRecord<String, byte[]> r) {
@@ -311,7 +309,7 @@ public final class EndpointTopics implements AutoCloseable {
         return new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
-    private <T> T get(Supplier<java.util.concurrent.Future<T>> call, String what) {
+    private <T> T get(Supplier<Future<T>> call, String what) {
         try {
             return call.get().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

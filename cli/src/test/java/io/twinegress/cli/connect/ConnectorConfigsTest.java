@@ -84,4 +84,15 @@ class ConnectorConfigsTest {
         assertThrows(UsageException.class, () -> SecretsMode.parse("env:"));
         assertThrows(UsageException.class, () -> SecretsMode.parse("vault:x"));
     }
+
+    @Test
+    void aConfigReadBackFromConnectKeepsItsSecretsApart() {
+        ConnectorConfig c = ConnectorConfig.fromConnect(Map.of("connector.class", "ServiceBusSinkConnector",
+                "connection.string", PRIMARY, "secondary.connection.string", "${file:/etc/twin/sb.properties:secondary}"));
+        assertEquals(Optional.of(Secret.of(PRIMARY)), c.secret("connection.string"));
+        assertFalse(c.plain().containsKey("connection.string"));
+        assertFalse(c.toString().contains("canary-primary-key"), c.toString());
+        assertTrue(c.toString().contains("${file:/etc/twin/sb.properties:secondary}"), "a reference stays visible: " + c);
+        assertEquals(PRIMARY, c.toRequest().get("connection.string"), "and goes back to Connect as it came");
+    }
 }

@@ -1,6 +1,6 @@
 package io.twinegress.cli.it;
 
-import static io.twinegress.testing.kafka.Await.waitUntil;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +10,6 @@ import io.twinegress.cli.output.Console;
 import io.twinegress.emulators.amqp.AmqpEmulator;
 import io.twinegress.router.app.RouterApp;
 import io.twinegress.router.config.RouterConfig;
-import io.twinegress.testing.kafka.Await;
 import io.twinegress.testing.kafka.ConnectWorker;
 import io.twinegress.testing.kafka.KafkaBroker;
 import io.twinegress.testing.kafka.TestLogs;
@@ -26,13 +25,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -138,24 +137,18 @@ class EndpointCliIT {
     /** Produces SensorChange events until {@code n} messages reached {@code entity}: routing applies from the next event after Active. */
     static void awaitDelivered(String entity, int n) throws IOException {
         String e = event();
-        waitUntil(() -> {
+        await(n + " message(s) delivered to " + entity).atMost(DEADLINE).until(() -> {
             if (amqp.count(entity) >= n) {
                 return true;
             }
             KAFKA.produce("twin.events", "sensor-" + EVENTS.incrementAndGet(), e);
             return amqp.count(entity) >= n;
-        }, DEADLINE, n + " message(s) delivered to " + entity);
+        });
     }
 
-    /** A connector's config; Connect answers 500 "a rebalance is expected" for a moment after a change. */
+    /** A connector's config (the client waits out Connect's rebalance answers after a change). */
     static Map<String, String> config(String name) {
-        return Await.value(() -> {
-            try {
-                return Optional.of(CONNECT.rest().connectorConfig(name));
-            } catch (AssertionError e) {
-                return Optional.empty();
-            }
-        }, DEADLINE, "the config of connector " + name);
+        return CONNECT.rest().connectorConfig(name).orElseThrow(() -> new AssertionError("no connector " + name));
     }
 
     static void assertNoKeys(String text) {
@@ -167,7 +160,7 @@ class EndpointCliIT {
     // ---------------------------------------------------------------------------------------------
 
     @Test
-    void createDeliversRotateTakesEffectDeleteRemovesBoth() throws IOException {
+    void createDeliversRotateTakesEffectDeleteRemovesBoth(TestReporter report) throws IOException {
         long mark = TestLogs.mark();
         StringBuilder outputs = new StringBuilder();
 
@@ -179,7 +172,7 @@ class EndpointCliIT {
         assertEquals(Cli.OK, create.exit(), create.output());
         assertTrue(create.output().contains("routing: Active"), create.output());
         assertTrue(create.output().contains("connector: RUNNING (1/1 tasks RUNNING)"), create.output());
-        System.out.println("create -> Active + RUNNING: " + createMs + " ms");
+        report.publishEntry("create -> Active + RUNNING", createMs + " ms");
 
         // The routing record holds no secret; the connector config has everything DESIGN §5 asks for.
         List<ConsumerRecord<String, String>> records = KAFKA.consumeStrings("twin.endpoints", 1, DEADLINE);

@@ -1,14 +1,19 @@
 package io.twinegress.testing.kafka;
 
+import org.awaitility.core.ConditionTimeoutException;
+
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
+import static org.awaitility.Awaitility.await;
+
 /**
- * Waits on a condition with a deadline: the only way tests here synchronise with Kafka.
- * No fixed sleeps: the condition is polled every {@value #POLL_MILLIS} ms and the wait
- * fails with the caller's message as soon as the deadline passes.
+ * Waits on a condition with a deadline, through Awaitility, for the tests that still call it;
+ * new tests use Awaitility ({@code await("what").atMost(deadline).until(...)}) directly. The
+ * condition is polled every {@value #POLL_MILLIS} ms on the caller's thread (so a single-threaded
+ * client may be used in it), and the wait fails with the caller's message once the deadline passes.
  *
  * <pre>{@code
  * import static io.twinegress.testing.kafka.Await.waitUntil;
@@ -48,26 +53,12 @@ public final class Await {
      * report the last state seen).
      */
     public static <T> T value(Supplier<Optional<T>> probe, Duration deadline, Supplier<String> message) {
-        long end = System.nanoTime() + deadline.toNanos();
-        while (true) {
-            Optional<T> result = probe.get();
-            if (result.isPresent()) {
-                return result.get();
-            }
-            if (System.nanoTime() - end >= 0) {
-                throw new AssertionError("Timed out after " + deadline + " waiting for: " + message.get());
-            }
-            pause();
-        }
-    }
-
-    /** One poll interval; interruption ends the wait with an error instead of being swallowed. */
-    static void pause() {
         try {
-            Thread.sleep(POLL_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while waiting", e);
+            return await().atMost(deadline).pollInSameThread().pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(POLL_MILLIS))
+                    .until(probe::get, Optional::isPresent).orElseThrow();
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("Timed out after " + deadline + " waiting for: " + message.get());
         }
     }
 }

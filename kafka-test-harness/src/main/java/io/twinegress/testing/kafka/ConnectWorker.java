@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * A real Kafka Connect distributed worker running in the test JVM against a
  * {@link KafkaBroker}, with its REST API on a random loopback port. One per test class:
@@ -122,7 +124,8 @@ public class ConnectWorker implements BeforeAllCallback, AfterAllCallback, AutoC
             }
             connect = new ConnectDistributed().startConnect(workerProperties());
             rest = new ConnectRestClient(connect.rest().serverUrl());
-            Await.waitUntil(() -> rest.healthy(), START_TIMEOUT, "Connect worker /health to answer 200");
+            ConnectRestClient client = rest;
+            await("Connect worker /health to answer 200").atMost(START_TIMEOUT).until(client::healthy);
         } catch (RuntimeException | AssertionError e) {
             close();
             throw e;

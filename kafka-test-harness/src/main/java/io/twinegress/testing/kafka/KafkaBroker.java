@@ -34,6 +34,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * A real single-node KRaft Kafka broker (combined broker + controller) running in the test
  * JVM, at the production metadata version with production feature levels, on random
@@ -180,7 +182,7 @@ public class KafkaBroker implements BeforeAllCallback, AfterAllCallback, AutoClo
     public void createTopic(String name, int partitions, Map<String, String> configs) {
         NewTopic topic = new NewTopic(name, partitions, (short) 1).configs(configs);
         get(admin().createTopics(List.of(topic)).all(), "create topic " + name);
-        Await.waitUntil(() -> topicNames().contains(name), ADMIN_TIMEOUT, "topic " + name + " to be listed");
+        await("topic " + name + " to be listed").atMost(ADMIN_TIMEOUT).until(() -> topicNames().contains(name));
     }
 
     /** Names of the topics on the broker, internal ones excluded. */

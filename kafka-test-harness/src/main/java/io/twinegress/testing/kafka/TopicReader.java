@@ -17,6 +17,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * Reads a whole topic from the beginning with a group-less consumer (assigned partitions,
  * no rebalance, no committed offsets), until at least the expected number of records has
@@ -37,8 +39,9 @@ final class TopicReader {
         long end = System.nanoTime() + deadline.toNanos();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config(isolation))) {
             Duration metadataWait = Duration.ofMillis(Math.min(1000, deadline.toMillis()));
-            List<TopicPartition> partitions = Await.value(() -> partitionsOf(consumer, topic, metadataWait), deadline,
-                    "topic " + topic + " to exist");
+            // the consumer is single-threaded: poll it on this thread
+            List<TopicPartition> partitions = await("topic " + topic + " to exist").atMost(deadline).pollInSameThread()
+                    .until(() -> partitionsOf(consumer, topic, metadataWait), Optional::isPresent).orElseThrow();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import static io.twinegress.testing.kafka.Await.waitUntil;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -80,13 +80,13 @@ class HarnessSmokeIT {
                 "tasks.max", "1"));
         CONNECT.rest().awaitRunning("smoke-counter", DEADLINE);
 
-        waitUntil(() -> CountingSinkConnector.count("smoke-counter") == 50, DEADLINE,
-                "the sink task to receive 50 records");
-        waitUntil(() -> committed(ConnectWorker.sinkGroupId("smoke-counter")) == 50, DEADLINE,
-                "Connect to commit the sink's offsets up to 50");
+        await("the sink task to receive 50 records").atMost(DEADLINE)
+                .until(() -> CountingSinkConnector.count("smoke-counter") == 50);
+        await("Connect to commit the sink's offsets up to 50").atMost(DEADLINE)
+                .until(() -> committed(ConnectWorker.sinkGroupId("smoke-counter")) == 50);
 
         CONNECT.rest().deleteConnector("smoke-counter");
-        waitUntil(() -> !CONNECT.rest().connectors().contains("smoke-counter"), DEADLINE, "connector deleted");
+        await("connector deleted").atMost(DEADLINE).until(() -> !CONNECT.rest().connectors().contains("smoke-counter"));
     }
 
     @Test
@@ -101,8 +101,8 @@ class HarnessSmokeIT {
         CONNECT.rest().putConnector("smoke-probe", Map.of("connector.class", "ProbeSinkConnector", "topics", "smoke.plugin"));
         CONNECT.rest().awaitRunning("smoke-probe", DEADLINE);
 
-        waitUntil(() -> committed(ConnectWorker.sinkGroupId("smoke-probe")) == 1, DEADLINE,
-                "the plugin's sink to consume and commit the record");
+        await("the plugin's sink to consume and commit the record").atMost(DEADLINE)
+                .until(() -> committed(ConnectWorker.sinkGroupId("smoke-probe")) == 1);
     }
 
     @Test
@@ -112,14 +112,16 @@ class HarnessSmokeIT {
         CONNECT.rest().putConnector("smoke-restart", Map.of(
                 "connector.class", "CountingSinkConnector", "topics", "smoke.restart"));
         CONNECT.rest().awaitRunning("smoke-restart", DEADLINE);
-        waitUntil(() -> committed(ConnectWorker.sinkGroupId("smoke-restart")) == 1, DEADLINE, "first record committed");
+        await("first record committed").atMost(DEADLINE)
+                .until(() -> committed(ConnectWorker.sinkGroupId("smoke-restart")) == 1);
 
         CONNECT.close();
         KAFKA.produce("smoke.restart", "k", "while down");
         CONNECT.start();
 
         CONNECT.rest().awaitRunning("smoke-restart", DEADLINE);
-        waitUntil(() -> committed(ConnectWorker.sinkGroupId("smoke-restart")) == 2, DEADLINE, "second record committed");
+        await("second record committed").atMost(DEADLINE)
+                .until(() -> committed(ConnectWorker.sinkGroupId("smoke-restart")) == 2);
         assertEquals(2, CountingSinkConnector.count("smoke-restart"), "each record delivered once");
     }
 

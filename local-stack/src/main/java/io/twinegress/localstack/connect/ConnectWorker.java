@@ -1,9 +1,10 @@
 package io.twinegress.localstack.connect;
 
+import io.twinegress.connectrest.ConnectRest;
 import io.twinegress.localstack.Layout;
 import io.twinegress.localstack.Ports;
 import io.twinegress.localstack.kafka.Topics;
-import io.twinegress.localstack.process.Await;
+import io.twinegress.localstack.process.StartupWait;
 import io.twinegress.localstack.process.ChildLaunch;
 import io.twinegress.localstack.process.ChildProcess;
 import io.twinegress.localstack.process.Children;
@@ -13,6 +14,7 @@ import io.twinegress.localstack.process.PropertiesFiles;
 import io.twinegress.localstack.process.StartupException;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -163,11 +165,12 @@ public final class ConnectWorker implements AutoCloseable {
             List<String> jvm = jvmFlagsOr(() -> List.of("-Xmx768m", localLog4j(dataDir)));
             ChildProcess process = children.start(PART, Java.command(jvm, layout.kafkaClasspath(),
                     "org.apache.kafka.connect.cli.ConnectDistributed", List.of(config.toString())), dataDir, log, Map.of());
-            ConnectWorker worker = new ConnectWorker(process, new ConnectRest(listener));
+            ConnectWorker worker = new ConnectWorker(process, client(listener));
             try {
-                Await.until(PART, "healthy REST API on " + listener, deadline, process, worker.rest::healthy);
-                Await.until(PART, "twin-egress connector plugins (" + layout.pluginDir() + ")", Duration.ofSeconds(10),
-                        process, () -> worker.rest.connectorPlugins().containsAll(installable(layout)));
+                StartupWait.until(PART, "healthy REST API on " + listener, deadline, process, worker.rest::healthy);
+                StartupWait.until(PART, "twin-egress connector plugins " + CONNECTOR_CLASSES + " (" + layout.pluginDir() + ")",
+                        Duration.ofSeconds(10), process, () -> simpleNames(worker.rest.connectorPlugins())
+                                .containsAll(CONNECTOR_CLASSES));
             } catch (RuntimeException e) {
                 process.close();
                 throw e;
@@ -183,25 +186,14 @@ public final class ConnectWorker implements AutoCloseable {
                 "reactor", "WARN", "io.netty", "WARN");
     }
 
-    /** The connector classes the packaged plugin declares (a branch may not have all three yet). */
-    public static List<String> installable(Layout layout) throws IOException {
-        List<String> found = new java.util.ArrayList<>();
-        try (var jars = Files.newDirectoryStream(layout.pluginDir(), "twin-egress-sink-connectors-*.jar")) {
-            for (Path jar : jars) {
-                try (var zip = new java.util.zip.ZipFile(jar.toFile())) {
-                    var entry = zip.getEntry("META-INF/services/org.apache.kafka.connect.sink.SinkConnector");
-                    if (entry != null) {
-                        for (String line : new String(zip.getInputStream(entry).readAllBytes()).split("\\R")) {
-                            String l = line.strip();
-                            if (!l.isEmpty() && !l.startsWith("#")) {
-                                found.add(l.substring(l.lastIndexOf('.') + 1));
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return found;
+    /** Reads feed the live table and must not stall it; a write may wait for the worker's rebalance. */
+    private static ConnectRest client(String listener) {
+        return ConnectRest.builder(URI.create(listener)).connectTimeout(Duration.ofSeconds(3))
+                .readTimeout(Duration.ofSeconds(5)).requestTimeout(Duration.ofSeconds(60)).build();
+    }
+
+    private static List<String> simpleNames(List<String> classes) {
+        return classes.stream().map(c -> c.substring(c.lastIndexOf('.') + 1)).toList();
     }
 
     public ConnectRest rest() {

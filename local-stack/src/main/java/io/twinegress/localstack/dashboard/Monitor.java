@@ -1,7 +1,7 @@
 package io.twinegress.localstack.dashboard;
 
+import io.twinegress.connectrest.ConnectRest;
 import io.twinegress.emulators.admin.AdminClient;
-import io.twinegress.localstack.connect.ConnectRest;
 import io.twinegress.localstack.endpoints.SampleEndpoint;
 import io.twinegress.localstack.endpoints.StatusWatcher;
 import io.twinegress.localstack.kafka.Topics;
@@ -42,12 +42,12 @@ public final class Monitor implements AutoCloseable {
         this.deadLetters = new RecordCounter(bootstrap, dlqs);
     }
 
-    public List<Row> rows() {
-        List<Row> rows = new ArrayList<>();
+    public List<EndpointRow> rows() {
+        List<EndpointRow> rows = new ArrayList<>();
         for (SampleEndpoint e : endpoints) {
             long expected = ledger.expected(e);
             long delivered = delivered(e);
-            rows.add(new Row(e.id(), e.type().name(), state(e), activeKey(e), expected, delivered,
+            rows.add(new EndpointRow(e.id(), e.type().name(), state(e), activeKey(e), expected, delivered,
                     delivered < 0 ? -1 : Math.max(0, expected - delivered), deadLetters.count(Topics.connectorDlq(e.id()))));
         }
         return rows;
@@ -76,8 +76,7 @@ public final class Monitor implements AutoCloseable {
         String router = s == null ? "pending" : s.state();
         String task;
         try {
-            ConnectRest.Status c = connect.status(e.id());
-            task = c == null ? "no connector" : c.running() ? "running" : c.toString();
+            task = connect.connectorStatus(e.id()).map(Monitor::taskState).orElse("no connector");
         } catch (Exception ex) {
             task = "?";
         }
@@ -86,6 +85,16 @@ public final class Monitor implements AutoCloseable {
             task = "backing off";
         }
         return router + "/" + task;
+    }
+
+    /** "running", or the connector's and its tasks' states, e.g. {@code RUNNING/FAILED}. */
+    private static String taskState(ConnectRest.ConnectorStatus c) {
+        if (c.isRunning()) {
+            return "running";
+        }
+        StringBuilder sb = new StringBuilder(String.valueOf(c.connector().state()));
+        String tasks = String.join(",", c.sortedTasks().values().stream().map(t -> String.valueOf(t.state())).toList());
+        return tasks.isEmpty() ? sb.toString() : sb.append('/').append(tasks).toString();
     }
 
     /** "primary"/"secondary" from the connector's metrics; else from the key behind the last arrival. */

@@ -10,11 +10,11 @@ public final class Table {
     private Table() {
     }
 
-    public static String render(String title, List<Row> rows, String footer) {
+    public static String render(String title, List<EndpointRow> rows, String footer) {
         String[][] cells = new String[rows.size() + 1][];
         cells[0] = HEAD;
         for (int i = 0; i < rows.size(); i++) {
-            Row r = rows.get(i);
+            EndpointRow r = rows.get(i);
             cells[i + 1] = new String[] {r.endpoint(), r.type(), r.state(), r.key(), String.valueOf(r.expected()),
                 String.valueOf(r.delivered()), r.lag() < 0 ? "?" : String.valueOf(r.lag()), String.valueOf(r.deadLettered())};
         }

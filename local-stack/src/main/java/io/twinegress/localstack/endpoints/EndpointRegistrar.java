@@ -1,8 +1,8 @@
 package io.twinegress.localstack.endpoints;
 
-import io.twinegress.localstack.connect.ConnectRest;
+import io.twinegress.connectrest.ConnectRest;
 import io.twinegress.localstack.kafka.Topics;
-import io.twinegress.localstack.process.Await;
+import io.twinegress.localstack.process.StartupWait;
 import io.twinegress.localstack.process.ChildProcess;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -16,7 +16,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Registers endpoints the way an operator does: the routing part as a record on
@@ -60,11 +62,11 @@ public final class EndpointRegistrar {
         }
     }
 
-    /** Creates (or updates) each endpoint's connector with {@code PUT /connectors/<id>/config}. */
-    public static void putConnectors(ConnectRest rest, List<SampleEndpoint> endpoints, Path secretsFile)
-            throws IOException, InterruptedException {
+    /** Creates (or updates) each endpoint's connector, with {@code config}, by {@code PUT /connectors/<id>/config}. */
+    public static void putConnectors(ConnectRest rest, List<SampleEndpoint> endpoints,
+            Function<SampleEndpoint, Map<String, String>> config) {
         for (SampleEndpoint e : endpoints) {
-            rest.putConfig(e.id(), e.connectorConfig(secretsFile));
+            rest.putConnector(e.id(), config.apply(e));
         }
     }
 
@@ -72,19 +74,19 @@ public final class EndpointRegistrar {
     public static void awaitLive(StatusWatcher statuses, ConnectRest rest, List<SampleEndpoint> endpoints,
             ChildProcess router, ChildProcess connect, Duration deadline) {
         for (SampleEndpoint e : endpoints) {
-            Await.until("endpoint " + e.id(), "Active status from the router", deadline, router, () -> {
+            StartupWait.until("endpoint " + e.id(), "Active status from the router", deadline, router, () -> {
                 StatusWatcher.Status s = statuses.status(e.id());
                 if (s != null && s.state().equals("Rejected")) {
-                    throw new Await.GiveUp("the router rejected it: " + s.reason());
+                    throw new StartupWait.GiveUp("the router rejected it: " + s.reason());
                 }
                 return s != null && s.state().equals("Active");
             });
-            Await.until("endpoint " + e.id(), "connector " + e.id() + " RUNNING", deadline, connect, () -> {
-                ConnectRest.Status s = rest.status(e.id());
-                if (s != null && s.problem() != null && s.tasks().contains("FAILED")) {
-                    throw new Await.GiveUp("its task failed: " + s.problem());
+            StartupWait.until("endpoint " + e.id(), "connector " + e.id() + " RUNNING", deadline, connect, () -> {
+                Optional<ConnectRest.ConnectorStatus> s = rest.connectorStatus(e.id());
+                if (s.isPresent() && s.get().hasFailed() && s.get().problem().isPresent()) {
+                    throw new StartupWait.GiveUp("its task failed: " + s.get().problem().get());
                 }
-                return s != null && s.running();
+                return s.isPresent() && s.get().isRunning();
             });
         }
     }

@@ -2,7 +2,7 @@ package io.twinegress.localstack.kafka;
 
 import io.twinegress.localstack.Layout;
 import io.twinegress.localstack.Ports;
-import io.twinegress.localstack.process.Await;
+import io.twinegress.localstack.process.StartupWait;
 import io.twinegress.localstack.process.ChildLaunch;
 import io.twinegress.localstack.process.ChildProcess;
 import io.twinegress.localstack.process.Children;
@@ -156,7 +156,7 @@ public final class KafkaBroker implements AutoCloseable {
                 dataDir, log, Map.of());
         KafkaBroker b = new KafkaBroker(broker, ports.kafkaBootstrap());
         try {
-            Await.until(PART, "answer on " + ports.kafkaBootstrap(), deadline, broker, b::answers);
+            StartupWait.until(PART, "answer on " + ports.kafkaBootstrap(), deadline, broker, b::answers);
         } catch (RuntimeException e) {
             broker.close();
             throw e;

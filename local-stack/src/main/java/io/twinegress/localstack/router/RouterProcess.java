@@ -1,7 +1,7 @@
 package io.twinegress.localstack.router;
 
 import io.twinegress.localstack.Layout;
-import io.twinegress.localstack.process.Await;
+import io.twinegress.localstack.process.StartupWait;
 import io.twinegress.localstack.process.ChildLaunch;
 import io.twinegress.localstack.process.ChildProcess;
 import io.twinegress.localstack.process.Children;
@@ -100,7 +100,7 @@ public final class RouterProcess implements AutoCloseable {
                     dataDir, logDir.resolve(name + ".log"), Map.of());
             String group = props.get("application.id");
             try {
-                Await.until(name, "Kafka Streams group " + group + " stable", deadline, process,
+                StartupWait.until(name, "Kafka Streams group " + group + " stable", deadline, process,
                         () -> stable(admin, group));
             } catch (RuntimeException e) {
                 process.close();

@@ -4,7 +4,7 @@ import io.twinegress.emulators.admin.AdminClient;
 import io.twinegress.localstack.Layout;
 import io.twinegress.localstack.Ports;
 import io.twinegress.localstack.endpoints.SampleEndpoint;
-import io.twinegress.localstack.process.Await;
+import io.twinegress.localstack.process.StartupWait;
 import io.twinegress.localstack.process.ChildProcess;
 import io.twinegress.localstack.process.Children;
 import io.twinegress.localstack.process.Java;
@@ -72,8 +72,8 @@ public final class StandIns implements AutoCloseable {
                 dataDir, logDir.resolve("standins.log"), Map.of());
         AdminClient admin = new AdminClient(ports.adminUrl());
         try {
-            Await.until(PART, "READY (" + ready + ")", deadline, process, () -> Files.exists(ready));
-            Await.until(PART, "admin API on " + ports.adminUrl(), deadline, process, admin::healthy);
+            StartupWait.until(PART, "READY (" + ready + ")", deadline, process, () -> Files.exists(ready));
+            StartupWait.until(PART, "admin API on " + ports.adminUrl(), deadline, process, admin::healthy);
         } catch (RuntimeException e) {
             process.close();
             throw e;

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /** The results table of one run: one row per scenario, written as Markdown for docs/reliability.md. */
 public final class Results {
@@ -22,15 +23,18 @@ public final class Results {
 
     private final List<Row> rows = new ArrayList<>();
     private final String mode;
+    private final BiConsumer<String, String> onRow;
 
-    public Results(String mode) {
+    /** {@code onRow} gets each row as it is added (scenario, one line of figures), e.g. for a test report. */
+    public Results(String mode, BiConsumer<String, String> onRow) {
         this.mode = mode;
+        this.onRow = onRow;
     }
 
     public synchronized void add(Row r) {
         rows.add(r);
-        System.out.println("[reliability] " + r.scenario() + ": produced " + r.produced() + ", egress " + r.egress()
-                + ", endpoints " + r.endpoints() + " (" + r.took().toSeconds() + " s) " + r.notes());
+        onRow.accept(r.scenario(), "produced " + r.produced() + ", egress " + r.egress() + ", endpoints " + r.endpoints()
+                + " (" + r.took().toSeconds() + " s) " + r.notes());
     }
 
     public synchronized String markdown() {

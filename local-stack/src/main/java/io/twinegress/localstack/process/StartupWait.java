@@ -5,14 +5,15 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Waits for a condition with a deadline, polling. Every wait in the launcher and its tests goes
- * through here: no fixed sleeps, and a child that dies while we wait fails the wait at once.
+ * Waits for a part of the stack to come up: polls a condition with a deadline. Every wait of the
+ * launchers goes through here: no fixed sleeps, and a child that dies while we wait fails the wait
+ * at once, naming its log.
  */
-public final class Await {
+public final class StartupWait {
 
     private static final long POLL_NANOS = Duration.ofMillis(100).toNanos();
 
-    private Await() {
+    private StartupWait() {
     }
 
     /** Thrown by a condition that can never become true (e.g. the router rejected the endpoint): stop waiting. */

@@ -8,6 +8,6 @@ package io.twinegress.localstack.dashboard;
  * @param lag        records sent for this endpoint that have not arrived yet (-1 unknown)
  * @param deadLettered records in the connector's dead-letter topic
  */
-public record Row(String endpoint, String type, String state, String key, long expected, long delivered, long lag,
+public record EndpointRow(String endpoint, String type, String state, String key, long expected, long delivered, long lag,
         long deadLettered) {
 }

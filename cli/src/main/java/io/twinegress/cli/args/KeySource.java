@@ -1,4 +1,4 @@
-package io.twinegress.cli.commands;
+package io.twinegress.cli.args;
 
 import io.twinegress.cli.body.InvalidInputException;
 import io.twinegress.cli.output.Secret;

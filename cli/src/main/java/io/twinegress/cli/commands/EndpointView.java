@@ -1,0 +1,29 @@
+package io.twinegress.cli.commands;
+
+import io.twinegress.cli.connect.ConnectorConfigs;
+import io.twinegress.cli.kafka.StatusRow;
+import io.twinegress.connectrest.ConnectRest.ConnectorStatus;
+import io.twinegress.schemas.EndpointStatus;
+import java.util.Optional;
+
+/**
+ * One endpoint as {@code list} and {@code status} show it: the router's state from the status
+ * topic, the connector's state from Connect, the lag of its consumer group and its dead letters.
+ */
+record EndpointView(String type, String state, String connector, String lag, String deadLettered, String eventTypes) {
+
+    static EndpointView of(Context ctx, String id, StatusRow row, Optional<ConnectorStatus> connector) {
+        EndpointStatus s = row == null ? null : row.status();
+        String state = row == null ? "(none)" : s == null ? "unreadable" : s.state().name();
+        String type = s != null && s.endpoint() != null ? s.endpoint().type().name() : "-";
+        String types = s != null && s.endpoint() != null
+                ? String.join(",", s.endpoint().eventTypes().stream().map(Enum::name).toList()) : "-";
+        String lag = "-";
+        String egress = ctx.kafka().topics().egress(id);
+        if (connector.isPresent()) {
+            lag = ctx.kafka().lag("connect-" + id, egress).map(String::valueOf).orElse("-");
+        }
+        String dlq = ctx.kafka().recordCount(egress + ConnectorConfigs.DLQ_SUFFIX).map(String::valueOf).orElse("-");
+        return new EndpointView(type, state, connector.map(ConnectorStatus::summary).orElse("(no connector)"), lag, dlq, types);
+    }
+}

@@ -1,0 +1,101 @@
+package io.twinegress.cli.commands;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.twinegress.cli.Cli;
+import io.twinegress.cli.output.Console;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/** How the command line is read: options and arguments, before any command runs. */
+class CommandLineTest {
+
+    final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    CommandLine commandLine() {
+        PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+        return new Cli(new Console(ps, ps), Map.of()).commandLine();
+    }
+
+    /** The leaf command the arguments name, with its options set. */
+    @SuppressWarnings("unchecked")
+    <T> T parse(String... args) {
+        ParseResult result = commandLine().parseArgs(args);
+        while (result.hasSubcommand()) {
+            result = result.subcommand();
+        }
+        return (T) result.commandSpec().userObject();
+    }
+
+    @Test
+    void argumentsAndOptionsInAnyOrder() {
+        CreateCommand c = parse("endpoints", "create", "--file", "b.json", "--no-wait", "sb-1");
+        assertEquals("sb-1", c.id);
+        assertEquals(Path.of("b.json"), c.file);
+        assertFalse(c.wait.waitForState());
+    }
+
+    @Test
+    void equalsFormAndRepeatedOptionsKeepOrder() {
+        UpdateCommand u = parse("endpoints", "update", "sb-1", "--file=x=y.json", "--set", "a=1", "--set=b=2", "--set", "c=3");
+        assertEquals(Path.of("x=y.json"), u.file);
+        assertEquals(List.of("a", "b", "c"), List.copyOf(u.registration.connectorExtras().keySet()));
+        assertEquals("1", u.registration.connectorExtras().get("a"));
+    }
+
+    @Test
+    void doubleDashEndsOptions() {
+        StatusCommand s = parse("endpoints", "status", "--", "--file");
+        assertEquals("--file", s.id);
+    }
+
+    @Test
+    void eachCommandHasOnlyItsOwnOptions() {
+        assertThrows(ParameterException.class, () -> parse("endpoints", "delete", "x", "--file", "b.json"));
+        assertThrows(ParameterException.class, () -> parse("endpoints", "list", "--no-wait"));
+        assertThrows(ParameterException.class, () -> parse("endpoints", "status", "x", "--set", "a=b"));
+    }
+
+    @Test
+    void missingValueTwiceGivenAndValueOnAFlag() {
+        assertTrue(assertThrows(ParameterException.class, () -> parse("endpoints", "create", "x", "--file"))
+                .getMessage().contains("--file"));
+        assertThrows(ParameterException.class, () -> parse("endpoints", "create", "x", "--file", "a", "--file", "b"));
+        assertThrows(ParameterException.class, () -> parse("endpoints", "delete", "x", "--no-wait=yes"));
+    }
+
+    @Test
+    void aRefusedOptionNeverEchoesItsValue() {
+        ParameterException e = assertThrows(ParameterException.class,
+                () -> parse("endpoints", "list", "--connect-password=hunter2-canary"));
+        assertTrue(e.getMessage().startsWith("--connect-password is not accepted: "), e.getMessage());
+        assertFalse(e.getMessage().contains("hunter2"));
+        e = assertThrows(ParameterException.class, () -> parse("endpoints", "create", "x", "--primary-key", "hunter3-canary"));
+        assertTrue(e.getMessage().contains("use --primary-key-from"), e.getMessage());
+        assertFalse(e.getMessage().contains("hunter3"));
+        // given without a value, it is refused all the same, with where to put it
+        e = assertThrows(ParameterException.class, () -> parse("endpoints", "update", "x", "--connection-string"));
+        assertTrue(e.getMessage().contains("--primary-key-from"), e.getMessage());
+    }
+
+    @Test
+    void timeoutIsWholeSecondsFromOne() {
+        assertEquals(Duration.ofSeconds(5), this.<ListCommand>parse("endpoints", "list", "--timeout", "5").connection.timeout());
+        assertEquals("--timeout must be at least 1 (seconds)",
+                assertThrows(ParameterException.class, () -> parse("endpoints", "list", "--timeout=0")).getMessage());
+        assertEquals("--timeout takes whole seconds, e.g. --timeout 60",
+                assertThrows(ParameterException.class, () -> parse("endpoints", "list", "--timeout", "1.5")).getMessage());
+    }
+}
