@@ -70,7 +70,9 @@ import org.slf4j.LoggerFactory;
  * <h2>Faults, at run time</h2>
  * {@link #setKeys}/{@link #revokeKey} (next request with the old key → 401), {@link #goUnreachable()} /
  * {@link #comeBack()} (listener and connections closed; back on the same port), {@link #throttle(boolean)},
- * {@link #throttle(int, Duration)}, {@link #throttleNext(int)}, {@link #setResponseDelay(Duration)}.
+ * {@link #throttle(int, Duration)}, {@link #throttleNext(int)}, {@link #setResponseDelay(Duration)},
+ * {@link #answerEveryPublish(int, String, String)} (a request-level refusal, such as a missing {@code api-version}),
+ * {@link #dropConnectionAfterAcceptingNext(int)} (the events are recorded, the answer is lost).
  *
  * <p>The Event Grid Java SDK refuses a key credential over plain http; see FINDINGS.md for the ways
  * around it (a pipeline policy setting {@code aeg-sas-key}, or an {@code AzureSasCredential}).
@@ -102,6 +104,9 @@ public final class EventGridEmulator implements AutoCloseable {
     private volatile int throttleStatus = 429;
     private volatile Duration retryAfter = Duration.ofSeconds(1);
     private volatile Duration responseDelay;
+    private volatile ForcedAnswer forcedAnswer;
+    private final AtomicLong dropAfterAccepting = new AtomicLong();
+    private final AtomicLong connectionsDropped = new AtomicLong();
     private final ExecutorService executor;
     private final Object serverLock = new Object();
     private HttpServer server;
@@ -397,6 +402,43 @@ public final class EventGridEmulator implements AutoCloseable {
         }
     }
 
+    /** One answer every authorized publish gets, whatever its body. */
+    private record ForcedAnswer(int status, String code, String message) {
+    }
+
+    /**
+     * Answers every authorized publish with {@code status} and Event Grid's error body
+     * {@code {"error":{"code":code,"message":message}}}, recording nothing, until
+     * {@link #answerPublishesNormally()}: what a topic answers to a request it refuses as a whole
+     * (no {@code api-version}, another input schema).
+     */
+    public void answerEveryPublish(int status, String code, String message) {
+        forcedAnswer = new ForcedAnswer(status, code, message);
+        LOG.info("Event Grid stand-in answering every publish with {} {}", status, code);
+    }
+
+    /** Ends {@link #answerEveryPublish}. */
+    public void answerPublishesNormally() {
+        if (forcedAnswer != null) {
+            forcedAnswer = null;
+            LOG.info("Event Grid stand-in answering publishes normally");
+        }
+    }
+
+    /**
+     * The next {@code requests} valid publishes are accepted and their events recorded, then the
+     * connection is closed without an answer: a request the service processed whose response was lost.
+     */
+    public void dropConnectionAfterAcceptingNext(int requests) {
+        dropAfterAccepting.set(requests);
+        LOG.info("Event Grid stand-in dropping the connection after accepting the next {} request(s)", requests);
+    }
+
+    /** Connections closed without an answer by {@link #dropConnectionAfterAcceptingNext(int)} so far. */
+    public long connectionsDropped() {
+        return connectionsDropped.get();
+    }
+
     // ------------------------------------------------------------------ health
 
     /** Exceptions caught in request handling (should be empty). */
@@ -486,6 +528,12 @@ public final class EventGridEmulator implements AutoCloseable {
             send(exchange, 401, error("Unauthorized", auth.refusal()), null);
             return;
         }
+        ForcedAnswer forced = forcedAnswer;
+        if (forced != null) {
+            drain(exchange.getRequestBody());
+            send(exchange, forced.status(), error(forced.code(), forced.message()), null);
+            return;
+        }
         if (throttle.throttlesThisOne()) {
             drain(exchange.getRequestBody());
             long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
@@ -517,6 +565,10 @@ public final class EventGridEmulator implements AutoCloseable {
                     result.eventJson().get(i), now, requestId, result.events().size(), auth.fingerprint()));
         }
         log.addAll(displayTopic, events);
+        if (dropAfterAccepting.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            connectionsDropped.incrementAndGet();
+            return; // closing the exchange before a response is sent closes the connection
+        }
         send(exchange, 200, null, null);
     }
 

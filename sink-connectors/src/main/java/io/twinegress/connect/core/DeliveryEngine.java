@@ -60,7 +60,9 @@ import java.util.function.DoubleSupplier;
  *       arriving before the delay is over returns the same way without touching the endpoint.</li>
  *   <li><b>Dead-letter.</b> {@link Outcome#RECORD_REJECTED} → the unsent records are split in halves
  *       until the bad one is isolated; it goes to Connect's errant-record reporter with the
- *       reason, the rest are delivered. Records still failing after {@code delivery.deadline.ms}
+ *       reason, the rest are delivered. When every record is refused even alone and none is
+ *       accepted, the requests are at fault, not the records: the task fails with the endpoint's
+ *       answer and nothing is dead-lettered. Records still failing after {@code delivery.deadline.ms}
  *       go there too. With no dead-letter topic configured the task holds such records, retries
  *       with backoff and logs that it is holding them.</li>
  *   <li><b>Batching wait.</b> With {@code batch.max.wait.ms > 0} a partial batch is held until it
@@ -109,6 +111,8 @@ public final class DeliveryEngine implements AutoCloseable {
     private final Map<TopicPartition, Long> accepted = new HashMap<>();
     private final List<Future<Void>> deadLetterWrites = new ArrayList<>();
     private final Listener listener = new Listener();
+    /** Records the endpoint accepted so far (what an isolation compares against). */
+    private long acceptedRecords;
     private EndpointSender sender;
     /** The batch on the send thread, or null. */
     private InFlight inFlight;
@@ -332,7 +336,7 @@ public final class DeliveryEngine implements AutoCloseable {
                     // only an in-flight send gets here (sendIsolating splits its own): find the bad
                     // record in that batch, then send the rest
                     try {
-                        split(notDone(failedBatch), f);
+                        isolate(notDone(failedBatch), f);
                     } catch (Exception e) {
                         failure = e;
                     }
@@ -345,6 +349,11 @@ public final class DeliveryEngine implements AutoCloseable {
 
     /** Sends, and on a record-level rejection splits the unsent records until the bad one is found. */
     private void sendIsolating(List<Held> batch) throws Exception {
+        sendIsolating(batch, null);
+    }
+
+    /** As {@link #sendIsolating(List)}, within {@code isolation} when one is already under way. */
+    private void sendIsolating(List<Held> batch, Isolation isolation) throws Exception {
         List<Held> todo = notDone(batch);
         if (todo.isEmpty()) {
             return;
@@ -358,18 +367,68 @@ public final class DeliveryEngine implements AutoCloseable {
             if (f.outcome() != Outcome.RECORD_REJECTED) {
                 throw e;
             }
-            split(notDone(todo), f);
+            if (isolation == null) {
+                isolate(notDone(todo), f);
+            } else {
+                split(notDone(todo), f, isolation);
+            }
         }
     }
 
-    /** One record the endpoint rejects: dead-letter it; more: send each half, isolating further. */
-    private void split(List<Held> rest, Failure f) throws Exception {
+    /**
+     * Finds the records the endpoint refuses among {@code rest} (the unsent records of a request it
+     * refused) by sending halves, then each record alone; dead-letters those refused alone and
+     * delivers the rest. When the endpoint refuses every one of them alone and accepts none, the fault
+     * is not the records' but the requests' (a configuration): the task fails with the endpoint's
+     * answer and nothing is dead-lettered.
+     */
+    private void isolate(List<Held> rest, Failure f) throws Exception {
+        Isolation isolation = new Isolation(acceptedRecords);
+        split(rest, f, isolation);
+        isolation.finish();
+    }
+
+    /** One record the endpoint refuses: it is found; more: send each half, isolating further. */
+    private void split(List<Held> rest, Failure f, Isolation isolation) throws Exception {
         if (rest.size() == 1) {
-            reject(rest.get(0), f.reason(), true);
+            isolation.refused(rest.get(0), f);
         } else if (rest.size() > 1) {
             int mid = rest.size() / 2;
-            sendIsolating(rest.subList(0, mid));
-            sendIsolating(rest.subList(mid, rest.size()));
+            sendIsolating(rest.subList(0, mid), isolation);
+            sendIsolating(rest.subList(mid, rest.size()), isolation);
+        }
+    }
+
+    /** The records one isolation found refused, dead-lettered only once it is over. */
+    private final class Isolation {
+        private final long acceptedBefore;
+        private final List<Held> refused = new ArrayList<>();
+        private final List<String> reasons = new ArrayList<>();
+        private Failure last;
+
+        Isolation(long acceptedBefore) {
+            this.acceptedBefore = acceptedBefore;
+        }
+
+        void refused(Held h, Failure f) {
+            if (reporter == null) {
+                reject(h, f.reason(), true); // holds it (throws): nothing after it is sent
+            }
+            refused.add(h);
+            reasons.add(f.reason());
+            last = f;
+        }
+
+        void finish() {
+            if (refused.size() > 1 && acceptedRecords == acceptedBefore) {
+                throw new ConnectException(name + ": the endpoint refused every one of the " + refused.size()
+                    + " records of a request, each again when sent alone (last answer: " + last.reason()
+                    + "); that is the endpoint refusing the requests, not " + refused.size()
+                    + " bad records, so none is dead-lettered: check the connector's configuration", last.cause());
+            }
+            for (int i = 0; i < refused.size(); i++) {
+                reject(refused.get(i), reasons.get(i), true);
+            }
         }
     }
 
@@ -594,6 +653,7 @@ public final class DeliveryEngine implements AutoCloseable {
                     n++;
                 }
             }
+            acceptedRecords += n;
             metrics.recordBatch(n);
         }
 

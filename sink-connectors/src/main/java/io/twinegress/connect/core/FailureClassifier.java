@@ -85,6 +85,10 @@ public final class FailureClassifier {
             return classifyAmqp(amqp, root);
         }
         if (t instanceof EndpointHttpException http) {
+            if (http.isRequestRefused()) {
+                return Optional.of(Failure.of(Outcome.FATAL, t.getMessage()
+                    + " (the endpoint refuses the request itself, not a record in it: check the connector's configuration)", root));
+            }
             return Optional.of(classifyHttpStatus(http.status(), http.retryAfter(), t.getMessage(), root));
         }
         if (t instanceof HttpResponseException http && http.getResponse() != null) {

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Publishes records to one Event Grid topic with one key, over a plain {@link HttpClient}.
@@ -132,9 +133,46 @@ public final class EventGridSender implements EndpointSender {
             listener.delivered(batch.records);
             return;
         }
-        throw new EndpointHttpException(status, serviceMessage(response.body()),
+        String message = serviceMessage(response.body());
+        if (status == 400 && batch.size() == 1 && !namesTheEvent(response.body())) {
+            throw EndpointHttpException.requestRefused(status, message);
+        }
+        throw new EndpointHttpException(status, message,
             FailureClassifier.retryAfter(response.headers().firstValue("retry-after-ms").orElse(null),
                 response.headers().firstValue("Retry-After").orElse(null)));
+    }
+
+    /**
+     * Event Grid's own ways of pointing at an event of the request: its position ({@code index 0},
+     * as in "Event at index 0: ..."; or a JSON path from the array, {@code [0]} / {@code [0].eventTime},
+     * as in "... Path '[0].eventTime' ..."), or one of the schema's properties in quotes
+     * ({@code 'eventTime'}, {@code "id"}).
+     */
+    private static final Pattern NAMES_AN_EVENT = Pattern.compile(
+        "\\bindex\\s*:?\\s*0\\b|\\[0]|['\"](?:id|topic|subject|eventType|eventTime|data|dataVersion|metadataVersion)['\"]",
+        Pattern.CASE_INSENSITIVE);
+
+    /**
+     * Whether a 400 for a request of one event blames that event: its error (message, or a message
+     * of its {@code details}) names it as {@link #NAMES_AN_EVENT} says. A 400 that names no event
+     * (no api-version, a topic that takes another input schema, a body refused as a whole) is the
+     * request's: dead-lettering the event would not fix it.
+     */
+    static boolean namesTheEvent(byte[] body) {
+        if (body == null || body.length == 0) {
+            return false;
+        }
+        StringBuilder texts = new StringBuilder();
+        try {
+            JsonNode error = MAPPER.readTree(body).path("error");
+            texts.append(error.path("message").asText("")).append('\n');
+            for (JsonNode detail : error.path("details")) {
+                texts.append(detail.path("message").asText("")).append('\n');
+            }
+        } catch (IOException | RuntimeException e) {
+            texts.append(new String(body, StandardCharsets.UTF_8));
+        }
+        return NAMES_AN_EVENT.matcher(texts).find();
     }
 
     private HttpResponse<byte[]> sendWithQuickRetries(HttpRequest request) throws IOException, InterruptedException {

@@ -244,6 +244,25 @@ class DeliveryEngineTest {
         assertEquals(1, e.metrics().deadLettered());
     }
 
+    /**
+     * When the endpoint refuses every record of a request even once the core has sent each alone,
+     * the fault is the request's (a configuration), not every record's: the task fails with the
+     * endpoint's answer instead of dead-lettering all the traffic.
+     */
+    @Test
+    void whenEveryRecordOfASplitIsRefusedAloneTheTaskFailsAndNothingIsDeadLettered() {
+        endpoint = (slot, records) -> {
+            throw new EndpointHttpException(400, "Event at index 0: required property 'specversion' was not found.", Optional.empty());
+        };
+        DeliveryEngine e = engine(Map.of());
+        ConnectException ce = assertThrows(ConnectException.class, () -> e.put(records(P0, 0, 6)));
+        assertTrue(ce.getMessage().contains("specversion"), ce.getMessage());
+        assertTrue(ce.getMessage().contains("every one of the 6 records"), ce.getMessage());
+        assertTrue(context.reported.isEmpty(), "nothing dead-lettered");
+        assertEquals(6, e.heldRecords());
+        assertEquals(current(P0, 0), e.preCommit(current(P0, 6)));
+    }
+
     @Test
     void aSenderRejectionIsDeadLettered() {
         DeliveryConfig config = config(Map.of());
