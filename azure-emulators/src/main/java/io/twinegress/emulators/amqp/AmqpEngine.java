@@ -92,6 +92,8 @@ final class AmqpEngine {
     final HandlerErrors handlerErrors = new HandlerErrors("AMQP stand-in");
     final Throttle throttle = new Throttle();
     final AtomicLong responseDelayMillis = new AtomicLong();
+    /** Message id → the error a transfer carrying it is rejected with (see AmqpEmulator#rejectMessageId). */
+    final Map<String, ErrorCondition> rejectedMessageIds = new ConcurrentHashMap<>();
     final AtomicLong tokensAccepted = new AtomicLong();
     final AtomicLong tokensRefused = new AtomicLong();
     final AtomicLong transfersThrottled = new AtomicLong();
@@ -965,6 +967,16 @@ final class AmqpEngine {
             return;
         }
         List<AmqpCodec.Sections> parts = codec.unpack(bytes, format);
+        for (AmqpCodec.Sections s : parts) {
+            ErrorCondition refusal = s.properties == null ? null
+                    : rejectedMessageIds.get(String.valueOf(AmqpCodec.idString(s.properties.getMessageId())));
+            if (refusal != null) {
+                Rejected rejected = new Rejected();
+                rejected.setError(refusal);
+                later(() -> settle(d, rejected));
+                return;
+            }
+        }
         long transferId = transferIds.incrementAndGet();
         later(() -> {
             Instant now = Instant.now();

@@ -38,7 +38,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <p>A record becomes an event with: body = the value bytes exactly as they arrived (event JSON, or
  * raw device telemetry, never parsed or re-encoded); content type {@code application/json} for
  * events, none for device messages; partition key = the record key as a string (none for a null or
- * empty key); properties = the record headers as strings.
+ * empty key; {@code sha256-<hex>} of it past 128 characters); properties = the record headers as strings.
  *
  * <p>Order: events with the same partition key are sent in record order, which is the order Event
  * Hubs keeps (per partition). Events with different keys travel in different batches and may be
@@ -236,9 +236,12 @@ public final class EventHubsSender implements EndpointSender {
         return event;
     }
 
-    /** The record key as a string ({@link EventRecords#key}); a null or empty key → none. */
+    /**
+     * The record key as a string ({@link EventRecords#partitionKey}: over Event Hubs' 128 characters it
+     * is hashed, which the SDK would otherwise refuse for the whole batch); a null or empty key → none.
+     */
     static String partitionKey(SinkRecord record) {
-        return EventRecords.key(record).filter(k -> !k.isEmpty()).orElse(null);
+        return EventRecords.partitionKey(record).orElse(null);
     }
 
     @Override

@@ -18,14 +18,13 @@ import io.twinegress.connect.core.SendListener;
 import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.connect.sink.SinkRecord;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Sends records to one Service Bus topic with one key, the way the SDK's own samples do: one
@@ -37,20 +36,26 @@ import java.util.Optional;
  * {@code application/json}; MessageId = the event id (header, else the body's {@code id}, else
  * {@code topic-partition-offset}; ids over 128 characters become {@code sha256-<hex>}), so Service
  * Bus duplicate detection drops redeliveries; subject = the event type; application properties =
- * the record headers as strings.
+ * the record headers as strings, within Service Bus's header limits ({@link MessageProperties}).
  */
 public final class ServiceBusSender implements EndpointSender {
 
     public static final String CONTENT_TYPE = "application/json";
     public static final String DEVICE_MESSAGE_CONTENT_TYPE = "application/octet-stream";
-    static final int MAX_MESSAGE_ID_LENGTH = 128;
+    private static final Logger log = LoggerFactory.getLogger(ServiceBusSender.class);
 
     private final ServiceBusSenderClient client;
     private final int maxRecords;
     private final long maxBytes;
     private long linkMaxBytes = -1;
+    private final String name;
+    private final AtomicBoolean propertiesTrimmedWarned;
 
-    public ServiceBusSender(ServiceBusSinkConfig config, Password connectionString) {
+    /**
+     * @param propertiesTrimmedWarned the task's: set once a record's headers were cut to Service
+     *                                Bus's limits and that was logged (one line per task, not per record)
+     */
+    public ServiceBusSender(ServiceBusSinkConfig config, Password connectionString, AtomicBoolean propertiesTrimmedWarned) {
         this.client = new ServiceBusClientBuilder()
             .connectionString(connectionString.value())
             .retryOptions(AmqpEndpoint.retryOptions(config))
@@ -59,6 +64,8 @@ public final class ServiceBusSender implements EndpointSender {
             .buildClient();
         this.maxRecords = config.batchMaxRecords();
         this.maxBytes = config.batchMaxBytes();
+        this.name = config.connectorName();
+        this.propertiesTrimmedWarned = propertiesTrimmedWarned;
     }
 
     @Override
@@ -68,7 +75,15 @@ public final class ServiceBusSender implements EndpointSender {
         for (SinkRecord record : records) {
             ServiceBusMessage message;
             try {
-                message = toMessage(record);
+                List<String> leftOut = new ArrayList<>(0);
+                message = toMessage(record, leftOut);
+                if (!leftOut.isEmpty() && propertiesTrimmedWarned.compareAndSet(false, true)) {
+                    log.warn("{}: record {}-{}@{} has headers over Service Bus's limits ({} bytes per application property, "
+                        + "{} bytes for the whole message header): sent without {}; later records are trimmed the same way "
+                        + "without another line", name, record.originalTopic(), record.originalKafkaPartition(),
+                        record.originalKafkaOffset(), MessageProperties.MAX_PROPERTY_BYTES, MessageProperties.MAX_HEADER_BYTES,
+                        String.join(", ", leftOut));
+                }
             } catch (RecordRejectedException e) {
                 listener.rejected(record, e.getMessage());
                 continue;
@@ -157,6 +172,11 @@ public final class ServiceBusSender implements EndpointSender {
 
     /** The Service Bus message for one record. */
     static ServiceBusMessage toMessage(SinkRecord record) {
+        return toMessage(record, new ArrayList<>(0));
+    }
+
+    /** As {@link #toMessage(SinkRecord)}; adds the names of headers left out (see {@link MessageProperties}) to {@code leftOut}. */
+    static ServiceBusMessage toMessage(SinkRecord record, List<String> leftOut) {
         byte[] body = EventRecords.body(record);
         EventRecords.EventFields fields = EventRecords.fields(record);
         ServiceBusMessage message = new ServiceBusMessage(BinaryData.fromBytes(body));
@@ -164,22 +184,12 @@ public final class ServiceBusSender implements EndpointSender {
         message.setContentType(raw ? DEVICE_MESSAGE_CONTENT_TYPE : CONTENT_TYPE);
         message.setMessageId(messageId(fields.id(), record));
         fields.type().ifPresent(message::setSubject);
-        Map<String, Object> properties = message.getApplicationProperties();
-        properties.putAll(EventRecords.headers(record));
+        leftOut.addAll(MessageProperties.copyWithinLimits(EventRecords.headers(record), message.getApplicationProperties()));
         return message;
     }
 
     static String messageId(Optional<String> eventId, SinkRecord record) {
-        String id = eventId.orElseGet(() -> EventRecords.coordinatesId(record));
-        if (id.length() <= MAX_MESSAGE_ID_LENGTH) {
-            return id;
-        }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
-            return "sha256-" + HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return EventRecords.capped(eventId.orElseGet(() -> EventRecords.coordinatesId(record)));
     }
 
     @Override
