@@ -116,6 +116,11 @@ public class DeliveryConfig extends AbstractConfig {
     public static final String ERRORS_TOLERANCE_CONFIG = "errors.tolerance";
     public static final String DLQ_TOPIC_CONFIG = "errors.deadletterqueue.topic.name";
 
+    /** The connector's consumer setting the delivery core's waits must stay under (read, not defined here). */
+    public static final String MAX_POLL_INTERVAL_OVERRIDE_CONFIG = "consumer.override.max.poll.interval.ms";
+    /** Kafka's default {@code max.poll.interval.ms}, what the consumer has when the connector does not override it. */
+    public static final Duration MAX_POLL_INTERVAL_DEFAULT = Duration.ofMinutes(5);
+
     public DeliveryConfig(ConfigDef definition, Map<?, ?> originals) {
         super(definition, originals, false);
     }
@@ -257,6 +262,36 @@ public class DeliveryConfig extends AbstractConfig {
 
     public Duration deliveryDeadline() {
         return Duration.ofMillis(getLong(DELIVERY_DEADLINE_MS_CONFIG));
+    }
+
+    /**
+     * The consumer's {@code max.poll.interval.ms}: {@value #MAX_POLL_INTERVAL_OVERRIDE_CONFIG} when the
+     * connector sets it, else Kafka's default (300 s). A worker-wide {@code consumer.max.poll.interval.ms}
+     * is not visible to a connector: set the override when the worker changes it.
+     */
+    public Duration maxPollInterval() {
+        Object v = originals().get(MAX_POLL_INTERVAL_OVERRIDE_CONFIG);
+        if (v != null) {
+            try {
+                long ms = Long.parseLong(v.toString().trim());
+                if (ms > 0) {
+                    return Duration.ofMillis(ms);
+                }
+            } catch (NumberFormatException e) {
+                // Connect refuses the consumer config itself; the default is all we can assume
+            }
+        }
+        return MAX_POLL_INTERVAL_DEFAULT;
+    }
+
+    /**
+     * How long one {@code put()}, {@code preCommit()} or {@code close()} may wait for the endpoint in
+     * all, and how long one send may take: 40% of {@link #maxPollInterval()}. Connect calls
+     * {@code put()} and {@code preCommit()} between two polls of the consumer, so both together stay
+     * 20% below the interval past which the consumer would be evicted from its group.
+     */
+    public Duration waitBudget() {
+        return maxPollInterval().multipliedBy(2).dividedBy(5);
     }
 
     /**

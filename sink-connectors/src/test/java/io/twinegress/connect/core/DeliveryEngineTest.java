@@ -35,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DeliveryEngineTest {
@@ -46,6 +47,7 @@ class DeliveryEngineTest {
     /** What reached the endpoint, in order, with the key used. */
     final List<String> sent = Collections.synchronizedList(new ArrayList<>());
     final List<KeySlot> opened = new ArrayList<>();
+    final java.util.concurrent.atomic.AtomicInteger closed = new java.util.concurrent.atomic.AtomicInteger();
     /** The endpoint's behaviour for one send: deliver, or throw. */
     BiConsumer<KeySlot, List<SinkRecord>> endpoint = (slot, records) -> { };
     FakeContext context;
@@ -99,6 +101,7 @@ class DeliveryEngineTest {
 
                 @Override
                 public void close() {
+                    closed.incrementAndGet();
                 }
             };
         }, clock, () -> 0.0, executor);
@@ -577,5 +580,99 @@ class DeliveryEngineTest {
         assertEquals(5, sent.size());
         assertEquals(5, e.metrics().delivered(), "the in-flight outcome was applied before the partition was let go");
         assertEquals(0, e.heldRecords());
+    }
+
+    // ------------------------------------------------------------------ sends that never return
+
+    /** An endpoint whose next request never returns, not even when interrupted, until the test ends; the clock runs on meanwhile. */
+    final CountDownLatch neverAnswered = new CountDownLatch(1);
+
+    void hangFor(Duration clockAdvance) {
+        clock.advance(clockAdvance);
+        while (neverAnswered.getCount() > 0) {
+            try {
+                neverAnswered.await();
+            } catch (InterruptedException ignored) {
+                // a send that ignores interrupts too
+            }
+        }
+        throw new IllegalStateException("released at the end of the test");
+    }
+
+    final ExecutorService sendThreads = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "test-send");
+        t.setDaemon(true);
+        return t;
+    });
+
+    @AfterEach
+    void releaseHungSends() {
+        neverAnswered.countDown();
+        sendThreads.shutdownNow();
+    }
+
+    @Test
+    void theWaitBudgetIsTwoFifthsOfTheConsumersMaxPollInterval() {
+        assertEquals(Duration.ofSeconds(120), config(Map.of()).waitBudget(), "Kafka's default max.poll.interval.ms, 300 s");
+        assertEquals(Duration.ofSeconds(24),
+            config(Map.of(DeliveryConfig.MAX_POLL_INTERVAL_OVERRIDE_CONFIG, "60000")).waitBudget());
+    }
+
+    /**
+     * A send that never returns (the first one, which runs while put() waits) must not hold put()
+     * past the consumer's poll interval: once the wait budget is over on the task's clock, the send
+     * is given up as an unavailable endpoint (backoff, nothing committed), its client closed, and the
+     * next round opens a new one and delivers, on another thread if the hung one stays stuck.
+     */
+    @Test
+    void aSendThatNeverReturnsEndsAsTransientWithinThePollIntervalAndTheNextRoundUsesANewSender() {
+        boolean[] hung = {false};
+        endpoint = (slot, records) -> {
+            if (!hung[0]) {
+                hung[0] = true;
+                hangFor(Duration.ofMinutes(3));
+            }
+        };
+        executor = sendThreads;
+        DeliveryEngine e = engine(Map.of());
+        List<SinkRecord> batch = records(P0, 0, 3);
+        RetriableException r = assertTimeoutPreemptively(WAIT, () -> assertThrows(RetriableException.class, () -> e.put(batch)));
+        assertTrue(r.getMessage().contains("no answer"), r.getMessage());
+        assertEquals(100, context.timeout, "backs off");
+        assertEquals(3, e.heldRecords());
+        assertEquals(current(P0, 0), e.preCommit(current(P0, 3)), "nothing committed");
+        Await.waitUntil(() -> closed.get() == 1, WAIT, "the hung send's client is closed");
+
+        clock.advance(Duration.ofMillis(100));
+        e.put(batch); // Connect hands the batch back after the backoff
+        assertEquals(List.of("primary:0@0", "primary:0@1", "primary:0@2"), sent);
+        assertEquals(List.of(KeySlot.PRIMARY, KeySlot.PRIMARY), opened, "a new client");
+        assertEquals(current(P0, 3), e.preCommit(current(P0, 3)));
+    }
+
+    /** The same for a send in flight while Connect fetches the next records: the next put() gives it up once it is overdue. */
+    @Test
+    void aPipelinedSendThatNeverReturnsIsGivenUpByALaterPut() {
+        AtomicBoolean hung = new AtomicBoolean();
+        endpoint = (slot, records) -> {
+            if (records.get(0).kafkaOffset() == 2 && hung.compareAndSet(false, true)) {
+                hangFor(Duration.ofMinutes(3));
+            }
+        };
+        executor = sendThreads;
+        DeliveryEngine e = engine(Map.of());
+        e.put(records(P0, 0, 2)); // opens the sender: delivered while put() waits
+        e.put(records(P0, 2, 2)); // in flight, never answered
+        assertTimeoutPreemptively(WAIT, () -> Await.waitUntil(() -> clock.instant().isAfter(
+            java.time.Instant.parse("2026-11-22T10:02:00Z")), WAIT, "the endpoint got the request"));
+        List<SinkRecord> next = records(P0, 4, 1);
+        RetriableException r = assertTimeoutPreemptively(WAIT, () -> assertThrows(RetriableException.class, () -> e.put(next)));
+        assertTrue(r.getMessage().contains("no answer"), r.getMessage());
+        assertEquals(3, e.heldRecords());
+        assertEquals(current(P0, 2), e.preCommit(current(P0, 5)));
+        clock.advance(Duration.ofMillis(100));
+        e.put(next);
+        assertEquals(List.of("primary:0@0", "primary:0@1", "primary:0@2", "primary:0@3", "primary:0@4"), sent);
+        assertEquals(current(P0, 5), e.preCommit(current(P0, 5)));
     }
 }
