@@ -71,9 +71,13 @@ public class DeliveryConfig extends AbstractConfig {
     public static final String CLIENT_TRY_TIMEOUT_MS_CONFIG = "client.try.timeout.ms";
     public static final long CLIENT_TRY_TIMEOUT_MS_DEFAULT = 5_000L;
     public static final String CLIENT_TRY_TIMEOUT_MS_DOC =
-        "Timeout of one send attempt: one operation of the Azure client (Service Bus, Event Hubs), or one HTTP "
-            + "request, connecting included (Event Grid). Kept short: the connector, not the client, does the long "
-            + "waiting (see retry.backoff.*), so a put() never blocks near Connect's max.poll.interval.ms.";
+        "Base timeout of one send attempt: one operation of the Azure client (Service Bus, Event Hubs), or one HTTP "
+            + "request (Event Grid; connecting takes at most this). The connector adds the time a full batch "
+            + "(batch.max.bytes) takes at 64 KiB/s, so that a slow but accepted send is not cut off and sent again: "
+            + "with the defaults 9 s for Service Bus (256 KiB batches), 21 s for Event Hubs and Event Grid (1 MiB). "
+            + "One send with the client's own retries (client.max.retries) then takes at most (retries + 1) attempts "
+            + "plus about 5 s between them; the task never waits longer than 40% of the consumer's max.poll.interval.ms "
+            + "(consumer.override.max.poll.interval.ms, else 300 s) for a send: past that it gives the send up and backs off.";
 
     public static final String CLIENT_MAX_RETRIES_CONFIG = "client.max.retries";
     public static final int CLIENT_MAX_RETRIES_DEFAULT = 1;
@@ -240,8 +244,21 @@ public class DeliveryConfig extends AbstractConfig {
         return getDouble(RETRY_BACKOFF_JITTER_CONFIG);
     }
 
+    /** {@code client.try.timeout.ms} as configured: the base of {@link #tryTimeout()}. */
     public Duration clientTryTimeout() {
         return Duration.ofMillis(getLong(CLIENT_TRY_TIMEOUT_MS_CONFIG));
+    }
+
+    /** The slowest link a full batch must still cross within one attempt: 64 KiB/s. */
+    public static final long SLOWEST_LINK_BYTES_PER_SECOND = 64 * 1024L;
+
+    /**
+     * The timeout of one send attempt: {@code client.try.timeout.ms} plus the time
+     * {@code batch.max.bytes} takes at {@value #SLOWEST_LINK_BYTES_PER_SECOND} bytes/s, so that the
+     * attempt fits the batch it carries.
+     */
+    public Duration tryTimeout() {
+        return clientTryTimeout().plusMillis(batchMaxBytes() * 1000 / SLOWEST_LINK_BYTES_PER_SECOND);
     }
 
     public int clientMaxRetries() {

@@ -287,6 +287,23 @@ class EventGridSenderTest {
         assertTrue(eg.responses(400) >= 1);
     }
 
+    /**
+     * An I/O error once the request went out (here: the service accepted the events, then the
+     * connection dropped before the answer) may follow the service's acceptance; Event Grid has no
+     * duplicate detection, so the request is not posted again at once: the failure is transient and
+     * the core's backoff decides. (It used to be re-posted at once, and arrived twice.)
+     */
+    @Test
+    void anIoErrorAfterTheRequestWentOutIsNotPostedAgainAtOnce() {
+        eg.dropConnectionAfterAcceptingNext(1);
+        List<SinkRecord> one = List.of(record(event("lost-answer", 1)));
+        Exception e = assertThrows(Exception.class, () -> sender(eg.endpoint("twins"), Map.of(), KEY).send(one, listener));
+        assertEquals(Outcome.TRANSIENT, FailureClassifier.classify(e).outcome(), FailureClassifier.classify(e).reason());
+        assertEquals(1, eg.connectionsDropped());
+        assertEquals(1, eg.count("twins"), "posted once");
+        assertTrue(delivered.isEmpty());
+    }
+
     @Test
     void anUnreachableEndpointIsTransient() {
         int port = eg.port();

@@ -129,6 +129,7 @@ class EventGridSinkConnectorTest {
         assertEquals(30 * 60 * 1000L, config.backoffMax().toMillis());
         assertEquals(24 * 60 * 60 * 1000L, config.deliveryDeadline().toMillis());
         assertEquals(5_000L, config.clientTryTimeout().toMillis());
+        assertEquals(21_000L, config.tryTimeout().toMillis(), "5 s + 1 MiB at 64 KiB/s: one request of a full batch");
         assertEquals(1, config.clientMaxRetries());
         assertEquals(ConfigDef.Type.PASSWORD, EventGridSinkConfig.CONFIG_DEF.configKeys().get(DeliveryConfig.CONNECTION_STRING_CONFIG).type);
         assertEquals(ConfigDef.Type.PASSWORD,

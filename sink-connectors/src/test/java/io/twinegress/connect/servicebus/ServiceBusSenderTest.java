@@ -52,6 +52,7 @@ class ServiceBusSenderTest {
             .serviceBusTopic("busy")
             .serviceBusTopic("refusing")
             .serviceBusTopic("headers")
+            .serviceBusTopic("keys")
             .key("send", "send-key")
             .start();
     }
@@ -285,5 +286,50 @@ class ServiceBusSenderTest {
         assertEquals(1, log.split("over Service Bus's limits", -1).length - 1, log);
         assertTrue(log.contains("huge, b"), log);
         assertTrue(!log.contains("hhhhhhhh") && !log.contains("bbbbbbbb"), "never the values");
+    }
+
+    /**
+     * The record key (per-object order) becomes the message's PartitionKey, hashed past 128 characters
+     * like a MessageId. A partitioned entity takes one partition key per batch, so each batch carries
+     * one key, and a key's messages arrive in record order.
+     */
+    @Test
+    void theRecordKeyBecomesThePartitionKeyOneKeyPerBatchInOrder() {
+        String longKey = "twin/" + "k".repeat(200);
+        List<SinkRecord> records = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            String key = i % 5 == 4 ? null : i % 5 == 3 ? longKey : "device-" + (i % 3);
+            ConnectHeaders h = new ConnectHeaders();
+            h.addString(EgressHeaders.SOURCE_OFFSET, Integer.toString(i));
+            records.add(new SinkRecord("twin.egress.sb", 0, null, key, null, ("{\"seq\":" + i + "}").getBytes(StandardCharsets.UTF_8),
+                i, 1L, org.apache.kafka.common.record.TimestampType.CREATE_TIME, h));
+        }
+        Map<String, String> p = new HashMap<>();
+        p.put(DeliveryConfig.CONNECTION_STRING_CONFIG, amqp.connectionString("send", "send-key"));
+        p.put(DeliveryConfig.PATH_CONFIG, "keys");
+        p.put(DeliveryConfig.BATCH_MAX_RECORDS_CONFIG, "4");
+        ServiceBusSinkConfig config = new ServiceBusSinkConfig(p);
+        RecordingListener listener = new RecordingListener();
+        try (ServiceBusSender sender = new ServiceBusSender(config, config.connectionString(), new AtomicBoolean())) {
+            sender.send(records, listener);
+        }
+        assertEquals(30, listener.batches.stream().mapToInt(List::size).sum());
+        List<ReceivedMessage> got = amqp.awaitCount("keys", 30, DEADLINE);
+        Map<Long, List<ReceivedMessage>> byTransfer = new java.util.LinkedHashMap<>();
+        got.forEach(m -> byTransfer.computeIfAbsent(m.transferId(), t -> new ArrayList<>()).add(m));
+        Map<String, Integer> lastSeq = new HashMap<>();
+        for (List<ReceivedMessage> transfer : byTransfer.values()) {
+            assertTrue(transfer.size() <= 4, "batch.max.records");
+            String key = transfer.get(0).partitionKey();
+            for (ReceivedMessage m : transfer) {
+                assertEquals(key, m.partitionKey(), "one partition key per batch");
+                int seq = Integer.parseInt(m.property(EgressHeaders.SOURCE_OFFSET));
+                String expected = seq % 5 == 4 ? null : seq % 5 == 3 ? io.twinegress.connect.core.EventRecords.capped(longKey)
+                    : "device-" + (seq % 3);
+                assertEquals(expected, m.partitionKey(), "offset " + seq);
+                Integer before = lastSeq.put(String.valueOf(key), seq);
+                assertTrue(before == null || before < seq, "order per key: " + before + " then " + seq);
+            }
+        }
     }
 }

@@ -126,6 +126,9 @@ class ServiceBusSinkConnectorTest {
         assertEquals(256 * 1024L, config.batchMaxBytes());
         assertEquals(0L, config.batchMaxWait().toMillis());
         assertEquals(5_000L, config.clientTryTimeout().toMillis());
+        assertEquals(9_000L, config.tryTimeout().toMillis(), "5 s + 256 KiB at 64 KiB/s: one attempt of a full batch");
+        assertEquals(28_200L, io.twinegress.connect.core.AmqpEndpoint.operationTimeout(config).toMillis(),
+            "two attempts, the pause between them (at most 5.2 s) and 5 s");
         assertEquals(1, config.clientMaxRetries());
         assertFalse(config.deadLetterAvailable());
         assertTrue(config.secondaryConnectionString().isEmpty());

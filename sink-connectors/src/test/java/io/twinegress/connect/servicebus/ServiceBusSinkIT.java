@@ -384,6 +384,35 @@ class ServiceBusSinkIT {
         assertEquals(9, ids(amqp.received("small")).size());
     }
 
+    /**
+     * A namespace that takes 6 s to answer every disposition and token, with the connector's default
+     * client settings: the per-try timeout covers a full batch and the SDK's own retry fits in the
+     * wait, so every event is delivered and each arrives at most twice (the 5 s try timeout used to
+     * fail every attempt: nothing delivered, the same batch sent again every backoff round).
+     */
+    @Test
+    void aSlowButAcceptingNamespaceGetsEveryEventABoundedNumberOfTimesAtTheDefaults() throws Exception {
+        try (AmqpEmulator slow = AmqpEmulator.builder().serviceBusTopic("slow").key("send", "slow-key")
+            .responseDelay(Duration.ofSeconds(6)).start()) {
+            String topic = "twin.egress.slow";
+            KAFKA.createTopic(topic, 1);
+            List<ProducerRecord<byte[], byte[]>> records = routed(topic, "slow", 1, 0, 20, 50);
+            produce(records);
+            Map<String, String> config = config(topic, "slow", slow.connectionString("send", "slow-key"), null);
+            config.remove(DeliveryConfig.CLIENT_TRY_TIMEOUT_MS_CONFIG); // the defaults
+            config.remove(DeliveryConfig.CLIENT_MAX_RETRIES_CONFIG);
+            connectors.start("sb-slow", config);
+            Duration wait = Duration.ofSeconds(90);
+            Await.waitUntil(() -> committed(KAFKA, "sb-slow") == 20, wait, "every event delivered and committed");
+            Map<String, Long> perId = new HashMap<>();
+            slow.received("slow").forEach(m -> perId.merge(m.messageId(), 1L, Long::sum));
+            assertEquals(ids(records, true), perId.keySet(), "every event");
+            assertTrue(perId.values().stream().allMatch(n -> n <= 2), "each at most twice: " + perId);
+            System.out.printf("IT figure: 6 s answers at the defaults: %d transfers for 20 events%n", slow.transfersAccepted());
+            slow.assertNoHandlerErrors();
+        }
+    }
+
     @Test
     void aMalformedConnectionStringIsReportedOnItsKeyAndNoTaskStarts() {
         Map<String, String> bad = config("twin.egress.bad", "deliver", "Endpoint=https://127.0.0.1/;SharedAccessKeyName=send;SharedAccessKey=x",
