@@ -9,6 +9,8 @@ import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.types.Password;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -124,6 +126,21 @@ public class DeliveryConfig extends AbstractConfig {
     public static final String MAX_POLL_INTERVAL_OVERRIDE_CONFIG = "consumer.override.max.poll.interval.ms";
     /** Kafka's default {@code max.poll.interval.ms}, what the consumer has when the connector does not override it. */
     public static final Duration MAX_POLL_INTERVAL_DEFAULT = Duration.ofMinutes(5);
+
+    /** The connector's consumer setting that keeps aborted router transactions out (read, not defined here). */
+    public static final String ISOLATION_LEVEL_OVERRIDE_CONFIG = "consumer.override.isolation.level";
+
+    public static final String WARNING_NO_DEAD_LETTER_TOPIC =
+        "No usable dead-letter topic (errors.tolerance=all and errors.deadletterqueue.topic.name): a record the "
+            + "endpoint will never take is held and retried, never dropped, and every partition of this endpoint "
+            + "waits behind it until it is delivered or the connector is reconfigured.";
+    public static final String WARNING_ISOLATION_UNSET =
+        "consumer.override.isolation.level is not set, so the worker's consumer.isolation.level decides: unless it is "
+            + "read_committed, records of aborted router transactions are delivered as events. Set "
+            + "consumer.override.isolation.level=read_committed.";
+    public static final String WARNING_ISOLATION_NOT_COMMITTED =
+        "consumer.override.isolation.level is not read_committed: records of aborted router transactions are "
+            + "delivered as events.";
 
     public DeliveryConfig(ConfigDef definition, Map<?, ?> originals) {
         super(definition, originals, false);
@@ -318,10 +335,34 @@ public class DeliveryConfig extends AbstractConfig {
      * only logs, which would drop the record.
      */
     public boolean deadLetterAvailable() {
-        Object dlq = originals().get(DLQ_TOPIC_CONFIG);
-        Object tolerance = originals().get(ERRORS_TOLERANCE_CONFIG);
+        return deadLetterAvailable(originals());
+    }
+
+    static boolean deadLetterAvailable(Map<String, ?> props) {
+        Object dlq = props.get(DLQ_TOPIC_CONFIG);
+        Object tolerance = props.get(ERRORS_TOLERANCE_CONFIG);
         return dlq != null && !dlq.toString().isBlank()
             && tolerance != null && "all".equalsIgnoreCase(tolerance.toString().trim());
+    }
+
+    /**
+     * What is valid but worth an operator's attention in a connector config: no usable dead-letter
+     * topic ({@link #WARNING_NO_DEAD_LETTER_TOPIC}); an isolation level that lets aborted
+     * transactions through, or none set ({@link #WARNING_ISOLATION_NOT_COMMITTED},
+     * {@link #WARNING_ISOLATION_UNSET}: the worker's own default is not visible to a connector).
+     */
+    public static List<String> warnings(Map<String, String> props) {
+        List<String> out = new ArrayList<>();
+        if (!deadLetterAvailable(props)) {
+            out.add(WARNING_NO_DEAD_LETTER_TOPIC);
+        }
+        String isolation = props.get(ISOLATION_LEVEL_OVERRIDE_CONFIG);
+        if (isolation == null || isolation.isBlank()) {
+            out.add(WARNING_ISOLATION_UNSET);
+        } else if (!"read_committed".equalsIgnoreCase(isolation.trim())) {
+            out.add(WARNING_ISOLATION_NOT_COMMITTED);
+        }
+        return out;
     }
 
     /** The connector's name, for log lines. */

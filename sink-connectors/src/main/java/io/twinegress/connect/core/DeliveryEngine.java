@@ -163,8 +163,7 @@ public final class DeliveryEngine implements AutoCloseable {
         }
         this.reporter = r;
         if (reporter == null) {
-            log.info("{}: no dead-letter topic usable (needs errors.tolerance=all and errors.deadletterqueue.topic.name); "
-                + "records that cannot be delivered will be held and retried, never dropped", name);
+            log.warn("{}: {}", name, DeliveryConfig.WARNING_NO_DEAD_LETTER_TOPIC);
         }
     }
 

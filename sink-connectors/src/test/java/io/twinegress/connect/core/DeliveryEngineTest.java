@@ -308,6 +308,22 @@ class DeliveryEngineTest {
         assertEquals(current(P0, 3), e.preCommit(current(P0, 3)));
     }
 
+    /** Without a dead-letter topic, one record the endpoint never takes holds the whole endpoint: the task says so once, at start. */
+    @Test
+    void withoutADeadLetterTopicTheTaskSaysOnceAtStartThatOneBadRecordHoldsTheEndpoint() {
+        Map<String, String> noDlq = new HashMap<>();
+        noDlq.put(DeliveryConfig.DLQ_TOPIC_CONFIG, null);
+        long mark = io.twinegress.testing.kafka.TestLogs.mark();
+        engine(noDlq);
+        String log = io.twinegress.testing.kafka.TestLogs.readSince(mark);
+        assertEquals(1, log.split(java.util.regex.Pattern.quote(DeliveryConfig.WARNING_NO_DEAD_LETTER_TOPIC), -1).length - 1, log);
+        String line = log.lines().filter(l -> l.contains(DeliveryConfig.WARNING_NO_DEAD_LETTER_TOPIC)).findFirst().orElseThrow();
+        assertTrue(line.contains(" WARN ") && line.contains("sb-test"), line);
+        mark = io.twinegress.testing.kafka.TestLogs.mark();
+        engine(Map.of());
+        assertFalse(io.twinegress.testing.kafka.TestLogs.readSince(mark).contains(DeliveryConfig.WARNING_NO_DEAD_LETTER_TOPIC));
+    }
+
     @Test
     void withoutDeadLetterTopicARejectedRecordIsHeldNotDropped() {
         endpoint = (slot, records) -> {

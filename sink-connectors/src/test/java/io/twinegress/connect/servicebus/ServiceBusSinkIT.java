@@ -413,6 +413,24 @@ class ServiceBusSinkIT {
         }
     }
 
+    /** The REST validate answer shows the warnings in an entry of their own, and they refuse nothing. */
+    @Test
+    void validateOverRestShowsTheWarningsWithoutRefusingTheConfig() {
+        Map<String, String> config = config("twin.egress.warned", "deliver", amqp.connectionString("send", "send-key"), null);
+        config.remove("errors.deadletterqueue.topic.name");
+        config.put("name", "sb-warned");
+        ConnectRestClient.Validation v = CONNECT.rest().validate(CONNECTOR, config);
+        assertEquals(0, v.errorCount(), v.response().toString());
+        List<String> warnings = new ArrayList<>();
+        v.response().path("configs").forEach(c -> {
+            if ("twin-egress.warnings".equals(c.path("value").path("name").asText())) {
+                c.path("value").path("recommended_values").forEach(w -> warnings.add(w.asText()));
+            }
+        });
+        assertEquals(List.of(DeliveryConfig.WARNING_NO_DEAD_LETTER_TOPIC, DeliveryConfig.WARNING_ISOLATION_UNSET), warnings,
+            v.response().toString());
+    }
+
     @Test
     void aMalformedConnectionStringIsReportedOnItsKeyAndNoTaskStarts() {
         Map<String, String> bad = config("twin.egress.bad", "deliver", "Endpoint=https://127.0.0.1/;SharedAccessKeyName=send;SharedAccessKey=x",
