@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
 
 /**
@@ -85,11 +86,19 @@ public final class EventGridSender implements EndpointSender {
 
     /** An HTTP client: HTTP/1.1, connect timeout = {@code client.try.timeout.ms}, no redirects. */
     static HttpClient httpClient(Duration tryTimeout) {
+        return builder(tryTimeout).build();
+    }
+
+    /** As {@link #httpClient(Duration)}, its work on {@code executor} (which its owner shuts down). */
+    static HttpClient httpClient(Duration tryTimeout, Executor executor) {
+        return builder(tryTimeout).executor(executor).build();
+    }
+
+    private static HttpClient.Builder builder(Duration tryTimeout) {
         return HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(tryTimeout)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+            .followRedirects(HttpClient.Redirect.NEVER);
     }
 
     @Override
