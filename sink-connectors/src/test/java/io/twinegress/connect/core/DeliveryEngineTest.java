@@ -324,6 +324,36 @@ class DeliveryEngineTest {
         assertFalse(io.twinegress.testing.kafka.TestLogs.readSince(mark).contains(DeliveryConfig.WARNING_NO_DEAD_LETTER_TOPIC));
     }
 
+    /**
+     * Without a dead-letter topic, never dropping a record means one the endpoint never takes holds
+     * every partition of the endpoint, not only its own (the batch is retried as a whole): what the
+     * validate() warning and the start line say.
+     */
+    @Test
+    void withoutADeadLetterTopicOneRefusedRecordHoldsEveryPartition() {
+        endpoint = (slot, records) -> {
+            for (SinkRecord r : records) {
+                if (r.kafkaPartition() == 0 && r.kafkaOffset() == 1) {
+                    throw new EndpointHttpException(413, "too large", Optional.empty());
+                }
+            }
+        };
+        Map<String, String> noDlq = new HashMap<>();
+        noDlq.put(DeliveryConfig.DLQ_TOPIC_CONFIG, null);
+        DeliveryEngine e = engine(noDlq);
+        List<SinkRecord> batch = new ArrayList<>(records(P0, 0, 2));
+        batch.addAll(records(P1, 0, 2));
+        assertThrows(RetriableException.class, () -> e.put(batch));
+        clock.advance(Duration.ofSeconds(1));
+        assertThrows(RetriableException.class, () -> e.put(records(P1, 2, 2)), "later records of the other partition wait too");
+        Map<TopicPartition, OffsetAndMetadata> current = current(P0, 2);
+        current.put(P1, new OffsetAndMetadata(4));
+        Map<TopicPartition, OffsetAndMetadata> committed = e.preCommit(current);
+        assertEquals(new OffsetAndMetadata(1), committed.get(P0));
+        assertTrue(committed.get(P1).offset() < 4, "partition 1 is held behind it: " + committed);
+        assertTrue(context.reported.isEmpty());
+    }
+
     @Test
     void withoutDeadLetterTopicARejectedRecordIsHeldNotDropped() {
         endpoint = (slot, records) -> {
