@@ -760,8 +760,9 @@ public final class DeliveryEngine implements AutoCloseable {
         final CompletableFuture<Void> done = new CompletableFuture<>();
         final EndpointSender sender;
         final Instant startedAt;
-        /** The thread running the send, while it runs; guarded by this. */
+        /** The thread running the send, while it runs, and whether giveUp() interrupted it; guarded by this. */
         private Thread runner;
+        private boolean interrupted;
 
         InFlight(List<Held> batch, long bytes, EndpointSender sender, Instant startedAt) {
             this.batch = batch;
@@ -783,7 +784,9 @@ public final class DeliveryEngine implements AutoCloseable {
             } finally {
                 synchronized (this) {
                     runner = null;
-                    Thread.interrupted(); // an interrupt from giveUp() ends with this send, not the thread's next one
+                    if (interrupted) {
+                        Thread.interrupted(); // giveUp()'s interrupt ends with this send, not the thread's next one
+                    }
                 }
             }
         }
@@ -824,6 +827,7 @@ public final class DeliveryEngine implements AutoCloseable {
         private Exception giveUp() {
             synchronized (this) {
                 if (runner != null) {
+                    interrupted = true;
                     runner.interrupt();
                 }
             }

@@ -213,6 +213,7 @@ class ServiceBusSinkIT {
             assertEquals("application/json", m.contentType());
             String type = new String(r.headers().lastHeader(EgressHeaders.EVENT_TYPE).value(), StandardCharsets.UTF_8);
             assertEquals(type, m.subject());
+            assertEquals(new String(r.key(), StandardCharsets.UTF_8), m.partitionKey(), "the record key is the partition key");
             for (Header h : r.headers()) {
                 assertEquals(new String(h.value(), StandardCharsets.UTF_8), m.property(h.key()), h.key());
             }
