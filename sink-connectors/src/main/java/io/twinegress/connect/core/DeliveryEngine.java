@@ -369,6 +369,10 @@ public final class DeliveryEngine implements AutoCloseable {
             return;
         }
         try {
+            if (!clock.instant().isBefore(callDeadline)) {
+                // this call waited its budget already (a long split): the rest waits for the next round
+                throw new SendTimeoutException("no time left in this put() for a send of " + todo.size() + " records");
+            }
             InFlight f = submit(todo, 0); // on the send thread, so that this thread's wait is bounded
             Exception failure = f.await();
             f.events.replay();
