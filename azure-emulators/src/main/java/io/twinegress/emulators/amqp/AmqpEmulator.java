@@ -81,6 +81,8 @@ import org.slf4j.LoggerFactory;
  *     ({@code isTransient() == true}). Classify by walking the cause chain. Keep {@code maxRetries} at 0
  *     in tests that expect the error.</li>
  * <li>{@link #setResponseDelay(Duration)}: every disposition and CBS/management reply waits that long.</li>
+ * <li>{@link #rejectMessageId(String, String, String)}: a transfer carrying that message id is rejected with
+ *     the AMQP error given (a record the service refuses).</li>
  * </ul>
  *
  * <h2>Failing loudly instead of hanging</h2>
@@ -262,6 +264,16 @@ public final class AmqpEmulator extends StandIn<ReceivedMessage> {
     @Override
     public boolean isReachable() {
         return engine.reachable();
+    }
+
+    /**
+     * Rejects every transfer that carries a message with {@code messageId} (a whole batch, as the
+     * service does) with the AMQP error {@code condition} (e.g. {@code amqp:invalid-field},
+     * {@code amqp:decode-error}) and {@code description}; nothing of it is recorded.
+     */
+    public void rejectMessageId(String messageId, String condition, String description) {
+        engine.rejectMessageId(messageId, condition, description);
+        LOG.info("AMQP stand-in rejecting transfers with message id {} ({})", messageId, condition);
     }
 
     // ------------------------------------------------------------------ health and counters

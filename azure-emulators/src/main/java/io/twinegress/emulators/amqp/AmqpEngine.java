@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.engine.BaseHandler;
 import org.apache.qpid.proton.engine.Connection;
 import org.apache.qpid.proton.engine.Delivery;
@@ -76,6 +77,10 @@ final class AmqpEngine {
 
     AmqpCounters counters() {
         return counters;
+    }
+
+    void rejectMessageId(String messageId, String condition, String description) {
+        entityReceiver.rejectMessageId(messageId, Symbol.valueOf(condition), description);
     }
 
     /** See {@link ConnectionFaults#goUnreachable()}. */

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.apache.qpid.proton.amqp.Symbol;
@@ -36,6 +37,8 @@ final class EntityReceiver {
     private final AmqpCodec codec = new AmqpCodec();
     private final Map<String, AtomicInteger> roundRobin = new HashMap<>();
     private final Map<String, Map<String, Instant>> seenMessageIds = new HashMap<>();
+    /** Message id → the error a transfer carrying it is rejected with ({@link AmqpEmulator#rejectMessageId}). */
+    private final Map<String, ErrorCondition> rejectedMessageIds = new ConcurrentHashMap<>();
     private long transferIds;
     /** Test hook for the stand-in's own tests: runs at the start of every transfer. */
     volatile Runnable deliveryHook;
@@ -67,6 +70,15 @@ final class EntityReceiver {
             return;
         }
         List<AmqpCodec.Sections> parts = codec.unpack(bytes, format);
+        for (AmqpCodec.Sections part : parts) {
+            ErrorCondition refusal = part.properties == null ? null
+                    : rejectedMessageIds.get(String.valueOf(AmqpCodec.idString(part.properties.getMessageId())));
+            if (refusal != null) {
+                // The service refuses the whole transfer (a batch) for one message it cannot take.
+                reject(d, refusal.getCondition(), refusal.getDescription());
+                return;
+            }
+        }
         long transferId = ++transferIds;
         reactorThread.later(() -> {
             Instant now = Instant.now();
@@ -83,6 +95,11 @@ final class EntityReceiver {
             counters.add(AmqpCounters.Counter.TRANSFERS_ACCEPTED);
             settle(d, Accepted.getInstance());
         });
+    }
+
+    /** From any thread: every later transfer carrying {@code messageId} is rejected with {@code condition}. */
+    void rejectMessageId(String messageId, Symbol condition, String description) {
+        rejectedMessageIds.put(messageId, new ErrorCondition(condition, description));
     }
 
     private void reject(Delivery d, Symbol condition, String description) {

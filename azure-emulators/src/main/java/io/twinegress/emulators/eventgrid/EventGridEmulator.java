@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +53,9 @@ import org.slf4j.LoggerFactory;
  * <h2>Faults, at run time</h2>
  * {@link #setKeys}/{@link #revokeKey} (next request with the old key → 401), {@link #goUnreachable()} /
  * {@link #comeBack()} (listener and connections closed; back on the same port), {@link #throttle(boolean)},
- * {@link #throttle(int, Duration)}, {@link #throttleNext(int)}, {@link #setResponseDelay(Duration)}.
+ * {@link #throttle(int, Duration)}, {@link #throttleNext(int)}, {@link #setResponseDelay(Duration)},
+ * {@link #answerEveryPublish(int, String, String)} (a request-level refusal, such as a missing {@code api-version}),
+ * {@link #dropConnectionAfterAcceptingNext(int)} (the events are recorded, the answer is lost).
  *
  * <p>The Event Grid Java SDK refuses a key credential over plain http: reach the stand-in with a pipeline
  * policy that sets {@code aeg-sas-key}, or with an {@code AzureSasCredential} ({@code aeg-sas-token}).
@@ -78,7 +81,14 @@ public final class EventGridEmulator extends StandIn<ReceivedEvent> {
 
     private final Map<String, String> topics = new ConcurrentHashMap<>(); // lower-case name -> display name
     private final EventGridHandler handler;
+    /** One answer every authorized publish gets, whatever its body ({@link #answerEveryPublish}). */
+    record ForcedAnswer(int status, String code, String message) {
+    }
+
     private volatile Busy busy = new Busy(429, Duration.ofSeconds(1));
+    private volatile ForcedAnswer forcedAnswer;
+    private final AtomicLong dropAfterAccepting = new AtomicLong();
+    private final AtomicLong connectionsDropped = new AtomicLong();
     private final ExecutorService executor;
     private final Object serverLock = new Object();
     private HttpServer server;
@@ -296,6 +306,52 @@ public final class EventGridEmulator extends StandIn<ReceivedEvent> {
 
     Busy busy() {
         return busy;
+    }
+
+    /**
+     * Answers every authorized publish with {@code status} and Event Grid's error body
+     * {@code {"error":{"code":code,"message":message}}}, recording nothing, until
+     * {@link #answerPublishesNormally()}: what a topic answers to a request it refuses as a whole
+     * (no {@code api-version}, another input schema).
+     */
+    public void answerEveryPublish(int status, String code, String message) {
+        forcedAnswer = new ForcedAnswer(status, code, message);
+        LOG.info("Event Grid stand-in answering every publish with {} {}", status, code);
+    }
+
+    /** Ends {@link #answerEveryPublish}. */
+    public void answerPublishesNormally() {
+        if (forcedAnswer != null) {
+            forcedAnswer = null;
+            LOG.info("Event Grid stand-in answering publishes normally");
+        }
+    }
+
+    ForcedAnswer forcedAnswer() {
+        return forcedAnswer;
+    }
+
+    /**
+     * The next {@code requests} valid publishes are accepted and their events recorded, then the
+     * connection is closed without an answer: a request the service processed whose response was lost.
+     */
+    public void dropConnectionAfterAcceptingNext(int requests) {
+        dropAfterAccepting.set(requests);
+        LOG.info("Event Grid stand-in dropping the connection after accepting the next {} request(s)", requests);
+    }
+
+    /** Connections closed without an answer by {@link #dropConnectionAfterAcceptingNext(int)} so far. */
+    public long connectionsDropped() {
+        return connectionsDropped.get();
+    }
+
+    /** Whether to close the connection of this accepted publish without an answer (and count it). */
+    boolean dropsThisAnswer() {
+        if (dropAfterAccepting.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            connectionsDropped.incrementAndGet();
+            return true;
+        }
+        return false;
     }
 
     HandlerErrors handlerErrorLog() {

@@ -108,6 +108,12 @@ final class EventGridHandler implements HttpHandler {
             send(exchange, 401, error("Unauthorized", auth.refusal()), null);
             return;
         }
+        EventGridEmulator.ForcedAnswer forced = eg.forcedAnswer();
+        if (forced != null) {
+            drain(exchange.getRequestBody());
+            send(exchange, forced.status(), error(forced.code(), forced.message()), null);
+            return;
+        }
         if (eg.throttlesThisPublish()) {
             drain(exchange.getRequestBody());
             EventGridEmulator.Busy busy = eg.busy();
@@ -129,6 +135,9 @@ final class EventGridHandler implements HttpHandler {
             return;
         }
         record(displayTopic, result, auth.fingerprint());
+        if (eg.dropsThisAnswer()) {
+            return; // closing the exchange before a response is sent closes the connection
+        }
         send(exchange, 200, null, null);
     }
 

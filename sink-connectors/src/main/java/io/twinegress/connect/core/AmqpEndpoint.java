@@ -20,8 +20,8 @@ public final class AmqpEndpoint {
     }
 
     /**
-     * The Azure client's own retries, kept short ({@code client.max.retries},
-     * {@code client.try.timeout.ms}): the delivery core does the long waiting with Connect's
+     * The Azure client's own retries, kept short ({@code client.max.retries}, each attempt
+     * {@link DeliveryConfig#tryTimeout()}): the delivery core does the long waiting with Connect's
      * redelivery, never the client inside a {@code put()}.
      */
     public static AmqpRetryOptions retryOptions(DeliveryConfig config) {
@@ -30,8 +30,23 @@ public final class AmqpEndpoint {
             .setMaxRetries(config.clientMaxRetries())
             .setDelay(CLIENT_RETRY_DELAY)
             .setMaxDelay(CLIENT_RETRY_MAX_DELAY)
-            .setTryTimeout(config.clientTryTimeout());
+            .setTryTimeout(config.tryTimeout());
     }
+
+    /**
+     * The longest one SDK operation (create a batch, send a batch) may take with the retry options
+     * above: every attempt, the longest pause between two, and a margin. Every {@code block()} on the
+     * SDK waits this long at most, so the SDK's own retry runs to its end instead of being cut short.
+     */
+    public static Duration operationTimeout(DeliveryConfig config) {
+        int retries = config.clientMaxRetries();
+        return config.tryTimeout().multipliedBy(retries + 1L)
+            .plus(CLIENT_RETRY_MAX_DELAY.multipliedBy(retries))
+            .plus(OPERATION_MARGIN);
+    }
+
+    /** Beyond the SDK's own attempts and pauses: scheduling, and a link recovering between attempts. */
+    static final Duration OPERATION_MARGIN = Duration.ofSeconds(5);
 
     /** First delay of the SDK's own retries. */
     static final Duration CLIENT_RETRY_DELAY = Duration.ofMillis(200);

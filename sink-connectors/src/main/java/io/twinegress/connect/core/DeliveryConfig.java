@@ -9,6 +9,8 @@ import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.types.Password;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -71,9 +73,13 @@ public class DeliveryConfig extends AbstractConfig {
     public static final String CLIENT_TRY_TIMEOUT_MS_CONFIG = "client.try.timeout.ms";
     public static final long CLIENT_TRY_TIMEOUT_MS_DEFAULT = 5_000L;
     public static final String CLIENT_TRY_TIMEOUT_MS_DOC =
-        "Timeout of one send attempt: one operation of the Azure client (Service Bus, Event Hubs), or one HTTP "
-            + "request, connecting included (Event Grid). Kept short: the connector, not the client, does the long "
-            + "waiting (see retry.backoff.*), so a put() never blocks near Connect's max.poll.interval.ms.";
+        "Base timeout of one send attempt: one operation of the Azure client (Service Bus, Event Hubs), or one HTTP "
+            + "request (Event Grid; connecting takes at most this). The connector adds the time a full batch "
+            + "(batch.max.bytes) takes at 64 KiB/s, so that a slow but accepted send is not cut off and sent again: "
+            + "with the defaults 9 s for Service Bus (256 KiB batches), 21 s for Event Hubs and Event Grid (1 MiB). "
+            + "One send with the client's own retries (client.max.retries) then takes at most (retries + 1) attempts "
+            + "plus about 5 s between them; the task never waits longer than 40% of the consumer's max.poll.interval.ms "
+            + "(consumer.override.max.poll.interval.ms, else 300 s) for a send: past that it gives the send up and backs off.";
 
     public static final String CLIENT_MAX_RETRIES_CONFIG = "client.max.retries";
     public static final int CLIENT_MAX_RETRIES_DEFAULT = 1;
@@ -115,6 +121,26 @@ public class DeliveryConfig extends AbstractConfig {
     /** Connect's own keys for the dead-letter topic, read (not defined) here. */
     public static final String ERRORS_TOLERANCE_CONFIG = "errors.tolerance";
     public static final String DLQ_TOPIC_CONFIG = "errors.deadletterqueue.topic.name";
+
+    /** The connector's consumer setting the delivery core's waits must stay under (read, not defined here). */
+    public static final String MAX_POLL_INTERVAL_OVERRIDE_CONFIG = "consumer.override.max.poll.interval.ms";
+    /** Kafka's default {@code max.poll.interval.ms}, what the consumer has when the connector does not override it. */
+    public static final Duration MAX_POLL_INTERVAL_DEFAULT = Duration.ofMinutes(5);
+
+    /** The connector's consumer setting that keeps aborted router transactions out (read, not defined here). */
+    public static final String ISOLATION_LEVEL_OVERRIDE_CONFIG = "consumer.override.isolation.level";
+
+    public static final String WARNING_NO_DEAD_LETTER_TOPIC =
+        "No usable dead-letter topic (errors.tolerance=all and errors.deadletterqueue.topic.name): a record the "
+            + "endpoint will never take is held and retried, never dropped, and every partition of this endpoint "
+            + "waits behind it until it is delivered or the connector is reconfigured.";
+    public static final String WARNING_ISOLATION_UNSET =
+        "consumer.override.isolation.level is not set, so the worker's consumer.isolation.level decides: unless it is "
+            + "read_committed, records of aborted router transactions are delivered as events. Set "
+            + "consumer.override.isolation.level=read_committed.";
+    public static final String WARNING_ISOLATION_NOT_COMMITTED =
+        "consumer.override.isolation.level is not read_committed: records of aborted router transactions are "
+            + "delivered as events.";
 
     public DeliveryConfig(ConfigDef definition, Map<?, ?> originals) {
         super(definition, originals, false);
@@ -235,8 +261,21 @@ public class DeliveryConfig extends AbstractConfig {
         return getDouble(RETRY_BACKOFF_JITTER_CONFIG);
     }
 
+    /** {@code client.try.timeout.ms} as configured: the base of {@link #tryTimeout()}. */
     public Duration clientTryTimeout() {
         return Duration.ofMillis(getLong(CLIENT_TRY_TIMEOUT_MS_CONFIG));
+    }
+
+    /** The slowest link a full batch must still cross within one attempt: 64 KiB/s. */
+    public static final long SLOWEST_LINK_BYTES_PER_SECOND = 64 * 1024L;
+
+    /**
+     * The timeout of one send attempt: {@code client.try.timeout.ms} plus the time
+     * {@code batch.max.bytes} takes at {@value #SLOWEST_LINK_BYTES_PER_SECOND} bytes/s, so that the
+     * attempt fits the batch it carries.
+     */
+    public Duration tryTimeout() {
+        return clientTryTimeout().plusMillis(batchMaxBytes() * 1000 / SLOWEST_LINK_BYTES_PER_SECOND);
     }
 
     public int clientMaxRetries() {
@@ -260,16 +299,70 @@ public class DeliveryConfig extends AbstractConfig {
     }
 
     /**
+     * The consumer's {@code max.poll.interval.ms}: {@value #MAX_POLL_INTERVAL_OVERRIDE_CONFIG} when the
+     * connector sets it, else Kafka's default (300 s). A worker-wide {@code consumer.max.poll.interval.ms}
+     * is not visible to a connector: set the override when the worker changes it.
+     */
+    public Duration maxPollInterval() {
+        Object v = originals().get(MAX_POLL_INTERVAL_OVERRIDE_CONFIG);
+        if (v != null) {
+            try {
+                long ms = Long.parseLong(v.toString().trim());
+                if (ms > 0) {
+                    return Duration.ofMillis(ms);
+                }
+            } catch (NumberFormatException e) {
+                // Connect refuses the consumer config itself; the default is all we can assume
+            }
+        }
+        return MAX_POLL_INTERVAL_DEFAULT;
+    }
+
+    /**
+     * How long one {@code put()}, {@code preCommit()} or {@code close()} may wait for the endpoint in
+     * all, and how long one send may take: 40% of {@link #maxPollInterval()}. Connect calls
+     * {@code put()} and {@code preCommit()} between two polls of the consumer, so both together stay
+     * 20% below the interval past which the consumer would be evicted from its group.
+     */
+    public Duration waitBudget() {
+        return maxPollInterval().multipliedBy(2).dividedBy(5);
+    }
+
+    /**
      * Whether records can be dead-lettered: Connect's {@code errors.deadletterqueue.topic.name} is
      * set and {@code errors.tolerance=all} (with {@code none}, Connect's errant-record reporter
      * fails the task after writing the record). {@code errors.log.enable} alone does not count: it
      * only logs, which would drop the record.
      */
     public boolean deadLetterAvailable() {
-        Object dlq = originals().get(DLQ_TOPIC_CONFIG);
-        Object tolerance = originals().get(ERRORS_TOLERANCE_CONFIG);
+        return deadLetterAvailable(originals());
+    }
+
+    static boolean deadLetterAvailable(Map<String, ?> props) {
+        Object dlq = props.get(DLQ_TOPIC_CONFIG);
+        Object tolerance = props.get(ERRORS_TOLERANCE_CONFIG);
         return dlq != null && !dlq.toString().isBlank()
             && tolerance != null && "all".equalsIgnoreCase(tolerance.toString().trim());
+    }
+
+    /**
+     * What is valid but worth an operator's attention in a connector config: no usable dead-letter
+     * topic ({@link #WARNING_NO_DEAD_LETTER_TOPIC}); an isolation level that lets aborted
+     * transactions through, or none set ({@link #WARNING_ISOLATION_NOT_COMMITTED},
+     * {@link #WARNING_ISOLATION_UNSET}: the worker's own default is not visible to a connector).
+     */
+    public static List<String> warnings(Map<String, String> props) {
+        List<String> out = new ArrayList<>();
+        if (!deadLetterAvailable(props)) {
+            out.add(WARNING_NO_DEAD_LETTER_TOPIC);
+        }
+        String isolation = props.get(ISOLATION_LEVEL_OVERRIDE_CONFIG);
+        if (isolation == null || isolation.isBlank()) {
+            out.add(WARNING_ISOLATION_UNSET);
+        } else if (!"read_committed".equalsIgnoreCase(isolation.trim())) {
+            out.add(WARNING_ISOLATION_NOT_COMMITTED);
+        }
+        return out;
     }
 
     /** The connector's name, for log lines. */

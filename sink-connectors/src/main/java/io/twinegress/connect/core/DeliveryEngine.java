@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -42,9 +41,15 @@ import java.util.function.DoubleSupplier;
  *       the endpoint answers: one send in flight at a time, in record order. The next
  *       {@code put()} first waits for it when a full batch is waiting (or collects it if it is
  *       done), {@link #preCommit} and {@link #close(Collection)} always wait for it. The first send
- *       after opening a sender, and every send after a failure, run on the task thread, as below:
- *       an in-flight send's failure is handled by the next {@code put()} exactly as if it had
- *       happened there.</li>
+ *       after opening a sender, and every send after a failure, are waited for by the calling
+ *       {@code put()}, as below: an in-flight send's failure is handled by the next {@code put()}
+ *       exactly as if it had happened there.</li>
+ *   <li><b>Bounded waits.</b> One {@code put()}, {@code preCommit()} or {@code close()} waits for the
+ *       endpoint at most {@link DeliveryConfig#waitBudget()} in all (40% of the consumer's
+ *       {@code max.poll.interval.ms}, on the task's clock), and no send may run longer: a send past
+ *       that is given up (interrupted, its client closed) and counts as a timeout, so
+ *       {@link Outcome#TRANSIENT}; its records stay held. The consumer is never evicted for a hung
+ *       endpoint.</li>
  *   <li><b>Hold, never drop.</b> Records handed to {@link #put} are held until an
  *       {@link EndpointSender} reports them delivered, or they are dead-lettered. A record Connect
  *       hands over again (redelivery after {@link RetriableException}) is recognised by its
@@ -60,7 +65,9 @@ import java.util.function.DoubleSupplier;
  *       arriving before the delay is over returns the same way without touching the endpoint.</li>
  *   <li><b>Dead-letter.</b> {@link Outcome#RECORD_REJECTED} → the unsent records are split in halves
  *       until the bad one is isolated; it goes to Connect's errant-record reporter with the
- *       reason, the rest are delivered. Records still failing after {@code delivery.deadline.ms}
+ *       reason, the rest are delivered. When every record is refused even alone and none is
+ *       accepted, the requests are at fault, not the records: the task fails with the endpoint's
+ *       answer and nothing is dead-lettered. Records still failing after {@code delivery.deadline.ms}
  *       go there too. With no dead-letter topic configured the task holds such records, retries
  *       with backoff and logs that it is holding them.</li>
  *   <li><b>Batching wait.</b> With {@code batch.max.wait.ms > 0} a partial batch is held until it
@@ -70,7 +77,8 @@ import java.util.function.DoubleSupplier;
  *       committed past the failed records.</li>
  * </ul>
  * Called from the task thread only; the only other thread is the send thread, which runs
- * {@link EndpointSender#send} for one batch at a time and hands its outcome back.
+ * {@link EndpointSender#send} for one batch at a time and hands its outcome back (a send given up
+ * on may still be running on a thread of its own, with its outcome ignored).
  */
 public final class DeliveryEngine implements AutoCloseable {
 
@@ -81,14 +89,13 @@ public final class DeliveryEngine implements AutoCloseable {
     }
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryEngine.class);
-    private static final long DEAD_LETTER_WAIT_SECONDS = 60;
     /**
      * How soon Connect calls {@code put()} again (with or without new records) while a send is in
      * flight, so its outcome - a failure above all - is acted on promptly even when the topic is quiet.
      */
     static final long IN_FLIGHT_CHECK_MS = 50;
-    /** Longer than any send with the SDKs' own timeouts and retries; past it the task fails. */
-    private static final long SEND_WAIT_MINUTES = 10;
+    /** Every wait is cut in slices this long, so a deadline on the task's clock is seen within one. */
+    static final long WAIT_SLICE_MS = 50;
 
     private final String name;
     private final SinkTaskContext context;
@@ -103,12 +110,18 @@ public final class DeliveryEngine implements AutoCloseable {
     private final Duration deadline;
     private final ErrantRecordReporter reporter;
     private final Executor sendThread;
+    /** How long one call from Connect may wait for the endpoint, and one send may take: {@link DeliveryConfig#waitBudget()}. */
+    private final Duration waitBudget;
+    /** When the call from Connect under way must stop waiting. */
+    private Instant callDeadline = Instant.MAX;
 
     private final List<Held> pending = new ArrayList<>();
     private final Map<SinkRecord, Held> byRecord = new IdentityHashMap<>();
     private final Map<TopicPartition, Long> accepted = new HashMap<>();
     private final List<Future<Void>> deadLetterWrites = new ArrayList<>();
     private final Listener listener = new Listener();
+    /** Records the endpoint accepted so far (what an isolation compares against). */
+    private long acceptedRecords;
     private EndpointSender sender;
     /** The batch on the send thread, or null. */
     private InFlight inFlight;
@@ -120,8 +133,10 @@ public final class DeliveryEngine implements AutoCloseable {
     private Instant refusedAt;
 
     /**
-     * @param sendThread runs the pipelined sends, one at a time (a single-thread executor owned by
-     *                   the task; a direct executor makes every send synchronous)
+     * @param sendThread runs the sends, one at a time, while the task thread waits for them (bounded)
+     *                   or goes on (pipelined). It must start another thread when its thread is still
+     *                   busy with a send the engine gave up on (the task's is a cached thread pool);
+     *                   a direct executor makes every send synchronous and unbounded (tests)
      */
     public DeliveryEngine(DeliveryConfig config, SinkTaskContext context, SenderFactory senders,
                           Clock clock, DoubleSupplier random, Executor sendThread) {
@@ -137,6 +152,7 @@ public final class DeliveryEngine implements AutoCloseable {
         this.maxBytes = config.batchMaxBytes();
         this.maxWait = config.batchMaxWait();
         this.deadline = config.deliveryDeadline();
+        this.waitBudget = config.waitBudget();
         ErrantRecordReporter r = null;
         if (config.deadLetterAvailable()) {
             try {
@@ -147,8 +163,7 @@ public final class DeliveryEngine implements AutoCloseable {
         }
         this.reporter = r;
         if (reporter == null) {
-            log.info("{}: no dead-letter topic usable (needs errors.tolerance=all and errors.deadletterqueue.topic.name); "
-                + "records that cannot be delivered will be held and retried, never dropped", name);
+            log.warn("{}: {}", name, DeliveryConfig.WARNING_NO_DEAD_LETTER_TOPIC);
         }
     }
 
@@ -159,10 +174,11 @@ public final class DeliveryEngine implements AutoCloseable {
     /** Accepts records from Connect and delivers what is due. See the class comment. */
     public void put(Collection<SinkRecord> records) {
         Instant now = clock.instant();
+        callDeadline = now.plus(waitBudget);
         for (SinkRecord r : records) {
             accept(r, now);
         }
-        if (inFlight != null && (inFlight.done.isDone() || fullBatchWaiting())) {
+        if (inFlight != null && (inFlight.done.isDone() || fullBatchWaiting() || inFlight.overdue(now))) {
             finishInFlight();
         }
         metrics.held(pending.size());
@@ -201,26 +217,8 @@ public final class DeliveryEngine implements AutoCloseable {
 
     /** Hands every held record (none is in flight) to the send thread. */
     private void dispatch() {
-        List<Held> batch = new ArrayList<>(pending);
-        long bytes = pendingBytes;
-        EndpointSender s = sender;
-        List<SinkRecord> records = records(batch);
-        Deferred events = new Deferred();
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        try {
-            sendThread.execute(() -> {
-                try {
-                    s.send(records, events);
-                    done.complete(null);
-                } catch (Throwable t) {
-                    done.completeExceptionally(t);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            throw new ConnectException(name + ": the task's send thread is shut down", e);
-        }
-        inFlight = new InFlight(batch, bytes, events, done);
-        if (done.isDone()) {
+        inFlight = submit(new ArrayList<>(pending), pendingBytes);
+        if (inFlight.done.isDone()) {
             finishInFlight(); // a direct executor, or an endpoint quicker than this line
             if (failed != null && !pending.isEmpty()) {
                 deliverAfterFailure();
@@ -228,6 +226,22 @@ public final class DeliveryEngine implements AutoCloseable {
         } else {
             context.timeout(IN_FLIGHT_CHECK_MS);
         }
+    }
+
+    /**
+     * Hands {@code batch} to the send thread with the current sender; what the send reports is kept
+     * for this thread ({@link Deferred}).
+     */
+    private InFlight submit(List<Held> batch, long bytes) {
+        EndpointSender s = sender;
+        List<SinkRecord> records = records(batch);
+        InFlight f = new InFlight(batch, bytes, s, clock.instant());
+        try {
+            sendThread.execute(() -> f.run(records));
+        } catch (RejectedExecutionException e) {
+            throw new ConnectException(name + ": the task's send thread is shut down", e);
+        }
+        return f;
     }
 
     /** Acts on the failure an in-flight send met, on this thread: see {@link #deliver}. */
@@ -332,7 +346,7 @@ public final class DeliveryEngine implements AutoCloseable {
                     // only an in-flight send gets here (sendIsolating splits its own): find the bad
                     // record in that batch, then send the rest
                     try {
-                        split(notDone(failedBatch), f);
+                        isolate(notDone(failedBatch), f);
                     } catch (Exception e) {
                         failure = e;
                     }
@@ -345,12 +359,26 @@ public final class DeliveryEngine implements AutoCloseable {
 
     /** Sends, and on a record-level rejection splits the unsent records until the bad one is found. */
     private void sendIsolating(List<Held> batch) throws Exception {
+        sendIsolating(batch, null);
+    }
+
+    /** As {@link #sendIsolating(List)}, within {@code isolation} when one is already under way. */
+    private void sendIsolating(List<Held> batch, Isolation isolation) throws Exception {
         List<Held> todo = notDone(batch);
         if (todo.isEmpty()) {
             return;
         }
         try {
-            sender.send(records(todo), listener);
+            if (!clock.instant().isBefore(callDeadline)) {
+                // this call waited its budget already (a long split): the rest waits for the next round
+                throw new SendTimeoutException("no time left in this put() for a send of " + todo.size() + " records");
+            }
+            InFlight f = submit(todo, 0); // on the send thread, so that this thread's wait is bounded
+            Exception failure = f.await();
+            f.events.replay();
+            if (failure != null) {
+                throw failure;
+            }
         } catch (HoldRecordException | ConnectException e) {
             throw e;
         } catch (Exception e) {
@@ -358,18 +386,68 @@ public final class DeliveryEngine implements AutoCloseable {
             if (f.outcome() != Outcome.RECORD_REJECTED) {
                 throw e;
             }
-            split(notDone(todo), f);
+            if (isolation == null) {
+                isolate(notDone(todo), f);
+            } else {
+                split(notDone(todo), f, isolation);
+            }
         }
     }
 
-    /** One record the endpoint rejects: dead-letter it; more: send each half, isolating further. */
-    private void split(List<Held> rest, Failure f) throws Exception {
+    /**
+     * Finds the records the endpoint refuses among {@code rest} (the unsent records of a request it
+     * refused) by sending halves, then each record alone; dead-letters those refused alone and
+     * delivers the rest. When the endpoint refuses every one of them alone and accepts none, the fault
+     * is not the records' but the requests' (a configuration): the task fails with the endpoint's
+     * answer and nothing is dead-lettered.
+     */
+    private void isolate(List<Held> rest, Failure f) throws Exception {
+        Isolation isolation = new Isolation(acceptedRecords);
+        split(rest, f, isolation);
+        isolation.finish();
+    }
+
+    /** One record the endpoint refuses: it is found; more: send each half, isolating further. */
+    private void split(List<Held> rest, Failure f, Isolation isolation) throws Exception {
         if (rest.size() == 1) {
-            reject(rest.get(0), f.reason(), true);
+            isolation.refused(rest.get(0), f);
         } else if (rest.size() > 1) {
             int mid = rest.size() / 2;
-            sendIsolating(rest.subList(0, mid));
-            sendIsolating(rest.subList(mid, rest.size()));
+            sendIsolating(rest.subList(0, mid), isolation);
+            sendIsolating(rest.subList(mid, rest.size()), isolation);
+        }
+    }
+
+    /** The records one isolation found refused, dead-lettered only once it is over. */
+    private final class Isolation {
+        private final long acceptedBefore;
+        private final List<Held> refused = new ArrayList<>();
+        private final List<String> reasons = new ArrayList<>();
+        private Failure last;
+
+        Isolation(long acceptedBefore) {
+            this.acceptedBefore = acceptedBefore;
+        }
+
+        void refused(Held h, Failure f) {
+            if (reporter == null) {
+                reject(h, f.reason(), true); // holds it (throws): nothing after it is sent
+            }
+            refused.add(h);
+            reasons.add(f.reason());
+            last = f;
+        }
+
+        void finish() {
+            if (refused.size() > 1 && acceptedRecords == acceptedBefore) {
+                throw new ConnectException(name + ": the endpoint refused every one of the " + refused.size()
+                    + " records of a request, each again when sent alone (last answer: " + last.reason()
+                    + "); that is the endpoint refusing the requests, not " + refused.size()
+                    + " bad records, so none is dead-lettered: check the connector's configuration", last.cause());
+            }
+            for (int i = 0; i < refused.size(); i++) {
+                reject(refused.get(i), reasons.get(i), true);
+            }
         }
     }
 
@@ -477,10 +555,15 @@ public final class DeliveryEngine implements AutoCloseable {
      * when nothing is held; only after the send in flight and every dead-letter write completed.
      */
     public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        callDeadline = clock.instant().plus(waitBudget);
         if (inFlight != null) {
             finishInFlight(); // so the commit covers what it delivered; a failure waits for put()
         }
-        waitForDeadLetterWrites();
+        if (!waitForDeadLetterWrites()) {
+            log.warn("{}: {} dead-letter writes are not acknowledged after {} ms; not committing until they are",
+                name, deadLetterWrites.size(), waitBudget.toMillis());
+            return Map.of(); // Connect skips this commit
+        }
         Map<TopicPartition, Long> oldestHeld = new HashMap<>();
         for (Held h : pending) {
             oldestHeld.merge(h.tp, h.offset, Math::min);
@@ -494,22 +577,51 @@ public final class DeliveryEngine implements AutoCloseable {
         return safe;
     }
 
-    private void waitForDeadLetterWrites() {
-        try {
-            for (Future<Void> f : deadLetterWrites) {
-                f.get(DEAD_LETTER_WAIT_SECONDS, TimeUnit.SECONDS);
+    /** Whether every dead-letter write was acknowledged before the call's deadline; a failed one fails the task. */
+    private boolean waitForDeadLetterWrites() {
+        for (Iterator<Future<Void>> it = deadLetterWrites.iterator(); it.hasNext(); ) {
+            Future<Void> f = it.next();
+            if (!waitUntilDone(f, callDeadline)) {
+                return false;
             }
-            deadLetterWrites.clear();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ConnectException(name + ": interrupted while waiting for dead-letter writes", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new ConnectException(name + ": a dead-letter write failed; not committing past it", e);
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ConnectException(name + ": interrupted while waiting for dead-letter writes", e);
+            } catch (ExecutionException e) {
+                throw new ConnectException(name + ": a dead-letter write failed; not committing past it", e.getCause());
+            }
+            it.remove();
         }
+        return true;
+    }
+
+    /**
+     * Waits until {@code f} is done or {@code limit} has passed on the task's clock (looked at every
+     * {@value #WAIT_SLICE_MS} ms); whether it is done.
+     */
+    private boolean waitUntilDone(Future<?> f, Instant limit) {
+        while (!f.isDone()) {
+            long left = Duration.between(clock.instant(), limit).toMillis();
+            if (left <= 0) {
+                return false;
+            }
+            try {
+                f.get(Math.min(left, WAIT_SLICE_MS), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                // next slice, or done (exceptionally): the loop condition decides
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ConnectException(name + ": interrupted while waiting for the endpoint", e);
+            }
+        }
+        return true;
     }
 
     /** Partitions taken from this task: forget what is held for them (Connect redelivers it elsewhere). */
     public void close(Collection<TopicPartition> partitions) {
+        callDeadline = clock.instant().plus(waitBudget);
         if (inFlight != null) {
             finishInFlight();
         }
@@ -594,6 +706,7 @@ public final class DeliveryEngine implements AutoCloseable {
                     n++;
                 }
             }
+            acceptedRecords += n;
             metrics.recordBatch(n);
         }
 
@@ -605,47 +718,99 @@ public final class DeliveryEngine implements AutoCloseable {
 
     /** What a send on the send thread reported, replayed on the task thread once it is over. */
     private final class Deferred implements SendListener {
-        private final List<Runnable> events = Collections.synchronizedList(new ArrayList<>());
+        private final List<Runnable> events = new ArrayList<>();
+        /** Set by the replay: what a send given up on reports later is ignored (its records are still held). */
+        private boolean replayed;
 
         @Override
         public void delivered(List<SinkRecord> batch) {
-            events.add(() -> listener.delivered(batch));
+            List<SinkRecord> copy = List.copyOf(batch);
+            add(() -> listener.delivered(copy));
         }
 
         @Override
         public void rejected(SinkRecord record, String reason) {
-            events.add(() -> listener.rejected(record, reason));
+            add(() -> listener.rejected(record, reason));
             if (reporter == null) {
                 throw new HoldRecordException(reason); // stop the send, as the task thread's listener does
             }
         }
 
+        private synchronized void add(Runnable event) {
+            if (!replayed) {
+                events.add(event);
+            }
+        }
+
+        /** Applies what the send reported so far on the task thread, once. */
         void replay() {
-            synchronized (events) {
-                for (Runnable e : events) {
-                    e.run();
-                }
+            List<Runnable> now;
+            synchronized (this) {
+                replayed = true;
+                now = new ArrayList<>(events);
+                events.clear();
+            }
+            for (Runnable e : now) {
+                e.run();
             }
         }
     }
 
+    /** One send handed to the send thread: its batch, what it reports, and its outcome. */
     private final class InFlight {
         final List<Held> batch;
         final long bytes;
-        final Deferred events;
-        final CompletableFuture<Void> done;
+        final Deferred events = new Deferred();
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        final EndpointSender sender;
+        final Instant startedAt;
+        /** The thread running the send, while it runs, and whether giveUp() interrupted it; guarded by this. */
+        private Thread runner;
+        private boolean interrupted;
 
-        InFlight(List<Held> batch, long bytes, Deferred events, CompletableFuture<Void> done) {
+        InFlight(List<Held> batch, long bytes, EndpointSender sender, Instant startedAt) {
             this.batch = batch;
             this.bytes = bytes;
-            this.events = events;
-            this.done = done;
+            this.sender = sender;
+            this.startedAt = startedAt;
         }
 
-        /** The send's failure, or null once it succeeded. */
-        Exception await() {
+        /** On the send thread. */
+        void run(List<SinkRecord> records) {
+            synchronized (this) {
+                runner = Thread.currentThread();
+            }
             try {
-                done.get(SEND_WAIT_MINUTES, TimeUnit.MINUTES);
+                sender.send(records, events);
+                done.complete(null);
+            } catch (Throwable t) {
+                done.completeExceptionally(t);
+            } finally {
+                synchronized (this) {
+                    runner = null;
+                    if (interrupted) {
+                        Thread.interrupted(); // giveUp()'s interrupt ends with this send, not the thread's next one
+                    }
+                }
+            }
+        }
+
+        /** Whether it has been running as long as a send may. */
+        boolean overdue(Instant now) {
+            return !done.isDone() && !startedAt.plus(waitBudget).isAfter(now);
+        }
+
+        /**
+         * The send's failure, or null once it succeeded; waits at most until the call's deadline and
+         * until the send has run as long as a send may, whichever comes first, then gives it up.
+         */
+        Exception await() {
+            Instant ownLimit = startedAt.plus(waitBudget);
+            if (!waitUntilDone(done, ownLimit.isBefore(callDeadline) ? ownLimit : callDeadline)) {
+                return giveUp();
+            }
+            try {
+                done.get();
                 return null;
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof Exception cause) {
@@ -655,10 +820,53 @@ public final class DeliveryEngine implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new ConnectException(name + ": interrupted while waiting for a send to the endpoint", e);
-            } catch (TimeoutException e) {
-                throw new ConnectException(name + ": a send to the endpoint did not finish within "
-                    + SEND_WAIT_MINUTES + " minutes", e);
             }
+        }
+
+        /**
+         * Gives the send up: interrupts it, closes its client (on a thread of its own: closing a client
+         * whose connection hangs may hang too), and returns a timeout, which backs off like an
+         * unavailable endpoint. The records stay held; what the send reports from now on is ignored.
+         */
+        private Exception giveUp() {
+            synchronized (this) {
+                if (runner != null) {
+                    interrupted = true;
+                    runner.interrupt();
+                }
+            }
+            if (DeliveryEngine.this.sender == sender) {
+                DeliveryEngine.this.sender = null; // the next attempt opens a new one
+            }
+            closeInBackground(sender);
+            long ran = Duration.between(startedAt, clock.instant()).toMillis();
+            log.warn("{}: no answer to a send of {} records after {} ms; giving it up and closing the client "
+                + "(the records are held and sent again)", name, batch.size(), ran);
+            return new SendTimeoutException("no answer to a send of " + batch.size() + " records within "
+                + Math.min(ran, waitBudget.toMillis()) + " ms (at most 40% of the consumer's max.poll.interval.ms)");
+        }
+    }
+
+    private void closeInBackground(EndpointSender s) {
+        if (s == null) {
+            return;
+        }
+        Thread closer = new Thread(() -> {
+            try {
+                s.close();
+            } catch (RuntimeException e) {
+                log.debug("{}: closing a client given up on failed", name, e);
+            }
+        }, Thread.currentThread().getName() + "-close");
+        closer.setDaemon(true);
+        closer.setContextClassLoader(Thread.currentThread().getContextClassLoader());
+        closer.start();
+    }
+
+    /** A send given up on: {@link FailureClassifier} makes it transient, like any timeout. */
+    private static final class SendTimeoutException extends TimeoutException {
+        SendTimeoutException(String message) {
+            super(message);
         }
     }
 

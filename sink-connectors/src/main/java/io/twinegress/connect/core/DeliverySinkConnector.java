@@ -17,14 +17,22 @@ import java.util.stream.Collectors;
  * Base of every twin-egress sink connector: thin, as Connect connectors should be. It checks the
  * configuration in {@link #validate} (each error on its key, so
  * {@code PUT /connector-plugins/<class>/config/validate} and connector creation catch it before a
- * task starts), refuses to {@link #start} with an invalid one, and hands every property to each
- * task unchanged.
+ * task starts), adds what is valid but worth a look as warnings (entry {@value #WARNINGS}), refuses
+ * to {@link #start} with an invalid one, and hands every property to each task unchanged.
  *
  * <p>A connector implements {@link #config()} (its ConfigDef, where each key's own format is
  * checked by its validator, e.g. {@link ConnectionStringValidator}), {@link #taskClass()}, and may
  * override {@link #validateEndpoint} (cross-field checks, run once every key is valid).
  */
 public abstract class DeliverySinkConnector extends SinkConnector {
+
+    /**
+     * Name of the entry of the {@code validate} answer that carries the warnings
+     * ({@link DeliveryConfig#warnings}), one per recommended value. Connect's validate answer has no
+     * warnings, only errors, and an error refuses the config: this entry is not a key of the
+     * connector and has no errors, so it refuses nothing; {@code PUT .../config/validate} shows it.
+     */
+    public static final String WARNINGS = "twin-egress.warnings";
 
     private Map<String, String> props;
 
@@ -48,6 +56,12 @@ public abstract class DeliverySinkConnector extends SinkConnector {
         boolean clean = config.configValues().stream().allMatch(v -> v.errorMessages().isEmpty());
         if (clean) {
             validateEndpoint(connectorConfigs, values);
+        }
+        List<String> warnings = DeliveryConfig.warnings(connectorConfigs);
+        if (!warnings.isEmpty()) {
+            List<ConfigValue> withWarnings = new ArrayList<>(config.configValues());
+            withWarnings.add(new ConfigValue(WARNINGS, null, new ArrayList<>(warnings), new ArrayList<>()));
+            return new Config(withWarnings);
         }
         return config;
     }

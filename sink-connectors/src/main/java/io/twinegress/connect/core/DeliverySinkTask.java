@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Base of every twin-egress sink task: wires Connect's task lifecycle to a {@link DeliveryEngine}.
@@ -92,15 +93,19 @@ public abstract class DeliverySinkTask extends SinkTask {
     }
 
     /**
-     * The thread the engine's pipelined sends run on, named after the task's thread and with its
-     * class loader (the plugin's), which the SDKs use to find their providers.
+     * The threads the engine's sends run on, named after the task's thread and with its class loader
+     * (the plugin's), which the SDKs use to find their providers. The engine runs one send at a time,
+     * so one thread is used; a cached pool starts another only while a send the engine gave up on
+     * still holds the first (its idle threads end after a minute).
      */
     private static ExecutorService sendThread() {
         Thread task = Thread.currentThread();
         String threadName = task.getName() + "-send";
         ClassLoader loader = task.getContextClassLoader();
-        return Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, threadName);
+        AtomicInteger started = new AtomicInteger();
+        return Executors.newCachedThreadPool(r -> {
+            int n = started.getAndIncrement();
+            Thread t = new Thread(r, n == 0 ? threadName : threadName + "-" + n);
             t.setDaemon(true);
             t.setContextClassLoader(loader);
             return t;

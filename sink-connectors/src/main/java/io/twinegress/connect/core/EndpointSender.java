@@ -24,11 +24,14 @@ import java.util.List;
  *       unsent records in halves and calls {@code send} again until it has isolated the bad
  *       record, so a sender need not do that itself;</li>
  *   <li>never catch the {@link RuntimeException}s a {@link SendListener} throws;</li>
- *   <li>never sleep or retry on its own beyond the SDK's short, configured retries.</li>
+ *   <li>never sleep or retry on its own beyond the SDK's short, configured retries, and bound
+ *       every wait on the SDK (the core gives up a send that runs past its budget, interrupts it
+ *       and closes the sender).</li>
  * </ul>
- * One sender per key: the core closes it and opens one for the other key on failover. Built on
- * the task thread; {@code send} is called by one thread at a time (the task thread, or the task's
- * send thread while Connect fetches the next records), never concurrently.
+ * One sender per key: the core closes it and opens one for the other key on failover, or after
+ * giving up a send. Built on the task thread; {@code send} runs on the task's send thread, one
+ * call at a time, never concurrently on one sender; {@code close} may be called while a send the
+ * core gave up on still runs.
  */
 public interface EndpointSender extends AutoCloseable {
 

@@ -13,6 +13,9 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -189,6 +192,34 @@ public final class EventRecords {
             return Optional.of(new String(out, StandardCharsets.UTF_8));
         }
         return Optional.ofNullable(Values.convertToString(record.keySchema(), k));
+    }
+
+    /** The longest MessageId Service Bus takes, and the longest partition key of Service Bus and Event Hubs. */
+    public static final int MAX_ID_LENGTH = 128;
+
+    /**
+     * {@code id} when it has at most {@value #MAX_ID_LENGTH} characters, else {@code sha256-<hex>} of
+     * its UTF-8 bytes (71 characters): for the targets' MessageId and partition key. Stable, so the
+     * same id or key always maps to the same value (duplicate detection, one partition per object).
+     */
+    public static String capped(String id) {
+        if (id.length() <= MAX_ID_LENGTH) {
+            return id;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+            return "sha256-" + HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    /**
+     * The record key as a partition key: {@link #key} capped as {@link #capped} says; none for a
+     * null or empty key.
+     */
+    public static Optional<String> partitionKey(SinkRecord record) {
+        return key(record).filter(k -> !k.isEmpty()).map(EventRecords::capped);
     }
 
     /** Whether the router marked this record as raw device telemetry (forward its bytes, never parse them). */

@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The one place where a failure becomes an {@link Outcome}. Every connector's sender lets SDK and
@@ -27,7 +29,9 @@ import java.util.concurrent.TimeoutException;
  * <p>Sources, checked from the outermost exception inwards:
  * <ul>
  *   <li>Service Bus: {@link ServiceBusException#getReason()} (then {@code isTransient()});</li>
- *   <li>Event Hubs and raw AMQP: {@link AmqpException#getErrorCondition()} (then {@code isTransient()});</li>
+ *   <li>Event Hubs and raw AMQP: {@link AmqpException#getErrorCondition()} (then {@code isTransient()});
+ *       a refusal of what a transfer carried (size, argument errors, {@code amqp:invalid-field},
+ *       {@code amqp:decode-error}) is {@link Outcome#RECORD_REJECTED};</li>
  *   <li>HTTP (Event Grid): the status of an azure-core {@link HttpResponseException} or of our
  *       {@link EndpointHttpException}, with {@code Retry-After};</li>
  *   <li>{@link RecordRejectedException}: a record the sender itself found undeliverable;</li>
@@ -57,6 +61,21 @@ public final class FailureClassifier {
         AmqpErrorCondition.ENTITY_DISABLED_ERROR,
         AmqpErrorCondition.PARTITION_NOT_OWNED_ERROR);
 
+    /**
+     * AMQP errors about what a transfer carried: the records of a refused request are at fault, so
+     * the core splits it and dead-letters the record refused alone.
+     */
+    private static final Set<AmqpErrorCondition> AMQP_RECORD = EnumSet.of(
+        AmqpErrorCondition.LINK_PAYLOAD_SIZE_EXCEEDED,
+        AmqpErrorCondition.ARGUMENT_ERROR,
+        AmqpErrorCondition.ARGUMENT_OUT_OF_RANGE_ERROR);
+    /**
+     * The same for AMQP's own conditions the SDK has no constant for: it reports them as an
+     * AmqpException without a condition, whose message starts {@code errorCondition[<condition>]}.
+     */
+    private static final Set<String> AMQP_RECORD_NAMES = Set.of("amqp:invalid-field", "amqp:decode-error");
+    private static final Pattern AMQP_CONDITION_IN_MESSAGE = Pattern.compile("errorCondition\\[([^\\]]+)]");
+
     private static final HttpHeaderName RETRY_AFTER_MS = HttpHeaderName.fromString("retry-after-ms");
 
     private FailureClassifier() {
@@ -85,6 +104,10 @@ public final class FailureClassifier {
             return classifyAmqp(amqp, root);
         }
         if (t instanceof EndpointHttpException http) {
+            if (http.isRequestRefused()) {
+                return Optional.of(Failure.of(Outcome.FATAL, t.getMessage()
+                    + " (the endpoint refuses the request itself, not a record in it: check the connector's configuration)", root));
+            }
             return Optional.of(classifyHttpStatus(http.status(), http.retryAfter(), t.getMessage(), root));
         }
         if (t instanceof HttpResponseException http && http.getResponse() != null) {
@@ -132,8 +155,14 @@ public final class FailureClassifier {
         if (condition == AmqpErrorCondition.UNAUTHORIZED_ACCESS || condition == AmqpErrorCondition.PUBLISHER_REVOKED_ERROR) {
             return Optional.of(Failure.of(Outcome.UNAUTHORIZED, text, root));
         }
-        if (condition == AmqpErrorCondition.LINK_PAYLOAD_SIZE_EXCEEDED) {
+        if (condition != null && AMQP_RECORD.contains(condition)) {
             return Optional.of(Failure.of(Outcome.RECORD_REJECTED, text, root));
+        }
+        if (condition == null && e.getMessage() != null) {
+            Matcher named = AMQP_CONDITION_IN_MESSAGE.matcher(e.getMessage());
+            if (named.find() && AMQP_RECORD_NAMES.contains(named.group(1))) {
+                return Optional.of(Failure.of(Outcome.RECORD_REJECTED, firstLine(e.getMessage()), root));
+            }
         }
         if (condition != null && AMQP_TRANSIENT.contains(condition)) {
             return Optional.of(Failure.of(Outcome.TRANSIENT, text, root));

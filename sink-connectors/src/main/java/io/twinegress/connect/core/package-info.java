@@ -43,9 +43,12 @@
  *       clock, via {@code context.timeout} + {@code RetriableException}.</li>
  *   <li>{@link io.twinegress.connect.core.DeliveryEngine}: holds records until delivered, never
  *       re-sends what was delivered when Connect hands a batch back, splits a rejected request to
- *       isolate the bad record (so a 400 or 413 from Event Grid needs no code in the sender),
- *       dead-letters through Connect's errant-record reporter (after the deadline too), holds when
- *       there is no dead-letter topic, and commits only what is delivered or dead-lettered.</li>
+ *       isolate the bad record (a sender only says whether a refusal is about the records:
+ *       {@link io.twinegress.connect.core.EndpointHttpException#requestRefused} when it is not),
+ *       fails the task instead when every record is refused alone, dead-letters through Connect's
+ *       errant-record reporter (after the deadline too), holds when there is no dead-letter topic,
+ *       bounds every wait below the consumer's {@code max.poll.interval.ms}, and commits only what
+ *       is delivered or dead-lettered.</li>
  *   <li>{@link io.twinegress.connect.core.DeliveryMetrics}: per-task JMX metrics under
  *       {@code kafka.connect:type=plugins,connector=<name>,task=<n>}.</li>
  * </ul>

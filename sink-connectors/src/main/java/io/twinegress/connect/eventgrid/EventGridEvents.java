@@ -3,12 +3,11 @@ package io.twinegress.connect.eventgrid;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.twinegress.connect.core.EventRecords;
 import io.twinegress.connect.core.RecordRejectedException;
 import org.apache.kafka.connect.sink.SinkRecord;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +20,9 @@ import java.util.List;
  * value. Those are checked here (presence and JSON type only: the service judges the rest, such
  * as the {@code eventTime} format, and a 400 is isolated and dead-lettered by the core). The
  * event's {@code topic} is removed: Event Grid sets it and rejects one that does not name the
- * topic. Without a {@code topic} the value's bytes are used unchanged; with one, the object is
- * re-serialised without it (field order kept).
+ * topic. Without a {@code topic} the value's bytes are used unchanged; with one, exactly the bytes
+ * of that member (and of one comma and the whitespace next to it) are cut out, so every other byte
+ * is kept: numbers keep their digits, duplicate members and escapes stay as the producer wrote them.
  *
  * <p>Raw device telemetry ({@code DeviceMessage}, by header or by the body's {@code eventType})
  * and anything that is not such a JSON object is rejected with the reason
@@ -42,7 +42,6 @@ final class EventGridEvents {
     static final String TOPIC = "topic";
 
     private static final JsonFactory JSON = new JsonFactory();
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private EventGridEvents() {
     }
@@ -61,22 +60,70 @@ final class EventGridEvents {
             throw new RecordRejectedException("The record is not an Event Grid event: "
                 + String.join(", ", scan.missing) + ".");
         }
-        if (!scan.hasTopic) {
-            return body;
-        }
-        try {
-            ObjectNode node = (ObjectNode) MAPPER.readTree(body);
-            node.remove(TOPIC);
-            return MAPPER.writeValueAsBytes(node);
-        } catch (IOException | ClassCastException e) {
-            throw new RecordRejectedException(NOT_JSON);
-        }
+        return scan.topics.isEmpty() ? body : cut(body, scan);
     }
 
     private static final class Scan {
         final List<String> missing = new ArrayList<>();
         String eventType;
-        boolean hasTopic;
+        /** Byte offset where each top-level member's name starts, and that of the closing brace last. */
+        final List<Integer> memberStarts = new ArrayList<>();
+        /** Indexes (into memberStarts) of the top-level {@code topic} members. */
+        final List<Integer> topics = new ArrayList<>();
+    }
+
+    /**
+     * The body without its top-level {@code topic} members. A member is cut from its name to the
+     * end of its value together with the comma before it (after the first kept member) or after it
+     * (while no member was kept yet), and the whitespace around that comma.
+     */
+    private static byte[] cut(byte[] body, Scan scan) {
+        List<Integer> starts = scan.memberStarts;
+        int members = starts.size() - 1;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(body.length);
+        int copied = 0;
+        int leading = 0; // topic members before the first member that stays
+        while (leading < members && scan.topics.contains(leading)) {
+            leading++;
+        }
+        if (leading > 0) {
+            int from = starts.get(0);
+            int to = leading < members ? starts.get(leading) : valueEnd(body, starts.get(members));
+            out.write(body, copied, from - copied);
+            copied = to;
+        }
+        for (int i : scan.topics) {
+            if (i >= leading) {
+                int from = valueEnd(body, starts.get(i)); // just after the member before it
+                int to = valueEnd(body, starts.get(i + 1));
+                out.write(body, copied, from - copied);
+                copied = to;
+            }
+        }
+        out.write(body, copied, body.length - copied);
+        return out.toByteArray();
+    }
+
+    /**
+     * Where the value before {@code next} (the start of the next member's name, or of the closing
+     * brace) ends: back over whitespace, at most one comma, and whitespace again.
+     */
+    private static int valueEnd(byte[] body, int next) {
+        int i = next;
+        while (i > 0 && isWhitespace(body[i - 1])) {
+            i--;
+        }
+        if (i > 0 && body[i - 1] == ',') {
+            i--;
+            while (i > 0 && isWhitespace(body[i - 1])) {
+                i--;
+            }
+        }
+        return i;
+    }
+
+    private static boolean isWhitespace(byte b) {
+        return b == ' ' || b == '\t' || b == '\n' || b == '\r';
     }
 
     /** One streaming pass over the top level: which required properties are there, with the right type. */
@@ -89,6 +136,7 @@ final class EventGridEvents {
                 throw new RecordRejectedException(NOT_AN_OBJECT);
             }
             while (p.nextToken() == JsonToken.FIELD_NAME) {
+                scan.memberStarts.add(Math.toIntExact(p.currentTokenLocation().getByteOffset()));
                 String field = p.currentName();
                 JsonToken t = p.nextToken();
                 int i = REQUIRED_STRINGS.indexOf(field);
@@ -100,11 +148,15 @@ final class EventGridEvents {
                 } else if (DATA.equals(field)) {
                     data = t != JsonToken.VALUE_NULL;
                 } else if (TOPIC.equals(field)) {
-                    scan.hasTopic = true;
+                    scan.topics.add(scan.memberStarts.size() - 1);
                 }
                 p.skipChildren();
             }
-            if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+            if (p.currentToken() != JsonToken.END_OBJECT) {
+                throw new RecordRejectedException(NOT_JSON);
+            }
+            scan.memberStarts.add(Math.toIntExact(p.currentTokenLocation().getByteOffset()));
+            if (p.nextToken() != null) {
                 throw new RecordRejectedException(NOT_JSON);
             }
         } catch (IOException e) {

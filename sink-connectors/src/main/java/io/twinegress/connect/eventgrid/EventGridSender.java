@@ -20,6 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.regex.Pattern;
 
 /**
  * Publishes records to one Event Grid topic with one key, over a plain {@link HttpClient}.
@@ -47,9 +49,16 @@ import java.util.List;
  * {@link EndpointHttpException} with the service's code and message and its {@code Retry-After};
  * the core decides what it means.
  *
- * <p>{@code client.max.retries}: an I/O error (typically a pooled keep-alive connection the
- * server has closed) is retried at once, without a pause, that many times; a timeout or any HTTP
- * status never is. {@code client.try.timeout.ms} bounds the connect and each request.
+ * <p>{@code client.max.retries}: an I/O error before the request's body went out (the connection
+ * could not be opened, or failed first) is retried at once, without a pause, that many times; an
+ * I/O error after it, a timeout or any HTTP status never is (the service may have taken the events).
+ * {@code client.try.timeout.ms} bounds the connect; each request may take
+ * the connector's try timeout, which adds the time a full batch takes on a slow link.
+ *
+ * <p>A 400 blames the events: the core splits the request to find the one at fault. For a request
+ * of one event, only when the error names it (see {@link #namesTheEvent}); otherwise the request
+ * itself is refused (no {@code api-version}, a topic with another input schema) and the task fails
+ * with the service's message ({@link EndpointHttpException#requestRefused}).
  */
 public final class EventGridSender implements EndpointSender {
 
@@ -69,19 +78,27 @@ public final class EventGridSender implements EndpointSender {
         this.http = http;
         this.endpoint = config.endpoint();
         this.key = key;
-        this.tryTimeout = config.clientTryTimeout();
+        this.tryTimeout = config.tryTimeout();
         this.quickRetries = config.clientMaxRetries();
         this.maxRecords = config.batchMaxRecords();
         this.maxBytes = Math.min(config.batchMaxBytes(), EventGridSinkConfig.MAX_REQUEST_BYTES);
     }
 
-    /** The task's HTTP client: HTTP/1.1, connect timeout = the try timeout, no redirects. */
+    /** An HTTP client: HTTP/1.1, connect timeout = {@code client.try.timeout.ms}, no redirects. */
     static HttpClient httpClient(Duration tryTimeout) {
+        return builder(tryTimeout).build();
+    }
+
+    /** As {@link #httpClient(Duration)}, its work on {@code executor} (which its owner shuts down). */
+    static HttpClient httpClient(Duration tryTimeout, Executor executor) {
+        return builder(tryTimeout).executor(executor).build();
+    }
+
+    private static HttpClient.Builder builder(Duration tryTimeout) {
         return HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(tryTimeout)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+            .followRedirects(HttpClient.Redirect.NEVER);
     }
 
     @Override
@@ -120,31 +137,76 @@ public final class EventGridSender implements EndpointSender {
     }
 
     private void post(Batch batch, SendListener listener) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(endpoint)
-            .timeout(tryTimeout)
-            .header(KEY_HEADER, key.value())
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(batch.toJsonArray()))
-            .build();
-        HttpResponse<byte[]> response = sendWithQuickRetries(request);
+        HttpResponse<byte[]> response = sendWithQuickRetries(batch.toJsonArray());
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
             listener.delivered(batch.records);
             return;
         }
-        throw new EndpointHttpException(status, serviceMessage(response.body()),
+        String message = serviceMessage(response.body());
+        if (status == 400 && batch.size() == 1 && !namesTheEvent(response.body())) {
+            throw EndpointHttpException.requestRefused(status, message);
+        }
+        throw new EndpointHttpException(status, message,
             FailureClassifier.retryAfter(response.headers().firstValue("retry-after-ms").orElse(null),
                 response.headers().firstValue("Retry-After").orElse(null)));
     }
 
-    private HttpResponse<byte[]> sendWithQuickRetries(HttpRequest request) throws IOException, InterruptedException {
+    /**
+     * Event Grid's own ways of pointing at an event of the request: its position ({@code index 0},
+     * as in "Event at index 0: ..."; or a JSON path from the array, {@code [0]} / {@code [0].eventTime},
+     * as in "... Path '[0].eventTime' ..."), or one of the schema's properties in quotes
+     * ({@code 'eventTime'}, {@code "id"}).
+     */
+    private static final Pattern NAMES_AN_EVENT = Pattern.compile(
+        "\\bindex\\s*:?\\s*0\\b|\\[0]|['\"](?:id|topic|subject|eventType|eventTime|data|dataVersion|metadataVersion)['\"]",
+        Pattern.CASE_INSENSITIVE);
+
+    /**
+     * Whether a 400 for a request of one event blames that event: its error (message, or a message
+     * of its {@code details}) names it as {@link #NAMES_AN_EVENT} says. A 400 that names no event
+     * (no api-version, a topic that takes another input schema, a body refused as a whole) is the
+     * request's: dead-lettering the event would not fix it.
+     */
+    static boolean namesTheEvent(byte[] body) {
+        if (body == null || body.length == 0) {
+            return false;
+        }
+        StringBuilder texts = new StringBuilder();
+        try {
+            JsonNode error = MAPPER.readTree(body).path("error");
+            texts.append(error.path("message").asText("")).append('\n');
+            for (JsonNode detail : error.path("details")) {
+                texts.append(detail.path("message").asText("")).append('\n');
+            }
+        } catch (IOException | RuntimeException e) {
+            texts.append(new String(body, StandardCharsets.UTF_8));
+        }
+        return NAMES_AN_EVENT.matcher(texts).find();
+    }
+
+    /**
+     * Posts {@code body}; re-posts it at once after an I/O error only while the request cannot have
+     * reached the service: its body was never handed to the connection (the connection could not be
+     * opened, or failed before the request went out). Once the body went out, the service may have
+     * processed it; Event Grid has no duplicate detection, so such a failure goes to the core
+     * (transient: backoff), and a timeout or an error status always does.
+     */
+    private HttpResponse<byte[]> sendWithQuickRetries(byte[] body) throws IOException, InterruptedException {
         for (int attempt = 0; ; attempt++) {
+            TrackedBody tracked = new TrackedBody(body);
+            HttpRequest request = HttpRequest.newBuilder(endpoint)
+                .timeout(tryTimeout)
+                .header(KEY_HEADER, key.value())
+                .header("Content-Type", "application/json")
+                .POST(tracked)
+                .build();
             try {
                 return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             } catch (HttpTimeoutException e) {
                 throw e;
             } catch (IOException e) {
-                if (attempt >= quickRetries) {
+                if (attempt >= quickRetries || tracked.handedOver()) {
                     throw e;
                 }
             }

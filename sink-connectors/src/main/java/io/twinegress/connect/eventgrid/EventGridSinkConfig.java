@@ -24,7 +24,8 @@ public class EventGridSinkConfig extends DeliveryConfig {
     public static final String PATH_DOC =
         "The Event Grid topic host name, e.g. <topic>.<region>-1.eventgrid.azure.net: events are posted to "
             + "https://<path>/api/events?api-version=2018-01-01. A full http:// or https:// URL is used as is "
-            + "(local stand-ins; include ?api-version=2018-01-01 when it is the real service).";
+            + "(local stand-ins), except that a URL on *.eventgrid.azure.net without an api-version parameter (the "
+            + "topic endpoint as the Azure portal shows it) gets api-version=2018-01-01 appended.";
 
     /** Event Grid publish limits: 1 MB per request and per event, 5,000 events per request. */
     public static final long MAX_REQUEST_BYTES = 1024 * 1024L;
@@ -34,6 +35,8 @@ public class EventGridSinkConfig extends DeliveryConfig {
     public static final long BATCH_MAX_BYTES_DEFAULT = MAX_REQUEST_BYTES;
 
     public static final String API_VERSION = "2018-01-01";
+    static final String API_VERSION_PARAMETER = "api-version";
+    static final String EVENT_GRID_DOMAIN = ".eventgrid.azure.net";
 
     public static final String ERROR_NO_PATH =
         "Name the Event Grid topic: its host name (<topic>.<region>-1.eventgrid.azure.net) or a full http(s):// URL.";
@@ -63,17 +66,42 @@ public class EventGridSinkConfig extends DeliveryConfig {
         return def;
     }
 
-    /** The publish URL: {@code path} as is when it is an http(s) URL, else {@code https://<path>/api/events?api-version=...}. */
+    /**
+     * The publish URL: {@code https://<path>/api/events?api-version=...} for a host name; an http(s)
+     * URL as is, with {@code api-version} appended when it is on {@code *.eventgrid.azure.net} and has none.
+     */
     public URI endpoint() {
         return endpoint(path());
     }
 
     static URI endpoint(String path) {
-        String lower = path.toLowerCase(Locale.ROOT);
+        String p = path.trim();
+        String lower = p.toLowerCase(Locale.ROOT);
         if (lower.startsWith("http://") || lower.startsWith("https://")) {
-            return URI.create(path);
+            URI uri = URI.create(p);
+            if (isEventGridHost(uri.getHost()) && !hasApiVersion(uri.getRawQuery())) {
+                // the portal shows the topic endpoint without it, and Event Grid refuses every request without it
+                return URI.create(p + (uri.getRawQuery() == null ? "?" : "&") + API_VERSION_PARAMETER + "=" + API_VERSION);
+            }
+            return uri;
         }
-        return URI.create("https://" + path + "/api/events?api-version=" + API_VERSION);
+        return URI.create("https://" + p + "/api/events?" + API_VERSION_PARAMETER + "=" + API_VERSION);
+    }
+
+    static boolean isEventGridHost(String host) {
+        return host != null && host.toLowerCase(Locale.ROOT).endsWith(EVENT_GRID_DOMAIN);
+    }
+
+    private static boolean hasApiVersion(String rawQuery) {
+        if (rawQuery == null) {
+            return false;
+        }
+        for (String parameter : rawQuery.split("&")) {
+            if (parameter.toLowerCase(Locale.ROOT).startsWith(API_VERSION_PARAMETER + "=")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The error for a bad {@code path}, or empty. */

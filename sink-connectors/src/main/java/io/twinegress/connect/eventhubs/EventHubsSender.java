@@ -20,6 +20,7 @@ import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +39,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <p>A record becomes an event with: body = the value bytes exactly as they arrived (event JSON, or
  * raw device telemetry, never parsed or re-encoded); content type {@code application/json} for
  * events, none for device messages; partition key = the record key as a string (none for a null or
- * empty key); properties = the record headers as strings.
+ * empty key; {@code sha256-<hex>} of it past 128 characters); properties = the record headers as strings.
  *
  * <p>Order: events with the same partition key are sent in record order, which is the order Event
  * Hubs keeps (per partition). Events with different keys travel in different batches and may be
@@ -53,6 +54,8 @@ public final class EventHubsSender implements EndpointSender {
     static final int KEYS_IN_FLIGHT = 16;
 
     private final EventHubProducerAsyncClient client;
+    /** The longest one SDK operation may take with its own retries: every {@code block()} waits this long at most. */
+    private final Duration operationTimeout;
     private final boolean deviceMessages;
     private final int maxRecords;
     private final long maxBytes;
@@ -66,6 +69,7 @@ public final class EventHubsSender implements EndpointSender {
             builder.connectionString(connectionString.value(), config.eventHubName());
         }
         this.client = builder.buildAsyncProducerClient();
+        this.operationTimeout = AmqpEndpoint.operationTimeout(config);
         this.deviceMessages = config.deviceMessages();
         this.maxRecords = config.batchMaxRecords();
         this.maxBytes = config.batchMaxBytes();
@@ -146,11 +150,12 @@ public final class EventHubsSender implements EndpointSender {
         }
         chains.values().forEach(Chain::close);
 
+        int longest = chains.values().stream().mapToInt(c -> c.filled.size()).max().orElse(0);
         List<ChainResult> results = Flux.fromIterable(chains.values())
             .filter(c -> !c.filled.isEmpty())
             .flatMap(this::sendChain, KEYS_IN_FLIGHT)
             .collectList()
-            .block();
+            .block(operationTimeout.multipliedBy(Math.max(1, longest))); // a key's batches go one after the other
         RuntimeException failure = null;
         for (ChainResult o : results == null ? List.<ChainResult>of() : results) {
             o.sent().forEach(f -> listener.delivered(f.records()));
@@ -209,7 +214,7 @@ public final class EventHubsSender implements EndpointSender {
 
     private EventDataBatch newBatch(String partitionKey, long size) {
         if (linkMaxBytes < 0) {
-            linkMaxBytes = client.createBatch().block().getMaxSizeInBytes();
+            linkMaxBytes = client.createBatch().block(operationTimeout).getMaxSizeInBytes();
         }
         CreateBatchOptions options = new CreateBatchOptions();
         if (partitionKey != null) {
@@ -218,7 +223,7 @@ public final class EventHubsSender implements EndpointSender {
         if (size < linkMaxBytes) {
             options.setMaximumSizeInBytes((int) size);
         }
-        return client.createBatch(options).block();
+        return client.createBatch(options).block(operationTimeout);
     }
 
     private String tooLarge(EventData event) {
@@ -236,9 +241,12 @@ public final class EventHubsSender implements EndpointSender {
         return event;
     }
 
-    /** The record key as a string ({@link EventRecords#key}); a null or empty key → none. */
+    /**
+     * The record key as a string ({@link EventRecords#partitionKey}: over Event Hubs' 128 characters it
+     * is hashed, which the SDK would otherwise refuse for the whole batch); a null or empty key → none.
+     */
     static String partitionKey(SinkRecord record) {
-        return EventRecords.key(record).filter(k -> !k.isEmpty()).orElse(null);
+        return EventRecords.partitionKey(record).orElse(null);
     }
 
     @Override

@@ -7,9 +7,13 @@ import io.twinegress.connect.core.KeySlot;
 import org.apache.kafka.common.config.types.Password;
 
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** A Service Bus sink task: the shared delivery core with a {@link ServiceBusSender}. */
 public class ServiceBusSinkTask extends DeliverySinkTask {
+
+    /** One warning per task when headers are cut to Service Bus's limits, whichever key's sender met them. */
+    private final AtomicBoolean propertiesTrimmedWarned = new AtomicBoolean();
 
     @Override
     protected DeliveryConfig parseConfig(Map<String, String> props) {
@@ -18,6 +22,6 @@ public class ServiceBusSinkTask extends DeliverySinkTask {
 
     @Override
     protected EndpointSender openSender(DeliveryConfig config, KeySlot slot, Password connectionString) {
-        return new ServiceBusSender((ServiceBusSinkConfig) config, connectionString);
+        return new ServiceBusSender((ServiceBusSinkConfig) config, connectionString, propertiesTrimmedWarned);
     }
 }

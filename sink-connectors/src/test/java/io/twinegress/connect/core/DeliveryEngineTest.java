@@ -35,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DeliveryEngineTest {
@@ -46,6 +47,7 @@ class DeliveryEngineTest {
     /** What reached the endpoint, in order, with the key used. */
     final List<String> sent = Collections.synchronizedList(new ArrayList<>());
     final List<KeySlot> opened = new ArrayList<>();
+    final java.util.concurrent.atomic.AtomicInteger closed = new java.util.concurrent.atomic.AtomicInteger();
     /** The endpoint's behaviour for one send: deliver, or throw. */
     BiConsumer<KeySlot, List<SinkRecord>> endpoint = (slot, records) -> { };
     FakeContext context;
@@ -99,6 +101,7 @@ class DeliveryEngineTest {
 
                 @Override
                 public void close() {
+                    closed.incrementAndGet();
                 }
             };
         }, clock, () -> 0.0, executor);
@@ -244,6 +247,41 @@ class DeliveryEngineTest {
         assertEquals(1, e.metrics().deadLettered());
     }
 
+    /**
+     * When the endpoint refuses every record of a request even once the core has sent each alone,
+     * the fault is the request's (a configuration), not every record's: the task fails with the
+     * endpoint's answer instead of dead-lettering all the traffic.
+     */
+    @Test
+    void whenEveryRecordOfASplitIsRefusedAloneTheTaskFailsAndNothingIsDeadLettered() {
+        endpoint = (slot, records) -> {
+            throw new EndpointHttpException(400, "Event at index 0: required property 'specversion' was not found.", Optional.empty());
+        };
+        DeliveryEngine e = engine(Map.of());
+        ConnectException ce = assertThrows(ConnectException.class, () -> e.put(records(P0, 0, 6)));
+        assertTrue(ce.getMessage().contains("specversion"), ce.getMessage());
+        assertTrue(ce.getMessage().contains("every one of the 6 records"), ce.getMessage());
+        assertTrue(context.reported.isEmpty(), "nothing dead-lettered");
+        assertEquals(6, e.heldRecords());
+        assertEquals(current(P0, 0), e.preCommit(current(P0, 6)));
+    }
+
+    /** A record refused on its own in a request of one is that record's fault: dead-lettered, never a task failure. */
+    @Test
+    void aRecordRefusedInARequestOfItsOwnIsDeadLettered() {
+        endpoint = (slot, records) -> {
+            if (records.get(0).kafkaOffset() == 0) {
+                throw new AmqpException(false, "errorCondition[amqp:invalid-field]. description[bad field]", null);
+            }
+        };
+        DeliveryEngine e = engine(Map.of());
+        e.put(records(P0, 0, 1));
+        assertEquals(1, context.reported.size());
+        e.put(records(P0, 1, 1));
+        assertEquals(List.of("primary:0@1"), sent);
+        assertEquals(current(P0, 2), e.preCommit(current(P0, 2)));
+    }
+
     @Test
     void aSenderRejectionIsDeadLettered() {
         DeliveryConfig config = config(Map.of());
@@ -268,6 +306,52 @@ class DeliveryEngineTest {
         assertEquals(1, context.reported.size());
         assertEquals("too large", context.reported.get(0).error().getMessage());
         assertEquals(current(P0, 3), e.preCommit(current(P0, 3)));
+    }
+
+    /** Without a dead-letter topic, one record the endpoint never takes holds the whole endpoint: the task says so once, at start. */
+    @Test
+    void withoutADeadLetterTopicTheTaskSaysOnceAtStartThatOneBadRecordHoldsTheEndpoint() {
+        Map<String, String> noDlq = new HashMap<>();
+        noDlq.put(DeliveryConfig.DLQ_TOPIC_CONFIG, null);
+        long mark = io.twinegress.testing.kafka.TestLogs.mark();
+        engine(noDlq);
+        String log = io.twinegress.testing.kafka.TestLogs.readSince(mark);
+        assertEquals(1, log.split(java.util.regex.Pattern.quote(DeliveryConfig.WARNING_NO_DEAD_LETTER_TOPIC), -1).length - 1, log);
+        String line = log.lines().filter(l -> l.contains(DeliveryConfig.WARNING_NO_DEAD_LETTER_TOPIC)).findFirst().orElseThrow();
+        assertTrue(line.contains(" WARN ") && line.contains("sb-test"), line);
+        mark = io.twinegress.testing.kafka.TestLogs.mark();
+        engine(Map.of());
+        assertFalse(io.twinegress.testing.kafka.TestLogs.readSince(mark).contains(DeliveryConfig.WARNING_NO_DEAD_LETTER_TOPIC));
+    }
+
+    /**
+     * Without a dead-letter topic, never dropping a record means one the endpoint never takes holds
+     * every partition of the endpoint, not only its own (the batch is retried as a whole): what the
+     * validate() warning and the start line say.
+     */
+    @Test
+    void withoutADeadLetterTopicOneRefusedRecordHoldsEveryPartition() {
+        endpoint = (slot, records) -> {
+            for (SinkRecord r : records) {
+                if (r.kafkaPartition() == 0 && r.kafkaOffset() == 1) {
+                    throw new EndpointHttpException(413, "too large", Optional.empty());
+                }
+            }
+        };
+        Map<String, String> noDlq = new HashMap<>();
+        noDlq.put(DeliveryConfig.DLQ_TOPIC_CONFIG, null);
+        DeliveryEngine e = engine(noDlq);
+        List<SinkRecord> batch = new ArrayList<>(records(P0, 0, 2));
+        batch.addAll(records(P1, 0, 2));
+        assertThrows(RetriableException.class, () -> e.put(batch));
+        clock.advance(Duration.ofSeconds(1));
+        assertThrows(RetriableException.class, () -> e.put(records(P1, 2, 2)), "later records of the other partition wait too");
+        Map<TopicPartition, OffsetAndMetadata> current = current(P0, 2);
+        current.put(P1, new OffsetAndMetadata(4));
+        Map<TopicPartition, OffsetAndMetadata> committed = e.preCommit(current);
+        assertEquals(new OffsetAndMetadata(1), committed.get(P0));
+        assertTrue(committed.get(P1).offset() < 4, "partition 1 is held behind it: " + committed);
+        assertTrue(context.reported.isEmpty());
     }
 
     @Test
@@ -542,5 +626,99 @@ class DeliveryEngineTest {
         assertEquals(5, sent.size());
         assertEquals(5, e.metrics().delivered(), "the in-flight outcome was applied before the partition was let go");
         assertEquals(0, e.heldRecords());
+    }
+
+    // ------------------------------------------------------------------ sends that never return
+
+    /** An endpoint whose next request never returns, not even when interrupted, until the test ends; the clock runs on meanwhile. */
+    final CountDownLatch neverAnswered = new CountDownLatch(1);
+
+    void hangFor(Duration clockAdvance) {
+        clock.advance(clockAdvance);
+        while (neverAnswered.getCount() > 0) {
+            try {
+                neverAnswered.await();
+            } catch (InterruptedException ignored) {
+                // a send that ignores interrupts too
+            }
+        }
+        throw new IllegalStateException("released at the end of the test");
+    }
+
+    final ExecutorService sendThreads = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "test-send");
+        t.setDaemon(true);
+        return t;
+    });
+
+    @AfterEach
+    void releaseHungSends() {
+        neverAnswered.countDown();
+        sendThreads.shutdownNow();
+    }
+
+    @Test
+    void theWaitBudgetIsTwoFifthsOfTheConsumersMaxPollInterval() {
+        assertEquals(Duration.ofSeconds(120), config(Map.of()).waitBudget(), "Kafka's default max.poll.interval.ms, 300 s");
+        assertEquals(Duration.ofSeconds(24),
+            config(Map.of(DeliveryConfig.MAX_POLL_INTERVAL_OVERRIDE_CONFIG, "60000")).waitBudget());
+    }
+
+    /**
+     * A send that never returns (the first one, which runs while put() waits) must not hold put()
+     * past the consumer's poll interval: once the wait budget is over on the task's clock, the send
+     * is given up as an unavailable endpoint (backoff, nothing committed), its client closed, and the
+     * next round opens a new one and delivers, on another thread if the hung one stays stuck.
+     */
+    @Test
+    void aSendThatNeverReturnsEndsAsTransientWithinThePollIntervalAndTheNextRoundUsesANewSender() {
+        boolean[] hung = {false};
+        endpoint = (slot, records) -> {
+            if (!hung[0]) {
+                hung[0] = true;
+                hangFor(Duration.ofMinutes(3));
+            }
+        };
+        executor = sendThreads;
+        DeliveryEngine e = engine(Map.of());
+        List<SinkRecord> batch = records(P0, 0, 3);
+        RetriableException r = assertTimeoutPreemptively(WAIT, () -> assertThrows(RetriableException.class, () -> e.put(batch)));
+        assertTrue(r.getMessage().contains("no answer"), r.getMessage());
+        assertEquals(100, context.timeout, "backs off");
+        assertEquals(3, e.heldRecords());
+        assertEquals(current(P0, 0), e.preCommit(current(P0, 3)), "nothing committed");
+        Await.waitUntil(() -> closed.get() == 1, WAIT, "the hung send's client is closed");
+
+        clock.advance(Duration.ofMillis(100));
+        e.put(batch); // Connect hands the batch back after the backoff
+        assertEquals(List.of("primary:0@0", "primary:0@1", "primary:0@2"), sent);
+        assertEquals(List.of(KeySlot.PRIMARY, KeySlot.PRIMARY), opened, "a new client");
+        assertEquals(current(P0, 3), e.preCommit(current(P0, 3)));
+    }
+
+    /** The same for a send in flight while Connect fetches the next records: the next put() gives it up once it is overdue. */
+    @Test
+    void aPipelinedSendThatNeverReturnsIsGivenUpByALaterPut() {
+        AtomicBoolean hung = new AtomicBoolean();
+        endpoint = (slot, records) -> {
+            if (records.get(0).kafkaOffset() == 2 && hung.compareAndSet(false, true)) {
+                hangFor(Duration.ofMinutes(3));
+            }
+        };
+        executor = sendThreads;
+        DeliveryEngine e = engine(Map.of());
+        e.put(records(P0, 0, 2)); // opens the sender: delivered while put() waits
+        e.put(records(P0, 2, 2)); // in flight, never answered
+        assertTimeoutPreemptively(WAIT, () -> Await.waitUntil(() -> clock.instant().isAfter(
+            java.time.Instant.parse("2026-11-22T10:02:00Z")), WAIT, "the endpoint got the request"));
+        List<SinkRecord> next = records(P0, 4, 1);
+        RetriableException r = assertTimeoutPreemptively(WAIT, () -> assertThrows(RetriableException.class, () -> e.put(next)));
+        assertTrue(r.getMessage().contains("no answer"), r.getMessage());
+        assertEquals(3, e.heldRecords());
+        assertEquals(current(P0, 2), e.preCommit(current(P0, 5)));
+        clock.advance(Duration.ofMillis(100));
+        e.put(next);
+        assertEquals(List.of("primary:0@0", "primary:0@1", "primary:0@2", "primary:0@3", "primary:0@4"), sent);
+        assertEquals(current(P0, 5), e.preCommit(current(P0, 5)));
     }
 }

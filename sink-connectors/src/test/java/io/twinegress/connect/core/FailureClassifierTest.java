@@ -45,7 +45,7 @@ class FailureClassifierTest {
         "RESOURCE_LIMIT_EXCEEDED, false, TRANSIENT",
         "ENTITY_DISABLED_ERROR, false, TRANSIENT",
         "NOT_FOUND, false, FATAL",
-        "ARGUMENT_ERROR, false, FATAL",
+        "ARGUMENT_ERROR, false, RECORD_REJECTED",
     })
     void serviceBusByReason(AmqpErrorCondition condition, boolean transientError, Outcome expected) {
         ServiceBusException e = serviceBus(condition, transientError);
@@ -123,6 +123,24 @@ class FailureClassifierTest {
         assertEquals("GENERAL_ERROR", serviceBus.getReason().toString());
         assertEquals(Outcome.TRANSIENT, FailureClassifier.classify(serviceBus).outcome());
         assertEquals(Outcome.TRANSIENT, FailureClassifier.classify(reactor.core.Exceptions.retryExhausted("Retries exhausted: 1/1", busy)).outcome());
+    }
+
+    /**
+     * Per-message refusals the SDK has no constant for reach us as an AmqpException without a
+     * condition, the condition in its message ({@code errorCondition[amqp:invalid-field]...}); on
+     * its own, Service Bus wraps it (reason GENERAL_ERROR). They are about the records sent: the
+     * core isolates the one at fault and dead-letters it.
+     */
+    @ParameterizedTest
+    @CsvSource({"amqp:invalid-field", "amqp:decode-error", "com.microsoft:argument-out-of-range", "com.microsoft:argument-error"})
+    void perMessageAmqpRefusalsAreRecordRejections(String condition) {
+        AmqpException sdk = condition.startsWith("amqp:")
+            ? new AmqpException(false, "errorCondition[" + condition + "]. description[The field is invalid.]", null)
+            : new AmqpException(false, AmqpErrorCondition.fromString(condition), "argument", null);
+        assertEquals(Outcome.RECORD_REJECTED, FailureClassifier.classify(sdk).outcome(), condition);
+        assertEquals(Outcome.RECORD_REJECTED,
+            FailureClassifier.classify(new ServiceBusException(sdk, ServiceBusErrorSource.SEND)).outcome(), condition);
+        assertTrue(FailureClassifier.classify(sdk).reason().contains(condition), FailureClassifier.classify(sdk).reason());
     }
 
     @Test

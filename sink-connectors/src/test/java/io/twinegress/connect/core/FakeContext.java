@@ -13,17 +13,17 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /** A SinkTaskContext that records what the task asks of Connect. */
-final class FakeContext implements SinkTaskContext {
+public final class FakeContext implements SinkTaskContext {
 
-    record Reported(SinkRecord record, Throwable error) {
+    public record Reported(SinkRecord record, Throwable error) {
     }
 
     final Map<String, String> configs;
     final boolean withReporter;
-    final List<Reported> reported = new ArrayList<>();
-    long timeout = -1;
+    public final List<Reported> reported = new ArrayList<>();
+    public long timeout = -1;
 
-    FakeContext(Map<String, String> configs, boolean withReporter) {
+    public FakeContext(Map<String, String> configs, boolean withReporter) {
         this.configs = configs;
         this.withReporter = withReporter;
     }

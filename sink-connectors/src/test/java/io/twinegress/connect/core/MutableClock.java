@@ -6,12 +6,12 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand. */
-final class MutableClock extends Clock {
+/** A clock tests move by hand (from any thread). */
+public final class MutableClock extends Clock {
 
-    private Instant now = Instant.parse("2026-11-22T10:00:00Z");
+    private volatile Instant now = Instant.parse("2026-11-22T10:00:00Z");
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         now = now.plus(d);
     }
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.twinegress.connect.core.DeliveryConfig;
+import io.twinegress.connect.core.DeliveryEngine;
+import io.twinegress.connect.core.FakeContext;
 import io.twinegress.connect.core.Failure;
 import io.twinegress.connect.core.FailureClassifier;
 import io.twinegress.connect.core.Outcome;
@@ -13,6 +15,7 @@ import io.twinegress.emulators.eventgrid.ReceivedEvent;
 import io.twinegress.schemas.EgressHeaders;
 import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,6 +78,7 @@ class EventGridSenderTest {
     void clear() {
         eg.clear();
         eg.throttle(false);
+        eg.answerPublishesNormally();
     }
 
     static EventGridSinkConfig config(String path, Map<String, String> overrides) {
@@ -253,6 +257,50 @@ class EventGridSenderTest {
         Failure notFound = FailureClassifier.classify(
             assertThrows(Exception.class, () -> sender(eg.endpoint("nope"), Map.of(), KEY).send(one, listener)));
         assertEquals(Outcome.FATAL, notFound.outcome());
+        assertTrue(delivered.isEmpty());
+    }
+
+    /**
+     * A 400 for the request as a whole (here: no api-version, as a topic URL pasted from the portal
+     * gets) is no event's fault. The core splits the batch down to single events, the service gives
+     * each the same answer without naming it: the task fails with the service's message, and not
+     * one of the 10 valid events is dead-lettered.
+     */
+    @Test
+    void aRequestLevel400FailsTheTaskWithTheServicesMessageAndDeadLettersNothing() {
+        String apiVersion = "The api-version query parameter (?api-version=) is required for all requests.";
+        eg.answerEveryPublish(400, "BadRequest", apiVersion);
+        Map<String, String> dlq = Map.of("errors.tolerance", "all", "errors.deadletterqueue.topic.name", "twin.egress.eg.dlq");
+        EventGridSinkConfig config = config(eg.endpoint("twins"), dlq);
+        FakeContext context = new FakeContext(Map.of(), true);
+        DeliveryEngine engine = new DeliveryEngine(config, context,
+            slot -> new EventGridSender(config, EventGridSender.httpClient(config.clientTryTimeout()), new Password(KEY)),
+            java.time.Clock.systemUTC(), () -> 0.0, Runnable::run);
+        List<SinkRecord> ten = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            ten.add(record(event("v" + i, 1)));
+        }
+        ConnectException e = assertThrows(ConnectException.class, () -> engine.put(ten));
+        assertTrue(e.getMessage().contains(apiVersion), e.getMessage());
+        assertEquals(List.of(), context.reported, "nothing dead-lettered");
+        assertEquals(10, engine.heldRecords(), "nothing dropped either");
+        assertTrue(eg.responses(400) >= 1);
+    }
+
+    /**
+     * An I/O error once the request went out (here: the service accepted the events, then the
+     * connection dropped before the answer) may follow the service's acceptance; Event Grid has no
+     * duplicate detection, so the request is not posted again at once: the failure is transient and
+     * the core's backoff decides. (It used to be re-posted at once, and arrived twice.)
+     */
+    @Test
+    void anIoErrorAfterTheRequestWentOutIsNotPostedAgainAtOnce() {
+        eg.dropConnectionAfterAcceptingNext(1);
+        List<SinkRecord> one = List.of(record(event("lost-answer", 1)));
+        Exception e = assertThrows(Exception.class, () -> sender(eg.endpoint("twins"), Map.of(), KEY).send(one, listener));
+        assertEquals(Outcome.TRANSIENT, FailureClassifier.classify(e).outcome(), FailureClassifier.classify(e).reason());
+        assertEquals(1, eg.connectionsDropped());
+        assertEquals(1, eg.count("twins"), "posted once");
         assertTrue(delivered.isEmpty());
     }
 

@@ -58,6 +58,25 @@ class EventGridSinkConnectorTest {
         assertEquals(URI.create("http://127.0.0.1:5681/twins/api/events"), new EventGridSinkConfig(p).endpoint());
     }
 
+    /**
+     * The Azure portal shows a topic's endpoint without {@code api-version}, and Event Grid refuses
+     * every request without one: an {@code *.eventgrid.azure.net} URL gets it appended; any other
+     * URL (a local stand-in) is used as is.
+     */
+    @Test
+    void anEventGridUrlWithoutApiVersionGetsItAppended() {
+        assertEquals(URI.create("https://twins.westus2-1.eventgrid.azure.net/api/events?api-version=2018-01-01"),
+            EventGridSinkConfig.endpoint("https://twins.westus2-1.eventgrid.azure.net/api/events"));
+        assertEquals(URI.create("https://TWINS.westus2-1.EventGrid.Azure.net/api/events?api-version=2018-01-01"),
+            EventGridSinkConfig.endpoint("https://TWINS.westus2-1.EventGrid.Azure.net/api/events"), "host names are case-insensitive");
+        assertEquals(URI.create("https://twins.westus2-1.eventgrid.azure.net/api/events?api-version=2018-01-01"),
+            EventGridSinkConfig.endpoint("https://twins.westus2-1.eventgrid.azure.net/api/events?api-version=2018-01-01"));
+        assertEquals(URI.create("https://twins.westus2-1.eventgrid.azure.net/api/events?x=1&api-version=2018-01-01"),
+            EventGridSinkConfig.endpoint("https://twins.westus2-1.eventgrid.azure.net/api/events?x=1"));
+        assertEquals(URI.create("http://127.0.0.1:5681/twins/api/events"),
+            EventGridSinkConfig.endpoint("http://127.0.0.1:5681/twins/api/events"), "a stand-in's URL as is");
+    }
+
     @Test
     void aBadPathIsReportedOnItsKey() {
         Map<String, String> p = props();
@@ -110,6 +129,7 @@ class EventGridSinkConnectorTest {
         assertEquals(30 * 60 * 1000L, config.backoffMax().toMillis());
         assertEquals(24 * 60 * 60 * 1000L, config.deliveryDeadline().toMillis());
         assertEquals(5_000L, config.clientTryTimeout().toMillis());
+        assertEquals(21_000L, config.tryTimeout().toMillis(), "5 s + 1 MiB at 64 KiB/s: one request of a full batch");
         assertEquals(1, config.clientMaxRetries());
         assertEquals(ConfigDef.Type.PASSWORD, EventGridSinkConfig.CONFIG_DEF.configKeys().get(DeliveryConfig.CONNECTION_STRING_CONFIG).type);
         assertEquals(ConfigDef.Type.PASSWORD,

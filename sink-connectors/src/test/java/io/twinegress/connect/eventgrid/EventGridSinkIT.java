@@ -273,6 +273,34 @@ class EventGridSinkIT {
      * A connector config for one endpoint, with test-short backoff and a dead-letter topic; the
      * HTTP client keeps its defaults ({@code client.max.retries}, {@code client.try.timeout.ms}).
      */
+    /**
+     * An endpoint that takes 6 s to answer, with the connector's default client settings: the
+     * request timeout covers a full batch, so every event is delivered, and each arrives at most
+     * twice (it used to time out at 5 s and be posted again every backoff round, without end:
+     * Event Grid has no duplicate detection).
+     */
+    @Test
+    void aSlowButAcceptingEndpointGetsEveryEventABoundedNumberOfTimesAtTheDefaults() {
+        try (EventGridEmulator slow = EventGridEmulator.builder().topic("slow").key(KEY1)
+            .responseDelay(Duration.ofSeconds(6)).start()) {
+            String topic = egress("slow");
+            List<ProducerRecord<byte[], byte[]>> records = events(topic, "slow", 20);
+            KAFKA.produce(records);
+            Map<String, String> config = config(topic, slow.endpoint("slow"), KEY1, null);
+            config.remove(DeliveryConfig.CLIENT_TRY_TIMEOUT_MS_CONFIG); // the defaults
+            config.remove(DeliveryConfig.CLIENT_MAX_RETRIES_CONFIG);
+            connectors.start("eg-slow", config);
+            Duration wait = Duration.ofSeconds(90);
+            Await.waitUntil(() -> SinkIt.committed(KAFKA, "eg-slow") == 20, wait, "every event delivered and committed");
+            Map<String, Long> perId = new java.util.HashMap<>();
+            slow.received("slow").forEach(e -> perId.merge(e.id(), 1L, Long::sum));
+            assertEquals(20, perId.size(), "every event");
+            assertTrue(perId.values().stream().allMatch(n -> n <= 2), "each at most twice: " + perId);
+            System.out.printf("IT figure: 6 s answers at the defaults: %d requests for 20 events%n", slow.responses(200));
+            slow.assertNoHandlerErrors();
+        }
+    }
+
     static Map<String, String> config(String topic, String path, String primary, String secondary) {
         Map<String, String> c = SinkIt.config(CONNECTOR, topic, path, primary, secondary);
         c.remove(DeliveryConfig.CLIENT_MAX_RETRIES_CONFIG);

@@ -47,6 +47,7 @@ class EventHubsSenderTest {
             .eventHub("keys", 4)
             .eventHub("sizes", 2, 2048)
             .eventHub("partial", 2)
+            .eventHub("long-keys", 4)
             .key("send", "send-key")
             .start();
     }
@@ -113,6 +114,29 @@ class EventHubsSenderTest {
         assertEquals("42", EventHubsSender.partitionKey(new SinkRecord("t", 0, Schema.INT32_SCHEMA, 42, null, "{}", 1)));
         assertNull(EventHubsSender.partitionKey(record(null, "{}", 1, new ConnectHeaders())));
         assertNull(EventHubsSender.partitionKey(record("", "{}", 1, new ConnectHeaders())));
+    }
+
+    /**
+     * Event Hubs takes partition keys of at most 128 characters. A longer record key is hashed as a
+     * long Service Bus MessageId is ({@code sha256-<hex>}, 71 characters): still one stable key per
+     * object, so its events stay in one partition and in order.
+     */
+    @Test
+    void aPartitionKeyOverTheServicesLimitIsHashedAndKeepsItsEventsTogether() {
+        String longKey = "twin/" + "k".repeat(295);
+        List<SinkRecord> records = List.of(record(longKey, "{\"seq\":0}", 0), record("d".repeat(128), "{\"seq\":1}", 1),
+            record(longKey, "{\"seq\":2}", 2));
+        RecordingListener listener = new RecordingListener();
+        try (EventHubsSender sender = sender("long-keys", Map.of())) {
+            sender.send(records, listener);
+        }
+        assertTrue(listener.rejected.isEmpty(), listener.rejected.toString());
+        List<ReceivedMessage> got = new ArrayList<>(amqp.awaitCount("long-keys", 3, DEADLINE));
+        got.sort(java.util.Comparator.comparing(m -> m.property(EgressHeaders.SOURCE_OFFSET)));
+        String hashed = io.twinegress.connect.core.EventRecords.capped(longKey);
+        assertTrue(hashed.startsWith("sha256-") && hashed.length() == 71, hashed);
+        assertEquals(List.of(hashed, "d".repeat(128), hashed), got.stream().map(ReceivedMessage::partitionKey).toList());
+        assertEquals(got.get(0).partitionId(), got.get(2).partitionId(), "one partition for one object");
     }
 
     @Test

@@ -2,6 +2,8 @@ package io.twinegress.connect.servicebus;
 
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import io.twinegress.connect.core.DeliveryConfig;
+import io.twinegress.connect.core.DeliveryEngine;
+import io.twinegress.connect.core.FakeContext;
 import io.twinegress.connect.core.FailureClassifier;
 import io.twinegress.connect.core.Outcome;
 import io.twinegress.connect.core.RecordRejectedException;
@@ -9,6 +11,7 @@ import io.twinegress.connect.core.RecordingListener;
 import io.twinegress.emulators.amqp.AmqpEmulator;
 import io.twinegress.emulators.amqp.ReceivedMessage;
 import io.twinegress.schemas.EgressHeaders;
+import io.twinegress.testing.kafka.TestLogs;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.data.SchemaBuilder;
@@ -25,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -46,6 +50,9 @@ class ServiceBusSenderTest {
         amqp = AmqpEmulator.builder()
             .serviceBusTopic("sizes", 2048)
             .serviceBusTopic("busy")
+            .serviceBusTopic("refusing")
+            .serviceBusTopic("headers")
+            .serviceBusTopic("keys")
             .key("send", "send-key")
             .start();
     }
@@ -146,7 +153,7 @@ class ServiceBusSenderTest {
         p.put(DeliveryConfig.BATCH_MAX_BYTES_CONFIG, "1024");
         ServiceBusSinkConfig config = new ServiceBusSinkConfig(p);
         RecordingListener listener = new RecordingListener();
-        try (ServiceBusSender sender = new ServiceBusSender(config, config.connectionString())) {
+        try (ServiceBusSender sender = new ServiceBusSender(config, config.connectionString(), new AtomicBoolean())) {
             sender.send(records, listener);
         }
         assertEquals(List.of(2L), List.copyOf(listener.rejected.keySet()), listener.rejected.toString());
@@ -165,7 +172,7 @@ class ServiceBusSenderTest {
         p.put(DeliveryConfig.CONNECTION_STRING_CONFIG, amqp.connectionString("send", "send-key"));
         p.put(DeliveryConfig.PATH_CONFIG, entity);
         ServiceBusSinkConfig config = new ServiceBusSinkConfig(p);
-        return new ServiceBusSender(config, config.connectionString());
+        return new ServiceBusSender(config, config.connectionString(), new AtomicBoolean());
     }
 
     /**
@@ -198,5 +205,131 @@ class ServiceBusSenderTest {
             amqp.throttle(false);
         }
         assertTrue(listener.batches.isEmpty(), listener.batches.toString());
+    }
+
+    /**
+     * A message the service refuses with {@code amqp:invalid-field} is that record's fault: the core
+     * splits the batch, the record sent alone is refused again and dead-lettered with the reason, and
+     * the other nine are delivered. (Classified as unknown, it used to fail the task on every restart.)
+     */
+    @Test
+    void aMessageTheServiceRefusesAsInvalidIsDeadLetteredAndTheRestDelivered() {
+        amqp.rejectMessageId("id-3", "amqp:invalid-field", "The message has an invalid field.");
+        Map<String, String> p = new HashMap<>();
+        p.put("name", "sb-refusing");
+        p.put(DeliveryConfig.CONNECTION_STRING_CONFIG, amqp.connectionString("send", "send-key"));
+        p.put(DeliveryConfig.PATH_CONFIG, "refusing");
+        p.put("errors.tolerance", "all");
+        p.put("errors.deadletterqueue.topic.name", "twin.egress.sb.dlq");
+        ServiceBusSinkConfig config = new ServiceBusSinkConfig(p);
+        FakeContext context = new FakeContext(Map.of(), true);
+        DeliveryEngine engine = new DeliveryEngine(config, context,
+            slot -> new ServiceBusSender(config, config.connectionString(), new AtomicBoolean()),
+            java.time.Clock.systemUTC(), () -> 0.0, Runnable::run);
+        List<SinkRecord> records = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            records.add(record(EVENT.replace("6e0b5b2a-body", "id-" + i), i));
+        }
+        try {
+            engine.put(records);
+        } finally {
+            engine.close();
+        }
+        assertEquals(1, context.reported.size());
+        assertEquals(3, context.reported.get(0).record().kafkaOffset());
+        String reason = context.reported.get(0).error().getMessage();
+        assertTrue(reason.contains("amqp:invalid-field"), reason);
+        List<ReceivedMessage> got = amqp.awaitCount("refusing", 9, DEADLINE);
+        assertEquals(List.of("0", "1", "2", "4", "5", "6", "7", "8", "9"),
+            got.stream().map(m -> m.property(EgressHeaders.SOURCE_OFFSET)).toList());
+        assertEquals(0, engine.heldRecords());
+    }
+
+    /**
+     * Service Bus takes at most 32 KB per application property and 64 KB for the whole header: a
+     * header past either limit is left out (record order decides which fit) instead of having
+     * the service refuse the message, and the task says so once, not once per record.
+     */
+    @Test
+    void headersPastServiceBusLimitsAreLeftOutWithOneWarningPerTask() {
+        List<SinkRecord> records = new ArrayList<>();
+        for (long offset = 300; offset < 302; offset++) {
+            ConnectHeaders h = new ConnectHeaders();
+            h.addString(EgressHeaders.SOURCE_OFFSET, Long.toString(offset));
+            h.addString("huge", "h".repeat(40 * 1024));
+            h.addString("a", "a".repeat(32_000)); // fits on its own
+            h.addString("b", "b".repeat(32_000)); // would take the header past 64 KB
+            h.addString("small", "s");
+            records.add(new SinkRecord("twin.egress.sb", 0, null, "sensor-1", null, EVENT.getBytes(StandardCharsets.UTF_8), offset, 1L,
+                org.apache.kafka.common.record.TimestampType.CREATE_TIME, h));
+        }
+        Map<String, String> p = new HashMap<>();
+        p.put("name", "sb-headers");
+        p.put(DeliveryConfig.CONNECTION_STRING_CONFIG, amqp.connectionString("send", "send-key"));
+        p.put(DeliveryConfig.PATH_CONFIG, "headers");
+        ServiceBusSinkConfig config = new ServiceBusSinkConfig(p);
+        AtomicBoolean warned = new AtomicBoolean(); // one per task
+        long mark = TestLogs.mark();
+        RecordingListener listener = new RecordingListener();
+        try (ServiceBusSender sender = new ServiceBusSender(config, config.connectionString(), warned)) {
+            sender.send(records.subList(0, 1), listener);
+        }
+        try (ServiceBusSender sender = new ServiceBusSender(config, config.connectionString(), warned)) { // after a key switch
+            sender.send(records.subList(1, 2), listener);
+        }
+        List<ReceivedMessage> got = amqp.awaitCount("headers", 2, DEADLINE);
+        for (ReceivedMessage m : got) {
+            assertEquals(java.util.Set.of(EgressHeaders.SOURCE_OFFSET, "a", "small"), m.applicationProperties().keySet());
+            assertEquals("a".repeat(32_000), m.property("a"));
+        }
+        String log = TestLogs.readSince(mark);
+        assertEquals(1, log.split("over Service Bus's limits", -1).length - 1, log);
+        assertTrue(log.contains("huge, b"), log);
+        assertTrue(!log.contains("hhhhhhhh") && !log.contains("bbbbbbbb"), "never the values");
+    }
+
+    /**
+     * The record key (per-object order) becomes the message's PartitionKey, hashed past 128 characters
+     * like a MessageId. A partitioned entity takes one partition key per batch, so each batch carries
+     * one key, and a key's messages arrive in record order.
+     */
+    @Test
+    void theRecordKeyBecomesThePartitionKeyOneKeyPerBatchInOrder() {
+        String longKey = "twin/" + "k".repeat(200);
+        List<SinkRecord> records = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            String key = i % 5 == 4 ? null : i % 5 == 3 ? longKey : "device-" + (i % 3);
+            ConnectHeaders h = new ConnectHeaders();
+            h.addString(EgressHeaders.SOURCE_OFFSET, Integer.toString(i));
+            records.add(new SinkRecord("twin.egress.sb", 0, null, key, null, ("{\"seq\":" + i + "}").getBytes(StandardCharsets.UTF_8),
+                i, 1L, org.apache.kafka.common.record.TimestampType.CREATE_TIME, h));
+        }
+        Map<String, String> p = new HashMap<>();
+        p.put(DeliveryConfig.CONNECTION_STRING_CONFIG, amqp.connectionString("send", "send-key"));
+        p.put(DeliveryConfig.PATH_CONFIG, "keys");
+        p.put(DeliveryConfig.BATCH_MAX_RECORDS_CONFIG, "4");
+        ServiceBusSinkConfig config = new ServiceBusSinkConfig(p);
+        RecordingListener listener = new RecordingListener();
+        try (ServiceBusSender sender = new ServiceBusSender(config, config.connectionString(), new AtomicBoolean())) {
+            sender.send(records, listener);
+        }
+        assertEquals(30, listener.batches.stream().mapToInt(List::size).sum());
+        List<ReceivedMessage> got = amqp.awaitCount("keys", 30, DEADLINE);
+        Map<Long, List<ReceivedMessage>> byTransfer = new java.util.LinkedHashMap<>();
+        got.forEach(m -> byTransfer.computeIfAbsent(m.transferId(), t -> new ArrayList<>()).add(m));
+        Map<String, Integer> lastSeq = new HashMap<>();
+        for (List<ReceivedMessage> transfer : byTransfer.values()) {
+            assertTrue(transfer.size() <= 4, "batch.max.records");
+            String key = transfer.get(0).partitionKey();
+            for (ReceivedMessage m : transfer) {
+                assertEquals(key, m.partitionKey(), "one partition key per batch");
+                int seq = Integer.parseInt(m.property(EgressHeaders.SOURCE_OFFSET));
+                String expected = seq % 5 == 4 ? null : seq % 5 == 3 ? io.twinegress.connect.core.EventRecords.capped(longKey)
+                    : "device-" + (seq % 3);
+                assertEquals(expected, m.partitionKey(), "offset " + seq);
+                Integer before = lastSeq.put(String.valueOf(key), seq);
+                assertTrue(before == null || before < seq, "order per key: " + before + " then " + seq);
+            }
+        }
     }
 }

@@ -49,6 +49,33 @@ class ServiceBusSinkConnectorTest {
         assertEquals(Map.of(), errors(withSecondary));
     }
 
+    static List<Object> warnings(Map<String, String> props) {
+        return new ServiceBusSinkConnector().validate(props).configValues().stream()
+            .filter(v -> v.name().equals(io.twinegress.connect.core.DeliverySinkConnector.WARNINGS))
+            .peek(v -> assertEquals(List.of(), v.errorMessages(), "a warning is not an error"))
+            .flatMap(v -> v.recommendedValues().stream()).toList();
+    }
+
+    /**
+     * Connect's validate answer has no warnings, only errors (which refuse the config): the
+     * warnings go into an entry of their own, {@code twin-egress.warnings}, one per recommended
+     * value, which refuses nothing.
+     */
+    @Test
+    void validateWarnsWithoutADeadLetterTopicAndWithoutReadCommitted() {
+        assertEquals(List.of(DeliveryConfig.WARNING_NO_DEAD_LETTER_TOPIC, DeliveryConfig.WARNING_ISOLATION_UNSET), warnings(props()));
+        Map<String, String> p = props();
+        p.put("errors.tolerance", "all");
+        p.put("errors.deadletterqueue.topic.name", "twin.egress.sb-endpoint.dlq");
+        p.put("consumer.override.isolation.level", "read_uncommitted");
+        assertEquals(List.of(DeliveryConfig.WARNING_ISOLATION_NOT_COMMITTED), warnings(p));
+        p.put("consumer.override.isolation.level", "READ_COMMITTED");
+        assertEquals(List.of(), warnings(p), "no entry when there is nothing to say");
+        p.remove("errors.tolerance"); // a topic without errors.tolerance=all is not usable
+        assertEquals(List.of(DeliveryConfig.WARNING_NO_DEAD_LETTER_TOPIC), warnings(p));
+        new ServiceBusSinkConnector().start(props()); // warnings never refuse a config
+    }
+
     @Test
     void aMalformedPrimaryIsReportedOnItsKey() {
         Map<String, String> p = props();
@@ -126,6 +153,9 @@ class ServiceBusSinkConnectorTest {
         assertEquals(256 * 1024L, config.batchMaxBytes());
         assertEquals(0L, config.batchMaxWait().toMillis());
         assertEquals(5_000L, config.clientTryTimeout().toMillis());
+        assertEquals(9_000L, config.tryTimeout().toMillis(), "5 s + 256 KiB at 64 KiB/s: one attempt of a full batch");
+        assertEquals(28_200L, io.twinegress.connect.core.AmqpEndpoint.operationTimeout(config).toMillis(),
+            "two attempts, the pause between them (at most 5.2 s) and 5 s");
         assertEquals(1, config.clientMaxRetries());
         assertFalse(config.deadLetterAvailable());
         assertTrue(config.secondaryConnectionString().isEmpty());

@@ -213,6 +213,7 @@ class ServiceBusSinkIT {
             assertEquals("application/json", m.contentType());
             String type = new String(r.headers().lastHeader(EgressHeaders.EVENT_TYPE).value(), StandardCharsets.UTF_8);
             assertEquals(type, m.subject());
+            assertEquals(new String(r.key(), StandardCharsets.UTF_8), m.partitionKey(), "the record key is the partition key");
             for (Header h : r.headers()) {
                 assertEquals(new String(h.value(), StandardCharsets.UTF_8), m.property(h.key()), h.key());
             }
@@ -382,6 +383,53 @@ class ServiceBusSinkIT {
         Await.waitUntil(() -> committed(KAFKA, "sb-small") == 10, DEADLINE, "committed past the dead-lettered record");
         assertEquals(1, metricLong("sb-small", "dead-lettered-records-total"));
         assertEquals(9, ids(amqp.received("small")).size());
+    }
+
+    /**
+     * A namespace that takes 6 s to answer every disposition and token, with the connector's default
+     * client settings: the per-try timeout covers a full batch and the SDK's own retry fits in the
+     * wait, so every event is delivered and each arrives at most twice (the 5 s try timeout used to
+     * fail every attempt: nothing delivered, the same batch sent again every backoff round).
+     */
+    @Test
+    void aSlowButAcceptingNamespaceGetsEveryEventABoundedNumberOfTimesAtTheDefaults() throws Exception {
+        try (AmqpEmulator slow = AmqpEmulator.builder().serviceBusTopic("slow").key("send", "slow-key")
+            .responseDelay(Duration.ofSeconds(6)).start()) {
+            String topic = "twin.egress.slow";
+            KAFKA.createTopic(topic, 1);
+            List<ProducerRecord<byte[], byte[]>> records = routed(topic, "slow", 1, 0, 20, 50);
+            produce(records);
+            Map<String, String> config = config(topic, "slow", slow.connectionString("send", "slow-key"), null);
+            config.remove(DeliveryConfig.CLIENT_TRY_TIMEOUT_MS_CONFIG); // the defaults
+            config.remove(DeliveryConfig.CLIENT_MAX_RETRIES_CONFIG);
+            connectors.start("sb-slow", config);
+            Duration wait = Duration.ofSeconds(90);
+            Await.waitUntil(() -> committed(KAFKA, "sb-slow") == 20, wait, "every event delivered and committed");
+            Map<String, Long> perId = new HashMap<>();
+            slow.received("slow").forEach(m -> perId.merge(m.messageId(), 1L, Long::sum));
+            assertEquals(ids(records, true), perId.keySet(), "every event");
+            assertTrue(perId.values().stream().allMatch(n -> n <= 2), "each at most twice: " + perId);
+            System.out.printf("IT figure: 6 s answers at the defaults: %d transfers for 20 events%n", slow.transfersAccepted());
+            slow.assertNoHandlerErrors();
+        }
+    }
+
+    /** The REST validate answer shows the warnings in an entry of their own, and they refuse nothing. */
+    @Test
+    void validateOverRestShowsTheWarningsWithoutRefusingTheConfig() {
+        Map<String, String> config = config("twin.egress.warned", "deliver", amqp.connectionString("send", "send-key"), null);
+        config.remove("errors.deadletterqueue.topic.name");
+        config.put("name", "sb-warned");
+        ConnectRestClient.Validation v = CONNECT.rest().validate(CONNECTOR, config);
+        assertEquals(0, v.errorCount(), v.response().toString());
+        List<String> warnings = new ArrayList<>();
+        v.response().path("configs").forEach(c -> {
+            if ("twin-egress.warnings".equals(c.path("value").path("name").asText())) {
+                c.path("value").path("recommended_values").forEach(w -> warnings.add(w.asText()));
+            }
+        });
+        assertEquals(List.of(DeliveryConfig.WARNING_NO_DEAD_LETTER_TOPIC, DeliveryConfig.WARNING_ISOLATION_UNSET), warnings,
+            v.response().toString());
     }
 
     @Test

@@ -1,0 +1,70 @@
+package io.twinegress.connect.eventgrid;
+
+import io.twinegress.connect.core.DeliveryConfig;
+import io.twinegress.connect.core.FakeContext;
+import io.twinegress.emulators.eventgrid.EventGridEmulator;
+import io.twinegress.testing.kafka.Await;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The Event Grid task's own resources: its HTTP client lives from the first send to stop(), not longer. */
+class EventGridSinkTaskTest {
+
+    static final String KEY = "a2V5LW9uZQ==";
+
+    static Set<Thread> httpThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.isAlive() && (t.getName().startsWith("HttpClient-") || t.getName().contains("-http-client")))
+            .collect(Collectors.toSet());
+    }
+
+    /**
+     * The JDK's HttpClient (Java 17) has no close(): its selector thread and pooled keep-alive
+     * connections live until the client is collected. The task owns the client's executor and shuts
+     * it down at stop, closes the client where the runtime can (Java 21+), and lets go of it, so no
+     * thread of it outlives stop (on Java 17 once the next collection has run; each task restart,
+     * such as a key rotation, would otherwise leave one client behind).
+     */
+    @Test
+    void noThreadOfTheHttpClientOutlivesStop() throws Exception {
+        try (EventGridEmulator eg = EventGridEmulator.builder().topic("twins").key(KEY).start()) {
+            Set<Thread> before = httpThreads();
+            Map<String, String> props = new HashMap<>();
+            props.put("name", "eg-task");
+            props.put(DeliveryConfig.CONNECTION_STRING_CONFIG, KEY);
+            props.put(DeliveryConfig.PATH_CONFIG, eg.endpoint("twins"));
+            EventGridSinkTask task = new EventGridSinkTask();
+            task.initialize(new FakeContext(props, false));
+            task.start(props);
+            String event = "{\"id\":\"t-1\",\"subject\":\"Sensor\",\"data\":{},\"eventType\":\"SensorChange\","
+                + "\"eventTime\":\"2026-11-22T10:00:00Z\",\"dataVersion\":\"1.0\"}";
+            task.put(List.of(new SinkRecord("twin.egress.eg", 0, null, null, Schema.OPTIONAL_BYTES_SCHEMA,
+                event.getBytes(StandardCharsets.UTF_8), 0)));
+            assertEquals(1, eg.count("twins"));
+            Set<Thread> started = httpThreads();
+            started.removeAll(before);
+            assertFalse(started.isEmpty(), "the client runs threads while the task runs");
+
+            task.stop();
+            Await.waitUntil(() -> {
+                System.gc(); // Java 17: the client's selector thread ends once the client is collected
+                return started.stream().noneMatch(Thread::isAlive);
+            }, Duration.ofSeconds(30), "every thread of the task's HTTP client ends after stop: "
+                + started.stream().filter(Thread::isAlive).map(Thread::getName).toList());
+            assertTrue(started.stream().noneMatch(Thread::isAlive));
+        }
+    }
+}
