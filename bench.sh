@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the benchmark suite (issue 9) against a real broker in a child process and writes
+# Runs the benchmark suite against a real broker in a child process and writes
 # docs/benchmarks.md and docs/benchmarks.json. 9–14 minutes on 2 cores, depending on load.
 #   ./bench.sh                 the full suite
 #   ./bench.sh --only 1,2      some figures (1–8; 8 = content filters)

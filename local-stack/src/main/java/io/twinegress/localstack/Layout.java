@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Where the packaged artifacts are, relative to the repository root (DESIGN §6). The launcher and
+ * Where the packaged artifacts are, relative to the repository root. The launcher and
  * the IT start these exact files, as a user would.
  */
 public record Layout(Path home) {

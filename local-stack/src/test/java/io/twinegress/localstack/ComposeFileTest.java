@@ -93,7 +93,7 @@ class ComposeFileTest {
                 }
             }
         }
-        // the Dockerfiles copy the artifacts named in DESIGN §6
+        // the Dockerfiles copy the packaged artifacts at the paths the README names
         Layout layout = new Layout(HOME);
         assertTrue(Files.readString(HOME.resolve("docker/router/Dockerfile"))
                 .contains(HOME.relativize(layout.routerJar()).toString()));

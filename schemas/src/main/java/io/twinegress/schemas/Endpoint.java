@@ -7,7 +7,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The routing part of an endpoint (DESIGN §3): what the router needs and nothing else.
+ * The routing part of an endpoint: what the router needs and nothing else.
  * Connection strings are never part of it; they live in the sink connector's config.
  *
  * @param id         the endpoint id, the {@code twin.endpoints} record key

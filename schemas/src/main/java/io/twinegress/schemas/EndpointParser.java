@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 
 /**
  * Reads one {@code twin.endpoints} record (key = id, value = JSON) and checks every
- * record-level rule of DESIGN §3. The table-level rule (at most one DeviceMessage
+ * record-level rule of the endpoint contract (docs/router.md). The table-level rule (at most one DeviceMessage
  * endpoint) needs the other endpoints: see {@link EndpointTableRules}.
  *
  * <p>The seed's management-API bodies carry {@code connectionString} and

@@ -1,7 +1,7 @@
 package io.twinegress.schemas;
 
 /**
- * Every rule an endpoint record must satisfy (DESIGN §3), each with its own message. The
+ * Every rule an endpoint record must satisfy, each with its own message. The
  * messages are part of the contract: they reach operators through
  * {@code twin.endpoints.status}, and tests assert them word for word.
  */

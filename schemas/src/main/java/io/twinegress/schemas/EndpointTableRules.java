@@ -3,7 +3,7 @@ package io.twinegress.schemas;
 import java.util.Optional;
 
 /**
- * The table-level rule of DESIGN §3: at most one endpoint subscribes to DeviceMessage.
+ * The table-level rule of the endpoint contract: at most one endpoint subscribes to DeviceMessage.
  * The router applies it in the order endpoint records arrive, so the one registered first
  * wins and a later one is rejected while the first exists.
  */

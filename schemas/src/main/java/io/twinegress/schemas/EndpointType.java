@@ -2,7 +2,7 @@ package io.twinegress.schemas;
 
 import java.util.Optional;
 
-/** The three endpoint types of DESIGN §3; constant names are the wire names. */
+/** The three endpoint types; constant names are the wire names. */
 public enum EndpointType {
     /** An Azure Service Bus topic; {@code path} is the topic name. */
     ServiceBus,

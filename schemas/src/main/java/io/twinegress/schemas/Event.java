@@ -3,7 +3,7 @@ package io.twinegress.schemas;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * An event in the Event Grid event schema (DESIGN §2).
+ * An event in the Event Grid event schema.
  *
  * @param id              unique event id
  * @param subject         publisher-defined subject path

@@ -15,7 +15,7 @@ import io.twinegress.schemas.filter.FilterPlan;
 import java.io.IOException;
 
 /**
- * Reads and validates events (DESIGN §2) in one streaming pass, without building a tree
+ * Reads and validates events in one streaming pass, without building a tree
  * unless asked to: the router calls {@link #envelope(byte[])} for every event, so it skips
  * {@code data} instead of materialising it, and checks the other fields' types and shape on the
  * parser's buffer without making Strings of what routing does not use.

@@ -3,7 +3,7 @@ package io.twinegress.schemas;
 import java.util.Optional;
 
 /**
- * The five event types of DESIGN §2. The constant names are the wire names, exactly as
+ * The five event types. The constant names are the wire names, exactly as
  * they appear in an event's {@code eventType} and an endpoint's {@code eventTypes}.
  */
 public enum EventType {

@@ -1,6 +1,6 @@
 package io.twinegress.schemas;
 
-/** An endpoint record that breaks one of the rules of DESIGN §3; {@link #rule()} says which. */
+/** An endpoint record that breaks one of the endpoint rules; {@link #rule()} says which. */
 public class InvalidEndpointException extends InvalidRecordException {
 
     private static final long serialVersionUID = 1L;

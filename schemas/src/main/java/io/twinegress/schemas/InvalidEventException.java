@@ -1,6 +1,6 @@
 package io.twinegress.schemas;
 
-/** An event on an input topic that is not a valid event (DESIGN §2). */
+/** An event on an input topic that is not a valid event. */
 public class InvalidEventException extends InvalidRecordException {
 
     private static final long serialVersionUID = 1L;

@@ -11,7 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The suite's input: events in the Event Grid schema (DESIGN §2), padded to an exact size (500 bytes
+ * The suite's input: events in the Event Grid schema, padded to an exact size (500 bytes
  * by default, the issue's record size), keyed by one of a fixed set of sensor ids.
  */
 public final class Events {
@@ -49,7 +49,7 @@ public final class Events {
         return h;
     }
 
-    /** A producer tuned for bulk loading (what FINDINGS measured as the machine's fast path). */
+    /** A producer tuned for bulk loading (linger.ms=10, batch.size=64 KiB: about twice the default producer's rate on two cores). */
     public static KafkaProducer<byte[], byte[]> bulkProducer(String bootstrap) {
         Map<String, Object> c = new HashMap<>();
         c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

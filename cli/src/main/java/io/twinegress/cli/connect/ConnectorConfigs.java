@@ -31,7 +31,7 @@ public final class ConnectorConfigs {
     private ConnectorConfigs() {
     }
 
-    /** Simple class names; DESIGN §6 lets {@code connector.class} be the simple name. */
+    /** Simple class names; Connect accepts a plugin's simple class name as {@code connector.class}. */
     public static String connectorClass(EndpointType type) {
         return switch (type) {
             case ServiceBus -> "ServiceBusSinkConnector";

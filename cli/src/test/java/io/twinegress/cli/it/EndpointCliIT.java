@@ -174,7 +174,7 @@ class EndpointCliIT {
         assertTrue(create.output().contains("connector: RUNNING (1/1 tasks RUNNING)"), create.output());
         report.publishEntry("create -> Active + RUNNING", createMs + " ms");
 
-        // The routing record holds no secret; the connector config has everything DESIGN §5 asks for.
+        // The routing record holds no secret; the connector config has what delivery needs (topics, keys by reference, read_committed).
         List<ConsumerRecord<String, String>> records = KAFKA.consumeStrings("twin.endpoints", 1, DEADLINE);
         String routing = records.stream().filter(r -> r.key().equals("sb-orders")).findFirst().orElseThrow().value();
         assertEquals("{\"type\":\"ServiceBus\",\"eventTypes\":[\"SensorChange\",\"SpaceChange\"],\"path\":\"orders\"}", routing);

@@ -97,7 +97,7 @@ class HarnessSmokeIT {
         KAFKA.createTopic("smoke.plugin", 1);
         KAFKA.produce("smoke.plugin", "k", "v");
 
-        // The simple class name works as connector.class, as DESIGN.md promises for ours.
+        // The simple class name works as connector.class, as our connectors' docs promise for them.
         CONNECT.rest().putConnector("smoke-probe", Map.of("connector.class", "ProbeSinkConnector", "topics", "smoke.plugin"));
         CONNECT.rest().awaitRunning("smoke-probe", DEADLINE);
 

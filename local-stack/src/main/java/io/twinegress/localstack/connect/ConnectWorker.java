@@ -54,7 +54,7 @@ public final class ConnectWorker implements AutoCloseable {
         p.put("config.storage.replication.factor", "1");
         p.put("offset.storage.replication.factor", "1");
         p.put("status.storage.replication.factor", "1");
-        // raw bytes in and out: raw device telemetry stays byte for byte (DESIGN §5)
+        // raw bytes in and out: raw device telemetry stays byte for byte
         p.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
         p.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
         p.put("header.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
