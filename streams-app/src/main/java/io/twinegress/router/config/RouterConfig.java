@@ -418,10 +418,9 @@ public final class RouterConfig extends AbstractConfig {
                 }
                 return;
             }
-            try {
-                org.apache.kafka.common.internals.Topic.validate(topic);
-            } catch (org.apache.kafka.common.errors.InvalidTopicException e) {
-                throw new ConfigException(name, value, e.getMessage());
+            String problem = topicNameProblem(topic);
+            if (problem != null) {
+                throw new ConfigException(name, value, problem);
             }
         }
 
@@ -429,6 +428,23 @@ public final class RouterConfig extends AbstractConfig {
         public String toString() {
             return emptyAllowed ? "a topic name, or empty" : "a topic name";
         }
+    }
+
+    /** Kafka's topic-name rule (1 to 249 of {@code [a-zA-Z0-9._-]}, not {@code .} or {@code ..}); null when it holds. */
+    static String topicNameProblem(String topic) {
+        if (topic.isEmpty() || topic.length() > 249) {
+            return "a topic name is 1 to 249 characters long";
+        }
+        if (topic.equals(".") || topic.equals("..")) {
+            return "a topic name cannot be '.' or '..'";
+        }
+        for (int i = 0; i < topic.length(); i++) {
+            char c = topic.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-')) {
+                return "a topic name holds only ASCII letters, digits, '.', '_' and '-'";
+            }
+        }
+        return null;
     }
 
     /** A non-empty list of valid topic names. */

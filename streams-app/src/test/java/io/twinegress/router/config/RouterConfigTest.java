@@ -188,4 +188,26 @@ class RouterConfigTest {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(Path.of("/nonexistent/router.properties"), Map.of()));
         assertTrue(e.getMessage().contains("/nonexistent/router.properties"));
     }
+
+    @Test
+    void theTopicNameRuleAgreesWithKafkasOwn() {
+        // Kafka's rule lives in an internal class; the router keeps its own copy, checked here against it.
+        for (String name : List.of("twin.events", "a", ".", "..", "...", "a b", "twin/events", "ü", "x".repeat(249),
+                "x".repeat(250), "", "under_score-dash.dot", "tab\t", "A-Z_09")) {
+            boolean kafkaAccepts;
+            try {
+                org.apache.kafka.common.internals.Topic.validate(name);
+                kafkaAccepts = true;
+            } catch (org.apache.kafka.common.errors.InvalidTopicException e) {
+                kafkaAccepts = false;
+            }
+            assertEquals(kafkaAccepts, RouterConfig.topicNameProblem(name) == null, name);
+        }
+        ConfigException e = assertThrows(ConfigException.class, () -> {
+            Map<String, Object> props = minimal();
+            props.put("twin.endpoints.topic", "twin/endpoints");
+            new RouterConfig(props);
+        });
+        assertTrue(e.getMessage().contains("ASCII letters, digits"), e.getMessage());
+    }
 }
