@@ -29,6 +29,16 @@ public record Layout(Path home) {
         return home.resolve("local-stack/target/lib");
     }
 
+    /** The Prometheus JMX exporter agent (copied by the local-stack build). */
+    public Path prometheusAgent() {
+        return home.resolve("local-stack/target/agent/jmx_prometheus_javaagent.jar");
+    }
+
+    /** A JMX exporter rule file shipped in the repository: {@code router} or {@code connect}. */
+    public Path prometheusRules(String part) {
+        return home.resolve("deploy/prometheus/" + part + ".yml");
+    }
+
     public String kafkaClasspath() {
         return lib().toAbsolutePath() + java.io.File.separator + "*";
     }
@@ -40,6 +50,15 @@ public record Layout(Path home) {
         check(missing, standInsJar(), "azure-emulators");
         check(missing, pluginDir(), "sink-connectors");
         check(missing, lib(), "local-stack");
+        return missing;
+    }
+
+    /** What {@code --metrics} needs besides {@link #missing()}. */
+    public List<String> missingForMetrics() {
+        List<String> missing = new ArrayList<>();
+        check(missing, prometheusAgent(), "local-stack");
+        check(missing, prometheusRules("router"), "deploy/prometheus, in the repository");
+        check(missing, prometheusRules("connect"), "deploy/prometheus, in the repository");
         return missing;
     }
 

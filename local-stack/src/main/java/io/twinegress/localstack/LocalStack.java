@@ -51,14 +51,30 @@ public final class LocalStack implements AutoCloseable {
         return stack;
     }
 
+    /** The same, with the router and the worker exposing Prometheus metrics (and the router its health endpoint). */
+    public static LocalStack start(Layout layout, Ports ports, Observability metrics, Path logDir, Consumer<String> progress)
+            throws IOException {
+        LocalStack stack = create(layout, ports, metrics, logDir);
+        stack.startAll(progress);
+        return stack;
+    }
+
     /**
      * Checks the artifacts and ports and makes the data directory; nothing runs yet. {@link #close()}
      * is safe from another thread (a shutdown hook) at any point of {@link #startAll}.
      */
     public static LocalStack create(Layout layout, Ports ports, Path logDir) throws IOException {
-        StackParts parts = StackParts.builder(layout, ports, logDir).deadline(START_DEADLINE).create();
+        return create(layout, ports, null, logDir);
+    }
+
+    /** The same; {@code metrics} null: no metrics agent, no health endpoint. */
+    public static LocalStack create(Layout layout, Ports ports, Observability metrics, Path logDir) throws IOException {
+        StackParts parts = StackParts.builder(layout, ports, logDir).deadline(START_DEADLINE).observability(metrics).create();
         try {
-            List<String> busy = ports.busy();
+            List<String> busy = new java.util.ArrayList<>(ports.busy());
+            if (metrics != null) {
+                busy.addAll(metrics.busy(ports));
+            }
             if (!busy.isEmpty()) {
                 throw StartupException.precondition("ports", String.join("; ", busy));
             }
@@ -126,6 +142,11 @@ public final class LocalStack implements AutoCloseable {
 
     public Ports ports() {
         return parts.ports();
+    }
+
+    /** The metrics and health ports, or null without {@code --metrics}. */
+    public Observability observability() {
+        return parts.observability();
     }
 
     public Path dataDir() {

@@ -67,7 +67,7 @@ public final class LocalStackMain {
         say("twin-egress local stack: broker, Connect worker, router, Azure stand-ins on loopback. Ctrl-C stops it.");
         LocalStack stack;
         try {
-            stack = LocalStack.create(layout, options.ports(), options.logDir());
+            stack = LocalStack.create(layout, options.ports(), options.metrics(), options.logDir());
         } catch (StartupException e) {
             System.err.println("twin-egress-local: " + e.getMessage());
             return 1;
@@ -155,6 +155,12 @@ public final class LocalStackMain {
         say(sb.substring(0, sb.length() - 1));
         Ports p = stack.ports();
         say("look around: curl -s '" + p.connectUrl() + "/connectors?expand=status'   curl -s " + p.adminUrl() + "/counts");
+        Observability o = stack.observability();
+        if (o != null) {
+            say("Prometheus scrape URLs (rules in deploy/prometheus/): router " + o.routerMetricsUrl() + "   Connect worker "
+                    + o.connectMetricsUrl());
+            say("router health: " + o.routerHealthUrl() + "/health   its endpoint table: " + o.routerHealthUrl() + "/endpoints");
+        }
     }
 
     private int runTraffic(LocalStack stack) throws Exception {

@@ -8,9 +8,10 @@ import java.util.List;
  * Command-line options of {@code ./twin-egress-local}.
  *
  * @param duration null: run until Ctrl-C
+ * @param metrics  null: no {@code --metrics}
  */
 public record Options(double rate, Duration duration, boolean faultDemo, String faultEndpoint, Duration faultAfter,
-        Duration tableEvery, Ports ports, Path logDir, boolean help) {
+        Duration tableEvery, Ports ports, Path logDir, boolean help, Observability metrics) {
 
     public static final String USAGE = """
             usage: ./twin-egress-local [options]
@@ -29,6 +30,11 @@ public record Options(double rate, Duration duration, boolean faultDemo, String 
               --connect-port P      (default 8083)     --amqp-port P        (default 5672)
               --eventgrid-port P    (default 5681)     --admin-port P       (default 5680)
               --logs DIR            where the logs go (default local-stack/target/twin-egress-local/logs)
+              --metrics             the router and the Connect worker run the Prometheus JMX exporter agent
+                                    (rules in deploy/prometheus/) and the router its health endpoint;
+                                    the scrape URLs are printed
+              --router-metrics-port P   (default 9404)   --connect-metrics-port P  (default 9405)
+              --router-health-port P    (default 8080)
             """;
 
     public static Options parse(List<String> args, Path home) {
@@ -47,6 +53,11 @@ public record Options(double rate, Duration duration, boolean faultDemo, String 
         int admin = d.admin();
         Path logs = home.resolve("local-stack/target/twin-egress-local/logs");
         boolean help = false;
+        boolean metrics = false;
+        Observability o = Observability.defaults();
+        int routerMetrics = o.routerMetrics();
+        int connectMetrics = o.connectMetrics();
+        int routerHealth = o.routerHealth();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             switch (a) {
@@ -69,6 +80,10 @@ public record Options(double rate, Duration duration, boolean faultDemo, String 
                 case "--eventgrid-port" -> eventGrid = port(value(args, ++i, a), a);
                 case "--admin-port" -> admin = port(value(args, ++i, a), a);
                 case "--logs" -> logs = Path.of(value(args, ++i, a)).toAbsolutePath();
+                case "--metrics" -> metrics = true;
+                case "--router-metrics-port" -> routerMetrics = port(value(args, ++i, a), a);
+                case "--connect-metrics-port" -> connectMetrics = port(value(args, ++i, a), a);
+                case "--router-health-port" -> routerHealth = port(value(args, ++i, a), a);
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
@@ -77,7 +92,8 @@ public record Options(double rate, Duration duration, boolean faultDemo, String 
                     + io.twinegress.localstack.endpoints.SampleEndpoints.ids() + ", got " + faultEndpoint);
         }
         return new Options(rate, duration, fault, faultEndpoint, faultAfter, tableEvery,
-                new Ports(kafka, controller, connect, amqp, eventGrid, admin), logs, help);
+                new Ports(kafka, controller, connect, amqp, eventGrid, admin), logs, help,
+                metrics ? new Observability(routerMetrics, connectMetrics, routerHealth) : null);
     }
 
     private static String value(List<String> args, int i, String option) {

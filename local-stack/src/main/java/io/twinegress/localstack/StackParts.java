@@ -55,6 +55,7 @@ public final class StackParts implements AutoCloseable {
     private final Map<String, String> workerExtras;
     private final UnaryOperator<Map<String, String>> connectorDecorator;
     private final Duration deadline;
+    private final Observability observability;
     private final Children children = new Children();
     private final Map<String, Duration> startupTimes = new LinkedHashMap<>();
 
@@ -77,6 +78,7 @@ public final class StackParts implements AutoCloseable {
         this.workerExtras = Map.copyOf(b.workerExtras);
         this.connectorDecorator = b.connectorDecorator;
         this.deadline = b.deadline;
+        this.observability = b.observability;
     }
 
     /** Parts of the packaged artifacts of {@code layout}, on {@code ports}, logging to {@code logDir}. */
@@ -96,6 +98,7 @@ public final class StackParts implements AutoCloseable {
         private UnaryOperator<Map<String, String>> connectorDecorator = UnaryOperator.identity();
         private Duration deadline = Duration.ofSeconds(120);
         private Function<Ports, List<SampleEndpoint>> endpoints = SampleEndpoints::localStack;
+        private Observability observability;
 
         private Builder(Layout layout, Ports ports, Path logDir) {
             this.layout = layout;
@@ -139,9 +142,21 @@ public final class StackParts implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The stack's router and worker (instance 1 of each) run the Prometheus JMX exporter agent with
+         * the rules of {@code deploy/prometheus/}, and the router its health endpoint, on these ports.
+         */
+        public Builder observability(Observability ports) {
+            this.observability = ports;
+            return this;
+        }
+
         /** Checks the artifacts and makes the data directory; nothing runs yet. */
         public StackParts create() throws IOException {
-            List<String> missing = layout.missing();
+            List<String> missing = new java.util.ArrayList<>(layout.missing());
+            if (observability != null) {
+                missing.addAll(layout.missingForMetrics());
+            }
             if (!missing.isEmpty()) {
                 throw StartupException.precondition("artifacts missing", String.join(", ", missing)
                         + "; build with ./mvnw -B package -DskipTests");
@@ -225,8 +240,14 @@ public final class StackParts implements AutoCloseable {
      * its log {@code router.log} in the log directory (instance 1) or in {@code <logs>/router-<n>}.
      */
     public RouterProcess startRouter(int instance) {
-        return RouterProcess.start(children, layout, broker.bootstrap(), admin, dataDir.resolve("router-" + instance),
-                instance == 1 ? logDir : logDir.resolve("router-" + instance), deadline, routerExtras);
+        RouterProcess.Launch launch = RouterProcess.launch(children, layout, broker.bootstrap(), admin,
+                dataDir.resolve("router-" + instance), instance == 1 ? logDir : logDir.resolve("router-" + instance));
+        Map<String, String> settings = new LinkedHashMap<>(routerExtras);
+        if (observability != null && instance == 1) {
+            launch.prometheusAgent(observability.routerMetrics(), layout.prometheusRules("router"));
+            settings.put("twin.health.port", String.valueOf(observability.routerHealth()));
+        }
+        return launch.settings(settings).start(deadline);
     }
 
     /**
@@ -234,8 +255,14 @@ public final class StackParts implements AutoCloseable {
      * {@code on.connect()}: its files in {@code <data>/connect-<n>}, its log as for {@link #startRouter}.
      */
     public ConnectWorker startWorker(int instance, Ports on) {
-        return ConnectWorker.start(children, layout, on, broker.bootstrap(), dataDir.resolve("connect-" + instance),
-                instance == 1 ? logDir : logDir.resolve("connect-" + instance), deadline, workerExtras);
+        ConnectWorker.Launch launch = ConnectWorker.launch(children, layout, on, broker.bootstrap(),
+                dataDir.resolve("connect-" + instance), instance == 1 ? logDir : logDir.resolve("connect-" + instance));
+        Map<String, String> settings = ConnectWorker.localSettings();
+        settings.putAll(workerExtras);
+        if (observability != null && instance == 1) {
+            launch.prometheusAgent(observability.connectMetrics(), layout.prometheusRules("connect"));
+        }
+        return launch.settings(settings).start(deadline);
     }
 
     /** Starts the stack's router again on its state directory (after a kill or a stop). */
@@ -300,6 +327,11 @@ public final class StackParts implements AutoCloseable {
 
     public Ports ports() {
         return ports;
+    }
+
+    /** The metrics and health ports, or null when the stack runs without them. */
+    public Observability observability() {
+        return observability;
     }
 
     public Path dataDir() {

@@ -25,6 +25,21 @@ class OptionsTest {
         assertEquals("servicebus", o.faultEndpoint());
         assertEquals(Ports.defaults(), o.ports());
         assertEquals(HOME.resolve("local-stack/target/twin-egress-local/logs"), o.logDir());
+        assertNull(o.metrics(), "no metrics agent, no health endpoint");
+    }
+
+    @Test
+    void metricsWithItsPorts() {
+        assertEquals(Observability.defaults(), Options.parse(List.of("--metrics"), HOME).metrics());
+        Options o = Options.parse(List.of("--metrics", "--router-metrics-port", "7", "--connect-metrics-port", "8",
+                "--router-health-port", "9"), HOME);
+        assertEquals(new Observability(7, 8, 9), o.metrics());
+        assertEquals("http://127.0.0.1:7/metrics", o.metrics().routerMetricsUrl());
+        assertEquals("--router-health-port needs a port in 1..65535, got 0",
+                assertThrows(IllegalArgumentException.class,
+                        () -> Options.parse(List.of("--metrics", "--router-health-port", "0"), HOME)).getMessage());
+        assertTrue(new Observability(9092, 9405, 8080).busy(Ports.defaults()).stream()
+                .anyMatch(l -> l.contains("--router-metrics-port") && l.contains("another part's port")));
     }
 
     @Test

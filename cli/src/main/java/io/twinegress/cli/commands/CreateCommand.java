@@ -27,7 +27,14 @@ public final class CreateCommand extends EndpointCommand {
     @Mixin
     WaitOption wait;
 
+    @Option(names = "--output", paramLabel = "<format>",
+            description = "strimzi[:namespace=<ns>,connect-cluster=<name>,kafka-cluster=<name>]: print the endpoint's KafkaConnector "
+                    + "(secrets as references to Secret twin-egress-<id>) and a Job writing its routing record, for a GitOps "
+                    + "repository, instead of registering it; contacts neither Kafka nor Connect")
+    String output;
+
     private Registration.Request request;
+    private StrimziOutput strimzi;
 
     public CreateCommand(Session session) {
         super(session);
@@ -35,6 +42,18 @@ public final class CreateCommand extends EndpointCommand {
 
     @Override
     void prepare() {
+        if (output != null) {
+            strimzi = StrimziOutput.parse(output);
+            if (registration.hasKeys()) {
+                throw new io.twinegress.cli.args.UsageException("--output strimzi prints no secret: put the keys in the endpoint's "
+                        + "Secret, not --primary-key-from / --secondary-key-from");
+            }
+            registration.secretsMode().ifPresent(m -> {
+                throw new io.twinegress.cli.args.UsageException("--output strimzi: the connector reads its secrets from the "
+                        + "endpoint's Secret; --secrets-as does not apply");
+            });
+            return;
+        }
         request = Registration.Request.of(id, file, registration, session().env());
     }
 
@@ -45,6 +64,11 @@ public final class CreateCommand extends EndpointCommand {
 
     @Override
     void run(Context ctx) {
+        if (strimzi != null) {
+            CommandSteps.checkId(id);
+            strimzi.print(ctx.console(), id, StrimziOutput.readBody(id, file), connection.topics(), registration.connectorExtras());
+            return;
+        }
         new Registration(ctx).create(request);
     }
 }

@@ -3,6 +3,7 @@ package io.twinegress.localstack.process;
 import io.twinegress.localstack.Layout;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,7 @@ public abstract class ChildLaunch<L extends ChildLaunch<L>> {
     protected final Path logDir;
     private Map<String, String> settings;
     private List<String> jvmFlags;
+    private String agent;
 
     /** {@code localSettings}: what the local stack writes into the part's properties file besides what the part always needs. */
     protected ChildLaunch(Children children, Layout layout, Path dataDir, Path logDir, Map<String, String> localSettings) {
@@ -53,9 +55,26 @@ public abstract class ChildLaunch<L extends ChildLaunch<L>> {
         return self();
     }
 
-    /** The flags given to {@link #jvmFlags(List)}, else {@link Java#local} of {@code localArgs} (only then computed). */
+    /**
+     * Runs the part with the Prometheus JMX exporter agent of the local-stack build, serving
+     * {@code http://127.0.0.1:<port>/metrics} by the given rule file; added to whatever JVM flags apply.
+     */
+    public L prometheusAgent(int port, Path rules) {
+        this.agent = "-javaagent:" + layout.prometheusAgent().toAbsolutePath() + "=127.0.0.1:" + port + ":"
+                + rules.toAbsolutePath();
+        return self();
+    }
+
+    /**
+     * The flags given to {@link #jvmFlags(List)}, else {@link Java#local} of {@code localArgs} (only then
+     * computed), and the agent of {@link #prometheusAgent} when there is one.
+     */
     protected List<String> jvmFlagsOr(Supplier<List<String>> localArgs) {
-        return jvmFlags != null ? jvmFlags : Java.local(localArgs.get());
+        List<String> flags = new ArrayList<>(jvmFlags != null ? jvmFlags : Java.local(localArgs.get()));
+        if (agent != null) {
+            flags.add(agent);
+        }
+        return flags;
     }
 
     protected abstract L self();

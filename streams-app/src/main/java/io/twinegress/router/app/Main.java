@@ -54,7 +54,7 @@ public final class Main {
         RouterApp app;
         try {
             app = RouterApp.start(config);
-        } catch (TopicBootstrap.TopicSetupException | KafkaException e) {
+        } catch (TopicBootstrap.TopicSetupException | RouterApp.HealthEndpointException | KafkaException e) {
             err.println("The router cannot start: " + e.getMessage());
             return EXIT_FAILED;
         }

@@ -1,11 +1,16 @@
 package io.twinegress.router.app;
 
 import io.twinegress.router.config.RouterConfig;
+import io.twinegress.router.health.HealthServer;
+import io.twinegress.router.health.StreamsRouterView;
 import io.twinegress.router.metrics.RouterMBeans;
 import io.twinegress.router.metrics.RouterMetrics;
 import io.twinegress.router.topology.RouterTopology;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -30,11 +35,21 @@ public final class RouterApp implements AutoCloseable {
     private final KafkaStreams streams;
     private final RouterMBeans mbeans;
     private final CompletableFuture<KafkaStreams.State> terminated = new CompletableFuture<>();
+    private volatile HealthServer health;
 
     private RouterApp(RouterConfig config, KafkaStreams streams, RouterMBeans mbeans) {
         this.config = config;
         this.streams = streams;
         this.mbeans = mbeans;
+    }
+
+    /** Thrown when the health endpoint cannot bind its address; nothing was started. */
+    public static final class HealthEndpointException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        HealthEndpointException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /**
@@ -50,7 +65,18 @@ public final class RouterApp implements AutoCloseable {
         }
         Topology topology = RouterTopology.build(new StreamsBuilder(), config);
         KafkaStreams streams = new KafkaStreams(topology, config.streamsProperties());
+        HealthServer health = null;
+        if (config.healthPort().isPresent()) {
+            try {
+                health = HealthServer.start(config.healthHost(), config.healthPort().get(), new StreamsRouterView(streams));
+            } catch (UncheckedIOException e) {
+                streams.close();
+                throw new HealthEndpointException(e.getMessage() + " (" + RouterConfig.HEALTH_PORT_CONFIG + ", "
+                        + RouterConfig.HEALTH_HOST_CONFIG + ")", e);
+            }
+        }
         RouterApp app = new RouterApp(config, streams, RouterMBeans.register(RouterMetrics.global()));
+        app.health = health;
         streams.setUncaughtExceptionHandler(e -> {
             // A send that failed for good, a fenced producer...: under exactly_once_v2 the open
             // transaction is aborted and a new thread re-processes from the last commit, so
@@ -80,6 +106,11 @@ public final class RouterApp implements AutoCloseable {
         return config;
     }
 
+    /** Where the health endpoint listens, when it is on. */
+    public Optional<InetSocketAddress> healthAddress() {
+        return Optional.ofNullable(health).map(HealthServer::address);
+    }
+
     /** Completes with NOT_RUNNING after a close, or ERROR when Kafka Streams gave up. */
     public CompletableFuture<KafkaStreams.State> terminated() {
         return terminated;
@@ -103,6 +134,9 @@ public final class RouterApp implements AutoCloseable {
                         : CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(timeout));
         mbeans.close();
+        if (health != null) {
+            health.close();
+        }
         if (clean) {
             LOG.info("Router {} stopped cleanly", config.applicationId());
         } else {

@@ -35,6 +35,7 @@ public final class RouterConfig extends AbstractConfig {
     private static final String GROUP_EGRESS = "Egress topics";
     private static final String GROUP_EVENTS = "Events";
     private static final String GROUP_RUNTIME = "Runtime";
+    private static final String GROUP_HEALTH = "Health endpoint";
 
     public static final String INPUT_TOPICS_CONFIG = "twin.input.topics";
     public static final String INPUT_TOPICS_DEFAULT = "twin.events";
@@ -115,6 +116,19 @@ public final class RouterConfig extends AbstractConfig {
     public static final long SHUTDOWN_TIMEOUT_DEFAULT = 30_000L;
     private static final String SHUTDOWN_TIMEOUT_DOC = "On SIGTERM, how long to wait for Kafka Streams to commit and close.";
 
+    public static final String HEALTH_PORT_CONFIG = "twin.health.port";
+    public static final int HEALTH_PORT_DEFAULT = -1;
+    private static final String HEALTH_PORT_DOC = "Port of the router's small HTTP endpoint: GET /health (200 when Kafka Streams is "
+            + "RUNNING and the endpoint table is loaded, else 503 with the reason), /health/live (200 until Kafka Streams has "
+            + "stopped or failed) and /endpoints (the router's endpoint status table as JSON; status records hold no secrets). "
+            + "-1: off; 0: any free port (the log line says which).";
+
+    public static final String HEALTH_HOST_CONFIG = "twin.health.host";
+    public static final String HEALTH_HOST_DEFAULT = "127.0.0.1";
+    private static final String HEALTH_HOST_DOC = "Address the health endpoint binds to. The default answers on loopback only; in a "
+            + "container whose probes come from outside (Kubernetes), 0.0.0.0. The endpoint has no authentication: it shows "
+            + "endpoint ids, types, event types, paths and filters.";
+
     /** Room for key, headers and batch overhead on top of the largest event. */
     public static final int RECORD_OVERHEAD_BYTES = 64 * 1024;
 
@@ -147,7 +161,11 @@ public final class RouterConfig extends AbstractConfig {
             .define(EVENT_MAX_BYTES_CONFIG, Type.INT, EVENT_MAX_BYTES_DEFAULT, ConfigDef.Range.between(1, Integer.MAX_VALUE - RECORD_OVERHEAD_BYTES),
                     Importance.MEDIUM, EVENT_MAX_BYTES_DOC, GROUP_EVENTS, 1, ConfigDef.Width.SHORT, "Max event size")
             .define(SHUTDOWN_TIMEOUT_CONFIG, Type.LONG, SHUTDOWN_TIMEOUT_DEFAULT, ConfigDef.Range.atLeast(0), Importance.LOW,
-                    SHUTDOWN_TIMEOUT_DOC, GROUP_RUNTIME, 1, ConfigDef.Width.SHORT, "Shutdown timeout");
+                    SHUTDOWN_TIMEOUT_DOC, GROUP_RUNTIME, 1, ConfigDef.Width.SHORT, "Shutdown timeout")
+            .define(HEALTH_PORT_CONFIG, Type.INT, HEALTH_PORT_DEFAULT, ConfigDef.Range.between(-1, 65_535), Importance.LOW,
+                    HEALTH_PORT_DOC, GROUP_HEALTH, 1, ConfigDef.Width.SHORT, "Health port")
+            .define(HEALTH_HOST_CONFIG, Type.STRING, HEALTH_HOST_DEFAULT, new ConfigDef.NonEmptyString(), Importance.LOW,
+                    HEALTH_HOST_DOC, GROUP_HEALTH, 2, ConfigDef.Width.MEDIUM, "Health host");
 
     private final Map<String, Object> streamsProps;
 
@@ -399,6 +417,16 @@ public final class RouterConfig extends AbstractConfig {
 
     public long shutdownTimeoutMs() {
         return getLong(SHUTDOWN_TIMEOUT_CONFIG);
+    }
+
+    /** The health endpoint's port, or empty when it is off; 0 means any free port. */
+    public Optional<Integer> healthPort() {
+        int port = getInt(HEALTH_PORT_CONFIG);
+        return port == -1 ? Optional.empty() : Optional.of(port);
+    }
+
+    public String healthHost() {
+        return getString(HEALTH_HOST_CONFIG).trim();
     }
 
     /** Validates a topic name (Kafka's rules); optionally empty. */

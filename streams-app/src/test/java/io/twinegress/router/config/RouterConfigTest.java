@@ -210,4 +210,21 @@ class RouterConfigTest {
         });
         assertTrue(e.getMessage().contains("ASCII letters, digits"), e.getMessage());
     }
+
+    @Test
+    void theHealthEndpointIsOffUnlessAPortIsSet() {
+        RouterConfig off = new RouterConfig(minimal());
+        assertEquals(Optional.empty(), off.healthPort());
+        assertEquals("127.0.0.1", off.healthHost());
+        Map<String, Object> props = minimal();
+        props.put(RouterConfig.HEALTH_PORT_CONFIG, "8080");
+        props.put(RouterConfig.HEALTH_HOST_CONFIG, "0.0.0.0");
+        RouterConfig on = new RouterConfig(props);
+        assertEquals(Optional.of(8080), on.healthPort());
+        assertEquals("0.0.0.0", on.healthHost());
+        assertTrue(on.streamsProperties().keySet().stream().noneMatch(k -> k.toString().startsWith("twin.health")));
+        props.put(RouterConfig.HEALTH_PORT_CONFIG, "-2");
+        ConfigException e = assertThrows(ConfigException.class, () -> new RouterConfig(props));
+        assertTrue(e.getMessage().contains(RouterConfig.HEALTH_PORT_CONFIG), e.getMessage());
+    }
 }
