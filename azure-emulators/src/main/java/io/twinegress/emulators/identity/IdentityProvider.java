@@ -90,7 +90,7 @@ public final class IdentityProvider implements AutoCloseable {
     private final String identityHeader = HexFormat.of().formatHex(randomBytes(16));
     private final Map<String, Identity> identities = new ConcurrentHashMap<>();
     private final RoleAssignments roles = new RoleAssignments();
-    private final Map<String, Instant> issuedTokens = new ConcurrentHashMap<>(); // token id -> expiry
+    private final Map<String, IssuedTokenInfo> issuedTokens = new ConcurrentHashMap<>(); // by token id
     private final Set<String> expiredEarly = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicLong> issuedPerIdentity = new ConcurrentHashMap<>();
     private final AtomicLong requestsRefused = new AtomicLong();
@@ -336,14 +336,32 @@ public final class IdentityProvider implements AutoCloseable {
 
     /**
      * Every token issued so far is refused as expired from now on, as if its lifetime had ended: the
-     * clients must get new ones. AMQP connections authorized by them are cut before this returns.
+     * clients must get new ones (a credential that keeps serving its cached token keeps being refused).
+     * AMQP connections authorized by them are cut before this returns.
      */
     public void expireIssuedTokens() {
-        int n = issuedTokens.size();
-        expiredEarly.addAll(issuedTokens.keySet());
-        issuedTokens.clear();
-        LOG.info("Identity provider: {} issued token(s) expired early", n);
+        expire(null);
+    }
+
+    /** As {@link #expireIssuedTokens()}, for the tokens of {@code clientId} only. */
+    public void expireIssuedTokens(String clientId) {
+        expire(key(clientId));
+    }
+
+    private void expire(String principal) {
+        int n = 0;
+        for (Map.Entry<String, IssuedTokenInfo> e : issuedTokens.entrySet()) {
+            if (principal == null || e.getValue().principal().equals(principal)) {
+                expiredEarly.add(e.getKey());
+                issuedTokens.remove(e.getKey());
+                n++;
+            }
+        }
+        LOG.info("Identity provider: {} issued token(s){} expired early", n, principal == null ? "" : " of " + principal);
         accessChanged();
+    }
+
+    private record IssuedTokenInfo(String principal, Instant expiresAt) {
     }
 
     /** Tokens issued to {@code clientId} so far (any protocol). */
@@ -467,8 +485,8 @@ public final class IdentityProvider implements AutoCloseable {
                 .put("appid", identity.clientId()).put("azp", identity.clientId())
                 .put("oid", identity.objectId()).put("sub", identity.objectId()).put("tid", tenant)
                 .put("idtyp", "app").put("ver", "2.0").put("uti", tokenId);
-        issuedTokens.put(tokenId, expires);
-        issuedTokens.values().removeIf(exp -> exp.isBefore(now));
+        issuedTokens.values().removeIf(t -> t.expiresAt().isBefore(now));
+        issuedTokens.put(tokenId, new IssuedTokenInfo(key(identity.clientId()), expires));
         issuedPerIdentity.computeIfAbsent(key(identity.clientId()), k -> new AtomicLong()).incrementAndGet();
         return new IssuedToken(JsonWebTokens.sign(claims, signingKey.getPrivate(), keyId), expires);
     }
