@@ -12,9 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A local stand-in for Azure Service Bus topics and Event Hubs that the real Azure SDK clients
- * ({@code azure-messaging-servicebus}, {@code azure-messaging-eventhubs}) talk to over AMQP 1.0,
- * on loopback, with no TLS.
+ * A local stand-in for Azure Service Bus topics and queues and Event Hubs that the real Azure SDK clients
+ * ({@code azure-messaging-servicebus}, {@code azure-messaging-eventhubs}) talk to over AMQP 1.0 on
+ * loopback: plain TCP ({@code UseDevelopmentEmulator=true}), and with {@link Builder#tls()} also AMQPS with
+ * the run's certificate, which a {@code TokenCredential} needs.
  *
  * <h2>Start, connect, read what arrived</h2>
  * <pre>{@code
@@ -40,6 +41,20 @@ import org.slf4j.LoggerFactory;
  * For Event Hubs use {@link #connectionString(String, String, String)} with the hub as
  * {@code EntityPath}, or pass the hub name to the client builder.
  *
+ * <h2>Entra ID over AMQPS</h2>
+ * <pre>{@code
+ * AmqpEmulator amqp = AmqpEmulator.builder().tls().identities(identityProvider).serviceBusQueue("jobs").start();
+ * new ServiceBusClientBuilder().credential("any.servicebus.windows.net", tokenCredential)
+ *         .customEndpointAddress(amqp.customEndpointAddress())      // https://127.0.0.1:TLSPORT
+ *         .sender().queueName("jobs").buildClient();
+ * }</pre>
+ * The JVM must trust {@link StandInTls} ({@code StandInTls.shared().trustInThisJvm()} in tests, or
+ * {@code -Djavax.net.ssl.trustStore=...}). A {@code put-token} of type {@code jwt} is checked by the
+ * {@link IdentityProvider}; a bad or expired token and a missing role both answer 401 (the SDK:
+ * {@code UNAUTHORIZED}), the description telling them apart ({@code ExpiredToken…}, {@code InvalidAudience…}
+ * vs {@code Unauthorized access. 'Send' claim(s) are required…}). A revoked role or tokens expired early
+ * cut the connections those tokens authorized, as a regenerated key does.
+ *
  * <h2>What it checks, as Azure does</h2>
  * <ul>
  * <li>SASL ANONYMOUS, then claims-based security: every {@code put-token} on {@code $cbs} is checked
@@ -54,6 +69,9 @@ import org.slf4j.LoggerFactory;
  *     a larger transfer is rejected with {@code amqp:link:message-size-exceeded}.</li>
  * <li>Event Hubs {@code $management} READ answers name, {@code partition_ids} and {@code created_at}
  *     ({@code getEventHubProperties()}, {@code getPartitionIds()}) and partition properties.</li>
+ * <li>Service Bus ({@link AmqpEntity}): a header over 64 KiB is refused ({@code amqp:link:message-size-exceeded}),
+ *     one application property over 32 KiB too ({@code amqp:internal-error}); a session queue refuses a message
+ *     without a session id and a partitioned entity a batch mixing partition keys ({@code amqp:not-allowed}).</li>
  * <li>Receiving (consumers, processors) is not supported: the stand-in is a sink.</li>
  * </ul>
  *

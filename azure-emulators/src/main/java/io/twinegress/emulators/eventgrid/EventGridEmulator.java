@@ -24,7 +24,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A local stand-in for Azure Event Grid topics (publish side), over plain HTTP on loopback.
+ * A local stand-in for Azure Event Grid topics and namespace topics (publish side), over plain HTTP on
+ * loopback and, with {@link Builder#tls()}, HTTPS with the run's certificate (which the Event Grid client
+ * needs for a key or a token credential). Basic topics take the Event Grid schema or, declared with
+ * {@link Builder#cloudEventsTopic}, CloudEvents 1.0; namespace topics ({@link Builder#namespaceTopic}) take
+ * CloudEvents at {@code POST /topics/<topic>:publish?api-version=2023-11-01} with
+ * {@code Authorization: SharedAccessKey <key>} or {@code Authorization: Bearer <token>}, at most 1,000 events
+ * and 1 MB per request. A bearer token ({@link Builder#identities}) that is invalid or expired gets 401, a
+ * valid one whose principal lacks EventGrid Data Sender on the topic gets 403.
  *
  * <h2>Start, publish, read what arrived</h2>
  * <pre>{@code
@@ -44,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * <ol>
  * <li>not POST → 405; unknown topic path → 404;</li>
  * <li>the {@linkplain #setResponseDelay response delay}, if any;</li>
- * <li>{@code aeg-sas-key} not a valid key, or {@code aeg-sas-token} not valid (signature, expiry, resource) → 401;</li>
+ * <li>{@code aeg-sas-key} not a valid key, or {@code aeg-sas-token} not valid (signature, expiry, resource) → 401;
+ *     a bearer token invalid → 401, without the role → 403; a namespace topic without {@code api-version} → 400;</li>
  * <li>{@linkplain #throttle(boolean) throttling} → 429 (or the status set) with {@code Retry-After} in seconds;</li>
  * <li>request over {@code maxRequestBytes} (1 MB) or one event over {@code maxEventBytes} (1 MB) → 413;</li>
  * <li>body not a JSON array, empty, over 5,000 events, or an event without id, subject, eventType, eventTime
@@ -61,8 +69,9 @@ import org.slf4j.LoggerFactory;
  * {@link #answerEveryPublish(int, String, String)} (a request-level refusal, such as a missing {@code api-version}),
  * {@link #dropConnectionAfterAcceptingNext(int)} (the events are recorded, the answer is lost).
  *
- * <p>The Event Grid Java SDK refuses a key credential over plain http: reach the stand-in with a pipeline
- * policy that sets {@code aeg-sas-key}, or with an {@code AzureSasCredential} ({@code aeg-sas-token}).
+ * <p>The Event Grid Java SDK refuses a key credential over plain http: use {@link #httpsEndpoint(String)}, or
+ * over http a pipeline policy that sets {@code aeg-sas-key}, or an {@code AzureSasCredential}
+ * ({@code aeg-sas-token}).
  */
 public final class EventGridEmulator extends StandIn<ReceivedEvent> {
 
