@@ -4,6 +4,9 @@ import io.twinegress.emulators.admin.AdminServer;
 import io.twinegress.emulators.admin.EmulatorConfig;
 import io.twinegress.emulators.amqp.AmqpEmulator;
 import io.twinegress.emulators.eventgrid.EventGridEmulator;
+import io.twinegress.emulators.identity.Identity;
+import io.twinegress.emulators.identity.IdentityProvider;
+import io.twinegress.emulators.tls.StandInTls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,14 +46,25 @@ public final class EmulatorsMain {
         }
         AmqpEmulator amqp;
         EventGridEmulator eventGrid;
+        IdentityProvider identity;
+        StandInTls tls;
         AdminServer admin;
         EmulatorConfig config;
         try {
             config = EmulatorConfig.fromArgs(args);
-            amqp = config.amqpEnabled() ? config.amqp().start() : null;
-            eventGrid = config.eventGridEnabled() ? config.eventGrid().start() : null;
-            admin = new AdminServer(config.host(), config.adminPort(), amqp, eventGrid);
-        } catch (IllegalArgumentException | IOException e) {
+            tls = config.tls();
+            identity = config.identityEnabled() ? config.identity(tls).start() : null;
+            amqp = config.amqpEnabled() ? config.amqp(tls, identity).start() : null;
+            eventGrid = config.eventGridEnabled() ? config.eventGrid(tls, identity).start() : null;
+            admin = new AdminServer(config.host(), config.adminPort(), amqp, eventGrid, identity);
+            if (identity != null) {
+                for (Identity i : identity.identities()) {
+                    if (i.federatedSubject() != null) {
+                        identity.writeFederatedToken(i.clientId(), config.identityTokenDir().resolve(i.clientId() + ".token"));
+                    }
+                }
+            }
+        } catch (IllegalArgumentException | IOException | java.io.UncheckedIOException e) {
             // a bad setting (unknown key, missing keys, a host that is not loopback): say which, start nothing
             System.err.println("twin-egress-emulators: " + e.getMessage());
             System.exit(2);
@@ -66,13 +80,29 @@ public final class EmulatorsMain {
             if (amqp != null) {
                 amqp.close();
             }
+            if (identity != null) {
+                identity.close();
+            }
             stopped.countDown();
         }, "emulators-shutdown"));
 
         String ready = "READY amqp=" + (amqp == null ? "-" : amqp.port())
                 + " eventgrid=" + (eventGrid == null ? "-" : eventGrid.port())
-                + " admin=" + admin.port();
+                + " admin=" + admin.port()
+                + (tls == null ? "" : " amqps=" + (amqp == null ? "-" : amqp.tlsPort())
+                        + " eventgrid-https=" + (eventGrid == null ? "-" : eventGrid.tlsPort()))
+                + (identity == null ? "" : " identity-authority=" + identity.authorityPort()
+                        + " identity-msi=" + identity.managedIdentityPort());
         System.out.println(ready);
+        if (tls != null) {
+            System.out.println("TLS trust store: " + tls.truststoreFile().toAbsolutePath() + " (PKCS12, password "
+                    + StandInTls.TRUSTSTORE_PASSWORD + "); PEM: " + tls.caPemFile().toAbsolutePath());
+        }
+        if (identity != null) {
+            System.out.println("Entra ID: authorityHost=" + identity.authorityHost() + " tenant=" + identity.tenantId()
+                    + " IDENTITY_ENDPOINT=" + identity.managedIdentityEndpoint()
+                    + " (IDENTITY_HEADER in the ready file); federated tokens in " + config.identityTokenDir().toAbsolutePath());
+        }
         if (amqp != null) {
             System.out.println("Service Bus / Event Hubs: Endpoint=" + amqp.endpoint()
                     + ";SharedAccessKeyName=<keyName>;SharedAccessKey=<key>;UseDevelopmentEmulator=true");
@@ -82,13 +112,37 @@ public final class EmulatorsMain {
         }
         Path readyFile = config.readyFile();
         if (readyFile != null) {
-            String json = "{\"amqp\":" + (amqp == null ? "null" : amqp.port())
-                    + ",\"eventgrid\":" + (eventGrid == null ? "null" : eventGrid.port())
-                    + ",\"admin\":" + admin.port() + "}\n";
+            String json = readyJson(amqp, eventGrid, admin, tls, identity, config);
             Path tmp = readyFile.resolveSibling(readyFile.getFileName() + ".tmp");
             Files.writeString(tmp, json, StandardCharsets.UTF_8);
             Files.move(tmp, readyFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
         stopped.await();
+    }
+
+    /**
+     * The ready file: ports, and with TLS and identities where their files are and the managed-identity
+     * variables (the file is private to whoever runs the stand-ins: it holds {@code IDENTITY_HEADER}).
+     */
+    private static String readyJson(AmqpEmulator amqp, EventGridEmulator eventGrid, AdminServer admin, StandInTls tls,
+                                     IdentityProvider identity, EmulatorConfig config) {
+        com.fasterxml.jackson.databind.node.ObjectNode n = new com.fasterxml.jackson.databind.ObjectMapper()
+                .createObjectNode();
+        n.put("amqp", amqp == null ? null : amqp.port());
+        n.put("eventgrid", eventGrid == null ? null : eventGrid.port());
+        n.put("admin", admin.port());
+        if (tls != null) {
+            n.put("amqps", amqp == null ? null : amqp.tlsPort());
+            n.put("eventgridHttps", eventGrid == null ? null : eventGrid.tlsPort());
+            n.put("truststore", tls.truststoreFile().toAbsolutePath().toString());
+            n.put("truststorePassword", StandInTls.TRUSTSTORE_PASSWORD);
+        }
+        if (identity != null) {
+            n.put("authorityHost", identity.authorityHost());
+            n.put("tenant", identity.tenantId());
+            identity.managedIdentityEnvironment().forEach(n::put);
+            n.put("federatedTokenDir", config.identityTokenDir().toAbsolutePath().toString());
+        }
+        return n.toString() + "\n";
     }
 }

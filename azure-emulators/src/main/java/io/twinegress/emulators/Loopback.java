@@ -4,8 +4,9 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
- * The stand-ins have no TLS and accept anyone who knows a key, and their admin API has no authentication
- * at all: each of them listens on loopback only.
+ * The stand-ins accept anyone who knows a key (their TLS certificate is made for the run, not issued by
+ * anyone), their identity provider issues tokens to anyone who names a configured identity, and their
+ * admin API has no authentication at all: each of them listens on loopback only.
  */
 public final class Loopback {
 

@@ -43,14 +43,18 @@ public final class AdminClient {
             .build();
     private final Amqp amqp = new Amqp();
     private final EventGrid eventGrid = new EventGrid();
+    private final Identity identity = new Identity();
 
     /** @param baseUrl e.g. {@code http://127.0.0.1:5680} */
     public AdminClient(String baseUrl) {
         this.baseUrl = baseUrl;
     }
 
-    /** One arrival: the event id (AMQP: the message id), the body when it is text, and the fingerprint of its key. */
-    public record Arrival(String id, String body, String keyFingerprint) {
+    /**
+     * One arrival: the event id (AMQP: the message id), the body when it is text (Event Grid: the event as
+     * sent), the fingerprint of its key, or the client id of the Entra ID token that authorized it.
+     */
+    public record Arrival(String id, String body, String keyFingerprint, String principal) {
     }
 
     /**
@@ -89,6 +93,11 @@ public final class AdminClient {
     /** The Event Grid stand-in (topics). */
     public EventGrid eventGrid() {
         return eventGrid;
+    }
+
+    /** The identity provider (Microsoft Entra ID stand-in), when enabled. */
+    public Identity identity() {
+        return identity;
     }
 
     /** One stand-in's part of the API: the same for both, as the stand-ins share one contract. */
@@ -203,6 +212,20 @@ public final class AdminClient {
             post("entities", JSON.createObjectNode().put("type", "servicebus").put("name", name));
         }
 
+        /** Declares a Service Bus queue while running, optionally session-enabled and/or partitioned. */
+        public void declareServiceBusQueue(String name, boolean sessions, boolean partitioned)
+                throws IOException, InterruptedException {
+            post("entities", JSON.createObjectNode().put("type", "queue").put("name", name).put("sessions", sessions)
+                    .put("partitioned", partitioned));
+        }
+
+        /** Declares a Service Bus topic while running, optionally session-enabled and/or partitioned. */
+        public void declareServiceBusTopic(String name, boolean sessions, boolean partitioned)
+                throws IOException, InterruptedException {
+            post("entities", JSON.createObjectNode().put("type", "topic").put("name", name).put("sessions", sessions)
+                    .put("partitioned", partitioned));
+        }
+
         /** Declares an event hub with {@code partitions} partitions while running. */
         public void declareEventHub(String name, int partitions) throws IOException, InterruptedException {
             post("entities", JSON.createObjectNode().put("type", "eventhub").put("name", name)
@@ -212,7 +235,7 @@ public final class AdminClient {
         @Override
         Arrival arrival(JsonNode n) {
             return new Arrival(n.path("messageId").asText(null), n.hasNonNull("body") ? n.path("body").asText() : null,
-                    n.path("keyFingerprint").asText(null));
+                    n.path("keyFingerprint").asText(null), n.path("principal").asText(null));
         }
     }
 
@@ -233,10 +256,79 @@ public final class AdminClient {
             post("topics", JSON.createObjectNode().put("name", name));
         }
 
+        /** Declares a topic with the CloudEvents 1.0 schema while running. */
+        public void declareCloudEventsTopic(String name) throws IOException, InterruptedException {
+            post("topics", JSON.createObjectNode().put("name", name).put("schema", "cloudevents"));
+        }
+
+        /** Declares a namespace topic (CloudEvents only) while running. */
+        public void declareNamespaceTopic(String name) throws IOException, InterruptedException {
+            post("topics", JSON.createObjectNode().put("name", name).put("namespace", true));
+        }
+
         @Override
         Arrival arrival(JsonNode n) {
             JsonNode event = n.path("event");
-            return new Arrival(event.path("id").asText(null), event.toString(), n.path("keyFingerprint").asText(null));
+            return new Arrival(event.path("id").asText(null), event.toString(), n.path("keyFingerprint").asText(null),
+                    n.path("principal").asText(null));
+        }
+    }
+
+    /** The identity provider: roles, token lifetime and early expiry, identities, federated token files. */
+    public final class Identity {
+        private Identity() {
+        }
+
+        /** Identities, their roles and tokens issued, as {@code GET /identity} answers them (no secrets). */
+        public JsonNode status() throws IOException, InterruptedException {
+            return get("/identity", QUICK);
+        }
+
+        /** Tokens issued to {@code clientId} so far. */
+        public long tokensIssued(String clientId) throws IOException, InterruptedException {
+            for (JsonNode i : status().path("identities")) {
+                if (i.path("clientId").asText().equalsIgnoreCase(clientId)) {
+                    return i.path("tokensIssued").asLong();
+                }
+            }
+            throw new IOException("no identity " + clientId);
+        }
+
+        /**
+         * Takes {@code role} (e.g. {@code SERVICE_BUS_DATA_SENDER} or {@code Azure Service Bus Data Sender}) on
+         * {@code scope} (an entity or topic, or {@code *}) from {@code clientId}; AMQP connections its tokens
+         * authorized are cut.
+         */
+        public void revokeRole(String clientId, String role, String scope) throws IOException, InterruptedException {
+            send("POST", "/identity/roles/revoke", JSON.createObjectNode().put("clientId", clientId).put("role", role)
+                    .put("scope", scope).toString());
+        }
+
+        /** Gives {@code clientId} {@code role} on {@code scope} (restores a revoked one). */
+        public void assignRole(String clientId, String role, String scope) throws IOException, InterruptedException {
+            send("POST", "/identity/roles/assign", JSON.createObjectNode().put("clientId", clientId).put("role", role)
+                    .put("scope", scope).toString());
+        }
+
+        /** How long tokens issued from now on live. */
+        public void setTokenLifetime(Duration lifetime) throws IOException, InterruptedException {
+            send("POST", "/identity/tokens/lifetime", JSON.createObjectNode().put("seconds", lifetime.toSeconds())
+                    .toString());
+        }
+
+        /** Every token issued so far (to {@code clientId}; null: to anyone) is refused as expired from now on. */
+        public void expireTokens(String clientId) throws IOException, InterruptedException {
+            ObjectNode body = JSON.createObjectNode();
+            if (clientId != null) {
+                body.put("clientId", clientId);
+            }
+            send("POST", "/identity/tokens/expire", body.toString());
+        }
+
+        /** Writes a fresh federated token (valid an hour) for workload identity {@code clientId} to {@code file}. */
+        public void writeFederatedToken(String clientId, java.nio.file.Path file) throws IOException, InterruptedException {
+            send("POST", "/identity/federated-token", JSON.createObjectNode().put("clientId", clientId)
+                    .put("file", file.toAbsolutePath().toString()).toString());
         }
     }
 

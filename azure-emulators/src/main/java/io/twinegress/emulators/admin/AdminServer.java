@@ -7,13 +7,18 @@ import com.sun.net.httpserver.HttpServer;
 import io.twinegress.emulators.Loopback;
 import io.twinegress.emulators.StandIn;
 import io.twinegress.emulators.amqp.AmqpEmulator;
+import io.twinegress.emulators.amqp.AmqpEntity;
 import io.twinegress.emulators.eventgrid.EventGridEmulator;
+import io.twinegress.emulators.identity.Identity;
+import io.twinegress.emulators.identity.IdentityProvider;
+import io.twinegress.emulators.identity.Role;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,6 +41,7 @@ import org.slf4j.LoggerFactory;
  *     same fault actions on both — {@code keys}, {@code keys/add}, {@code keys/revoke}, {@code unreachable},
  *     {@code reachable}, {@code throttle}, {@code delay} — plus each one's declaration ({@code entities},
  *     {@code topics}).</li>
+ * <li>{@code /identity}: the identity provider's roles and tokens, when it is enabled.</li>
  * </ul>
  * {@link AdminClient} is the typed client.
  */
@@ -45,6 +51,7 @@ public final class AdminServer implements AutoCloseable {
 
     private final AmqpEmulator amqp;
     private final EventGridEmulator eventGrid;
+    private final IdentityProvider identity;
     private final HttpServer server;
 
     /** What the admin API does differently per stand-in; everything else is the {@link StandIn} contract. */
@@ -74,9 +81,20 @@ public final class AdminServer implements AutoCloseable {
      * @throws IllegalArgumentException when {@code host} is not a loopback address
      */
     public AdminServer(String host, int port, AmqpEmulator amqp, EventGridEmulator eventGrid) {
+        this(host, port, amqp, eventGrid, null);
+    }
+
+    /**
+     * Starts serving on {@code host:port} (0 = any free port), with the identity provider's actions under
+     * {@code /identity} when {@code identity} is not null.
+     *
+     * @throws IllegalArgumentException when {@code host} is not a loopback address
+     */
+    public AdminServer(String host, int port, AmqpEmulator amqp, EventGridEmulator eventGrid, IdentityProvider identity) {
         Loopback.require(host);
         this.amqp = amqp;
         this.eventGrid = eventGrid;
+        this.identity = identity;
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 0);
         } catch (IOException e) {
@@ -91,6 +109,7 @@ public final class AdminServer implements AutoCloseable {
         for (Target t : List.of(amqpTarget(), eventGridTarget())) {
             server.createContext("/" + t.path(), ex -> serve(ex, r -> standIn(t, r)));
         }
+        server.createContext("/identity", ex -> serve(ex, this::identity));
         server.start();
         LOG.info("Admin API on http://{}:{}", host, port());
     }
@@ -111,13 +130,23 @@ public final class AdminServer implements AutoCloseable {
                 Map.of("entities", body -> {
                     String type = text(body, "type");
                     String name = text(body, "name");
-                    if (type.equalsIgnoreCase("servicebus")) {
-                        amqp.addServiceBusTopic(name);
+                    AmqpEntity entity;
+                    if (type.equalsIgnoreCase("servicebus") || type.equalsIgnoreCase("topic")) {
+                        entity = AmqpEntity.serviceBusTopic(name);
+                    } else if (type.equalsIgnoreCase("queue")) {
+                        entity = AmqpEntity.serviceBusQueue(name);
                     } else if (type.equalsIgnoreCase("eventhub")) {
-                        amqp.addEventHub(name, body.path("partitions").asInt(4));
+                        entity = AmqpEntity.eventHub(name, body.path("partitions").asInt(4));
                     } else {
-                        throw new IllegalArgumentException("type must be servicebus or eventhub");
+                        throw new IllegalArgumentException("type must be servicebus (or topic), queue or eventhub");
                     }
+                    if (body.path("sessions").asBoolean(false)) {
+                        entity = entity.withSessions();
+                    }
+                    if (body.path("partitioned").asBoolean(false)) {
+                        entity = entity.withPartitioning();
+                    }
+                    amqp.addEntity(entity);
                     return "entity " + name + " declared";
                 }));
     }
@@ -129,8 +158,18 @@ public final class AdminServer implements AutoCloseable {
                         Duration.ofSeconds(body.path("retryAfterSeconds").asLong(1))),
                 Map.of("topics", body -> {
                     String name = text(body, "name");
-                    eventGrid.addTopic(name);
-                    return "topic " + name + " declared";
+                    boolean namespace = body.path("namespace").asBoolean(false);
+                    String schema = body.path("schema").asText("eventgrid");
+                    EventGridEmulator.Schema s;
+                    if (schema.equalsIgnoreCase("eventgrid")) {
+                        s = EventGridEmulator.Schema.EVENT_GRID;
+                    } else if (schema.equalsIgnoreCase("cloudevents")) {
+                        s = EventGridEmulator.Schema.CLOUD_EVENTS;
+                    } else {
+                        throw new IllegalArgumentException("schema must be eventgrid or cloudevents");
+                    }
+                    eventGrid.addTopic(name, s, namespace);
+                    return (namespace ? "namespace topic " : "topic ") + name + " declared";
                 }));
     }
 
@@ -171,7 +210,11 @@ public final class AdminServer implements AutoCloseable {
             return ok(Views.JSON.createObjectNode().put("status", "UP"));
         }
         if (r.is("GET") && r.a().equals("status")) {
-            return ok(Views.status(amqp, eventGrid));
+            ObjectNode status = Views.status(amqp, eventGrid);
+            if (identity != null) {
+                status.set("identity", Views.identity(identity));
+            }
+            return ok(status);
         }
         if (r.is("GET") && r.a().equals("counts")) {
             ObjectNode counts = Views.JSON.createObjectNode();
@@ -193,6 +236,80 @@ public final class AdminServer implements AutoCloseable {
             return ok(done("cleared"));
         }
         return new Reply(404, error("no such endpoint: " + r.method() + " " + r.path() + " (see docs/emulators.md)"));
+    }
+
+    /**
+     * {@code GET /identity}: identities, roles, tokens issued; {@code POST /identity/roles/revoke} and
+     * {@code /identity/roles/assign} ({@code clientId}, {@code role}, {@code scope}); {@code POST
+     * /identity/tokens/lifetime} ({@code seconds}); {@code POST /identity/tokens/expire} ({@code clientId}
+     * optional); {@code POST /identity/identities} ({@code clientId}, {@code kind} managed | system-assigned |
+     * secret | workload, {@code secret} or {@code subject}); {@code POST /identity/federated-token}
+     * ({@code clientId}, {@code file}).
+     */
+    private Reply identity(Request r) {
+        if (!r.a().equals("identity")) {
+            return root(r);
+        }
+        if (identity == null) {
+            return new Reply(404, error("the identity provider is not enabled"));
+        }
+        String action = r.b() + (r.c().isEmpty() ? "" : "/" + r.c());
+        if (r.is("GET") && action.isEmpty()) {
+            return ok(Views.identity(identity));
+        }
+        if (!r.is("POST")) {
+            return root(r);
+        }
+        JsonNode body = r.body();
+        switch (action) {
+            case "roles/revoke", "roles/assign" -> {
+                String clientId = text(body, "clientId");
+                Role role = Role.of(text(body, "role"));
+                String scope = body.path("scope").asText("*");
+                if (action.endsWith("revoke")) {
+                    identity.revokeRole(clientId, role, scope);
+                } else {
+                    identity.assignRole(clientId, role, scope);
+                }
+                return ok(done("'" + role.displayName() + "' on " + scope + (action.endsWith("revoke")
+                        ? " revoked from " : " assigned to ") + clientId));
+            }
+            case "tokens/lifetime" -> {
+                long seconds = body.path("seconds").asLong(0);
+                identity.setTokenLifetime(Duration.ofSeconds(seconds));
+                return ok(done("token lifetime " + seconds + " s"));
+            }
+            case "tokens/expire" -> {
+                String clientId = body.path("clientId").asText("");
+                if (clientId.isEmpty()) {
+                    identity.expireIssuedTokens();
+                } else {
+                    identity.expireIssuedTokens(clientId);
+                }
+                return ok(done("issued tokens" + (clientId.isEmpty() ? "" : " of " + clientId) + " expired"));
+            }
+            case "identities" -> {
+                String clientId = text(body, "clientId");
+                String kind = text(body, "kind");
+                Identity i = switch (kind) {
+                    case "managed" -> new Identity(clientId, null, true, false, null, null);
+                    case "system-assigned" -> new Identity(clientId, null, true, true, null, null);
+                    case "secret" -> new Identity(clientId, null, false, false, text(body, "secret"), null);
+                    case "workload" -> new Identity(clientId, null, false, false, null, text(body, "subject"));
+                    default -> throw new IllegalArgumentException(
+                            "kind must be managed, system-assigned, secret or workload");
+                };
+                identity.addIdentity(i);
+                return ok(done("identity " + clientId + " added (" + i.kinds() + ")"));
+            }
+            case "federated-token" -> {
+                Path file = identity.writeFederatedToken(text(body, "clientId"), Path.of(text(body, "file")));
+                return ok(done("federated token written to " + file));
+            }
+            default -> {
+                return new Reply(404, error("no such identity action: " + action));
+            }
+        }
     }
 
     private Reply standIn(Target t, Request r) {

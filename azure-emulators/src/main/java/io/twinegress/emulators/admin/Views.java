@@ -9,6 +9,8 @@ import io.twinegress.emulators.amqp.AmqpEntity;
 import io.twinegress.emulators.amqp.ReceivedMessage;
 import io.twinegress.emulators.eventgrid.EventGridEmulator;
 import io.twinegress.emulators.eventgrid.ReceivedEvent;
+import io.twinegress.emulators.identity.Identity;
+import io.twinegress.emulators.identity.IdentityProvider;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -37,6 +39,8 @@ final class Views {
             n.put("transfersAccepted", amqp.transfersAccepted());
             n.put("transfersThrottled", amqp.transfersThrottled());
             n.put("duplicatesDropped", amqp.duplicatesDropped());
+            n.put("tlsPort", amqp.tlsPort());
+            n.put("entraIdTokens", amqp.identities() != null);
             ObjectNode keys = n.putObject("keyCounts");
             amqp.keyCounts().forEach(keys::put);
             ArrayNode entities = n.putArray("entities");
@@ -47,16 +51,57 @@ final class Views {
                 en.put("partitions", e.partitionCount());
                 en.put("maxMessageSize", e.maxMessageSize());
                 en.put("duplicateDetectionSeconds", e.duplicateDetectionWindow().toSeconds());
+                en.put("type", e.type());
+                en.put("sessions", e.requiresSession());
+                en.put("partitioned", e.partitioned());
             }
         }
         if (eventGrid != null) {
             ObjectNode n = standIn(root.putObject("eventGrid"), eventGrid);
             ArrayNode topics = n.putArray("topics");
-            eventGrid.topics().forEach(t -> topics.addObject().put("name", t).put("url", eventGrid.endpoint(t)));
+            n.put("tlsPort", eventGrid.tlsPort());
+            n.put("entraIdTokens", eventGrid.identities() != null);
+            for (String t : eventGrid.topics()) {
+                ObjectNode tn = topics.addObject().put("name", t);
+                boolean namespace = eventGrid.isNamespaceTopic(t);
+                tn.put("namespace", namespace);
+                tn.put("schema", eventGrid.schemaOf(t) == EventGridEmulator.Schema.CLOUD_EVENTS ? "cloudevents" : "eventgrid");
+                if (!namespace) {
+                    tn.put("url", eventGrid.endpoint(t));
+                }
+                if (eventGrid.tls() != null) {
+                    tn.put("httpsUrl", namespace ? eventGrid.namespacePublishUrl(t) : eventGrid.httpsEndpoint(t));
+                }
+            }
             ObjectNode responses = n.putObject("responses");
             eventGrid.responseCounts().forEach((k, v) -> responses.put(Integer.toString(k), v));
         }
         return root;
+    }
+
+    /** Identities (no secrets), their roles and tokens issued, token lifetime and endpoints. */
+    static ObjectNode identity(IdentityProvider idp) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("authorityHost", idp.authorityHost());
+        n.put("tenant", idp.tenantId());
+        n.put("managedIdentityEndpoint", idp.managedIdentityEndpoint());
+        n.put("tokenLifetimeSeconds", idp.tokenLifetime().toSeconds());
+        n.put("tokenRequestsRefused", idp.tokenRequestsRefused());
+        n.put("tokenChecksRefused", idp.tokenChecksRefused());
+        ArrayNode ids = n.putArray("identities");
+        for (Identity i : idp.identities()) {
+            ObjectNode in = ids.addObject();
+            in.put("clientId", i.clientId());
+            in.put("objectId", i.objectId());
+            in.put("kinds", i.kinds());
+            in.put("tokensIssued", idp.tokensIssued(i.clientId()));
+            ObjectNode roles = in.putObject("roles");
+            idp.rolesOf(i.clientId()).forEach((role, scopes) -> {
+                ArrayNode a = roles.putArray(role);
+                scopes.forEach(a::add);
+            });
+        }
+        return n;
     }
 
     /** What every stand-in reports. */
@@ -101,6 +146,18 @@ final class Views {
             n.put("transferSize", m.transferSize());
             n.put("keyName", m.keyName());
             n.put("keyFingerprint", m.keyFingerprint());
+            n.put("principal", m.principal());
+            n.put("sessionId", m.sessionId());
+            n.put("replyTo", m.replyTo());
+            n.put("replyToSessionId", m.replyToSessionId());
+            n.put("to", m.to());
+            n.put("timeToLiveMs", m.timeToLive() == null ? null : m.timeToLive().toMillis());
+            n.put("expiresAt", m.expiresAt() == null ? null : m.expiresAt().toString());
+            n.put("scheduledEnqueueTime", m.scheduledEnqueueTime() == null ? null : m.scheduledEnqueueTime().toString());
+            n.put("deadLetterReason", m.deadLetterReason());
+            n.put("overTls", m.overTls());
+            ObjectNode annotations = n.putObject("messageAnnotations");
+            m.messageAnnotations().forEach((k, v) -> annotations.put(k, String.valueOf(v)));
         });
     }
 
@@ -112,6 +169,11 @@ final class Views {
             n.put("requestId", e.requestId());
             n.put("requestSize", e.requestSize());
             n.put("keyFingerprint", e.keyFingerprint());
+            n.put("principal", e.principal());
+            n.put("cloudEvent", e.cloudEvent());
+            n.put("namespaceTopic", e.namespaceTopic());
+            n.put("contentType", e.contentType());
+            n.put("overTls", e.overTls());
             try {
                 n.set("event", JSON.readTree(e.json()));
             } catch (IOException ex) {

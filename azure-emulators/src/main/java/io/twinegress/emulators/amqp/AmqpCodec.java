@@ -21,6 +21,7 @@ import org.apache.qpid.proton.amqp.messaging.AmqpSequence;
 import org.apache.qpid.proton.amqp.messaging.AmqpValue;
 import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
 import org.apache.qpid.proton.amqp.messaging.Data;
+import org.apache.qpid.proton.amqp.messaging.Header;
 import org.apache.qpid.proton.amqp.messaging.MessageAnnotations;
 import org.apache.qpid.proton.amqp.messaging.Properties;
 import org.apache.qpid.proton.codec.AMQPDefinedTypes;
@@ -39,6 +40,7 @@ final class AmqpCodec {
     static final int BATCH_FORMAT = 0x80013700;
 
     static final String PARTITION_KEY = "x-opt-partition-key";
+    static final String SCHEDULED_ENQUEUE_TIME = "x-opt-scheduled-enqueue-time";
 
     private final DecoderImpl decoder = new DecoderImpl();
 
@@ -49,6 +51,13 @@ final class AmqpCodec {
 
     /** The sections of one encoded message, in order. */
     static final class Sections {
+        /** The whole encoded message (for a batch: one inner message), for official parsers in tests. */
+        byte[] encoded;
+        Header header;
+        /** Encoded bytes of the properties and application-properties sections: Service Bus's "header". */
+        int headerBytes;
+        /** The largest encoded application property value, in bytes. */
+        int largestPropertyBytes;
         Properties properties;
         ApplicationProperties applicationProperties;
         MessageAnnotations messageAnnotations;
@@ -77,17 +86,25 @@ final class AmqpCodec {
 
     Sections read(byte[] bytes) {
         Sections s = new Sections();
+        s.encoded = bytes;
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         decoder.setByteBuffer(buffer);
         try {
             while (buffer.hasRemaining()) {
+                int start = buffer.position();
                 Object section = decoder.readObject();
+                int size = buffer.position() - start;
                 if (section instanceof Data d) {
                     s.data.add(copy(d.getValue()));
+                } else if (section instanceof Header h) {
+                    s.header = h;
                 } else if (section instanceof Properties p) {
                     s.properties = p;
+                    s.headerBytes += size;
                 } else if (section instanceof ApplicationProperties a) {
                     s.applicationProperties = a;
+                    s.headerBytes += size;
+                    s.largestPropertyBytes = largestValue(a);
                 } else if (section instanceof MessageAnnotations m) {
                     s.messageAnnotations = m;
                 } else if (section instanceof AmqpValue v) {
@@ -97,12 +114,25 @@ final class AmqpCodec {
                     s.value = seq.getValue();
                     s.hasValue = true;
                 }
-                // header, delivery annotations and footer carry nothing we record
+                // delivery annotations and footer carry nothing we record
             }
         } finally {
             decoder.setByteBuffer(null);
         }
         return s;
+    }
+
+    /** The encoded size of the largest application property value (strings and binaries; others are small). */
+    private static int largestValue(ApplicationProperties a) {
+        int largest = 0;
+        if (a.getValue() != null) {
+            for (Object v : a.getValue().values()) {
+                int n = v instanceof String str ? str.getBytes(StandardCharsets.UTF_8).length
+                        : v instanceof Binary b ? b.getLength() : 0;
+                largest = Math.max(largest, n);
+            }
+        }
+        return largest;
     }
 
     /** The messages a transfer carries: one, or every data section of a batch envelope. */

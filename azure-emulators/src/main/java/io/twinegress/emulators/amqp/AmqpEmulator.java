@@ -1,6 +1,8 @@
 package io.twinegress.emulators.amqp;
 
 import io.twinegress.emulators.StandIn;
+import io.twinegress.emulators.identity.IdentityProvider;
+import io.twinegress.emulators.tls.StandInTls;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,9 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A local stand-in for Azure Service Bus topics and Event Hubs that the real Azure SDK clients
- * ({@code azure-messaging-servicebus}, {@code azure-messaging-eventhubs}) talk to over AMQP 1.0,
- * on loopback, with no TLS.
+ * A local stand-in for Azure Service Bus topics and queues and Event Hubs that the real Azure SDK clients
+ * ({@code azure-messaging-servicebus}, {@code azure-messaging-eventhubs}) talk to over AMQP 1.0 on
+ * loopback: plain TCP ({@code UseDevelopmentEmulator=true}), and with {@link Builder#tls()} also AMQPS with
+ * the run's certificate, which a {@code TokenCredential} needs.
  *
  * <h2>Start, connect, read what arrived</h2>
  * <pre>{@code
@@ -38,6 +41,20 @@ import org.slf4j.LoggerFactory;
  * For Event Hubs use {@link #connectionString(String, String, String)} with the hub as
  * {@code EntityPath}, or pass the hub name to the client builder.
  *
+ * <h2>Entra ID over AMQPS</h2>
+ * <pre>{@code
+ * AmqpEmulator amqp = AmqpEmulator.builder().tls().identities(identityProvider).serviceBusQueue("jobs").start();
+ * new ServiceBusClientBuilder().credential("any.servicebus.windows.net", tokenCredential)
+ *         .customEndpointAddress(amqp.customEndpointAddress())      // https://127.0.0.1:TLSPORT
+ *         .sender().queueName("jobs").buildClient();
+ * }</pre>
+ * The JVM must trust {@link StandInTls} ({@code StandInTls.shared().trustInThisJvm()} in tests, or
+ * {@code -Djavax.net.ssl.trustStore=...}). A {@code put-token} of type {@code jwt} is checked by the
+ * {@link IdentityProvider}; a bad or expired token and a missing role both answer 401 (the SDK:
+ * {@code UNAUTHORIZED}), the description telling them apart ({@code ExpiredToken…}, {@code InvalidAudience…}
+ * vs {@code Unauthorized access. 'Send' claim(s) are required…}). A revoked role or tokens expired early
+ * cut the connections those tokens authorized, as a regenerated key does.
+ *
  * <h2>What it checks, as Azure does</h2>
  * <ul>
  * <li>SASL ANONYMOUS, then claims-based security: every {@code put-token} on {@code $cbs} is checked
@@ -52,6 +69,9 @@ import org.slf4j.LoggerFactory;
  *     a larger transfer is rejected with {@code amqp:link:message-size-exceeded}.</li>
  * <li>Event Hubs {@code $management} READ answers name, {@code partition_ids} and {@code created_at}
  *     ({@code getEventHubProperties()}, {@code getPartitionIds()}) and partition properties.</li>
+ * <li>Service Bus ({@link AmqpEntity}): a header over 64 KiB is refused ({@code amqp:link:message-size-exceeded}),
+ *     one application property over 32 KiB too ({@code amqp:internal-error}); a session queue refuses a message
+ *     without a session id and a partitioned entity a batch mixing partition keys ({@code amqp:not-allowed}).</li>
  * <li>Receiving (consumers, processors) is not supported: the stand-in is a sink.</li>
  * </ul>
  *
@@ -98,11 +118,26 @@ public final class AmqpEmulator extends StandIn<ReceivedMessage> {
     private final AmqpEntities entities;
     private final AmqpEngine engine;
 
+    private final IdentityProvider identities;
+    private final StandInTls tls;
+
     private AmqpEmulator(Builder b, int port) {
         super("AMQP stand-in", "transfer", true, b);
         this.entities = new AmqpEntities(b.entities);
-        this.engine = new AmqpEngine(host(), port, acceptedKeys(), entities, log(), this::throttlesThisOne,
-                errors(), this::responseDelay);
+        this.identities = b.identities;
+        this.tls = b.tls;
+        this.engine = new AmqpEngine(new AmqpEngine.Listen(host(), port, tls == null ? null : tls.serverContext(),
+                b.tlsPort, acceptedKeys(), identities), entities, log(), this::throttlesThisOne, errors(),
+                this::responseDelay);
+        if (identities != null) {
+            // a revoked role or tokens expired early: cut the connections they authorized, as for a key
+            identities.onAccessChange(() -> {
+                int cut = engine.dropConnectionsWithRevokedAccess();
+                if (cut > 0) {
+                    LOG.info("AMQP stand-in: {} connection(s) dropped after an access change", cut);
+                }
+            });
+        }
     }
 
     /** A builder; nothing listens until {@link Builder#start()}. */
@@ -113,8 +148,49 @@ public final class AmqpEmulator extends StandIn<ReceivedMessage> {
     /** Declares entities and keys, then {@link #start()}s the stand-in. */
     public static final class Builder extends StandIn.Builder<Builder> {
         private final List<AmqpEntity> entities = new ArrayList<>();
+        private StandInTls tls;
+        private int tlsPort;
+        private IdentityProvider identities;
 
         private Builder() {
+        }
+
+        /** Also listens with TLS (AMQPS) using the JVM's shared certificate, {@link StandInTls#shared()}. */
+        public Builder tls() {
+            return tls(StandInTls.shared());
+        }
+
+        /** Also listens with TLS (AMQPS) using {@code tls}; the plain listener stays. */
+        public Builder tls(StandInTls tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /** The AMQPS port; 0 (default) picks a free one, see {@link AmqpEmulator#tlsPort()}. */
+        public Builder tlsPort(int port) {
+            this.tlsPort = port;
+            return this;
+        }
+
+        /**
+         * Accepts Entra ID tokens ({@code put-token} type {@code jwt}) checked by {@code identities}, beside
+         * shared access signatures. The SDKs send tokens of a {@code TokenCredential} over TLS only: add
+         * {@link #tls()}.
+         */
+        public Builder identities(IdentityProvider identities) {
+            this.identities = identities;
+            return this;
+        }
+
+        /** Any entity, e.g. {@code AmqpEntity.serviceBusQueue("q").withSessions()}. */
+        public Builder entity(AmqpEntity entity) {
+            entities.add(entity);
+            return this;
+        }
+
+        /** A Service Bus queue with Standard's 256 KiB message limit. */
+        public Builder serviceBusQueue(String name) {
+            return entity(AmqpEntity.serviceBusQueue(name));
         }
 
         /**
@@ -125,7 +201,7 @@ public final class AmqpEmulator extends StandIn<ReceivedMessage> {
             return retain(messages);
         }
 
-        /** A Service Bus topic (a queue works the same) with Standard's 256 KiB message limit. */
+        /** A Service Bus topic with Standard's 256 KiB message limit. */
         public Builder serviceBusTopic(String name) {
             return serviceBusTopic(name, AmqpEntity.SERVICE_BUS_STANDARD_MAX_MESSAGE_SIZE);
         }
@@ -166,8 +242,9 @@ public final class AmqpEmulator extends StandIn<ReceivedMessage> {
         /** Binds and starts the reactor thread; returns once the port is bound. */
         public AmqpEmulator start() {
             AmqpEmulator emulator = new AmqpEmulator(this, port());
-            LOG.info("AMQP stand-in started on {}:{} with {} entities and key names {}", emulator.host(),
-                    emulator.port(), entities.size(), emulator.keyCounts().keySet());
+            LOG.info("AMQP stand-in started on {}:{}{} with {} entities and key names {}{}", emulator.host(),
+                    emulator.port(), tls == null ? "" : " and AMQPS " + emulator.tlsPort(), entities.size(),
+                    emulator.keyCounts().keySet(), identities == null ? "" : ", Entra ID tokens accepted");
             return emulator;
         }
     }
@@ -183,6 +260,40 @@ public final class AmqpEmulator extends StandIn<ReceivedMessage> {
     @Override
     public String endpoint() {
         return "sb://" + host() + ":" + port();
+    }
+
+    /** The AMQPS port, or -1 when the stand-in has no TLS listener. */
+    public int tlsPort() {
+        return engine.tlsPort();
+    }
+
+    /** Whether it listens with TLS too. */
+    public boolean hasTls() {
+        return tls != null;
+    }
+
+    /** The TLS identity of the AMQPS listener (its trust store for the clients), or null. */
+    public StandInTls tls() {
+        return tls;
+    }
+
+    /** The identity provider whose tokens it accepts, or null. */
+    public IdentityProvider identities() {
+        return identities;
+    }
+
+    /**
+     * {@code https://127.0.0.1:TLSPORT}: what the SDK builders' {@code customEndpointAddress} takes to reach
+     * the AMQPS listener (they want an {@code https} URL to read host and port from; the connection is
+     * AMQP over TLS). Pair it with any namespace name in {@code credential(namespace, credential)}.
+     *
+     * @throws IllegalStateException without TLS
+     */
+    public String customEndpointAddress() {
+        if (tls == null) {
+            throw new IllegalStateException("the AMQP stand-in has no TLS listener: build it with tls()");
+        }
+        return "https://" + host() + ":" + tlsPort();
     }
 
     /**
@@ -208,6 +319,11 @@ public final class AmqpEmulator extends StandIn<ReceivedMessage> {
                 AmqpEntity.SERVICE_BUS_STANDARD_MAX_MESSAGE_SIZE, Instant.now()));
     }
 
+    /** Declares another Service Bus queue while running. */
+    public void addServiceBusQueue(String name) {
+        addEntity(AmqpEntity.serviceBusQueue(name));
+    }
+
     /** Declares another event hub while running. */
     public void addEventHub(String name, int partitions) {
         addEntity(new AmqpEntity(name, AmqpEntity.Kind.EVENT_HUB, partitions,
@@ -217,7 +333,8 @@ public final class AmqpEmulator extends StandIn<ReceivedMessage> {
     /** Declares an entity while running (replaces one of the same name). */
     public void addEntity(AmqpEntity entity) {
         entities.put(entity);
-        LOG.info("AMQP stand-in: entity {} declared ({})", entity.name(), entity.kind());
+        LOG.info("AMQP stand-in: entity {} declared ({}{}{})", entity.name(), entity.type(),
+                entity.requiresSession() ? ", sessions" : "", entity.partitioned() ? ", partitioned" : "");
     }
 
     /** The declared entities. */
@@ -243,7 +360,7 @@ public final class AmqpEmulator extends StandIn<ReceivedMessage> {
     /** Closes the connections holding a token signed with a key no longer accepted; see {@link #setKeys}. */
     @Override
     protected int dropSessionsWithInvalidKeys() {
-        return engine.dropConnectionsWithInvalidKeys();
+        return engine.dropConnectionsWithRevokedAccess();
     }
 
     // ------------------------------------------------------------------ faults

@@ -3,10 +3,13 @@ package io.twinegress.emulators.amqp;
 import io.twinegress.emulators.ArrivalLog;
 import io.twinegress.emulators.HandlerErrors;
 import io.twinegress.emulators.auth.AcceptedKeys;
+import io.twinegress.emulators.identity.IdentityProvider;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.engine.BaseHandler;
 import org.apache.qpid.proton.engine.Connection;
@@ -17,6 +20,7 @@ import org.apache.qpid.proton.engine.Link;
 import org.apache.qpid.proton.engine.Receiver;
 import org.apache.qpid.proton.engine.Sender;
 import org.apache.qpid.proton.engine.Session;
+import org.apache.qpid.proton.engine.SslDomain;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,28 +43,42 @@ final class AmqpEngine {
     private final ManagementNode management;
     private final EntityReceiver entityReceiver;
     private final AcceptedKeys keys;
+    private final IdentityProvider identities;
     private final AmqpCounters counters = new AmqpCounters();
 
     /**
-     * Starts the reactor thread and listens on {@code host:port}; returns once the port is bound.
+     * Where and how to listen and whom to accept.
+     *
+     * @param tls        the server TLS context of the AMQPS listener; null for none
+     * @param tlsPort    the AMQPS port (0: any free one); ignored without {@code tls}
+     * @param identities checks Entra ID tokens; null to accept shared access signatures only
+     */
+    record Listen(String host, int port, SSLContext tls, int tlsPort, AcceptedKeys keys, IdentityProvider identities) {
+    }
+
+    /**
+     * Starts the reactor thread and listens; returns once the ports are bound.
      *
      * @param throttled     asked once per transfer: whether to reject it as server-busy
      * @param responseDelay how long every disposition and node reply waits
      */
-    AmqpEngine(String host, int port, AcceptedKeys keys, AmqpEntities entities, ArrivalLog<ReceivedMessage> log,
+    AmqpEngine(Listen listen, AmqpEntities entities, ArrivalLog<ReceivedMessage> log,
                BooleanSupplier throttled, HandlerErrors errors, Supplier<Duration> responseDelay) {
-        this.keys = keys;
+        String host = listen.host();
+        this.keys = listen.keys();
+        this.identities = listen.identities();
         this.reactorThread = new ReactorThread(errors, responseDelay);
         this.connections = new Connections(reactorThread.reactor());
-        this.faults = new ConnectionFaults(host, reactorThread, connections, new Handler());
+        this.faults = new ConnectionFaults(host, reactorThread, connections, new Handler(null),
+                listen.tls() == null ? null : new Handler(listen.tls()));
         this.linkAttach = new LinkAttach(host, entities, connections);
         this.replies = new Replies(reactorThread, connections);
-        this.cbs = new CbsNode(keys, connections, replies, counters);
-        this.management = new ManagementNode(host, entities, keys, log, replies, counters);
-        this.entityReceiver = new EntityReceiver(reactorThread, throttled, log, counters);
+        this.cbs = new CbsNode(host, keys, identities, entities, connections, replies, counters);
+        this.management = new ManagementNode(host, entities, keys, log, replies, counters, cbs);
+        this.entityReceiver = new EntityReceiver(reactorThread, throttled, log, counters, connections);
         reactorThread.start(faults::closeAll);
         try {
-            faults.listen(port);
+            faults.listen(listen.port(), listen.tlsPort());
         } catch (RuntimeException e) {
             reactorThread.stop();
             throw e;
@@ -69,6 +87,11 @@ final class AmqpEngine {
 
     int port() {
         return faults.port();
+    }
+
+    /** The AMQPS port, or -1 without TLS. */
+    int tlsPort() {
+        return faults.tlsPort();
     }
 
     boolean reachable() {
@@ -93,9 +116,9 @@ final class AmqpEngine {
         faults.comeBack();
     }
 
-    /** See {@link ConnectionFaults#dropConnectionsWithInvalidKeys}. */
-    int dropConnectionsWithInvalidKeys() {
-        return faults.dropConnectionsWithInvalidKeys(keys);
+    /** See {@link ConnectionFaults#dropConnectionsWithRevokedAccess}. */
+    int dropConnectionsWithRevokedAccess() {
+        return faults.dropConnectionsWithRevokedAccess(keys, identities);
     }
 
     int openConnections() {
@@ -114,8 +137,34 @@ final class AmqpEngine {
         reactorThread.stop();
     }
 
-    /** One handler for every connection; each method catches everything. */
+    /**
+     * One handler for every connection of a listener; each method catches everything. The AMQPS listener's
+     * adds the TLS layer when a connection is bound, before any byte is read (TLS outside SASL, as on 5671).
+     */
     private final class Handler extends BaseHandler {
+
+        private final SslDomain tls;
+
+        /** @param tls the server TLS context; null for the plain listener */
+        Handler(SSLContext tls) {
+            if (tls == null) {
+                this.tls = null;
+            } else {
+                this.tls = Proton.sslDomain();
+                this.tls.init(SslDomain.Mode.SERVER);
+                this.tls.setSslContext(tls);
+            }
+        }
+
+        @Override
+        public void onConnectionBound(Event event) {
+            if (tls != null) {
+                reactorThread.guard("tls", () -> {
+                    event.getTransport().ssl(tls);
+                    connections.of(event.getConnection()).tls = true;
+                });
+            }
+        }
 
         @Override
         public void onConnectionRemoteOpen(Event event) {

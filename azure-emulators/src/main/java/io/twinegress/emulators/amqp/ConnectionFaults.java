@@ -1,6 +1,7 @@
 package io.twinegress.emulators.amqp;
 
 import io.twinegress.emulators.auth.AcceptedKeys;
+import io.twinegress.emulators.identity.IdentityProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -16,8 +17,8 @@ import org.apache.qpid.proton.reactor.Acceptor;
 import org.apache.qpid.proton.reactor.impl.AcceptorImpl;
 
 /**
- * The listener, and the faults that end connections: going unreachable and coming back, and keys no
- * longer accepted. Called from API threads; every engine call is handed to the reactor thread, and each
+ * The listeners (plain AMQP, and AMQPS when TLS is on), and the faults that end connections: going
+ * unreachable and coming back, and keys or tokens no longer accepted. Called from API threads; every engine call is handed to the reactor thread, and each
  * method returns once the fault is real (port free, port bound, clients told).
  */
 final class ConnectionFaults {
@@ -29,39 +30,60 @@ final class ConnectionFaults {
     private final ReactorThread reactorThread;
     private final Connections connections;
     private final BaseHandler handler;
+    private final BaseHandler tlsHandler;
     private Acceptor acceptor; // reactor thread only
+    private Acceptor tlsAcceptor; // reactor thread only
     private volatile int port;
+    private volatile int tlsPort = -1;
     private volatile boolean reachable;
 
-    /** @param handler what handles every accepted connection */
-    ConnectionFaults(String host, ReactorThread reactorThread, Connections connections, BaseHandler handler) {
+    /**
+     * @param handler    what handles every connection accepted on the plain port
+     * @param tlsHandler what handles every connection accepted on the TLS port (it adds the TLS layer); null
+     *                   for no TLS port
+     */
+    ConnectionFaults(String host, ReactorThread reactorThread, Connections connections, BaseHandler handler,
+                     BaseHandler tlsHandler) {
         this.host = host;
         this.reactorThread = reactorThread;
         this.connections = connections;
         this.handler = handler;
+        this.tlsHandler = tlsHandler;
     }
 
     int port() {
         return port;
     }
 
+    /** The AMQPS port, or -1 without TLS. */
+    int tlsPort() {
+        return tlsPort;
+    }
+
     boolean reachable() {
         return reachable;
     }
 
-    /** Starts listening on {@code wantedPort} (0: any free one). */
-    void listen(int wantedPort) {
-        IOException failure = reactorThread.call(() -> openAcceptor(wantedPort));
+    /** Starts listening on {@code wantedPort} and, with TLS, {@code wantedTlsPort} (0: any free one). */
+    void listen(int wantedPort, int wantedTlsPort) {
+        IOException failure = reactorThread.call(() -> openAcceptors(wantedPort, wantedTlsPort));
         if (failure != null) {
-            throw new UncheckedIOException("cannot listen on " + host + ":" + wantedPort, failure);
+            throw new UncheckedIOException("cannot listen on " + host + ":" + wantedPort
+                    + (tlsHandler == null ? "" : " and " + wantedTlsPort), failure);
         }
     }
 
-    /** On the reactor thread: opens the listener, or returns why not. */
-    private IOException openAcceptor(int wantedPort) {
+    /** On the reactor thread: opens the listeners not open yet, or returns why not. */
+    private IOException openAcceptors(int wantedPort, int wantedTlsPort) {
         try {
-            acceptor = reactorThread.reactor().acceptor(host, wantedPort, handler);
-            port = ((AcceptorImpl) acceptor).getPortNumber();
+            if (acceptor == null) {
+                acceptor = reactorThread.reactor().acceptor(host, wantedPort, handler);
+                port = ((AcceptorImpl) acceptor).getPortNumber();
+            }
+            if (tlsHandler != null && tlsAcceptor == null) {
+                tlsAcceptor = reactorThread.reactor().acceptor(host, wantedTlsPort, tlsHandler);
+                tlsPort = ((AcceptorImpl) tlsAcceptor).getPortNumber();
+            }
             reachable = true;
             return null;
         } catch (IOException e) {
@@ -91,7 +113,7 @@ final class ConnectionFaults {
     void comeBack() {
         long deadline = System.nanoTime() + ReactorThread.CALL_TIMEOUT.toNanos();
         while (true) {
-            IOException failure = reactorThread.call(() -> acceptor != null ? null : openAcceptor(port));
+            IOException failure = reactorThread.call(() -> openAcceptors(port, tlsPort));
             if (failure == null) {
                 return;
             }
@@ -103,12 +125,13 @@ final class ConnectionFaults {
     }
 
     /**
-     * Closes every connection holding a grant signed with a key {@code keys} no longer accepts, and waits
-     * until each client has seen the close (or cuts its socket after a grace period). Returns the number
-     * of connections dropped.
+     * Closes every connection holding a grant signed with a key {@code keys} no longer accepts or authorized
+     * by a token {@code identities} no longer accepts, and waits until each client has seen the close (or
+     * cuts its socket after a grace period). Returns the number of connections dropped.
      */
-    int dropConnectionsWithInvalidKeys(AcceptedKeys keys) {
-        List<CompletableFuture<Void>> closing = reactorThread.call(() -> connections.closeThoseWithInvalidKeys(keys));
+    int dropConnectionsWithRevokedAccess(AcceptedKeys keys, IdentityProvider identities) {
+        List<CompletableFuture<Void>> closing = reactorThread.call(
+                () -> connections.closeThoseWithRevokedAccess(keys, identities));
         long deadline = System.nanoTime() + CLOSE_GRACE.toNanos();
         for (CompletableFuture<Void> closed : closing) {
             try {
@@ -138,13 +161,21 @@ final class ConnectionFaults {
             acceptor.close();
             acceptor = null;
         }
+        if (tlsAcceptor != null) {
+            tlsAcceptor.close();
+            tlsAcceptor = null;
+        }
         reachable = false;
     }
 
     private boolean portIsFree() {
+        return portIsFree(port) && (tlsPort < 0 || portIsFree(tlsPort));
+    }
+
+    private boolean portIsFree(int p) {
         try (ServerSocket probe = new ServerSocket()) {
             probe.setReuseAddress(true);
-            probe.bind(new InetSocketAddress(host, port));
+            probe.bind(new InetSocketAddress(host, p));
             return true;
         } catch (IOException e) {
             return false;

@@ -1,6 +1,7 @@
 package io.twinegress.emulators.amqp;
 
 import io.twinegress.emulators.auth.AcceptedKeys;
+import io.twinegress.emulators.identity.IdentityProvider;
 import java.io.IOException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
@@ -56,18 +57,18 @@ final class Connections {
 
     /**
      * Closes (AMQP close with {@code amqp:connection:forced}) every connection holding a grant signed
-     * with a key no longer accepted, as Azure does when a key is regenerated. Returns what completes when
-     * each has gone.
+     * with a key no longer accepted, as Azure does when a key is regenerated, or authorized by a token whose
+     * principal lost its role or that was expired early. Returns what completes when each has gone.
      */
-    List<CompletableFuture<Void>> closeThoseWithInvalidKeys(AcceptedKeys keys) {
+    List<CompletableFuture<Void>> closeThoseWithRevokedAccess(AcceptedKeys keys, IdentityProvider identities) {
         List<CompletableFuture<Void>> closing = new ArrayList<>();
         for (Map.Entry<Connection, ClientConnection> e : new ArrayList<>(open.entrySet())) {
             ClientConnection st = e.getValue();
-            if (!st.dropping && st.usesInvalidKey(keys)) {
+            if (!st.dropping && st.usesRevokedAccess(keys, identities)) {
                 st.dropping = true;
                 Connection c = e.getKey();
                 c.setCondition(new ErrorCondition(CONNECTION_FORCED,
-                        "The connection was closed because a shared access key it used was regenerated."));
+                        "The connection was closed because a credential it used was revoked."));
                 c.close();
                 closing.add(st.closed);
             }

@@ -6,10 +6,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -21,19 +23,33 @@ import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 import org.apache.qpid.proton.engine.Delivery;
 
 /**
- * Takes the transfers sent on entity links: rejects them when throttled (server-busy) or over the
- * entity's maximum size, else unpacks a batch into its messages, drops Service Bus duplicates, records
- * the rest and accepts the transfer, after the response delay. Reactor thread only.
+ * Takes the transfers sent on entity links and rejects them as the service does, in this order: throttled
+ * (server-busy); the Entra ID token that authorized the link expired and was not renewed
+ * ({@code amqp:unauthorized-access}); over the entity's maximum size; Service Bus only: a message's header
+ * (properties and application properties) over 64 KiB ({@code amqp:link:message-size-exceeded}), one
+ * application property over 32 KiB (an unnamed error the SDK retries: {@code amqp:internal-error}), a
+ * message without a session id on a session-enabled queue, a batch mixing partition keys or session ids on
+ * a partitioned entity (both {@code amqp:not-allowed}); a message id set to be refused. Otherwise it unpacks
+ * a batch into its messages, drops Service Bus duplicates, records the rest and accepts the transfer, after
+ * the response delay. Reactor thread only.
  */
 final class EntityReceiver {
 
     private static final Symbol SERVER_BUSY = Symbol.getSymbol("com.microsoft:server-busy");
     private static final Symbol MESSAGE_SIZE_EXCEEDED = Symbol.getSymbol("amqp:link:message-size-exceeded");
+    private static final Symbol UNAUTHORIZED = Symbol.getSymbol("amqp:unauthorized-access");
+    private static final Symbol NOT_ALLOWED = Symbol.getSymbol("amqp:not-allowed");
+    private static final Symbol INTERNAL_ERROR = Symbol.getSymbol("amqp:internal-error");
+    /** Service Bus's limit on a message's header: system and application properties together. */
+    static final int MAX_HEADER_BYTES = 64 * 1024;
+    /** Service Bus's limit on one application property. */
+    static final int MAX_PROPERTY_BYTES = 32 * 1024;
 
     private final ReactorThread reactorThread;
     private final BooleanSupplier throttled;
     private final ArrivalLog<ReceivedMessage> log;
     private final AmqpCounters counters;
+    private final Connections connections;
     private final AmqpCodec codec = new AmqpCodec();
     private final Map<String, AtomicInteger> roundRobin = new HashMap<>();
     private final Map<String, Map<String, Instant>> seenMessageIds = new HashMap<>();
@@ -45,7 +61,8 @@ final class EntityReceiver {
 
     /** @param throttled asked once per transfer: whether to reject it as server-busy */
     EntityReceiver(ReactorThread reactorThread, BooleanSupplier throttled, ArrivalLog<ReceivedMessage> log,
-                   AmqpCounters counters) {
+                   AmqpCounters counters, Connections connections) {
+        this.connections = connections;
         this.reactorThread = reactorThread;
         this.throttled = throttled;
         this.log = log;
@@ -64,12 +81,22 @@ final class EntityReceiver {
                     + "Error code : 50009. Please wait 2 seconds and try again.");
             return;
         }
+        ClientConnection st = connections.get(d.getLink().getSession().getConnection());
+        ClientConnection.Grant grant = st == null ? role.grant() : st.covering(role.grant().path());
+        if (grant != null && grant.isToken() && !grant.expiresAt().isAfter(Instant.now())) {
+            reject(d, UNAUTHORIZED, "ExpiredToken: the token authorizing sends to '" + entity.name()
+                    + "' expired at " + grant.expiresAt() + "; put a new token on $cbs.");
+            return;
+        }
         if (bytes.length > entity.maxMessageSize()) {
             reject(d, MESSAGE_SIZE_EXCEEDED, "The received message (size " + bytes.length + " bytes) exceeds the "
                     + "limit (" + entity.maxMessageSize() + " bytes) of '" + entity.name() + "'.");
             return;
         }
         List<AmqpCodec.Sections> parts = codec.unpack(bytes, format);
+        if (entity.kind() == AmqpEntity.Kind.SERVICE_BUS && refusedByServiceBus(d, entity, parts)) {
+            return;
+        }
         for (AmqpCodec.Sections part : parts) {
             ErrorCondition refusal = part.properties == null ? null
                     : rejectedMessageIds.get(String.valueOf(AmqpCodec.idString(part.properties.getMessageId())));
@@ -84,7 +111,7 @@ final class EntityReceiver {
             Instant now = Instant.now();
             List<ReceivedMessage> messages = new ArrayList<>(parts.size());
             for (AmqpCodec.Sections s : parts) {
-                ReceivedMessage m = toReceived(entity, role, s, now, transferId, parts.size());
+                ReceivedMessage m = toReceived(entity, role, s, now, transferId, parts.size(), st != null && st.tls);
                 if (isDuplicate(entity, m.messageId(), now)) {
                     counters.add(AmqpCounters.Counter.DUPLICATES_DROPPED);
                 } else {
@@ -95,6 +122,46 @@ final class EntityReceiver {
             counters.add(AmqpCounters.Counter.TRANSFERS_ACCEPTED);
             settle(d, Accepted.getInstance());
         });
+    }
+
+    /** Service Bus's own refusals of a transfer; true when it rejected {@code d}. */
+    private boolean refusedByServiceBus(Delivery d, AmqpEntity entity, List<AmqpCodec.Sections> parts) {
+        Set<String> keys = new HashSet<>();
+        for (AmqpCodec.Sections s : parts) {
+            if (s.headerBytes > MAX_HEADER_BYTES) {
+                reject(d, MESSAGE_SIZE_EXCEEDED, "A serialization error occurred while processing the message header "
+                        + "stream. The size quota for this stream (" + MAX_HEADER_BYTES + ") has been exceeded ("
+                        + s.headerBytes + " bytes of properties).");
+                return true;
+            }
+            if (s.largestPropertyBytes > MAX_PROPERTY_BYTES) {
+                reject(d, INTERNAL_ERROR, "The service was unable to process the request; please retry the "
+                        + "operation. (An application property of " + s.largestPropertyBytes + " bytes exceeds "
+                        + MAX_PROPERTY_BYTES + ".)");
+                return true;
+            }
+            String sessionId = s.properties == null ? null : s.properties.getGroupId();
+            if (entity.requiresSession() && entity.queue() && (sessionId == null || sessionId.isEmpty())) {
+                reject(d, NOT_ALLOWED, "The SessionId was not set on a message, and it cannot be sent to the entity. "
+                        + "Entities that have session support enabled can only receive messages that have the "
+                        + "SessionId set to a valid value.");
+                return true;
+            }
+            keys.add(partitionKeyOf(s) + "|" + sessionId);
+        }
+        if (entity.partitioned() && parts.size() > 1 && keys.size() > 1) {
+            reject(d, NOT_ALLOWED, "Batching brokered messages with distinct SessionId or PartitionKey is not "
+                    + "supported for an entity with partitioning enabled: all messages of one send must share them ("
+                    + keys.size() + " distinct in this batch).");
+            return true;
+        }
+        return false;
+    }
+
+    private static String partitionKeyOf(AmqpCodec.Sections s) {
+        Object pk = s.messageAnnotations == null ? null
+                : AmqpCodec.plainMap(s.messageAnnotations.getValue()).get(AmqpCodec.PARTITION_KEY);
+        return pk == null ? null : pk.toString();
     }
 
     /** From any thread: every later transfer carrying {@code messageId} is rejected with {@code condition}. */
@@ -132,12 +199,21 @@ final class EntityReceiver {
     }
 
     private ReceivedMessage toReceived(AmqpEntity entity, LinkRole role, AmqpCodec.Sections s, Instant now,
-                                       long transferId, int transferSize) {
+                                       long transferId, int transferSize, boolean overTls) {
         Map<String, Object> annotations = s.messageAnnotations == null
                 ? Map.of() : AmqpCodec.plainMap(s.messageAnnotations.getValue());
         Object pk = annotations.get(AmqpCodec.PARTITION_KEY);
         String partitionKey = pk == null ? null : pk.toString();
         var p = s.properties;
+        Duration ttl = s.header == null || s.header.getTtl() == null ? null
+                : Duration.ofMillis(s.header.getTtl().longValue());
+        Instant expiresAt = p != null && p.getAbsoluteExpiryTime() != null ? p.getAbsoluteExpiryTime().toInstant()
+                : ttl == null ? null : now.plus(ttl);
+        Object scheduled = annotations.get(AmqpCodec.SCHEDULED_ENQUEUE_TIME);
+        String sessionId = p == null ? null : p.getGroupId();
+        String deadLetter = entity.kind() == AmqpEntity.Kind.SERVICE_BUS && entity.requiresSession() && !entity.queue()
+                && (sessionId == null || sessionId.isEmpty()) ? "Session id is null." : null;
+        ClientConnection.Grant grant = role.grant();
         return new ReceivedMessage(
                 entity.name(),
                 partitionId(entity, role.partitionId(), partitionKey),
@@ -153,8 +229,19 @@ final class EntityReceiver {
                 now,
                 transferId,
                 transferSize,
-                role.grant() == null ? null : role.grant().keyName(),
-                role.grant() == null ? null : role.grant().fingerprint());
+                grant == null ? null : grant.keyName(),
+                grant == null ? null : grant.fingerprint(),
+                grant == null ? null : grant.principal(),
+                sessionId,
+                p == null ? null : p.getReplyTo(),
+                p == null ? null : p.getReplyToGroupId(),
+                p == null ? null : p.getTo(),
+                ttl,
+                expiresAt,
+                scheduled instanceof Instant i ? i : null,
+                deadLetter,
+                overTls,
+                s.encoded);
     }
 
     /**

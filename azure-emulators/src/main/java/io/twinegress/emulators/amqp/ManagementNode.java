@@ -4,6 +4,8 @@ import io.twinegress.emulators.ArrivalLog;
 import io.twinegress.emulators.auth.AcceptedKeys;
 import io.twinegress.emulators.auth.SasValidation;
 import io.twinegress.emulators.auth.SharedAccessSignatures;
+import io.twinegress.emulators.identity.IdentityProvider;
+import io.twinegress.emulators.identity.TokenCheck;
 import java.time.Instant;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -17,7 +19,7 @@ import org.apache.qpid.proton.message.Message;
  * The namespace-level {@code $management} node, as far as the Event Hubs producer uses it: {@code READ}
  * of an event hub ({@code getEventHubProperties}, {@code getPartitionIds}: name, {@code created_at},
  * {@code partition_ids} as an AMQP array of strings) and of one partition. The token travels inline in
- * {@code security_token}. Anything else is answered 501. Reactor thread only.
+ * {@code security_token}: a shared access signature, or an Entra ID token checked as {@link CbsNode} does. Anything else is answered 501. Reactor thread only.
  */
 final class ManagementNode {
 
@@ -27,9 +29,11 @@ final class ManagementNode {
     private final ArrivalLog<ReceivedMessage> log;
     private final Replies replies;
     private final AmqpCounters counters;
+    private final CbsNode cbs;
 
     ManagementNode(String host, AmqpEntities entities, AcceptedKeys keys, ArrivalLog<ReceivedMessage> log,
-                   Replies replies, AmqpCounters counters) {
+                   Replies replies, AmqpCounters counters, CbsNode cbs) {
+        this.cbs = cbs;
         this.host = host;
         this.entities = entities;
         this.keys = keys;
@@ -50,11 +54,19 @@ final class ManagementNode {
             return;
         }
         AmqpEntity hub = name == null ? null : entities.get(name);
-        SasValidation auth = SharedAccessSignatures.validateServiceBusToken(Replies.text(props, "security_token"),
-                "amqp://" + host + "/" + (name == null ? "" : name), keys, Instant.now());
-        if (!auth.valid()) {
+        String securityToken = Replies.text(props, "security_token");
+        String refusal;
+        if (IdentityProvider.isJwt(securityToken)) {
+            TokenCheck check = cbs.checkJwt(securityToken, name == null ? "" : name);
+            refusal = check.accepted() ? null : check.reason();
+        } else {
+            SasValidation auth = SharedAccessSignatures.validateServiceBusToken(securityToken,
+                    "amqp://" + host + "/" + (name == null ? "" : name), keys, Instant.now());
+            refusal = auth.valid() ? null : auth.reason();
+        }
+        if (refusal != null) {
             counters.add(AmqpCounters.Counter.TOKENS_REFUSED);
-            replies.reply(conn, request, 401, auth.reason(), null);
+            replies.reply(conn, request, 401, refusal, null);
             return;
         }
         if (hub == null || hub.kind() != AmqpEntity.Kind.EVENT_HUB) {

@@ -1,8 +1,12 @@
 package io.twinegress.emulators.eventgrid;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.twinegress.emulators.HandlerErrors;
 import io.twinegress.emulators.StandIn;
+import io.twinegress.emulators.identity.IdentityProvider;
+import io.twinegress.emulators.tls.StandInTls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -20,7 +24,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A local stand-in for Azure Event Grid topics (publish side), over plain HTTP on loopback.
+ * A local stand-in for Azure Event Grid topics and namespace topics (publish side), over plain HTTP on
+ * loopback and, with {@link Builder#tls()}, HTTPS with the run's certificate (which the Event Grid client
+ * needs for a key or a token credential). Basic topics take the Event Grid schema or, declared with
+ * {@link Builder#cloudEventsTopic}, CloudEvents 1.0; namespace topics ({@link Builder#namespaceTopic}) take
+ * CloudEvents at {@code POST /topics/<topic>:publish?api-version=2023-11-01} with
+ * {@code Authorization: SharedAccessKey <key>} or {@code Authorization: Bearer <token>}, at most 1,000 events
+ * and 1 MB per request. A bearer token ({@link Builder#identities}) that is invalid or expired gets 401, a
+ * valid one whose principal lacks EventGrid Data Sender on the topic gets 403.
  *
  * <h2>Start, publish, read what arrived</h2>
  * <pre>{@code
@@ -40,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * <ol>
  * <li>not POST → 405; unknown topic path → 404;</li>
  * <li>the {@linkplain #setResponseDelay response delay}, if any;</li>
- * <li>{@code aeg-sas-key} not a valid key, or {@code aeg-sas-token} not valid (signature, expiry, resource) → 401;</li>
+ * <li>{@code aeg-sas-key} not a valid key, or {@code aeg-sas-token} not valid (signature, expiry, resource) → 401;
+ *     a bearer token invalid → 401, without the role → 403; a namespace topic without {@code api-version} → 400;</li>
  * <li>{@linkplain #throttle(boolean) throttling} → 429 (or the status set) with {@code Retry-After} in seconds;</li>
  * <li>request over {@code maxRequestBytes} (1 MB) or one event over {@code maxEventBytes} (1 MB) → 413;</li>
  * <li>body not a JSON array, empty, over 5,000 events, or an event without id, subject, eventType, eventTime
@@ -57,8 +69,9 @@ import org.slf4j.LoggerFactory;
  * {@link #answerEveryPublish(int, String, String)} (a request-level refusal, such as a missing {@code api-version}),
  * {@link #dropConnectionAfterAcceptingNext(int)} (the events are recorded, the answer is lost).
  *
- * <p>The Event Grid Java SDK refuses a key credential over plain http: reach the stand-in with a pipeline
- * policy that sets {@code aeg-sas-key}, or with an {@code AzureSasCredential} ({@code aeg-sas-token}).
+ * <p>The Event Grid Java SDK refuses a key credential over plain http: use {@link #httpsEndpoint(String)}, or
+ * over http a pipeline policy that sets {@code aeg-sas-key}, or an {@code AzureSasCredential}
+ * ({@code aeg-sas-token}).
  */
 public final class EventGridEmulator extends StandIn<ReceivedEvent> {
 
@@ -70,6 +83,10 @@ public final class EventGridEmulator extends StandIn<ReceivedEvent> {
     public static final long ONE_MB = 1024 * 1024;
     /** Event Grid's limit of events per request. */
     public static final int MAX_EVENTS_PER_REQUEST = 5000;
+    /** A namespace topic's limit of events per request. */
+    public static final int MAX_NAMESPACE_EVENTS_PER_REQUEST = 1000;
+    /** The API version of the namespace publish API. */
+    public static final String NAMESPACE_API_VERSION = "2023-11-01";
 
     /** What a throttled publish is answered with: 429 or 503, and {@code Retry-After}. */
     record Busy(int status, Duration retryAfter) {
@@ -79,7 +96,14 @@ public final class EventGridEmulator extends StandIn<ReceivedEvent> {
         }
     }
 
-    private final Map<String, String> topics = new ConcurrentHashMap<>(); // lower-case name -> display name
+    /** What a topic accepts: Event Grid events or CloudEvents, on a basic topic or a namespace topic. */
+    public enum Schema { EVENT_GRID, CLOUD_EVENTS }
+
+    /** A served topic. */
+    record Topic(String name, Schema schema, boolean namespace) {
+    }
+
+    private final Map<String, Topic> topics = new ConcurrentHashMap<>(); // by lower-case name
     private final EventGridHandler handler;
     /** One answer every authorized publish gets, whatever its body ({@link #answerEveryPublish}). */
     record ForcedAnswer(int status, String code, String message) {
@@ -92,14 +116,23 @@ public final class EventGridEmulator extends StandIn<ReceivedEvent> {
     private final ExecutorService executor;
     private final Object serverLock = new Object();
     private HttpServer server;
+    private HttpsServer tlsServer;
     private volatile int port;
+    private volatile int tlsPort = -1;
+    private final StandInTls tls;
+    private final IdentityProvider identities;
 
     private EventGridEmulator(Builder b) {
         super("Event Grid stand-in", "request", false, b);
-        topics.put(DEFAULT_TOPIC, DEFAULT_TOPIC);
-        b.topics.forEach(t -> topics.put(t.toLowerCase(Locale.ROOT), t));
+        topics.put(DEFAULT_TOPIC, new Topic(DEFAULT_TOPIC, Schema.EVENT_GRID, false));
+        b.topics.forEach(this::declare);
+        this.tls = b.tls;
+        this.tlsPort = b.tls == null ? -1 : b.tlsPort;
+        this.identities = b.identities;
         this.handler = new EventGridHandler(this,
                 new EventGridValidator(EventGridHandler.MAPPER, b.maxRequestBytes, b.maxEventBytes, b.maxEvents),
+                new CloudEventValidator(EventGridHandler.MAPPER, b.maxEventBytes, b.maxEvents),
+                new CloudEventValidator(EventGridHandler.MAPPER, b.maxEventBytes, b.maxNamespaceEvents),
                 b.maxRequestBytes);
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "event-grid-emulator-http");
@@ -115,10 +148,14 @@ public final class EventGridEmulator extends StandIn<ReceivedEvent> {
 
     /** Declares topics and keys, then {@link #start()}s the stand-in. */
     public static final class Builder extends StandIn.Builder<Builder> {
-        private final List<String> topics = new ArrayList<>();
+        private final List<Topic> topics = new ArrayList<>();
         private long maxRequestBytes = ONE_MB;
         private long maxEventBytes = ONE_MB;
         private int maxEvents = MAX_EVENTS_PER_REQUEST;
+        private int maxNamespaceEvents = MAX_NAMESPACE_EVENTS_PER_REQUEST;
+        private StandInTls tls;
+        private int tlsPort;
+        private IdentityProvider identities;
 
         private Builder() {
         }
@@ -130,10 +167,54 @@ public final class EventGridEmulator extends StandIn<ReceivedEvent> {
 
         /** A topic served at {@code /<name>/api/events} (the default topic at {@code /api/events} always exists). */
         public Builder topic(String name) {
-            if (name == null || !name.matches("[A-Za-z0-9._-]{1,128}")) {
-                throw new IllegalArgumentException("invalid topic name: '" + name + "'");
-            }
-            topics.add(name);
+            topics.add(new Topic(validName(name), Schema.EVENT_GRID, false));
+            return this;
+        }
+
+        /** A topic with the CloudEvents 1.0 input schema, served at {@code /<name>/api/events}. */
+        public Builder cloudEventsTopic(String name) {
+            topics.add(new Topic(validName(name), Schema.CLOUD_EVENTS, false));
+            return this;
+        }
+
+        /**
+         * A namespace topic (CloudEvents only), served at {@code /topics/<name>:publish}; the namespace's keys
+         * are the stand-in's keys ({@code Authorization: SharedAccessKey <key>}).
+         */
+        public Builder namespaceTopic(String name) {
+            topics.add(new Topic(validName(name), Schema.CLOUD_EVENTS, true));
+            return this;
+        }
+
+        /** Also listens with HTTPS using the JVM's shared certificate, {@link StandInTls#shared()}. */
+        public Builder tls() {
+            return tls(StandInTls.shared());
+        }
+
+        /** Also listens with HTTPS using {@code tls}; the plain listener stays. */
+        public Builder tls(StandInTls tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /** The HTTPS port; 0 (default) picks a free one, see {@link EventGridEmulator#tlsPort()}. */
+        public Builder tlsPort(int port) {
+            this.tlsPort = port;
+            return this;
+        }
+
+        /**
+         * Accepts {@code Authorization: Bearer} Entra ID tokens checked by {@code identities} (audience
+         * {@code https://eventgrid.azure.net}, role EventGrid Data Sender on the topic), beside keys.
+         */
+        public Builder identities(IdentityProvider identities) {
+            this.identities = identities;
+            return this;
+        }
+
+        /** Events per request limit of namespace topics (default 1,000). */
+        public Builder maxEventsPerNamespaceRequest(int events) {
+            this.maxNamespaceEvents = events;
             return this;
         }
 
@@ -164,8 +245,9 @@ public final class EventGridEmulator extends StandIn<ReceivedEvent> {
         public EventGridEmulator start() {
             EventGridEmulator eg = new EventGridEmulator(this);
             eg.listen(port());
-            LOG.info("Event Grid stand-in started on http://{}:{} with topics {} and {} key(s)", eg.host(), eg.port,
-                    eg.topics.values(), eg.topicKeys().size());
+            LOG.info("Event Grid stand-in started on http://{}:{}{} with topics {} and {} key(s){}", eg.host(), eg.port,
+                    eg.tls == null ? "" : " and https port " + eg.tlsPort, eg.topics(), eg.topicKeys().size(),
+                    eg.identities == null ? "" : ", Entra ID tokens accepted");
             return eg;
         }
     }
@@ -198,15 +280,89 @@ public final class EventGridEmulator extends StandIn<ReceivedEvent> {
                 + "Microsoft.EventGrid/topics/" + topic;
     }
 
-    /** Declares another topic while running. */
-    public void addTopic(String name) {
-        topics.put(name.toLowerCase(Locale.ROOT), name);
-        LOG.info("Event Grid stand-in: topic {} declared", name);
+    /** The HTTPS port, or -1 without TLS. */
+    public int tlsPort() {
+        return tlsPort;
     }
 
-    /** The served topic names (including {@link #DEFAULT_TOPIC}). */
+    /** The TLS identity of the HTTPS listener, or null. */
+    public StandInTls tls() {
+        return tls;
+    }
+
+    /** The identity provider whose tokens it accepts, or null. */
+    public IdentityProvider identities() {
+        return identities;
+    }
+
+    /** {@code https://127.0.0.1:TLSPORT/<topic>/api/events} (the default topic: {@code /api/events}). */
+    public String httpsEndpoint(String topic) {
+        return DEFAULT_TOPIC.equalsIgnoreCase(topic) ? httpsBase() + "/api/events"
+                : httpsBase() + "/" + topic + "/api/events";
+    }
+
+    /**
+     * {@code https://127.0.0.1:TLSPORT}: the namespace endpoint a namespace-topic client is given; it publishes
+     * to {@code <endpoint>/topics/<topic>:publish?api-version=2023-11-01}.
+     */
+    public String namespaceEndpoint() {
+        return httpsBase();
+    }
+
+    /** The full publish URL of namespace topic {@code topic}, over HTTPS. */
+    public String namespacePublishUrl(String topic) {
+        return httpsBase() + "/topics/" + topic + ":publish?api-version=" + NAMESPACE_API_VERSION;
+    }
+
+    private String httpsBase() {
+        if (tls == null) {
+            throw new IllegalStateException("the Event Grid stand-in has no HTTPS listener: build it with tls()");
+        }
+        return "https://" + host() + ":" + tlsPort;
+    }
+
+    /** Declares another topic (Event Grid schema) while running. */
+    public void addTopic(String name) {
+        addTopic(name, Schema.EVENT_GRID, false);
+    }
+
+    /** Declares another topic while running: a basic topic of {@code schema}, or a namespace topic (CloudEvents). */
+    public void addTopic(String name, Schema schema, boolean namespace) {
+        declare(new Topic(validName(name), namespace ? Schema.CLOUD_EVENTS : schema, namespace));
+        LOG.info("Event Grid stand-in: {} {} declared", namespace ? "namespace topic" : "topic", name);
+    }
+
+    private void declare(Topic t) {
+        Topic was = topics.get(t.name().toLowerCase(Locale.ROOT));
+        if (was != null && was.namespace() != t.namespace()) {
+            throw new IllegalArgumentException("'" + t.name() + "' is already a " + (was.namespace()
+                    ? "namespace topic" : "topic") + ": one name, one kind");
+        }
+        topics.put(t.name().toLowerCase(Locale.ROOT), t);
+    }
+
+    private static String validName(String name) {
+        if (name == null || !name.matches("[A-Za-z0-9._-]{1,128}")) {
+            throw new IllegalArgumentException("invalid topic name: '" + name + "'");
+        }
+        return name;
+    }
+
+    /** The served topic names (including {@link #DEFAULT_TOPIC} and namespace topics). */
     public List<String> topics() {
-        return List.copyOf(topics.values());
+        return topics.values().stream().map(Topic::name).toList();
+    }
+
+    /** The schema of {@code topic}, or null when not served. */
+    public Schema schemaOf(String topic) {
+        Topic t = topics.get(topic.toLowerCase(Locale.ROOT));
+        return t == null ? null : t.schema();
+    }
+
+    /** Whether {@code topic} is a namespace topic. */
+    public boolean isNamespaceTopic(String topic) {
+        Topic t = topics.get(topic.toLowerCase(Locale.ROOT));
+        return t != null && t.namespace();
     }
 
     @Override
@@ -214,8 +370,8 @@ public final class EventGridEmulator extends StandIn<ReceivedEvent> {
         return topics();
     }
 
-    /** The display name of the topic served under {@code lowerCaseName}, or null. */
-    String topicName(String lowerCaseName) {
+    /** The topic served under {@code lowerCaseName}, or null. */
+    Topic topic(String lowerCaseName) {
         return topics.get(lowerCaseName);
     }
 
@@ -260,8 +416,7 @@ public final class EventGridEmulator extends StandIn<ReceivedEvent> {
     public void goUnreachable() {
         synchronized (serverLock) {
             if (server != null) {
-                server.stop(0);
-                server = null;
+                stopServers();
                 LOG.info("Event Grid stand-in unreachable on port {}", port);
             }
         }
@@ -363,12 +518,20 @@ public final class EventGridEmulator extends StandIn<ReceivedEvent> {
     public void close() {
         synchronized (serverLock) {
             if (server != null) {
-                server.stop(0);
-                server = null;
+                stopServers();
             }
         }
         executor.shutdownNow();
         LOG.info("Event Grid stand-in on port {} stopped", port);
+    }
+
+    private void stopServers() {
+        server.stop(0);
+        server = null;
+        if (tlsServer != null) {
+            tlsServer.stop(0);
+            tlsServer = null;
+        }
     }
 
     private void listen(int p) {
@@ -376,11 +539,25 @@ public final class EventGridEmulator extends StandIn<ReceivedEvent> {
             HttpServer s = HttpServer.create(new InetSocketAddress(host(), p), 0);
             s.setExecutor(executor);
             s.createContext("/", handler);
+            HttpsServer secure = null;
+            if (tls != null) {
+                secure = HttpsServer.create(new InetSocketAddress(host(), Math.max(0, tlsPort)), 0);
+                secure.setHttpsConfigurator(new HttpsConfigurator(tls.serverContext()));
+                secure.setExecutor(executor);
+                secure.createContext("/", handler);
+            }
             s.start();
+            if (secure != null) {
+                secure.start();
+            }
             synchronized (serverLock) {
                 server = s;
+                tlsServer = secure;
             }
             port = s.getAddress().getPort();
+            if (secure != null) {
+                tlsPort = secure.getAddress().getPort();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + host() + ":" + p, e);
         }

@@ -5,9 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpsExchange;
 import io.twinegress.emulators.auth.KeyFingerprint;
 import io.twinegress.emulators.auth.SasValidation;
 import io.twinegress.emulators.auth.SharedAccessSignatures;
+import io.twinegress.emulators.identity.IdentityProvider;
+import io.twinegress.emulators.identity.Role;
+import io.twinegress.emulators.identity.TokenCheck;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,7 +33,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Answers one publish to {@link EventGridEmulator}, in the order its class comment lists (topic,
- * method, delay, key, throttling, size, body), and counts every response by status. Whatever it throws
+ * method, delay, key or token, api-version of a namespace topic, throttling, size, body), and counts every
+ * response by status. Whatever it throws
  * is recorded as a handler error and answered 500.
  */
 final class EventGridHandler implements HttpHandler {
@@ -37,16 +42,24 @@ final class EventGridHandler implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(EventGridHandler.class);
     static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String EVENTS_PATH = "/api/events";
+    private static final String NAMESPACE_PREFIX = "/topics/";
+    private static final String PUBLISH_SUFFIX = ":publish";
+    private static final String SHARED_ACCESS_KEY = "SharedAccessKey ";
 
     private final EventGridEmulator eg;
     private final EventGridValidator validator;
+    private final CloudEventValidator cloudEventValidator;
+    private final CloudEventValidator namespaceValidator;
     private final long maxRequestBytes;
     private final Map<Integer, AtomicLong> statusCounts = new ConcurrentHashMap<>();
     private final AtomicLong requestIds = new AtomicLong();
 
-    EventGridHandler(EventGridEmulator eg, EventGridValidator validator, long maxRequestBytes) {
+    EventGridHandler(EventGridEmulator eg, EventGridValidator validator, CloudEventValidator cloudEventValidator,
+                     CloudEventValidator namespaceValidator, long maxRequestBytes) {
         this.eg = eg;
         this.validator = validator;
+        this.cloudEventValidator = cloudEventValidator;
+        this.namespaceValidator = namespaceValidator;
         this.maxRequestBytes = maxRequestBytes;
     }
 
@@ -81,11 +94,11 @@ final class EventGridHandler implements HttpHandler {
 
     private void respond(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
-        String topic = topicOf(path);
+        EventGridEmulator.Topic topic = route(path);
         if (topic == null) {
             drain(exchange.getRequestBody());
-            send(exchange, 404, error("NotFound", "No topic is served at '" + path + "'. Use /api/events or "
-                    + "/<topic>/api/events."), null);
+            send(exchange, 404, error("NotFound", "No topic is served at '" + path + "'. Use /api/events, "
+                    + "/<topic>/api/events or /topics/<namespace topic>:publish."), null);
             return;
         }
         if (!"POST".equalsIgnoreCase(exchange.getRequestMethod())) {
@@ -105,7 +118,17 @@ final class EventGridHandler implements HttpHandler {
         Auth auth = authorize(exchange, topic);
         if (auth.refusal() != null) {
             drain(exchange.getRequestBody());
-            send(exchange, 401, error("Unauthorized", auth.refusal()), null);
+            if (auth.status() == 401 && auth.bearer()) {
+                exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+            }
+            send(exchange, auth.status(), error(auth.status() == 403 ? "Forbidden" : "Unauthorized", auth.refusal()),
+                    null);
+            return;
+        }
+        if (topic.namespace() && query(exchange, "api-version") == null) {
+            drain(exchange.getRequestBody());
+            send(exchange, 400, error("BadRequest", "The api-version query parameter is required (e.g. api-version="
+                    + EventGridEmulator.NAMESPACE_API_VERSION + ")."), null);
             return;
         }
         EventGridEmulator.ForcedAnswer forced = eg.forcedAnswer();
@@ -128,85 +151,178 @@ final class EventGridHandler implements HttpHandler {
                     + maxRequestBytes + " bytes."), null);
             return;
         }
-        String displayTopic = eg.topicName(topic);
-        EventGridValidator.Result result = validator.validate(body, EventGridEmulator.topicResourceId(displayTopic));
+        String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+        EventGridValidator.Result result = topic.schema() == EventGridEmulator.Schema.CLOUD_EVENTS
+                ? (topic.namespace() ? namespaceValidator : cloudEventValidator).validate(body, contentType)
+                : validator.validate(body, EventGridEmulator.topicResourceId(topic.name()));
         if (!result.accepted()) {
             send(exchange, result.status(), error(result.code(), result.message()), null);
             return;
         }
-        record(displayTopic, result, auth.fingerprint());
+        record(topic, result, auth, contentType, exchange instanceof HttpsExchange);
         if (eg.dropsThisAnswer()) {
             return; // closing the exchange before a response is sent closes the connection
         }
-        send(exchange, 200, null, null);
+        if (topic.namespace()) {
+            sendJson(exchange, 200, "{}".getBytes(StandardCharsets.UTF_8)); // the namespace API answers an empty object
+        } else {
+            send(exchange, 200, null, null);
+        }
     }
 
-    private void record(String topic, EventGridValidator.Result result, String keyFingerprint) {
+    private void record(EventGridEmulator.Topic topic, EventGridValidator.Result result, Auth auth, String contentType,
+                        boolean overTls) {
         long requestId = requestIds.incrementAndGet();
         Instant now = Instant.now();
         int size = result.events().size();
+        boolean ce = topic.schema() == EventGridEmulator.Schema.CLOUD_EVENTS;
         List<ReceivedEvent> events = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
             JsonNode e = result.events().get(i);
-            events.add(new ReceivedEvent(topic, e.get("id").asText(), e.get("subject").asText(),
-                    e.get("eventType").asText(), e.get("eventTime").asText(), e.get("dataVersion").asText(),
-                    textOrNull(e.get("metadataVersion")), textOrNull(e.get("topic")), e.get("data"),
-                    result.eventJson().get(i), now, requestId, size, keyFingerprint));
+            events.add(ce
+                    ? new ReceivedEvent(topic.name(), e.get("id").asText(), textOrNull(e.get("subject")),
+                            e.get("type").asText(), textOrNull(e.get("time")), null, null, null, e.get("data"),
+                            result.eventJson().get(i), now, requestId, size, auth.fingerprint(), true,
+                            e.get("source").asText(), e.get("specversion").asText(),
+                            textOrNull(e.get("datacontenttype")), textOrNull(e.get("dataschema")),
+                            textOrNull(e.get("data_base64")), contentType, topic.namespace(), auth.principal(), overTls)
+                    : new ReceivedEvent(topic.name(), e.get("id").asText(), e.get("subject").asText(),
+                            e.get("eventType").asText(), e.get("eventTime").asText(), e.get("dataVersion").asText(),
+                            textOrNull(e.get("metadataVersion")), textOrNull(e.get("topic")), e.get("data"),
+                            result.eventJson().get(i), now, requestId, size, auth.fingerprint(), false, null, null,
+                            null, null, null, contentType, false, auth.principal(), overTls));
         }
-        eg.log().addAll(topic, events);
+        eg.log().addAll(topic.name(), events);
     }
 
-    /** "/api/events" → default; "/t/api/events" → t (when served); otherwise null. Lower case. */
-    private String topicOf(String path) {
+    /**
+     * "/api/events" → default; "/t/api/events" → t; "/topics/t:publish" → namespace topic t (each only when
+     * served, and of the right kind); otherwise null.
+     */
+    private EventGridEmulator.Topic route(String path) {
         String p = path == null ? "" : path;
         while (p.endsWith("/")) {
             p = p.substring(0, p.length() - 1);
         }
-        if (p.equalsIgnoreCase(EVENTS_PATH)) {
-            return EventGridEmulator.DEFAULT_TOPIC;
-        }
         String lower = p.toLowerCase(Locale.ROOT);
+        if (lower.startsWith(NAMESPACE_PREFIX) && lower.endsWith(PUBLISH_SUFFIX)) {
+            EventGridEmulator.Topic t = eg.topic(lower.substring(NAMESPACE_PREFIX.length(),
+                    lower.length() - PUBLISH_SUFFIX.length()));
+            return t != null && t.namespace() ? t : null;
+        }
+        if (lower.equals(EVENTS_PATH)) {
+            return eg.topic(EventGridEmulator.DEFAULT_TOPIC);
+        }
         if (lower.startsWith("/") && lower.endsWith(EVENTS_PATH)) {
-            String name = lower.substring(1, lower.length() - EVENTS_PATH.length());
-            return eg.topicName(name) != null ? name : null;
+            EventGridEmulator.Topic t = eg.topic(lower.substring(1, lower.length() - EVENTS_PATH.length()));
+            return t != null && !t.namespace() ? t : null;
         }
         return null;
     }
 
-    /** Either a refusal reason or the fingerprint of the key that authorized the request. */
-    private record Auth(String refusal, String fingerprint) {
+    /**
+     * Either a refusal (status 401, or 403 for a valid token without the role) or who authorized the
+     * request: the fingerprint of the key, or the principal of the token.
+     */
+    private record Auth(String refusal, int status, boolean bearer, String fingerprint, String principal) {
+        static Auth refused(String why) {
+            return new Auth(why, 401, false, null, null);
+        }
+
+        static Auth key(String key) {
+            return new Auth(null, 200, false, KeyFingerprint.of(key), null);
+        }
     }
 
-    private Auth authorize(HttpExchange exchange, String topic) {
+    private Auth authorize(HttpExchange exchange, EventGridEmulator.Topic topic) {
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return bearer(authorization.substring(7).trim(), topic);
+        }
+        List<String> keys = eg.topicKeys();
+        if (topic.namespace()) {
+            if (authorization != null && authorization.regionMatches(true, 0, SHARED_ACCESS_KEY, 0,
+                    SHARED_ACCESS_KEY.length())) {
+                String key = matching(authorization.substring(SHARED_ACCESS_KEY.length()).trim(), keys);
+                return key != null ? Auth.key(key) : Auth.refused("The request authorization key is not authorized "
+                        + "for namespace topic '" + topic.name() + "'.");
+            }
+            return Auth.refused("The request has no 'Authorization: SharedAccessKey <key>' or 'Authorization: "
+                    + "Bearer <token>' header.");
+        }
         String key = exchange.getRequestHeaders().getFirst("aeg-sas-key");
         String token = exchange.getRequestHeaders().getFirst("aeg-sas-token");
-        List<String> keys = eg.topicKeys();
         if (key != null) {
-            byte[] presented = key.getBytes(StandardCharsets.UTF_8);
-            for (String valid : keys) {
-                if (MessageDigest.isEqual(presented, valid.getBytes(StandardCharsets.UTF_8))) {
-                    return new Auth(null, KeyFingerprint.of(valid));
-                }
-            }
-            return new Auth("The request authorization key is not authorized for topic '" + eg.topicName(topic)
-                    + "'.", null);
+            String valid = matching(key, keys);
+            return valid != null ? Auth.key(valid) : Auth.refused("The request authorization key is not authorized "
+                    + "for topic '" + topic.name() + "'.");
         }
         if (token != null) {
             // the host in the signed resource is whatever the client called us (127.0.0.1, localhost ...):
             // check the path only
             SasValidation v = SharedAccessSignatures.validateEventGridToken(token, keys, null, Instant.now());
             if (!v.valid()) {
-                return new Auth("The request authorization token is not valid: " + v.reason(), null);
+                return Auth.refused("The request authorization token is not valid: " + v.reason());
             }
             String signedPath = SharedAccessSignatures.pathOf(v.resource());
-            String expected = EventGridEmulator.DEFAULT_TOPIC.equals(topic) ? "api/events" : topic + "/api/events";
+            String expected = EventGridEmulator.DEFAULT_TOPIC.equals(topic.name()) ? "api/events"
+                    : topic.name().toLowerCase(Locale.ROOT) + "/api/events";
             if (!signedPath.isEmpty() && !signedPath.equals(expected)) {
-                return new Auth("The request authorization token is for '" + v.resource() + "', not for this topic.",
-                        null);
+                return Auth.refused("The request authorization token is for '" + v.resource() + "', not for this "
+                        + "topic.");
             }
-            return new Auth(null, KeyFingerprint.of(v.key()));
+            return Auth.key(v.key());
         }
-        return new Auth("The request has no aeg-sas-key or aeg-sas-token header.", null);
+        return Auth.refused("The request has no aeg-sas-key, aeg-sas-token or 'Authorization: Bearer' header.");
+    }
+
+    /** An Entra ID token: 401 when it is not valid (a new token may help), 403 when the role is missing. */
+    private Auth bearer(String token, EventGridEmulator.Topic topic) {
+        IdentityProvider identities = eg.identities();
+        if (identities == null) {
+            return new Auth("This stand-in accepts keys only (no identity provider); the bearer token is not "
+                    + "accepted.", 401, true, null, null);
+        }
+        TokenCheck check = identities.check(token, Role.EVENT_GRID_DATA_SENDER, topic.name());
+        return switch (check.outcome()) {
+            case ACCEPTED -> new Auth(null, 200, true, null, check.clientId());
+            case INVALID_TOKEN -> new Auth(check.reason(), 401, true, null, null);
+            case MISSING_ROLE -> new Auth(check.reason(), 403, true, null, null);
+        };
+    }
+
+    /** The valid key equal to {@code presented} (compared in constant time), or null. */
+    private static String matching(String presented, List<String> keys) {
+        byte[] p = presented.getBytes(StandardCharsets.UTF_8);
+        for (String valid : keys) {
+            if (MessageDigest.isEqual(p, valid.getBytes(StandardCharsets.UTF_8))) {
+                return valid;
+            }
+        }
+        return null;
+    }
+
+    private static String query(HttpExchange exchange, String name) {
+        String raw = exchange.getRequestURI().getRawQuery();
+        if (raw == null) {
+            return null;
+        }
+        for (String part : raw.split("&")) {
+            int eq = part.indexOf('=');
+            if (eq > 0 && part.substring(0, eq).equalsIgnoreCase(name) && eq < part.length() - 1) {
+                return part.substring(eq + 1);
+            }
+        }
+        return null;
+    }
+
+    private void sendJson(HttpExchange exchange, int status, byte[] body) throws IOException {
+        statusCounts.computeIfAbsent(status, x -> new AtomicLong()).incrementAndGet();
+        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
     }
 
     private void send(HttpExchange exchange, int status, byte[] body, String retryAfterSeconds) throws IOException {

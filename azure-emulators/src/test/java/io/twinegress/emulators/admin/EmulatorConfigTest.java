@@ -32,4 +32,25 @@ class EmulatorConfigTest {
         assertThrows(IllegalArgumentException.class, () -> EmulatorConfig.fromArgs("eventgrid.port=0").eventGrid());
         assertThrows(IllegalArgumentException.class, () -> EmulatorConfig.fromArgs("amqp.port=x").amqp());
     }
+
+    @Test
+    void identitiesAndEntityOptionsAreReadAndBadOnesNamed() throws Exception {
+        EmulatorConfig c = EmulatorConfig.fromArgs("amqp.keys.k=v", "amqp.port=0",
+                "amqp.servicebus.queues=jobs:sessions:partitioned", "identity.roles.app=SERVICE_BUS_DATA_SENDER@jobs");
+        var jobs = c.amqp().start();
+        try {
+            assertTrue(jobs.entities().get(0).requiresSession() && jobs.entities().get(0).partitioned());
+        } finally {
+            jobs.close();
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> EmulatorConfig.fromArgs("amqp.keys.k=v", "amqp.servicebus.topics=t:ordered").amqp());
+        assertTrue(e.getMessage().contains("'sessions' or 'partitioned'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> EmulatorConfig.fromArgs("identity.enabled=true").identity(null));
+        assertTrue(e.getMessage().contains("tls.enabled=true"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> EmulatorConfig.fromArgs("identity.roles.app=SERVICE_BUS_DATA_SENDER").identity(
+                        io.twinegress.emulators.tls.StandInTls.shared()));
+        assertTrue(e.getMessage().contains("<ROLE>@<scope>"), e.getMessage());
+    }
 }

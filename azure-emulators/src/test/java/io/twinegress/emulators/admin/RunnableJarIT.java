@@ -12,7 +12,14 @@ import com.azure.messaging.servicebus.ServiceBusException;
 import com.azure.messaging.servicebus.ServiceBusFailureReason;
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import com.azure.messaging.servicebus.ServiceBusSenderClient;
+import com.azure.identity.ManagedIdentityCredentialBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.twinegress.emulators.identity.MsalEnvironment;
+import io.twinegress.emulators.tls.StandInTls;
+import java.security.KeyStore;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
@@ -41,6 +48,10 @@ import org.junit.jupiter.api.io.TempDir;
 class RunnableJarIT {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    static final String MI = "7a000000-0000-4000-8000-0000000000a1";
+    static final String APP = "7a000000-0000-4000-8000-0000000000b2";
+    static final String APP_SECRET = "jar-secret-canary-3e7";
+    static final String WORKLOAD = "7a000000-0000-4000-8000-0000000000c3";
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -58,8 +69,16 @@ class RunnableJarIT {
                 "amqp.servicebus.topics=orders",
                 "amqp.eventhubs=telemetry:2",
                 "amqp.keys.RootManageSharedAccessKey=primary,secondary",
+                "amqp.servicebus.queues=jobs:sessions",
                 "eventgrid.topics=twins",
-                "eventgrid.keys=egkey1"));
+                "eventgrid.namespace.topics=ns-twins",
+                "eventgrid.keys=egkey1",
+                "tls.enabled=true", "amqp.tls.port=0", "eventgrid.tls.port=0",
+                "identity.enabled=true", "identity.authority.port=0", "identity.msi.port=0",
+                "identity.managed=" + MI,
+                "identity.secret." + APP + "=" + APP_SECRET,
+                "identity.workload." + WORKLOAD + "=system:serviceaccount:twin-egress:connect",
+                "identity.roles." + MI + "=SERVICE_BUS_DATA_SENDER@orders,EVENT_GRID_DATA_SENDER@*"));
         Path ready = dir.resolve("ready.json");
         Path log = dir.resolve("emulators.log");
         process = launch(log, config.toString(), "ready.file=" + ready);
@@ -91,8 +110,11 @@ class RunnableJarIT {
             assertTrue(process.waitFor(10, TimeUnit.SECONDS), "the stand-ins did not stop on SIGTERM");
             String log = Files.readString(dir.resolve("emulators.log"));
             System.out.println(log);
-            assertFalse(log.contains("primary") || log.contains("secondary") || log.contains("egkey1"),
-                    "a key reached the log");
+            assertFalse(log.contains("primary") || log.contains("secondary") || log.contains("egkey1")
+                    || log.contains(APP_SECRET), "a key or secret reached the log");
+            if (ports != null && ports.has("IDENTITY_HEADER")) {
+                assertFalse(log.contains(ports.get("IDENTITY_HEADER").asText()), "the identity header reached the log");
+            }
         }
     }
 
@@ -146,6 +168,52 @@ class RunnableJarIT {
 
         admin.forgetRecorded();
         assertEquals(0, admin.counts().get("amqp").get("orders").asInt());
+    }
+
+    @Test
+    void theJarServesAmqpsWithAManagedIdentityAndRolesChangeThroughTheAdminApi() throws Exception {
+        SSLContext before = SSLContext.getDefault();
+        SSLContext.setDefault(trusting(Path.of(ports.get("truststore").asText())));
+        MsalEnvironment.set(Map.of("IDENTITY_ENDPOINT", ports.get("IDENTITY_ENDPOINT").asText(),
+                "IDENTITY_HEADER", ports.get("IDENTITY_HEADER").asText()));
+        try (ServiceBusSenderClient sender = new ServiceBusClientBuilder()
+                .credential("jar.servicebus.windows.net", new ManagedIdentityCredentialBuilder().clientId(MI).build())
+                .customEndpointAddress("https://127.0.0.1:" + ports.get("amqps").asInt())
+                .retryOptions(new AmqpRetryOptions().setMaxRetries(0).setTryTimeout(Duration.ofSeconds(5)))
+                .sender().topicName("orders").buildClient()) {
+            sender.sendMessage(new ServiceBusMessage("m").setMessageId("mi-1"));
+            assertEquals(MI, admin.amqp().last("orders").principal());
+            assertTrue(admin.identity().tokensIssued(MI) >= 1);
+
+            admin.identity().revokeRole(MI, "Azure Service Bus Data Sender", "orders");
+            ServiceBusException e = assertThrows(ServiceBusException.class,
+                    () -> sender.sendMessage(new ServiceBusMessage("x").setMessageId("mi-2")));
+            assertEquals(ServiceBusFailureReason.UNAUTHORIZED, e.getReason());
+            admin.identity().assignRole(MI, "SERVICE_BUS_DATA_SENDER", "orders");
+            sender.sendMessage(new ServiceBusMessage("y").setMessageId("mi-3"));
+            assertEquals("mi-3", admin.amqp().last("orders").id());
+        } finally {
+            MsalEnvironment.reset();
+            SSLContext.setDefault(before);
+        }
+        assertTrue(Files.isRegularFile(Path.of(ports.get("federatedTokenDir").asText(), WORKLOAD + ".token")));
+        JsonNode status = admin.status();
+        assertTrue(status.get("amqp").get("entraIdTokens").asBoolean());
+        assertTrue(status.get("identity").toString().contains(MI));
+        assertFalse(status.toString().contains(APP_SECRET), "no secret in the status");
+    }
+
+    /** A client context trusting the certificate in {@code truststore} (the jar's, made for its run). */
+    static SSLContext trusting(Path truststore) throws Exception {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(truststore)) {
+            ks.load(in, StandInTls.TRUSTSTORE_PASSWORD.toCharArray());
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
     }
 
     @Test
