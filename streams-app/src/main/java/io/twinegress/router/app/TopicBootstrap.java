@@ -16,6 +16,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,7 +76,31 @@ public final class TopicBootstrap {
         }
     }
 
+    /** How long start-up waits out a retriable answer (a topic just created, not yet known to every broker). */
+    private static final long RETRIABLE_DEADLINE_MS = 30_000;
+
     public static void ensure(Admin admin, RouterConfig config) {
+        long deadline = System.currentTimeMillis() + RETRIABLE_DEADLINE_MS;
+        while (true) {
+            try {
+                ensureOnce(admin, config);
+                return;
+            } catch (TopicSetupException e) {
+                if (!(e.getCause() instanceof RetriableException) || System.currentTimeMillis() >= deadline) {
+                    throw e;
+                }
+                LOG.debug("Topic check answered {}; trying again", e.getCause().getClass().getSimpleName());
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new TopicSetupException("Interrupted while checking the router's topics", interrupted);
+                }
+            }
+        }
+    }
+
+    private static void ensureOnce(Admin admin, RouterConfig config) {
         Map<String, NewTopic> required = required(config);
         try {
             Set<String> existing = admin.listTopics().names().get();

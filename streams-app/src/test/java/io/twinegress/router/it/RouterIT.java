@@ -361,6 +361,32 @@ class RouterIT {
                 + "cleanup.policy=compact"), e.getMessage());
     }
 
+    @Test
+    void aTopicTheBrokerDoesNotKnowYetIsWaitedForAtStartNotFatal() {
+        // Right after a topic is created, a broker may still answer "unknown topic" (its metadata is published
+        // asynchronously): start-up waits that out instead of failing. The first describeConfigs answers so here.
+        String name = "not-yet-known";
+        AtomicInteger calls = new AtomicInteger();
+        try (org.apache.kafka.clients.admin.Admin admin = new org.apache.kafka.clients.admin.ForwardingAdmin(
+                Map.of("bootstrap.servers", KAFKA.bootstrapServers())) {
+            @Override
+            public org.apache.kafka.clients.admin.DescribeConfigsResult describeConfigs(
+                    java.util.Collection<ConfigResource> resources, org.apache.kafka.clients.admin.DescribeConfigsOptions options) {
+                if (calls.getAndIncrement() > 0) {
+                    return super.describeConfigs(resources, options);
+                }
+                return new org.apache.kafka.clients.admin.DescribeConfigsResult(Map.of(resources.iterator().next(),
+                        org.apache.kafka.common.KafkaFuture.<org.apache.kafka.clients.admin.Config>completedFuture(null).thenApply(c -> {
+                            throw new org.apache.kafka.common.errors.UnknownTopicOrPartitionException("not yet");
+                        }))) {
+                };
+            }
+        }) {
+            io.twinegress.router.app.TopicBootstrap.ensure(admin, new RouterConfig(new HashMap<>(config(name))));
+        }
+        assertTrue(calls.get() >= 2, "describeConfigs asked again after the retriable answer: " + calls.get());
+    }
+
     /** A JSON event of exactly {@code size} bytes. */
     private static byte[] eventOfSize(EventType type, String id, int size) {
         String head = "{\"id\":\"" + id + "\",\"subject\":\"s\",\"data\":{\"pad\":\"";
