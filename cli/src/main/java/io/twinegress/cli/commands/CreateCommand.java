@@ -1,6 +1,7 @@
 package io.twinegress.cli.commands;
 
 import io.twinegress.cli.args.RegistrationOptions;
+import io.twinegress.cli.args.RoutingOptions;
 import io.twinegress.cli.args.WaitOption;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
@@ -25,6 +26,9 @@ public final class CreateCommand extends EndpointCommand {
     RegistrationOptions registration;
 
     @Mixin
+    RoutingOptions routing;
+
+    @Mixin
     WaitOption wait;
 
     private Registration.Request request;
@@ -35,7 +39,7 @@ public final class CreateCommand extends EndpointCommand {
 
     @Override
     void prepare() {
-        request = Registration.Request.of(id, file, registration, session().env());
+        request = Registration.Request.of(id, file, registration, routing, session().env());
     }
 
     @Override

@@ -51,6 +51,7 @@ public final class StatusCommand extends EndpointCommand {
                 console.out("type          " + s.endpoint().type());
                 console.out("event types   " + s.endpoint().eventTypes());
                 console.out("path          " + s.endpoint().path());
+                console.out("filter        " + v.filter());
             }
             if (s.egressTopic() != null) {
                 console.out("egress topic  " + s.egressTopic());

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.twinegress.cli.Cli;
+import io.twinegress.cli.body.EndpointBody;
+import io.twinegress.cli.body.InvalidInputException;
+import io.twinegress.schemas.filter.Filter;
+import io.twinegress.schemas.filter.FilterException;
 import io.twinegress.cli.output.Console;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -88,6 +92,40 @@ class CommandLineTest {
         // given without a value, it is refused all the same, with where to put it
         e = assertThrows(ParameterException.class, () -> parse("endpoints", "update", "x", "--connection-string"));
         assertTrue(e.getMessage().contains("--primary-key-from"), e.getMessage());
+    }
+
+    static EndpointBody body(String json) {
+        return EndpointBody.parse("ep-1", json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void filterOptionReplacesTheBodysFilterAndIsCheckedWithTheRoutersLanguage() {
+        EndpointBody withFilter = body("{\"type\":\"EventHub\",\"eventTypes\":[\"SensorChange\"],\"path\":\"h\","
+                + "\"filter\":\"subject = 'a'\"}");
+        CreateCommand none = parse("endpoints", "create", "ep-1", "--file", "b.json");
+        assertEquals("subject = 'a'", none.routing.applyTo(withFilter).endpoint().filter().canonical(), "no option: the body's");
+
+        CreateCommand c = parse("endpoints", "create", "ep-1", "--file", "b.json", "--filter", "data.DataType='Motion' or key = 'k'");
+        EndpointBody applied = c.routing.applyTo(withFilter);
+        assertEquals("$body.DataType = 'Motion' OR key = 'k'", applied.endpoint().filter().canonical());
+        assertEquals("data.DataType='Motion' or key = 'k'", applied.endpoint().filter().text(), "the record keeps the operator's text");
+        assertEquals(withFilter.endpoint().eventTypes(), applied.endpoint().eventTypes());
+
+        UpdateCommand u = parse("endpoints", "update", "ep-1", "--file=b.json", "--filter=subject = 'unclosed");
+        InvalidInputException bad = assertThrows(InvalidInputException.class, () -> u.routing.applyTo(withFilter));
+        assertEquals("filter: expected the closing quote of the string that starts here at position 11",
+                bad.problems().get(0).toString(), "the filter's own one-line message, as is");
+        assertEquals(assertThrows(FilterException.class, () -> Filter.parse("subject = 'unclosed")).getMessage(),
+                bad.problems().get(0).toString());
+
+        // Raw telemetry is never parsed: a DeviceMessage endpoint's filter may read the key only.
+        EndpointBody deviceMessages = body("{\"type\":\"EventHub\",\"eventTypes\":[\"DeviceMessage\"],\"path\":\"h\"}");
+        CreateCommand dm = parse("endpoints", "create", "ep-1", "--file", "b.json", "--filter", "STARTS_WITH(key, 'b7/') AND $body.x = 1");
+        InvalidInputException keyOnly = assertThrows(InvalidInputException.class, () -> dm.routing.applyTo(deviceMessages));
+        assertTrue(keyOnly.problems().get(0).toString().startsWith("filter: expected key, the only attribute of raw telemetry"),
+                keyOnly.problems().toString());
+        CreateCommand dmKey = parse("endpoints", "create", "ep-1", "--file", "b.json", "--filter", "STARTS_WITH(key, 'b7/')");
+        assertEquals("STARTS_WITH(key, 'b7/')", dmKey.routing.applyTo(deviceMessages).endpoint().filter().canonical());
     }
 
     @Test
