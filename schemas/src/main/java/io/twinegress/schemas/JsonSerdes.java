@@ -71,6 +71,9 @@ public final class JsonSerdes {
         if (status.endpoint() != null) {
             node.set("endpoint", endpointNode(status.endpoint(), true));
         }
+        if (status.replay() != null) {
+            node.set("replay", replayNode(status.replay()));
+        }
         node.put("updatedAt", status.updatedAt());
         return write(node);
     }
@@ -88,6 +91,37 @@ public final class JsonSerdes {
             // operator's text, which is what the router validates again when it reads the record.
             node.put("filter", inStatus ? endpoint.filter().canonical() : endpoint.filter().text());
         }
+        if (endpoint.replayFrom() != null) {
+            node.put("replayFrom", Instants.format(endpoint.replayFrom()));
+        }
+        return node;
+    }
+
+    private static ObjectNode replayNode(ReplayStatus replay) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("from", Instants.format(replay.from()));
+        if (replay.until() != null) {
+            node.put("until", Instants.format(replay.until()));
+        }
+        node.put("routed", replay.routed());
+        node.put("done", replay.done());
+        node.put("pastRetention", replay.pastRetention());
+        node.put("partitionCount", replay.partitionCount());
+        ObjectNode partitions = node.putObject("partitions");
+        replay.partitions().forEach((name, p) -> {
+            ObjectNode n = partitions.putObject(name);
+            n.put("start", p.start());
+            if (p.until() != null) {
+                n.put("until", p.until());
+            }
+            n.put("next", p.next());
+            n.put("routed", p.routed());
+            n.put("pastRetention", p.pastRetention());
+            if (p.oldestRetained() != null) {
+                n.put("oldestRetained", Instants.format(p.oldestRetained()));
+            }
+            n.put("done", p.done());
+        });
         return node;
     }
 
