@@ -51,6 +51,20 @@ public final class JsonSerdes {
         return (topic, endpoint) -> endpoint == null ? null : write(endpointNode(endpoint, false));
     }
 
+    /** A {@link ReplayStatus} on its own, as the status record's {@code replay} part (the router keeps it with its endpoint table). */
+    public static Serde<ReplayStatus> replayStatus() {
+        return Serdes.serdeFrom((topic, replay) -> replay == null ? null : write(replayNode(replay)), (topic, bytes) -> {
+            if (bytes == null) {
+                return null;
+            }
+            try {
+                return MAPPER.readValue(bytes, ReplayStatus.class);
+            } catch (IOException e) {
+                throw new InvalidRecordException("replay", "not a valid replay status: " + e.getClass().getSimpleName());
+            }
+        });
+    }
+
     private static byte[] writeEvent(String topic, Event event) {
         return event == null ? null : write(event);
     }

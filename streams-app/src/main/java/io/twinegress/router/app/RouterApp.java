@@ -3,6 +3,7 @@ package io.twinegress.router.app;
 import io.twinegress.router.config.RouterConfig;
 import io.twinegress.router.metrics.RouterMBeans;
 import io.twinegress.router.metrics.RouterMetrics;
+import io.twinegress.router.replay.ReplayCoordinator;
 import io.twinegress.router.topology.RouterTopology;
 import java.time.Duration;
 import java.util.Map;
@@ -30,6 +31,7 @@ public final class RouterApp implements AutoCloseable {
     private final KafkaStreams streams;
     private final RouterMBeans mbeans;
     private final CompletableFuture<KafkaStreams.State> terminated = new CompletableFuture<>();
+    private ReplayCoordinator backfill;
 
     private RouterApp(RouterConfig config, KafkaStreams streams, RouterMBeans mbeans) {
         this.config = config;
@@ -69,6 +71,8 @@ public final class RouterApp implements AutoCloseable {
                 config.egressPrefix(), config.dlqTopic(),
                 config.streamsProperties().get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
         streams.start();
+        // Backfills of endpoints with replayFrom, beside the live routing (which never waits for them).
+        app.backfill = ReplayCoordinator.start(config);
         return app;
     }
 
@@ -95,6 +99,9 @@ public final class RouterApp implements AutoCloseable {
     @Override
     public void close() {
         Duration timeout = Duration.ofMillis(config.shutdownTimeoutMs());
+        if (backfill != null) {
+            backfill.close();
+        }
         boolean staticMember = config.streamsProperties().containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)
                 || config.streamsProperties().containsKey(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG))
                 || config.streamsProperties().containsKey(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
