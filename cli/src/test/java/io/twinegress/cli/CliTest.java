@@ -195,6 +195,23 @@ class CliTest {
     }
 
     @Test
+    void dlqCommandsRefuseABadSelectionBeforeAnythingIsContactedAndSayWhenKafkaIsAway() throws IOException {
+        assertEquals(Cli.USAGE, run("dlq"));
+        assertTrue(output().contains("the command is `dlq <list|show|replay> <endpoint|router>`"), output());
+        assertEquals(Cli.INVALID, run(nowhere("dlq", "replay", "sb-1", "--from", "last week").toArray(String[]::new)));
+        assertTrue(output().contains("invalid: --from: expected an RFC 3339 time such as 2026-11-20T08:00:00Z, or an age"), output());
+        assertFalse(output().contains("Kafka did not answer"), output());
+        assertEquals(Cli.USAGE, run("dlq", "show", "sb-1", "--limit", "0"));
+        assertEquals(Cli.UNAVAILABLE, run(nowhere("dlq", "list", "router").toArray(String[]::new)));
+        assertTrue(output().contains("Kafka did not answer within 2 s"), output());
+        for (String verb : List.of("list", "show", "replay")) {
+            out.reset();
+            assertEquals(Cli.OK, run("dlq", verb, "--help"), verb);
+            assertTrue(output().startsWith("Usage: twin-egress dlq " + verb), output());
+        }
+    }
+
+    @Test
     void unreachableKafkaIsExitCodeThree() throws IOException {
         assertEquals(Cli.UNAVAILABLE, run(nowhere("endpoints", "list").toArray(String[]::new)));
         assertTrue(output().contains("Kafka did not answer within 2 s"), output());

@@ -23,6 +23,7 @@ import io.twinegress.schemas.Endpoint;
 import io.twinegress.schemas.EndpointState;
 import io.twinegress.schemas.EndpointStatus;
 import io.twinegress.schemas.EndpointTableRules;
+import io.twinegress.schemas.ReplayStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,6 +114,11 @@ final class Registration {
             problems.add(new Problem("id", "no endpoint \"" + id + "\" (nothing in " + kafka.topics().status()
                     + ", no connector): use `endpoints create " + id + " --file ...`"));
         }
+        if (expected == Expected.EXISTING) {
+            StatusRow row = statuses.get(id);
+            Endpoint current = row == null || row.status() == null || !row.status().isActive() ? null : row.status().endpoint();
+            endpoint = request.routing().keepReplayFrom(endpoint, current, console::err);
+        }
         // The table rule, against the endpoints the router holds Active now.
         List<Endpoint> active = statuses.values().stream().map(StatusRow::status)
                 .filter(s -> s != null && s.isActive() && s.endpoint() != null).map(EndpointStatus::endpoint).toList();
@@ -159,6 +165,7 @@ final class Registration {
         Instant written = Instant.now();
         console.out("endpoint " + id + ": " + endpoint.type() + " " + endpoint.eventTypes() + " -> " + egress + " (path " + endpoint.path() + ")"
                 + (endpoint.filter() == null ? "" : " filter " + endpoint.filter().canonical())
+                + (endpoint.replayFrom() == null ? "" : " replayFrom " + endpoint.replayFrom())
                 + " written to " + kafka.topics().endpoints());
         List<String> pending = new ArrayList<>();
         if (ctx.waitForState()) {
@@ -172,6 +179,11 @@ final class Registration {
                 throw new InvalidInputException(List.of());
             } else {
                 console.out("  routing: Active in " + kafka.topics().status() + " " + seconds(written) + " after the write");
+                ReplayStatus replay = answer.get().status().replay();
+                if (replay != null) {
+                    console.out("  backfill from " + replay.from() + (replay.done() ? ": done (" + replay.routed() + " events)"
+                            : ": under way beside the live stream; see `endpoints status " + id + "`"));
+                }
                 answer.get().status().warnings().forEach(w -> console.err("warning (router): " + w));
             }
         }

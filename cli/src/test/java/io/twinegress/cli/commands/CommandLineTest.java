@@ -129,6 +129,43 @@ class CommandLineTest {
     }
 
     @Test
+    void replayFromTurnsAnAgeIntoATimeOnceAndNoneDropsIt() {
+        EndpointBody plain = body("{\"type\":\"ServiceBus\",\"eventTypes\":[\"SensorChange\"],\"path\":\"t\","
+                + "\"replayFrom\":\"2026-11-20T08:00:00Z\"}");
+        CreateCommand c = parse("endpoints", "create", "ep-1", "--file", "b.json", "--replay-from", "2h");
+        c.routing.at(java.time.Instant.parse("2026-11-22T10:00:00.5Z"));
+        assertEquals(java.time.Instant.parse("2026-11-22T08:00:00Z"), c.routing.applyTo(plain).endpoint().replayFrom());
+        UpdateCommand none = parse("endpoints", "update", "ep-1", "--file", "b.json", "--replay-from=none");
+        assertEquals(null, none.routing.applyTo(plain).endpoint().replayFrom());
+        CreateCommand bad = parse("endpoints", "create", "ep-1", "--file", "b.json", "--replay-from", "yesterday");
+        assertTrue(assertThrows(InvalidInputException.class, () -> bad.routing.applyTo(plain)).problems().get(0).toString()
+                .startsWith("--replay-from: expected an RFC 3339 time"));
+
+        // An update without it keeps what the endpoint has (sent again, it does not replay again), and says so.
+        UpdateCommand keep = parse("endpoints", "update", "ep-1", "--file", "b.json");
+        java.util.List<String> notes = new java.util.ArrayList<>();
+        var current = plain.endpoint();
+        var fromBody = body("{\"type\":\"ServiceBus\",\"eventTypes\":[\"SensorChange\"],\"path\":\"t\"}").endpoint();
+        assertEquals(current.replayFrom(), keep.routing.keepReplayFrom(fromBody, current, notes::add).replayFrom());
+        assertEquals(1, notes.size());
+        assertEquals(null, none.routing.keepReplayFrom(fromBody.withReplayFrom(null), current, notes::add).replayFrom(),
+                "--replay-from none wins");
+    }
+
+    @Test
+    void dlqCommandsTakeATargetAndTheirOwnOptions() {
+        DlqReplayCommand r = parse("dlq", "replay", "sb-1", "--reason", "deadline", "--from", "2h", "--dry-run", "--rate", "100");
+        assertEquals("sb-1", r.target);
+        assertTrue(r.dryRun);
+        assertEquals(100, r.rate);
+        DlqShowCommand s = parse("dlq", "show", "router", "--limit", "5", "--payload");
+        assertEquals("router", s.target);
+        assertEquals(5, s.limit);
+        assertThrows(ParameterException.class, () -> parse("dlq", "list", "sb-1", "--dry-run"));
+        assertThrows(ParameterException.class, () -> parse("dlq", "list"));
+    }
+
+    @Test
     void timeoutIsWholeSecondsFromOne() {
         assertEquals(Duration.ofSeconds(5), this.<ListCommand>parse("endpoints", "list", "--timeout", "5").connection.timeout());
         assertEquals("--timeout must be at least 1 (seconds)",
