@@ -215,8 +215,10 @@ public final class DeadLetterKafka implements AutoCloseable {
         p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "30000");
         // A record up to the router's egress topics' default size (1 MiB event + 64 KiB of key and headers).
         p.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(1_048_576 + 65_536));
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "10");
         int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(Math.max(ms, Integer.parseInt(p.getProperty("request.timeout.ms")) + 1)));
+        // The producer wants delivery.timeout.ms >= linger.ms + request.timeout.ms.
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(Math.max(ms, Integer.parseInt(p.getProperty("request.timeout.ms")) + 11)));
         try {
             return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
         } catch (KafkaException e) {
@@ -270,7 +272,12 @@ public final class DeadLetterKafka implements AutoCloseable {
             return new KafkaUnavailableException("Kafka did not answer within " + timeout.toSeconds() + " s while " + what
                     + " (bootstrap servers " + clientProps.getProperty("bootstrap.servers") + ")", cause);
         }
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
         return new KafkaUnavailableException("Kafka failed while " + what + ": " + cause.getClass().getSimpleName()
-                + (cause.getMessage() == null ? "" : " " + cause.getMessage()), cause);
+                + (cause.getMessage() == null ? "" : " " + cause.getMessage())
+                + (root == cause ? "" : " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")"), cause);
     }
 }
