@@ -68,8 +68,8 @@ class EndpointCliIT {
     @BeforeAll
     static void start() throws IOException {
         amqp = AmqpEmulator.builder().serviceBusTopic("orders").eventHub("telemetry", 1).eventHub("telemetry-2", 1)
-                .eventHub("motion", 1)
-                .key("send", OLD_KEY).key("motion-send", OLD_KEY).start();
+                .eventHub("motion", 1).eventHub("history", 1)
+                .key("send", OLD_KEY).key("motion-send", OLD_KEY).key("history-send", OLD_KEY).start();
         state = Files.createTempDirectory("cli-it-router");
         Properties p = new Properties();
         p.put("bootstrap.servers", KAFKA.bootstrapServers());
@@ -283,6 +283,38 @@ class EndpointCliIT {
         assertEquals(records, KAFKA.consume("twin.endpoints", 0, DEADLINE).size(), "nothing written");
         assertEquals(Cli.OK, cli("endpoints", "delete", "eh-motion").exit());
         assertNoKeys(create.output() + status.output() + list.output() + update.output() + bad.output());
+    }
+
+    @Test
+    void replayFromAnAgeBackfillsTheHistoryAndStatusShowsIt() throws IOException {
+        // History the endpoint has not seen: SensorChange events from before it exists.
+        String e = event();
+        for (int i = 0; i < 5; i++) {
+            KAFKA.produce("twin.events", "history-" + i, e);
+        }
+        String body = "{\"type\":\"EventHub\",\"eventTypes\":[\"SensorChange\"],\"path\":\"history\","
+                + "\"connectionString\":\"" + amqp.connectionString("history-send", OLD_KEY, "history") + "\"}";
+        Run create = cli("endpoints", "create", "eh-history", "--file", body("history.json", body).toString(), "--replay-from", "1h");
+        assertEquals(Cli.OK, create.exit(), create.output());
+        assertTrue(create.output().matches("(?s).*replayFrom 20\\d\\d-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ written to twin.endpoints.*"),
+                "an age becomes a time, to the second: " + create.output());
+        String routing = KAFKA.consumeStrings("twin.endpoints", 1, DEADLINE).stream().filter(r -> r.key().equals("eh-history"))
+                .reduce((a, b) -> b).orElseThrow().value();
+        assertTrue(routing.contains("\"replayFrom\":\"20"), routing);
+        // At least the five events above (and any earlier test's) come from the backfill.
+        await("backfill done").atMost(DEADLINE).until(() -> cli("endpoints", "status", "eh-history").output().contains(" routed, done"));
+        Run status = cli("endpoints", "status", "eh-history");
+        assertTrue(status.output().matches("(?s).*replay        from 20.*Z until the live routing took over at 20.*Z: \\d+ event\\(s\\) routed, done.*"),
+                status.output());
+        await("the history delivered").atMost(DEADLINE).until(() -> amqp.count("history") >= 5);
+
+        // An update without --replay-from keeps it (no second backfill) and says so.
+        Run update = cli("endpoints", "update", "eh-history", "--file", dir.resolve("history.json").toString());
+        assertEquals(Cli.OK, update.exit(), update.output());
+        assertTrue(update.output().contains("note: keeping the endpoint's replayFrom"), update.output());
+        assertTrue(update.output().contains("backfill from ") && update.output().contains(": done ("), update.output());
+        assertEquals(Cli.OK, cli("endpoints", "delete", "eh-history").exit());
+        assertNoKeys(create.output() + status.output() + update.output());
     }
 
     @Test
