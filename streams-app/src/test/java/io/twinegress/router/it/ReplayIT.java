@@ -316,6 +316,86 @@ class ReplayIT {
         }
     }
 
+    /**
+     * Figures, opt-in ({@code -Dreplay.figures=true}; sizes {@code -Dreplay.figures.history},
+     * {@code -Dreplay.figures.live}): the backfill's throughput, and the live routing's throughput
+     * while a backfill runs vs while none does, interleaved, first with the default rate bound, then
+     * with a router whose bound is out of reach. Printed, never asserted.
+     */
+    @Test
+    @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "replay.figures", matches = "true")
+    void figures() throws Exception {
+        String name = "fig";
+        Map<String, String> config = config(name);
+        String input = name + ".events";
+        String status = name + ".endpoints.status";
+        String egress = name + ".egress.live";
+        int history = Integer.getInteger("replay.figures.history", 150_000);
+        int live = Integer.getInteger("replay.figures.live", 30_000);
+        Instant from = Instant.now().minusSeconds(60);
+        List<String> figures = new ArrayList<>();
+        try (RouterProcess router = RouterProcess.start(dir, name, config)) {
+            router.awaitRunning(DEADLINE);
+            produce(input, "h-", history);   // SensorChange and SpaceChange: the history
+            KAFKA.produce(name + ".endpoints", utf8("live"), endpoint("p", null, EventType.UdfCustom));
+            awaitStatus(status, "live", EndpointStatus::isActive, DEADLINE, "live Active");
+            awaitRouterCaughtUp("replay-it-" + name, input);
+            double without1 = liveRate(input, egress, "a1-", live);
+            KAFKA.produce(name + ".endpoints", utf8("late-1"), endpoint("p", from, SensorChange, SpaceChange));
+            double during = liveRate(input, egress, "b-", live);
+            String backfill = backfillRate(status, "late-1");
+            double without2 = liveRate(input, egress, "a2-", live);
+            figures.add(String.format("[figure] default bound (%s=%d): backfill %s; live routing %.0f events/s during it, %.0f and %.0f "
+                    + "without (ratio %.2f)", RouterConfig.REPLAY_RATE_CONFIG, RouterConfig.REPLAY_RATE_DEFAULT, backfill, during, without1,
+                    without2, during / ((without1 + without2) / 2)));
+            router.terminate(DEADLINE);
+        }
+        config.put(RouterConfig.REPLAY_RATE_CONFIG, "100000000");
+        config.put("application.id", "replay-it-" + name + "-unbounded");
+        try (RouterProcess router = RouterProcess.start(dir, name + "-unbounded", config)) {
+            router.awaitRunning(DEADLINE);
+            awaitRouterCaughtUp("replay-it-" + name + "-unbounded", input);
+            double without1 = liveRate(input, egress, "c1-", live);
+            KAFKA.produce(name + ".endpoints", utf8("late-2"), endpoint("p", from, SensorChange, SpaceChange));
+            double during = liveRate(input, egress, "d-", live);
+            String backfill = backfillRate(status, "late-2");
+            double without2 = liveRate(input, egress, "c2-", live);
+            figures.add(String.format("[figure] no bound: backfill %s; live routing %.0f events/s during it, %.0f and %.0f without "
+                    + "(ratio %.2f)", backfill, during, without1, without2, during / ((without1 + without2) / 2)));
+            router.terminate(DEADLINE);
+        }
+        figures.forEach(System.out::println);
+    }
+
+    /** Waits for the backfill of {@code id} and says how fast it went (from Active to its done status record). */
+    private static String backfillRate(String status, String id) {
+        EndpointStatus done = awaitStatus(status, id, s -> s.replay() != null && s.replay().done(), Duration.ofMinutes(5), "backfill " + id);
+        double seconds = (done.updatedAt() - done.replay().until().toEpochMilli()) / 1000.0;
+        return String.format("%d events in %.1f s = %.0f events/s", done.replay().routed(), seconds, done.replay().routed() / seconds);
+    }
+
+    /** Produces {@code count} UdfCustom events (only endpoint "live" takes them) and measures how fast they reach its egress topic. */
+    private static double liveRate(String input, String egress, String prefix, int count) {
+        List<ProducerRecord<byte[], byte[]>> batch = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            batch.add(new ProducerRecord<>(input, utf8("u-" + (i % KEYS)), event(EventType.UdfCustom, prefix + i)));
+        }
+        // A batching producer: the burst arrives faster than the router routes it, so the router's rate is what is measured.
+        Map<String, Object> producerConfig = new HashMap<>(KAFKA.producerConfig());
+        producerConfig.put("linger.ms", 10);
+        producerConfig.put("batch.size", 131_072);
+        try (EgressReader reader = new EgressReader(KAFKA.bootstrapServers(), egress);
+             var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(producerConfig)) {
+            int before = reader.poll(Duration.ofSeconds(2)).size();
+            long start = System.nanoTime();
+            batch.forEach(producer::send);
+            producer.flush();
+            Await.waitUntil(() -> reader.poll(Duration.ofMillis(200)).size() >= before + count, Duration.ofMinutes(3),
+                    count + " live events routed");
+            return count / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
     private static String idOf(byte[] event) {
         String s = string(event);
         int at = s.indexOf("\"id\":\"") + 6;
