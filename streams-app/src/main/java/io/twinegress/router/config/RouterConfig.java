@@ -72,8 +72,8 @@ public final class RouterConfig extends AbstractConfig {
 
     public static final String TOPICS_CREATE_CONFIG = "twin.topics.create";
     public static final boolean TOPICS_CREATE_DEFAULT = true;
-    private static final String TOPICS_CREATE_DOC = "At start, create the topics the router needs that do not exist yet: the endpoints "
-            + "and status topics (compacted, 1 partition), the dead-letter topic and the input topics (egress partitions "
+    private static final String TOPICS_CREATE_DOC = "At start, create the topics the router needs that do not exist yet: the endpoints, "
+            + "status and replay topics (compacted, 1 partition), the dead-letter topic and the input topics (egress partitions "
             + "and replication factor). When false, a missing topic is a startup error.";
 
     public static final String EGRESS_PREFIX_CONFIG = "twin.egress.topic.prefix";
