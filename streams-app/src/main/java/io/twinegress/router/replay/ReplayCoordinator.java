@@ -51,6 +51,8 @@ public final class ReplayCoordinator implements AutoCloseable {
     private final Map<String, EndpointStatus> latest = new HashMap<>();
     private final Map<String, BackfillJob> jobs = new LinkedHashMap<>();
     private final Map<String, Instant> failedAt = new HashMap<>();
+    /** When a failure of each endpoint's backfill was last logged: the same failure again is logged at most once a minute. */
+    private final Map<String, Instant> loggedAt = new HashMap<>();
     private final Thread thread;
     private volatile boolean stopping;
 
@@ -107,8 +109,10 @@ public final class ReplayCoordinator implements AutoCloseable {
                         if (stopping) {
                             return;
                         }
-                        LOG.warn("Endpoint {}: backfill from {} failed on this instance ({}); it resumes from its last commit in {} s",
-                                e.getKey(), e.getValue().from(), failure.toString(), RESTART_AFTER.toSeconds());
+                        if (shouldLog(e.getKey())) {
+                            LOG.warn("Endpoint {}: backfill from {} failed on this instance ({}); it resumes from its last commit in {} s",
+                                    e.getKey(), e.getValue().from(), failure.toString(), RESTART_AFTER.toSeconds());
+                        }
                         e.getValue().close();
                         jobs.remove(e.getKey());
                         failedAt.put(e.getKey(), Instant.now());
@@ -178,11 +182,22 @@ public final class ReplayCoordinator implements AutoCloseable {
                 if (stopping) {
                     return;
                 }
-                LOG.warn("Endpoint {}: backfill from {} could not start on this instance ({}); trying again in {} s", id,
-                        s.replay().from(), e.toString(), RESTART_AFTER.toSeconds());
+                if (shouldLog(id)) {
+                    LOG.warn("Endpoint {}: backfill from {} could not start on this instance ({}); trying again every {} s", id,
+                            s.replay().from(), e.toString(), RESTART_AFTER.toSeconds());
+                }
                 failedAt.put(id, Instant.now());
             }
         });
+    }
+
+    private boolean shouldLog(String id) {
+        Instant last = loggedAt.get(id);
+        if (last != null && last.plus(Duration.ofMinutes(1)).isAfter(Instant.now())) {
+            return false;
+        }
+        loggedAt.put(id, Instant.now());
+        return true;
     }
 
     private static boolean wanted(EndpointStatus s) {
