@@ -21,7 +21,8 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * {@code twin-egress endpoints <create|update|delete|list|status> [<id>] [options]}: the command
+ * {@code twin-egress endpoints <create|update|delete|list|status> [<id>] [options]} and
+ * {@code twin-egress dlq <list|show|replay> <endpoint|router> [options]}: the command
  * tree (picocli: each command with its own options and generated {@code --help}), and every
  * outcome turned into one exit code. Nothing it prints can carry a secret: every line goes
  * through the masking {@link Console}, and an argument the parser does not know is never echoed

@@ -156,6 +156,30 @@ class CliTest {
     }
 
     @Test
+    void aFilterTheRouterWouldRejectIsInvalidInputBeforeAnythingIsContacted() throws IOException {
+        Path body = dir.resolve("body.json");
+        Files.writeString(body, "{\"type\":\"ServiceBus\",\"eventTypes\":[\"SensorChange\"],\"path\":\"t\","
+                + "\"connectionString\":\"Endpoint=sb://ns/;SharedAccessKeyName=s;SharedAccessKey=" + CANARY + "\"}");
+        assertEquals(Cli.INVALID, run(nowhere("endpoints", "create", "sb-1", "--file", body.toString(), "--filter", "sensorId = 'x'")
+                .toArray(String[]::new)));
+        assertTrue(output().contains("invalid: filter: expected an attribute (type, source, "), output());
+        assertTrue(output().contains("got sensorId at position 1"), output());
+        assertTrue(output().contains("nothing was changed"), output());
+        assertFalse(output().contains("Kafka did not answer"), "refused before Kafka is contacted: " + output());
+        // In the body, the same words.
+        out.reset();
+        err.reset();
+        Files.writeString(body, "{\"type\":\"ServiceBus\",\"eventTypes\":[\"SensorChange\"],\"path\":\"t\",\"filter\":\"(type = 'x'\"}");
+        assertEquals(Cli.INVALID, run(nowhere("endpoints", "update", "sb-1", "--file", body.toString()).toArray(String[]::new)));
+        assertTrue(output().contains("invalid: filter: expected ')' to close the '(' at position 1, got the end of the filter at position 12"),
+                output());
+        // A key rotation takes no routing option.
+        assertEquals(Cli.USAGE, run("endpoints", "update", "sb-1", "--primary-key-from", "env:K", "--filter", "true"));
+        assertTrue(output().contains("--filter applies with --file"), output());
+        assertFalse(output().contains(CANARY));
+    }
+
+    @Test
     void aMissingKeySourceIsInvalidInput() throws IOException {
         assertEquals(Cli.INVALID, run(nowhere("endpoints", "update", "sb-1", "--primary-key-from", "env:NO_SUCH_VAR_9").toArray(String[]::new)));
         assertTrue(output().contains("invalid: --primary-key-from: environment variable NO_SUCH_VAR_9 is not set or empty"), output());
@@ -168,6 +192,23 @@ class CliTest {
         assertEquals(Cli.UNAVAILABLE, run(nowhere("endpoints", "update", "sb-1", "--primary-key-from", key.toString()).toArray(String[]::new)));
         assertTrue(output().contains("cannot reach Connect at http://127.0.0.1:"), output());
         assertFalse(output().contains(CANARY));
+    }
+
+    @Test
+    void dlqCommandsRefuseABadSelectionBeforeAnythingIsContactedAndSayWhenKafkaIsAway() throws IOException {
+        assertEquals(Cli.USAGE, run("dlq"));
+        assertTrue(output().contains("the command is `dlq <list|show|replay> <endpoint|router>`"), output());
+        assertEquals(Cli.INVALID, run(nowhere("dlq", "replay", "sb-1", "--from", "last week").toArray(String[]::new)));
+        assertTrue(output().contains("invalid: --from: expected an RFC 3339 time such as 2026-11-20T08:00:00Z, or an age"), output());
+        assertFalse(output().contains("Kafka did not answer"), output());
+        assertEquals(Cli.USAGE, run("dlq", "show", "sb-1", "--limit", "0"));
+        assertEquals(Cli.UNAVAILABLE, run(nowhere("dlq", "list", "router").toArray(String[]::new)));
+        assertTrue(output().contains("Kafka did not answer within 2 s"), output());
+        for (String verb : List.of("list", "show", "replay")) {
+            out.reset();
+            assertEquals(Cli.OK, run("dlq", verb, "--help"), verb);
+            assertTrue(output().startsWith("Usage: twin-egress dlq " + verb), output());
+        }
     }
 
     @Test

@@ -22,6 +22,13 @@ public final class EgressHeaders {
     /** Lineage: the input offset, decimal. */
     public static final String SOURCE_OFFSET = "twin-egress.source-offset";
 
+    /**
+     * On a record the router's backfill routed (an endpoint record's {@code replayFrom}), not the live
+     * stream: the {@code replayFrom} it was routed for, RFC 3339 in UTC. The live routing never
+     * passes on a producer's header of this name.
+     */
+    public static final String REPLAY = "twin.replay";
+
     private EgressHeaders() {
     }
 }

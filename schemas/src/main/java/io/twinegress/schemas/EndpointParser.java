@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeType;
 import io.twinegress.schemas.filter.Filter;
 import io.twinegress.schemas.filter.FilterException;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.Iterator;
@@ -43,7 +44,7 @@ public final class EndpointParser {
     /** Warning for an unknown field. */
     public static final String UNKNOWN_FIELD_WARNING = "unknown field %s ignored";
 
-    private static final Set<String> KNOWN_FIELDS = Set.of("type", "eventTypes", "path", "filter");
+    private static final Set<String> KNOWN_FIELDS = Set.of("type", "eventTypes", "path", "filter", "replayFrom");
 
     private final ObjectMapper mapper = new ObjectMapper();
 
@@ -92,7 +93,21 @@ public final class EndpointParser {
         }
         String path = parsePath(root.get("path"), eventTypes.contains(EventType.DeviceMessage));
         Filter filter = parseFilter(root.get("filter"), eventTypes.contains(EventType.DeviceMessage));
-        return new ParsedEndpoint(new Endpoint(id, type, eventTypes, path, filter), warnings);
+        Instant replayFrom = parseReplayFrom(root.get("replayFrom"));
+        return new ParsedEndpoint(new Endpoint(id, type, eventTypes, path, filter, replayFrom), warnings);
+    }
+
+    /** The optional backfill start; absent or JSON null means none. Any RFC 3339 time, past or future. */
+    private static Instant parseReplayFrom(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw new InvalidEndpointException(EndpointRule.FIELD_TYPE, "replayFrom",
+                    "expected a string, got " + typeName(node.getNodeType()));
+        }
+        return Instants.parse(node.asText()).orElseThrow(() -> new InvalidEndpointException(EndpointRule.REPLAY_FROM_INVALID,
+                "replayFrom", "got " + EventParser.quote(node.asText())));
     }
 
     /**

@@ -37,7 +37,9 @@ public enum EndpointRule {
      * attribute or function, or uses more than {@code key} on a DeviceMessage endpoint. The reason
      * is the filter's own message: what was expected, and at which position.
      */
-    FILTER_INVALID("filter must be a valid filter expression");
+    FILTER_INVALID("filter must be a valid filter expression"),
+    /** {@code replayFrom} is not an RFC 3339 date-time with a zone. */
+    REPLAY_FROM_INVALID("replayFrom must be an RFC 3339 date-time with a time zone, e.g. 2026-11-20T08:00:00Z");
 
     private final String message;
 

@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param endpoint    the validated routing part; set when Active (the router's routing side
  *                    builds its index from these records alone)
  * @param updatedAt   when the router decided, epoch milliseconds
+ * @param replay      the backfill of an Active endpoint whose record carries {@code replayFrom}; else null
  */
 public record EndpointStatus(
         EndpointState state,
@@ -21,7 +22,8 @@ public record EndpointStatus(
         String egressTopic,
         List<String> warnings,
         Endpoint endpoint,
-        long updatedAt) {
+        long updatedAt,
+        ReplayStatus replay) {
 
     public EndpointStatus {
         Objects.requireNonNull(state, "state");
@@ -32,8 +34,19 @@ public record EndpointStatus(
         }
     }
 
+    /** A status without a backfill. */
+    public EndpointStatus(EndpointState state, String reason, String egressTopic, List<String> warnings, Endpoint endpoint,
+                          long updatedAt) {
+        this(state, reason, egressTopic, warnings, endpoint, updatedAt, null);
+    }
+
     public static EndpointStatus active(Endpoint endpoint, String egressTopic, List<String> warnings, long now) {
-        return new EndpointStatus(EndpointState.Active, null, egressTopic, warnings, endpoint, now);
+        return new EndpointStatus(EndpointState.Active, null, egressTopic, warnings, endpoint, now, null);
+    }
+
+    /** The same status with this backfill. */
+    public EndpointStatus withReplay(ReplayStatus newReplay) {
+        return new EndpointStatus(state, reason, egressTopic, warnings, endpoint, updatedAt, newReplay);
     }
 
     public static EndpointStatus rejected(String reason, List<String> warnings, long now) {

@@ -51,6 +51,20 @@ public final class JsonSerdes {
         return (topic, endpoint) -> endpoint == null ? null : write(endpointNode(endpoint, false));
     }
 
+    /** A {@link ReplayStatus} on its own, as the status record's {@code replay} part (the router keeps it with its endpoint table). */
+    public static Serde<ReplayStatus> replayStatus() {
+        return Serdes.serdeFrom((topic, replay) -> replay == null ? null : write(replayNode(replay)), (topic, bytes) -> {
+            if (bytes == null) {
+                return null;
+            }
+            try {
+                return MAPPER.readValue(bytes, ReplayStatus.class);
+            } catch (IOException e) {
+                throw new InvalidRecordException("replay", "not a valid replay status: " + e.getClass().getSimpleName());
+            }
+        });
+    }
+
     private static byte[] writeEvent(String topic, Event event) {
         return event == null ? null : write(event);
     }
@@ -71,6 +85,9 @@ public final class JsonSerdes {
         if (status.endpoint() != null) {
             node.set("endpoint", endpointNode(status.endpoint(), true));
         }
+        if (status.replay() != null) {
+            node.set("replay", replayNode(status.replay()));
+        }
         node.put("updatedAt", status.updatedAt());
         return write(node);
     }
@@ -88,6 +105,37 @@ public final class JsonSerdes {
             // operator's text, which is what the router validates again when it reads the record.
             node.put("filter", inStatus ? endpoint.filter().canonical() : endpoint.filter().text());
         }
+        if (endpoint.replayFrom() != null) {
+            node.put("replayFrom", Instants.format(endpoint.replayFrom()));
+        }
+        return node;
+    }
+
+    private static ObjectNode replayNode(ReplayStatus replay) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("from", Instants.format(replay.from()));
+        if (replay.until() != null) {
+            node.put("until", Instants.format(replay.until()));
+        }
+        node.put("routed", replay.routed());
+        node.put("done", replay.done());
+        node.put("pastRetention", replay.pastRetention());
+        node.put("partitionCount", replay.partitionCount());
+        ObjectNode partitions = node.putObject("partitions");
+        replay.partitions().forEach((name, p) -> {
+            ObjectNode n = partitions.putObject(name);
+            n.put("start", p.start());
+            if (p.until() != null) {
+                n.put("until", p.until());
+            }
+            n.put("next", p.next());
+            n.put("routed", p.routed());
+            n.put("pastRetention", p.pastRetention());
+            if (p.oldestRetained() != null) {
+                n.put("oldestRetained", Instants.format(p.oldestRetained()));
+            }
+            n.put("done", p.done());
+        });
         return node;
     }
 

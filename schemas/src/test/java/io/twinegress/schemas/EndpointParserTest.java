@@ -115,7 +115,20 @@ class EndpointParserTest {
             Arguments.of(EndpointRule.FILTER_INVALID, "filter",
                 "{\"type\":\"EventHub\",\"eventTypes\":[\"DeviceMessage\"],\"path\":\"hub\",\"filter\":\"key = 'd1' OR $body.DeviceId = 'd1'\"}",
                 "filter: expected key, the only attribute of raw telemetry (a DeviceMessage endpoint's filter may use the record key "
-                    + "only: raw telemetry is never parsed), got $body at position 15"));
+                    + "only: raw telemetry is never parsed), got $body at position 15"),
+            // replayFrom: an RFC 3339 date-time with a zone, or nothing
+            Arguments.of(EndpointRule.FIELD_TYPE, "replayFrom",
+                "{\"type\":\"ServiceBus\",\"eventTypes\":[\"SensorChange\"],\"path\":\"t\",\"replayFrom\":1763805600000}",
+                "replayFrom: field has the wrong type (expected a string, got a number)"),
+            Arguments.of(EndpointRule.REPLAY_FROM_INVALID, "replayFrom",
+                "{\"type\":\"ServiceBus\",\"eventTypes\":[\"SensorChange\"],\"path\":\"t\",\"replayFrom\":\"2h\"}",
+                "replayFrom: " + EndpointRule.REPLAY_FROM_INVALID.message() + " (got \"2h\")"),
+            Arguments.of(EndpointRule.REPLAY_FROM_INVALID, "replayFrom",
+                "{\"type\":\"ServiceBus\",\"eventTypes\":[\"SensorChange\"],\"path\":\"t\",\"replayFrom\":\"2026-11-20T08:00:00\"}",
+                "replayFrom: " + EndpointRule.REPLAY_FROM_INVALID.message() + " (got \"2026-11-20T08:00:00\")"),
+            Arguments.of(EndpointRule.REPLAY_FROM_INVALID, "replayFrom",
+                "{\"type\":\"ServiceBus\",\"eventTypes\":[\"SensorChange\"],\"path\":\"t\",\"replayFrom\":\"2026-02-30T08:00:00Z\"}",
+                "replayFrom: " + EndpointRule.REPLAY_FROM_INVALID.message() + " (got \"2026-02-30T08:00:00Z\")"));
     }
 
     @ParameterizedTest(name = "{0} on {1}")
@@ -215,6 +228,21 @@ class EndpointParserTest {
             assertEquals(null, parser.parse("ep", utf8(json)).endpoint().filter(), json);
             assertEquals(List.of(), JsonSchemas.errors(JsonSchemas.ENDPOINT, json), json);
         }
+    }
+
+    @Test
+    void replayFromIsAnInstantWrittenBackInUtc() {
+        for (String from : List.of("2026-11-20T10:00:00+02:00", "2026-11-20T08:00:00Z", "2026-11-20t08:00:00.000z")) {
+            String json = "{\"type\":\"ServiceBus\",\"eventTypes\":[\"SensorChange\"],\"path\":\"t\",\"replayFrom\":\"" + from + "\"}";
+            ParsedEndpoint parsed = parser.parse("ep", utf8(json));
+            assertEquals(java.time.Instant.parse("2026-11-20T08:00:00Z"), parsed.endpoint().replayFrom(), from);
+            assertTrue(parsed.warnings().isEmpty(), "replayFrom is a known field");
+            assertEquals(List.of(), JsonSchemas.errors(JsonSchemas.ENDPOINT, json), json);
+            String written = new String(JsonSerdes.endpointValue().serialize("twin.endpoints", parsed.endpoint()), StandardCharsets.UTF_8);
+            assertTrue(written.endsWith(",\"replayFrom\":\"2026-11-20T08:00:00Z\"}"), written);
+        }
+        assertEquals(null, parser.parse("ep", utf8("{\"type\":\"ServiceBus\",\"eventTypes\":[\"SensorChange\"],\"path\":\"t\","
+                + "\"replayFrom\":null}")).endpoint().replayFrom());
     }
 
     @Test

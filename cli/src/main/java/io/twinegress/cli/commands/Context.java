@@ -22,10 +22,17 @@ final class Context implements AutoCloseable {
     private final Duration timeout;
     private final boolean wait;
     private final Map<String, String> env;
+    private final Properties kafkaProperties;
     private EndpointTopics kafka;
 
     Context(Supplier<EndpointTopics> kafka, ConnectRest connect, Console console, Duration timeout, boolean wait,
             Map<String, String> env) {
+        this(kafka, connect, console, timeout, wait, env, new Properties());
+    }
+
+    Context(Supplier<EndpointTopics> kafka, ConnectRest connect, Console console, Duration timeout, boolean wait,
+            Map<String, String> env, Properties kafkaProperties) {
+        this.kafkaProperties = kafkaProperties;
         this.kafkaFactory = kafka;
         this.connect = connect;
         this.console = console;
@@ -41,7 +48,7 @@ final class Context implements AutoCloseable {
         Properties kafkaProps = connection.kafkaProperties(session.env());
         ConnectRest connect = connection.connect(session.env());
         return new Context(() -> new EndpointTopics(kafkaProps, topics, timeout), connect, session.console(), timeout, wait,
-                session.env());
+                session.env(), kafkaProps);
     }
 
     EndpointTopics kafka() {
@@ -49,6 +56,13 @@ final class Context implements AutoCloseable {
             kafka = kafkaFactory.get();
         }
         return kafka;
+    }
+
+    /** The Kafka client settings (bootstrap servers, --command-config), for commands with clients of their own. */
+    Properties kafkaProperties() {
+        Properties copy = new Properties();
+        copy.putAll(kafkaProperties);
+        return copy;
     }
 
     ConnectRest connect() {

@@ -1,6 +1,7 @@
 package io.twinegress.cli.commands;
 
 import io.twinegress.cli.args.RegistrationOptions;
+import io.twinegress.cli.args.RoutingOptions;
 import io.twinegress.cli.args.WaitOption;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
@@ -23,6 +24,9 @@ public final class CreateCommand extends EndpointCommand {
 
     @Mixin
     RegistrationOptions registration;
+
+    @Mixin
+    RoutingOptions routing;
 
     @Mixin
     WaitOption wait;
@@ -54,7 +58,7 @@ public final class CreateCommand extends EndpointCommand {
             });
             return;
         }
-        request = Registration.Request.of(id, file, registration, session().env());
+        request = Registration.Request.of(id, file, registration, routing, session().env());
     }
 
     @Override

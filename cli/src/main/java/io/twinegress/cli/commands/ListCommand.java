@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 
 /** {@code endpoints list}: one line per endpoint, from the status topic plus connectors reading an egress topic that has no status. */
 @Command(name = "list", sortOptions = false, abbreviateSynopsis = true,
-        description = "One line per endpoint: state, connector, lag, dead letters.")
+        description = "One line per endpoint: state, connector, lag, dead letters, event types, filter.")
 public final class ListCommand extends EndpointCommand {
 
     public ListCommand(Session session) {
@@ -38,11 +38,11 @@ public final class ListCommand extends EndpointCommand {
             }
         });
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"endpoint", "type", "state", "connector", "lag", "dead-lettered", "event types"});
+        rows.add(new String[] {"endpoint", "type", "state", "connector", "lag", "dead-lettered", "event types", "filter"});
         for (String id : ids) {
             EndpointView v = EndpointView.of(ctx, id, statuses.get(id),
                     Optional.ofNullable(connectors.get(id)).map(ConnectRest.Described::status));
-            rows.add(new String[] {id, v.type(), v.state(), v.connector(), v.lag(), v.deadLettered(), v.eventTypes()});
+            rows.add(new String[] {id, v.type(), v.state(), v.connector(), v.lag(), v.deadLettered(), v.eventTypes(), v.filter()});
         }
         int[] w = new int[rows.get(0).length];
         rows.forEach(r -> {

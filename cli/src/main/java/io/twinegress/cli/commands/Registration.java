@@ -8,6 +8,7 @@ import static io.twinegress.cli.commands.CommandSteps.message;
 import static io.twinegress.cli.commands.CommandSteps.seconds;
 
 import io.twinegress.cli.args.RegistrationOptions;
+import io.twinegress.cli.args.RoutingOptions;
 import io.twinegress.cli.body.EndpointBody;
 import io.twinegress.cli.body.InvalidInputException;
 import io.twinegress.cli.body.Problem;
@@ -22,6 +23,7 @@ import io.twinegress.schemas.Endpoint;
 import io.twinegress.schemas.EndpointState;
 import io.twinegress.schemas.EndpointStatus;
 import io.twinegress.schemas.EndpointTableRules;
+import io.twinegress.schemas.ReplayStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,15 +56,16 @@ final class Registration {
      * @param secondaryKey  {@code --secondary-key-from}, or null
      * @param secretsMode   {@code --secrets-as}; empty: inline for a new connector, the connector's way for an update
      * @param connectorExtras {@code --set} settings
+     * @param routing       {@code --filter}: overrides of the body's routing part, applied to the body once it is read
      */
     record Request(String id, Path bodyFile, Secret primaryKey, Secret secondaryKey, Optional<SecretsMode> secretsMode,
-                   Map<String, String> connectorExtras) {
+                   Map<String, String> connectorExtras, RoutingOptions routing) {
 
         /** The options checked (usage errors first), then the keys read: all before anything is touched. */
-        static Request of(String id, Path bodyFile, RegistrationOptions options, Map<String, String> env) {
+        static Request of(String id, Path bodyFile, RegistrationOptions options, RoutingOptions routing, Map<String, String> env) {
             Optional<SecretsMode> mode = options.secretsMode();
             Map<String, String> extras = options.connectorExtras();
-            return new Request(id, bodyFile, options.primaryKey(env), options.secondaryKey(env), mode, extras);
+            return new Request(id, bodyFile, options.primaryKey(env), options.secondaryKey(env), mode, extras, routing);
         }
     }
 
@@ -91,7 +94,7 @@ final class Registration {
         Instant started = Instant.now();
         String id = request.id();
         checkId(id);
-        EndpointBody body = readBody(id, request.bodyFile());
+        EndpointBody body = request.routing().applyTo(readBody(id, request.bodyFile()));
         body.warnings().forEach(w -> console.err("warning: " + w));
         Endpoint endpoint = body.endpoint();
         String egress = ctx.kafka().topics().egress(id);
@@ -110,6 +113,11 @@ final class Registration {
         if (expected == Expected.EXISTING && !routed && existing.isEmpty()) {
             problems.add(new Problem("id", "no endpoint \"" + id + "\" (nothing in " + kafka.topics().status()
                     + ", no connector): use `endpoints create " + id + " --file ...`"));
+        }
+        if (expected == Expected.EXISTING) {
+            StatusRow row = statuses.get(id);
+            Endpoint current = row == null || row.status() == null || !row.status().isActive() ? null : row.status().endpoint();
+            endpoint = request.routing().keepReplayFrom(endpoint, current, console::err);
         }
         // The table rule, against the endpoints the router holds Active now.
         List<Endpoint> active = statuses.values().stream().map(StatusRow::status)
@@ -156,6 +164,8 @@ final class Registration {
         kafka.writeEndpoint(endpoint);
         Instant written = Instant.now();
         console.out("endpoint " + id + ": " + endpoint.type() + " " + endpoint.eventTypes() + " -> " + egress + " (path " + endpoint.path() + ")"
+                + (endpoint.filter() == null ? "" : " filter " + endpoint.filter().canonical())
+                + (endpoint.replayFrom() == null ? "" : " replayFrom " + endpoint.replayFrom())
                 + " written to " + kafka.topics().endpoints());
         List<String> pending = new ArrayList<>();
         if (ctx.waitForState()) {
@@ -169,6 +179,11 @@ final class Registration {
                 throw new InvalidInputException(List.of());
             } else {
                 console.out("  routing: Active in " + kafka.topics().status() + " " + seconds(written) + " after the write");
+                ReplayStatus replay = answer.get().status().replay();
+                if (replay != null) {
+                    console.out("  backfill from " + replay.from() + (replay.done() ? ": done (" + replay.routed() + " events)"
+                            : ": under way beside the live stream; see `endpoints status " + id + "`"));
+                }
                 answer.get().status().warnings().forEach(w -> console.err("warning (router): " + w));
             }
         }

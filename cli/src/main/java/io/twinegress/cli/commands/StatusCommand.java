@@ -11,6 +11,7 @@ import io.twinegress.cli.output.Console;
 import io.twinegress.cli.output.Secret;
 import io.twinegress.connectrest.ConnectRest.ConnectorStatus;
 import io.twinegress.schemas.EndpointStatus;
+import io.twinegress.schemas.ReplayStatus;
 import java.time.Instant;
 import java.util.Optional;
 import picocli.CommandLine.Command;
@@ -51,9 +52,13 @@ public final class StatusCommand extends EndpointCommand {
                 console.out("type          " + s.endpoint().type());
                 console.out("event types   " + s.endpoint().eventTypes());
                 console.out("path          " + s.endpoint().path());
+                console.out("filter        " + v.filter());
             }
             if (s.egressTopic() != null) {
                 console.out("egress topic  " + s.egressTopic());
+            }
+            if (s.replay() != null) {
+                console.out("replay        " + describe(s.replay()));
             }
             console.out("updated       " + Instant.ofEpochMilli(s.updatedAt()));
             s.warnings().forEach(w -> console.out("warning       " + w));
@@ -73,6 +78,15 @@ public final class StatusCommand extends EndpointCommand {
         console.out("lag           " + v.lag() + (v.lag().equals("-") ? "" : " records (consumer group connect-" + id + ")"));
         console.out("dead-lettered " + v.deadLettered() + (v.deadLettered().equals("-") ? "" : " records in " + dlq));
         console.out("active key    (per task on JMX: kafka.connect:type=plugins,connector=" + id + ",task=<n> active-key)");
+    }
+
+    /** The backfill of an endpoint with replayFrom, in one line. */
+    static String describe(ReplayStatus r) {
+        long partitionsDone = r.partitions().values().stream().filter(ReplayStatus.Partition::done).count();
+        return "from " + r.from() + (r.until() == null ? "" : " until the live routing took over at " + r.until()) + ": "
+                + r.routed() + " event(s) routed, " + (r.done() ? "done" : "under way (" + partitionsDone + " of "
+                + r.partitionCount() + " input partitions done)")
+                + (r.pastRetention() > 0 ? ", " + r.pastRetention() + " record(s) past retention" : "");
     }
 
     private static String secretSource(Secret s) {

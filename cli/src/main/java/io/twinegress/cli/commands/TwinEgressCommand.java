@@ -10,8 +10,8 @@ import picocli.CommandLine.Spec;
 /** {@code twin-egress}: the top of the command tree; alone, it shows the usage (exit code 2). */
 @Command(name = "twin-egress",
         description = "Registers, updates, deletes and inspects twin-egress endpoints: the routing record in Kafka, "
-                + "the sink connector in Kafka Connect.",
-        subcommands = {EndpointsCommand.class, AutoComplete.GenerateCompletion.class},
+                + "the sink connector in Kafka Connect; lists, shows and replays their dead letters.",
+        subcommands = {EndpointsCommand.class, DlqCommand.class, AutoComplete.GenerateCompletion.class},
         footer = {"", "docs: docs/cli.md"})
 public final class TwinEgressCommand implements Callable<Integer> {
 

@@ -1,6 +1,7 @@
 package io.twinegress.cli.commands;
 
 import io.twinegress.cli.args.RegistrationOptions;
+import io.twinegress.cli.args.RoutingOptions;
 import io.twinegress.cli.args.UsageException;
 import io.twinegress.cli.args.WaitOption;
 import io.twinegress.cli.output.Secret;
@@ -35,6 +36,9 @@ public final class UpdateCommand extends EndpointCommand {
     RegistrationOptions registration;
 
     @Mixin
+    RoutingOptions routing;
+
+    @Mixin
     WaitOption wait;
 
     private Registration.Request request;
@@ -48,10 +52,13 @@ public final class UpdateCommand extends EndpointCommand {
     @Override
     void prepare() {
         if (file != null) {
-            request = Registration.Request.of(id, file, registration, session().env());
+            request = Registration.Request.of(id, file, registration, routing, session().env());
             return;
         }
         registration.checkNoBodyOptions(session().console()::err);
+        if (!routing.given().isEmpty()) {
+            throw new UsageException(String.join(", ", routing.given()) + " applies with --file (a key rotation changes the keys only)");
+        }
         if (!registration.hasKeys()) {
             throw new UsageException("update needs --file <body.json>, or --primary-key-from / --secondary-key-from");
         }

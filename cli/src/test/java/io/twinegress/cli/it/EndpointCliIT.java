@@ -57,6 +57,7 @@ class EndpointCliIT {
             .withWorkerProperty("config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider")
             .withWorkerProperty("config.providers.env.class", "org.apache.kafka.common.config.provider.EnvVarConfigProvider");
 
+    /** Policy "send" is re-keyed by the rotation tests; the other tests have their own policies. */
     static AmqpEmulator amqp;
     static RouterApp router;
     static Path state;
@@ -67,7 +68,8 @@ class EndpointCliIT {
     @BeforeAll
     static void start() throws IOException {
         amqp = AmqpEmulator.builder().serviceBusTopic("orders").eventHub("telemetry", 1).eventHub("telemetry-2", 1)
-                .key("send", OLD_KEY).start();
+                .eventHub("motion", 1).eventHub("history", 1)
+                .key("send", OLD_KEY).key("motion-send", OLD_KEY).key("history-send", OLD_KEY).start();
         state = Files.createTempDirectory("cli-it-router");
         Properties p = new Properties();
         p.put("bootstrap.servers", KAFKA.bootstrapServers());
@@ -234,6 +236,85 @@ class EndpointCliIT {
 
         assertNoKeys(outputs.toString());
         assertNoKeys(TestLogs.readSince(mark));
+    }
+
+    @Test
+    void theFilterOptionReplacesTheBodysAndListAndStatusShowItAsTheRouterUnderstoodIt() throws IOException {
+        String body = "{\"type\":\"EventHub\",\"eventTypes\":[\"SensorChange\"],\"path\":\"motion\","
+                + "\"filter\":\"$body.DataType = 'Temperature'\","
+                + "\"connectionString\":\"" + amqp.connectionString("motion-send", OLD_KEY, "motion") + "\"}";
+        // Lower case keywords and the Event Grid names: the router shows its canonical form.
+        Run create = cli("endpoints", "create", "eh-motion", "--file", body("motion.json", body).toString(),
+                "--filter", "data.DataType='Motion' and eventType = 'SensorChange'");
+        assertEquals(Cli.OK, create.exit(), create.output());
+        assertTrue(create.output().contains("filter $body.DataType = 'Motion' AND type = 'SensorChange'"), create.output());
+
+        // The record keeps the operator's text, the option's and not the body's.
+        String routing = KAFKA.consumeStrings("twin.endpoints", 1, DEADLINE).stream().filter(r -> r.key().equals("eh-motion"))
+                .reduce((a, b) -> b).orElseThrow().value();
+        assertEquals("{\"type\":\"EventHub\",\"eventTypes\":[\"SensorChange\"],\"path\":\"motion\","
+                + "\"filter\":\"data.DataType='Motion' and eventType = 'SensorChange'\"}", routing);
+        // The seed's SensorChange event is a Motion sensor's: it passes, and reaches the hub.
+        awaitDelivered("motion", 1);
+
+        Run status = cli("endpoints", "status", "eh-motion");
+        assertEquals(Cli.OK, status.exit(), status.output());
+        assertTrue(status.output().contains("filter        $body.DataType = 'Motion' AND type = 'SensorChange'"), status.output());
+        Run list = cli("endpoints", "list");
+        assertEquals(Cli.OK, list.exit(), list.output());
+        assertTrue(list.output().lines().anyMatch(l -> l.startsWith("eh-motion ") && l.endsWith(
+                "SensorChange  $body.DataType = 'Motion' AND type = 'SensorChange'")), list.output());
+        assertTrue(list.output().lines().findFirst().orElseThrow().endsWith("event types   filter"), list.output());
+
+        // A body without a filter, and no option: the filter is gone, and both commands say none.
+        Run update = cli("endpoints", "update", "eh-motion", "--file", body("motion2.json",
+                "{\"type\":\"EventHub\",\"eventTypes\":[\"SensorChange\"],\"path\":\"motion\"}").toString());
+        assertEquals(Cli.OK, update.exit(), update.output());
+        Run after = cli("endpoints", "status", "eh-motion");
+        assertTrue(after.output().contains("filter        none"), after.output());
+        assertTrue(cli("endpoints", "list").output().lines().anyMatch(l -> l.startsWith("eh-motion ") && l.endsWith("SensorChange  none")));
+
+        // A filter the router would reject never reaches twin.endpoints.
+        long records = KAFKA.consume("twin.endpoints", 0, DEADLINE).size();
+        Run bad = cli("endpoints", "update", "eh-motion", "--file", dir.resolve("motion2.json").toString(), "--filter", "LOWER(subject) = 'x'");
+        assertEquals(Cli.INVALID, bad.exit(), bad.output());
+        assertTrue(bad.output().contains("invalid: filter: expected a function (STARTS_WITH, ENDS_WITH, CONTAINS, IS_DEFINED), "
+                + "got LOWER at position 1"), bad.output());
+        assertEquals(records, KAFKA.consume("twin.endpoints", 0, DEADLINE).size(), "nothing written");
+        assertEquals(Cli.OK, cli("endpoints", "delete", "eh-motion").exit());
+        assertNoKeys(create.output() + status.output() + list.output() + update.output() + bad.output());
+    }
+
+    @Test
+    void replayFromAnAgeBackfillsTheHistoryAndStatusShowsIt() throws IOException {
+        // History the endpoint has not seen: SensorChange events from before it exists.
+        String e = event();
+        for (int i = 0; i < 5; i++) {
+            KAFKA.produce("twin.events", "history-" + i, e);
+        }
+        String body = "{\"type\":\"EventHub\",\"eventTypes\":[\"SensorChange\"],\"path\":\"history\","
+                + "\"connectionString\":\"" + amqp.connectionString("history-send", OLD_KEY, "history") + "\"}";
+        Run create = cli("endpoints", "create", "eh-history", "--file", body("history.json", body).toString(), "--replay-from", "1h");
+        assertEquals(Cli.OK, create.exit(), create.output());
+        assertTrue(create.output().matches("(?s).*replayFrom 20\\d\\d-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ written to twin.endpoints.*"),
+                "an age becomes a time, to the second: " + create.output());
+        String routing = KAFKA.consumeStrings("twin.endpoints", 1, DEADLINE).stream().filter(r -> r.key().equals("eh-history"))
+                .reduce((a, b) -> b).orElseThrow().value();
+        assertTrue(routing.contains("\"replayFrom\":\"20"), routing);
+        // At least the five events above (and any earlier test's) come from the backfill.
+        await("backfill done").atMost(DEADLINE).until(() -> cli("endpoints", "status", "eh-history").output().contains(" routed, done"));
+        Run status = cli("endpoints", "status", "eh-history");
+        assertTrue(status.output().matches("(?s).*replay        from 20.*Z until the live routing took over at 20.*Z: \\d+ event\\(s\\) routed, done.*"),
+                status.output());
+        await("the history delivered").atMost(DEADLINE).until(() -> amqp.count("history") >= 5);
+
+        // An update without --replay-from keeps it (no second backfill) and says so.
+        Run update = cli("endpoints", "update", "eh-history", "--file", dir.resolve("history.json").toString());
+        assertEquals(Cli.OK, update.exit(), update.output());
+        assertTrue(update.output().contains("note: keeping the endpoint's replayFrom"), update.output());
+        assertTrue(update.output().contains("backfill from ") && update.output().contains(": done ("), update.output());
+        assertEquals(Cli.OK, cli("endpoints", "delete", "eh-history").exit());
+        assertNoKeys(create.output() + status.output() + update.output());
     }
 
     @Test

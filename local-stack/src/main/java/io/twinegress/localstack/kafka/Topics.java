@@ -22,6 +22,8 @@ public final class Topics {
     public static final String DEVICE_MESSAGES = "twin.device-messages";
     public static final String ENDPOINTS = "twin.endpoints";
     public static final String ENDPOINTS_STATUS = "twin.endpoints.status";
+    /** The router's backfill progress (endpoints with replayFrom), merged into the status records. */
+    public static final String ENDPOINTS_REPLAY = "twin.endpoints.replay";
     public static final String ROUTER_DLQ = "twin.events.dlq";
     public static final String EGRESS_PREFIX = "twin.egress.";
     /** Dead-letter topic of an endpoint's connector: {@code twin.dlq.<endpoint id>}. */
@@ -53,6 +55,7 @@ public final class Topics {
                 new Spec(DEVICE_MESSAGES, PARTITIONS, false),
                 new Spec(ENDPOINTS, 1, true),
                 new Spec(ENDPOINTS_STATUS, 1, true),
+                new Spec(ENDPOINTS_REPLAY, 1, true),
                 new Spec(ROUTER_DLQ, PARTITIONS, false)));
         endpointIds.forEach(id -> specs.add(new Spec(CONNECTOR_DLQ_PREFIX + id, 1, false)));
         return specs;

@@ -5,6 +5,7 @@ import io.twinegress.router.health.HealthServer;
 import io.twinegress.router.health.StreamsRouterView;
 import io.twinegress.router.metrics.RouterMBeans;
 import io.twinegress.router.metrics.RouterMetrics;
+import io.twinegress.router.replay.ReplayCoordinator;
 import io.twinegress.router.topology.RouterTopology;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -36,6 +37,7 @@ public final class RouterApp implements AutoCloseable {
     private final RouterMBeans mbeans;
     private final CompletableFuture<KafkaStreams.State> terminated = new CompletableFuture<>();
     private volatile HealthServer health;
+    private ReplayCoordinator backfill;
 
     private RouterApp(RouterConfig config, KafkaStreams streams, RouterMBeans mbeans) {
         this.config = config;
@@ -95,6 +97,8 @@ public final class RouterApp implements AutoCloseable {
                 config.egressPrefix(), config.dlqTopic(),
                 config.streamsProperties().get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
         streams.start();
+        // Backfills of endpoints with replayFrom, beside the live routing (which never waits for them).
+        app.backfill = ReplayCoordinator.start(config);
         return app;
     }
 
@@ -126,6 +130,9 @@ public final class RouterApp implements AutoCloseable {
     @Override
     public void close() {
         Duration timeout = Duration.ofMillis(config.shutdownTimeoutMs());
+        if (backfill != null) {
+            backfill.close();
+        }
         boolean staticMember = config.streamsProperties().containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)
                 || config.streamsProperties().containsKey(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG))
                 || config.streamsProperties().containsKey(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Makes sure the topics the router reads and writes exist before Kafka Streams starts (it
  * creates none of them itself; a missing dead-letter topic would leave the router RUNNING
- * without progress), that {@code twin.endpoints} has exactly one partition, and that
+ * without progress), that {@code twin.endpoints} and {@code twin.endpoints.replay} have exactly
+ * one partition, and that
  * {@code twin.endpoints} and {@code twin.endpoints.status} are compacted and nothing else
  * ({@link ControlTopics}): the router rebuilds its endpoint table and its routing index from them
  * at every start, so a record the broker deleted would be an endpoint lost.
@@ -53,6 +54,8 @@ public final class TopicBootstrap {
                 .configs(compact));
         topics.put(config.statusTopic(), new NewTopic(config.statusTopic(), Optional.of(1), config.egressReplicationFactor())
                 .configs(compact));
+        topics.put(config.replayProgressTopic(), new NewTopic(config.replayProgressTopic(), Optional.of(1),
+                config.egressReplicationFactor()).configs(compact));
         topics.put(config.dlqTopic(), new NewTopic(config.dlqTopic(), config.egressPartitions(), config.egressReplicationFactor())
                 .configs(config.eventTopicConfigs()));
         List<String> inputs = new ArrayList<>(config.inputTopics());
@@ -122,12 +125,19 @@ public final class TopicBootstrap {
                     }
                 }
             }
-            TopicDescription endpoints = admin.describeTopics(List.of(config.endpointsTopic())).allTopicNames().get()
-                    .get(config.endpointsTopic());
+            Map<String, TopicDescription> control = admin.describeTopics(List.of(config.endpointsTopic(), config.replayProgressTopic()))
+                    .allTopicNames().get();
+            TopicDescription endpoints = control.get(config.endpointsTopic());
             if (endpoints.partitions().size() != 1) {
                 throw new TopicSetupException("Topic " + config.endpointsTopic() + " has " + endpoints.partitions().size()
                         + " partitions; it must have exactly 1 so every endpoint record is seen in one order "
                         + "(the first DeviceMessage endpoint registered wins)", null);
+            }
+            TopicDescription replay = control.get(config.replayProgressTopic());
+            if (replay.partitions().size() != 1) {
+                throw new TopicSetupException("Topic " + config.replayProgressTopic() + " has " + replay.partitions().size()
+                        + " partitions; it must have exactly 1: the task that keeps the endpoint table (one partition of "
+                        + config.endpointsTopic() + ") reads it to put the backfills' progress into the status records", null);
             }
             requireCompacted(admin, List.of(config.endpointsTopic(), config.statusTopic()));
         } catch (ExecutionException e) {

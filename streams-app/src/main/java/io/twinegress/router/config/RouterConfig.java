@@ -36,6 +36,7 @@ public final class RouterConfig extends AbstractConfig {
     private static final String GROUP_EVENTS = "Events";
     private static final String GROUP_RUNTIME = "Runtime";
     private static final String GROUP_HEALTH = "Health endpoint";
+    private static final String GROUP_REPLAY = "Replay";
 
     public static final String INPUT_TOPICS_CONFIG = "twin.input.topics";
     public static final String INPUT_TOPICS_DEFAULT = "twin.events";
@@ -58,6 +59,12 @@ public final class RouterConfig extends AbstractConfig {
     private static final String STATUS_TOPIC_DOC = "Compacted topic the router writes each endpoint's outcome to (Active, Rejected, "
             + "Deleted); every router instance reads it back as a global store to route.";
 
+    public static final String REPLAY_TOPIC_CONFIG = "twin.endpoints.replay.topic";
+    public static final String REPLAY_TOPIC_DEFAULT = "twin.endpoints.replay";
+    private static final String REPLAY_TOPIC_DOC = "Compacted, single-partition topic the backfills of endpoints with replayFrom "
+            + "write their progress to, in the same transaction as what they route; the endpoint table merges it into the "
+            + "status records (replay: from, until, routed, done).";
+
     public static final String DLQ_TOPIC_CONFIG = "twin.dlq.topic";
     public static final String DLQ_TOPIC_DEFAULT = "twin.events.dlq";
     private static final String DLQ_TOPIC_DOC = "Dead-letter topic for input the router cannot route (not JSON, missing or unknown "
@@ -66,8 +73,8 @@ public final class RouterConfig extends AbstractConfig {
 
     public static final String TOPICS_CREATE_CONFIG = "twin.topics.create";
     public static final boolean TOPICS_CREATE_DEFAULT = true;
-    private static final String TOPICS_CREATE_DOC = "At start, create the topics the router needs that do not exist yet: the endpoints "
-            + "and status topics (compacted, 1 partition), the dead-letter topic and the input topics (egress partitions "
+    private static final String TOPICS_CREATE_DOC = "At start, create the topics the router needs that do not exist yet: the endpoints, "
+            + "status and replay topics (compacted, 1 partition), the dead-letter topic and the input topics (egress partitions "
             + "and replication factor). When false, a missing topic is a startup error.";
 
     public static final String EGRESS_PREFIX_CONFIG = "twin.egress.topic.prefix";
@@ -111,6 +118,17 @@ public final class RouterConfig extends AbstractConfig {
             + "router would write (routed copy or dead-letter record: key, value and every header) must fit in both: a "
             + "routed copy that does not is dead-lettered as oversized instead, and a dead-letter record that does not "
             + "leaves out the value, then the input headers.";
+
+    public static final String REPLAY_RATE_CONFIG = "twin.replay.max.records.per.second";
+    public static final int REPLAY_RATE_DEFAULT = 5_000;
+    private static final String REPLAY_RATE_DOC = "The most input records the backfills of endpoints with replayFrom read per second, "
+            + "all backfills of this router instance together: a large backfill shares the broker and the machine with the live "
+            + "routing and must not starve it. The live routing never waits for a backfill.";
+
+    public static final String REPLAY_BATCH_CONFIG = "twin.replay.batch.records";
+    public static final int REPLAY_BATCH_DEFAULT = 500;
+    private static final String REPLAY_BATCH_DOC = "Input records a backfill reads per transaction (at most): the records it routes, "
+            + "its progress and its input position commit together, exactly once.";
 
     public static final String SHUTDOWN_TIMEOUT_CONFIG = "twin.shutdown.timeout.ms";
     public static final long SHUTDOWN_TIMEOUT_DEFAULT = 30_000L;
@@ -160,6 +178,12 @@ public final class RouterConfig extends AbstractConfig {
                     Importance.LOW, EGRESS_CREATE_ATTEMPTS_DOC, GROUP_EGRESS, 5, ConfigDef.Width.SHORT, "Egress topic step attempts")
             .define(EVENT_MAX_BYTES_CONFIG, Type.INT, EVENT_MAX_BYTES_DEFAULT, ConfigDef.Range.between(1, Integer.MAX_VALUE - RECORD_OVERHEAD_BYTES),
                     Importance.MEDIUM, EVENT_MAX_BYTES_DOC, GROUP_EVENTS, 1, ConfigDef.Width.SHORT, "Max event size")
+            .define(REPLAY_TOPIC_CONFIG, Type.STRING, REPLAY_TOPIC_DEFAULT, new TopicName(false), Importance.MEDIUM,
+                    REPLAY_TOPIC_DOC, GROUP_TOPICS, 7, ConfigDef.Width.MEDIUM, "Replay progress topic")
+            .define(REPLAY_RATE_CONFIG, Type.INT, REPLAY_RATE_DEFAULT, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                    REPLAY_RATE_DOC, GROUP_REPLAY, 1, ConfigDef.Width.SHORT, "Backfill rate")
+            .define(REPLAY_BATCH_CONFIG, Type.INT, REPLAY_BATCH_DEFAULT, ConfigDef.Range.between(1, 100_000), Importance.LOW,
+                    REPLAY_BATCH_DOC, GROUP_REPLAY, 2, ConfigDef.Width.SHORT, "Backfill batch")
             .define(SHUTDOWN_TIMEOUT_CONFIG, Type.LONG, SHUTDOWN_TIMEOUT_DEFAULT, ConfigDef.Range.atLeast(0), Importance.LOW,
                     SHUTDOWN_TIMEOUT_DOC, GROUP_RUNTIME, 1, ConfigDef.Width.SHORT, "Shutdown timeout")
             .define(HEALTH_PORT_CONFIG, Type.INT, HEALTH_PORT_DEFAULT, ConfigDef.Range.between(-1, 65_535), Importance.LOW,
@@ -263,12 +287,13 @@ public final class RouterConfig extends AbstractConfig {
         deviceMessagesTopic().ifPresent(all::add);
         all.add(endpointsTopic());
         all.add(statusTopic());
+        all.add(replayProgressTopic());
         all.add(dlqTopic());
         java.util.Set<String> seen = new java.util.HashSet<>();
         for (String topic : all) {
             if (!seen.add(topic)) {
                 throw new ConfigException("Topic " + topic + " is configured for two roles; the input, device messages, "
-                        + "endpoints, status and dead-letter topics must all differ");
+                        + "endpoints, status, replay and dead-letter topics must all differ");
             }
             if (topic.startsWith(egressPrefix())) {
                 throw new ConfigException("Topic " + topic + " starts with the egress prefix " + egressPrefix()
@@ -344,6 +369,18 @@ public final class RouterConfig extends AbstractConfig {
 
     public String statusTopic() {
         return getString(STATUS_TOPIC_CONFIG);
+    }
+
+    public String replayProgressTopic() {
+        return getString(REPLAY_TOPIC_CONFIG);
+    }
+
+    public int replayRecordsPerSecond() {
+        return getInt(REPLAY_RATE_CONFIG);
+    }
+
+    public int replayBatchRecords() {
+        return getInt(REPLAY_BATCH_CONFIG);
     }
 
     public String dlqTopic() {

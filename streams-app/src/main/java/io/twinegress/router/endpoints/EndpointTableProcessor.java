@@ -7,7 +7,9 @@ import io.twinegress.schemas.EndpointStatus;
 import io.twinegress.schemas.EndpointTableRules;
 import io.twinegress.schemas.InvalidEndpointException;
 import io.twinegress.schemas.ParsedEndpoint;
+import io.twinegress.schemas.ReplayStatus;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -194,13 +196,12 @@ public final class EndpointTableProcessor implements Processor<String, byte[], S
         EgressOutcome outcome = ensure(id, egressTopic, step.timeLeft(), true);
         if (outcome.ready()) {
             activate(step, new TableEntry(offset, EndpointState.Active, endpoint, false, null,
-                    concat(parsed.warnings(), outcome.warnings()), egressTopic));
+                    concat(parsed.warnings(), outcome.warnings()), egressTopic, replayFor(endpoint, previous)));
         } else if (previous != null && previous.isActive()) {
             // The previous configuration keeps its route; nothing about the table changes.
             String notApplied = "the endpoint record at offset " + offset + " was not applied: " + outcome.failure()
                     + "; the previous configuration stays Active; re-send the record to retry";
-            step.table.report(id, EndpointStatus.active(previous.endpoint(), previous.egressTopic(),
-                    concat(previous.warnings(), List.of(notApplied)), now()));
+            step.table.report(id, previous.activeStatus(List.of(notApplied), now()));
             LOG.warn("Endpoint {} stays Active as before: its record at offset {} was not applied ({})", id, offset, outcome.failure());
         } else if (endpoint.carriesDeviceMessages()) {
             reject(step, id, new TableEntry(place, EndpointState.Rejected, endpoint, true, waitingReason(outcome.failure()),
@@ -260,7 +261,7 @@ public final class EndpointTableProcessor implements Processor<String, byte[], S
             if (outcome.ready()) {
                 LOG.info("DeviceMessage is free again: promoting endpoint {}, the first waiting for it", id);
                 activate(step, new TableEntry(candidate.offset(), EndpointState.Active, candidate.endpoint(), false, null,
-                        concat(candidate.warnings(), outcome.warnings()), egressTopic));
+                        concat(candidate.warnings(), outcome.warnings()), egressTopic, replayFor(candidate.endpoint(), candidate)));
                 return;
             }
             String reason = waitingReason(outcome.failure());
@@ -327,9 +328,27 @@ public final class EndpointTableProcessor implements Processor<String, byte[], S
     private void activate(Step step, TableEntry entry) {
         String id = entry.endpoint().id();
         step.table.put(id, entry);
-        step.table.report(id, EndpointStatus.active(entry.endpoint(), entry.egressTopic(), entry.warnings(), now()));
-        LOG.info("Endpoint {} Active: {} {} -> {}{}", id, entry.endpoint().type(), entry.endpoint().eventTypes(),
-                entry.egressTopic(), entry.warnings().isEmpty() ? "" : " (warnings: " + entry.warnings() + ")");
+        step.table.report(id, entry.activeStatus(List.of(), now()));
+        LOG.info("Endpoint {} Active: {} {} -> {}{}{}", id, entry.endpoint().type(), entry.endpoint().eventTypes(),
+                entry.egressTopic(), entry.replay() == null ? "" : ", backfill from " + entry.replay().from()
+                        + (entry.replay().done() ? " (done)" : ""),
+                entry.warnings().isEmpty() ? "" : " (warnings: " + entry.warnings() + ")");
+    }
+
+    /**
+     * The backfill of an endpoint made Active: none without {@code replayFrom}; the one it has when it
+     * was Active with the same {@code replayFrom} already (the same value sent again does not replay
+     * again); else a new one, which the router's backfill picks up from the status record.
+     */
+    private ReplayStatus replayFor(Endpoint endpoint, TableEntry previous) {
+        Instant from = endpoint.replayFrom();
+        if (from == null) {
+            return null;
+        }
+        if (previous != null && previous.isActive() && previous.replay() != null && previous.replay().from().equals(from)) {
+            return previous.replay();
+        }
+        return ReplayStatus.started(from, Instant.ofEpochMilli(now()));
     }
 
     private void reject(Step step, String id, TableEntry entry) {
@@ -351,8 +370,7 @@ public final class EndpointTableProcessor implements Processor<String, byte[], S
         String what = "the endpoint record at offset " + offset + " could not be processed (internal error " + e.getClass().getName()
                 + ") and was not applied; re-send it to retry";
         if (previous != null && previous.isActive()) {
-            step.table.report(id, EndpointStatus.active(previous.endpoint(), previous.egressTopic(),
-                    concat(previous.warnings(), List.of(what)), now()));
+            step.table.report(id, previous.activeStatus(List.of(what), now()));
         } else {
             step.table.report(id, EndpointStatus.rejected(what, List.of(), now()));
         }

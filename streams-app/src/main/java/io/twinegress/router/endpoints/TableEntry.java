@@ -5,7 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.twinegress.schemas.Endpoint;
 import io.twinegress.schemas.EndpointState;
+import io.twinegress.schemas.EndpointStatus;
 import io.twinegress.schemas.EndpointType;
+import io.twinegress.schemas.Instants;
+import io.twinegress.schemas.JsonSerdes;
+import io.twinegress.schemas.ReplayStatus;
+import java.time.Instant;
 import io.twinegress.schemas.EventType;
 import io.twinegress.schemas.filter.Filter;
 import java.io.IOException;
@@ -31,12 +36,33 @@ import org.apache.kafka.common.serialization.Serdes;
  * @param reason      why Rejected
  * @param warnings    the parser's warnings (never a value from the record)
  * @param egressTopic set when Active
+ * @param replay      the backfill of an Active endpoint with {@code replayFrom}, as far as it got; else null
  */
 record TableEntry(long offset, EndpointState state, Endpoint endpoint, boolean waiting, String reason, List<String> warnings,
-                  String egressTopic) {
+                  String egressTopic, ReplayStatus replay) {
 
     TableEntry {
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
+    }
+
+    TableEntry(long offset, EndpointState state, Endpoint endpoint, boolean waiting, String reason, List<String> warnings,
+               String egressTopic) {
+        this(offset, state, endpoint, waiting, reason, warnings, egressTopic, null);
+    }
+
+    TableEntry withReplay(ReplayStatus newReplay) {
+        return new TableEntry(offset, state, endpoint, waiting, reason, warnings, egressTopic, newReplay);
+    }
+
+    /**
+     * The status record of this Active row: its endpoint, egress topic and warnings, and its
+     * backfill with a warning for what retention took from it.
+     */
+    EndpointStatus activeStatus(List<String> extraWarnings, long now) {
+        List<String> all = new ArrayList<>(warnings);
+        all.addAll(extraWarnings);
+        all.addAll(ReplayWarnings.of(replay));
+        return EndpointStatus.active(endpoint, egressTopic, all, now).withReplay(replay);
     }
 
     boolean isActive() {
@@ -48,6 +74,15 @@ record TableEntry(long offset, EndpointState state, Endpoint endpoint, boolean w
     }
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Serde<ReplayStatus> REPLAY = JsonSerdes.replayStatus();
+
+    private static JsonNode readTree(byte[] bytes) {
+        try {
+            return MAPPER.readTree(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     /** The store's value serde: a small JSON document. */
     static Serde<TableEntry> serde() {
@@ -76,6 +111,12 @@ record TableEntry(long offset, EndpointState state, Endpoint endpoint, boolean w
             if (entry.endpoint.filter() != null) {
                 endpoint.put("filter", entry.endpoint.filter().text());
             }
+            if (entry.endpoint.replayFrom() != null) {
+                endpoint.put("replayFrom", Instants.format(entry.endpoint.replayFrom()));
+            }
+        }
+        if (entry.replay != null) {
+            node.set("replay", readTree(REPLAY.serializer().serialize(null, entry.replay)));
         }
         try {
             return MAPPER.writeValueAsBytes(node);
@@ -96,12 +137,15 @@ record TableEntry(long offset, EndpointState state, Endpoint endpoint, boolean w
                 e.path("eventTypes").forEach(t -> types.add(EventType.valueOf(t.asText())));
                 // The filter was checked when the record arrived; read back, it compiles the same.
                 Filter filter = e.hasNonNull("filter") ? Filter.readBack(e.get("filter").asText()) : null;
+                Instant replayFrom = e.hasNonNull("replayFrom") ? Instants.parse(e.get("replayFrom").asText()).orElseThrow() : null;
                 endpoint = new Endpoint(e.get("id").asText(), EndpointType.valueOf(e.get("type").asText()), types, e.get("path").asText(),
-                        filter);
+                        filter, replayFrom);
             }
+            ReplayStatus replay = node.hasNonNull("replay") ? REPLAY.deserializer().deserialize(null, MAPPER.writeValueAsBytes(node.get("replay")))
+                    : null;
             return new TableEntry(node.get("offset").asLong(), EndpointState.valueOf(node.get("state").asText()), endpoint,
                     node.path("waiting").asBoolean(false), node.hasNonNull("reason") ? node.get("reason").asText() : null,
-                    warnings, node.hasNonNull("egressTopic") ? node.get("egressTopic").asText() : null);
+                    warnings, node.hasNonNull("egressTopic") ? node.get("egressTopic").asText() : null, replay);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -25,10 +25,12 @@ import java.util.TreeMap;
 public final class EndpointIndex {
 
     /**
-     * One consistent view: the routes by event type and the plan their filters are bound to (a
-     * route's matcher reads only values collected with this plan).
+     * One consistent view: the routes by event type, the plan their filters are bound to (a
+     * route's matcher reads only values collected with this plan), and the Active endpoints by id
+     * that the routes were made from. A new table is published only when what routes changes, so
+     * "the same table" means "the same routing".
      */
-    public record Table(Map<EventType, List<Route>> byType, FilterPlan plan) {
+    public record Table(Map<EventType, List<Route>> byType, FilterPlan plan, Map<String, Endpoint> endpoints) {
 
         /** The routes for an event type, sorted by endpoint id; empty when none. Never null. */
         public List<Route> routes(EventType type) {
@@ -63,9 +65,14 @@ public final class EndpointIndex {
 
     /** Applies one status record (null = tombstone): Active adds or replaces the endpoint, anything else removes it. */
     public synchronized void apply(String endpointId, EndpointStatus status) {
+        Active now = status != null && status.isActive() ? new Active(status.egressTopic(), status.endpoint()) : null;
+        if (java.util.Objects.equals(current.get(endpointId), now)) {
+            // A status record that changes nothing that routes (a backfill's progress, a warning): same table.
+            return;
+        }
         Map<String, Active> entries = new TreeMap<>(current);
-        if (status != null && status.isActive()) {
-            entries.put(endpointId, new Active(status.egressTopic(), status.endpoint()));
+        if (now != null) {
+            entries.put(endpointId, now);
         } else {
             entries.remove(endpointId);
         }
@@ -91,11 +98,13 @@ public final class EndpointIndex {
     private static Table publishable(Map<String, Active> entries) {
         FilterPlan.Builder plan = FilterPlan.builder();
         Map<EventType, List<Route>> byType = new EnumMap<>(EventType.class);
+        Map<String, Endpoint> endpoints = new TreeMap<>();
         for (EventType type : EventType.values()) {
             byType.put(type, new ArrayList<>());
         }
         entries.forEach((id, active) -> {
             Endpoint endpoint = active.endpoint();
+            endpoints.put(id, endpoint);
             Matcher matcher = endpoint.filter() == null ? null : plan.add(endpoint.filter(), endpoint.eventTypes());
             Route route = new Route(id, active.egressTopic(), matcher);
             for (EventType type : endpoint.eventTypes()) {
@@ -103,6 +112,6 @@ public final class EndpointIndex {
             }
         });
         byType.replaceAll((type, list) -> List.copyOf(list));
-        return new Table(Collections.unmodifiableMap(byType), plan.build());
+        return new Table(Collections.unmodifiableMap(byType), plan.build(), Collections.unmodifiableMap(endpoints));
     }
 }

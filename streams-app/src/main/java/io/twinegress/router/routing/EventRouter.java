@@ -3,6 +3,7 @@ package io.twinegress.router.routing;
 import io.twinegress.router.deadletter.DeadLetters;
 import io.twinegress.router.metrics.RouterMetrics;
 import io.twinegress.schemas.EgressHeaders;
+import io.twinegress.schemas.Endpoint;
 import io.twinegress.schemas.Envelope;
 import io.twinegress.schemas.EventParser;
 import io.twinegress.schemas.EventType;
@@ -14,10 +15,17 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import io.twinegress.router.replay.LiveHistoryRecorder;
+import io.twinegress.router.replay.PositionLookup;
+import java.time.Duration;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Routes the records of one input topic where they arrive (no repartition): one output record per
@@ -37,6 +45,10 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  *       read only the record key.</li>
  * </ul>
  *
+ * <p>Before each record, the processor's {@link LiveHistoryRecorder} notes any change of the routing
+ * table at that record's offset, in the same transaction: the backfill of an endpoint with
+ * {@code replayFrom} reads it to route exactly what the live routing did not.
+ *
  * <p>Every record the router writes fits in one produce request ({@link io.twinegress.router.config.RouterConfig#maxRecordBytes}):
  * an event whose routed copy (key, value, every header) would not is dead-lettered as oversized
  * instead, and a dead-letter record that would not leaves out the value, then the input headers.
@@ -53,11 +65,9 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  */
 public final class EventRouter implements Processor<byte[], byte[], byte[], Outgoing> {
 
-    /** Each event type's header, built once: a header is never changed once built, so records share it. */
-    private static final Header[] TYPE_HEADERS = java.util.Arrays.stream(EventType.values())
-            .map(t -> new RecordHeader(EgressHeaders.EVENT_TYPE, t.name().getBytes(StandardCharsets.UTF_8))).toArray(Header[]::new);
-    private static final String[] OWN_HEADERS = {EgressHeaders.EVENT_TYPE, EgressHeaders.EVENT_ID, EgressHeaders.ENDPOINT_ID,
-            EgressHeaders.SOURCE_TOPIC, EgressHeaders.SOURCE_PARTITION, EgressHeaders.SOURCE_OFFSET};
+    /** How often an idle routing task looks whether the routing table changed (for the live history). */
+    static final Duration HISTORY_TIMER = Duration.ofSeconds(1);
+    private static final Logger LOG = LoggerFactory.getLogger(EventRouter.class);
 
     private final boolean rawDeviceMessages;
     private final EndpointIndex index;
@@ -67,11 +77,18 @@ public final class EventRouter implements Processor<byte[], byte[], byte[], Outg
     private final int maxRecordBytes;
     private final EventParser parser = new EventParser();
     private final SourceHeaders sourceHeaders = new SourceHeaders();
+    private final String inputTopic;
+    private final PositionLookup.Factory positions;
     private ProcessorContext<byte[], Outgoing> context;
+    private LiveHistoryRecorder history;
+    private PositionLookup lookup;
+    private boolean lookupFailureLogged;
 
     private EventRouter(boolean rawDeviceMessages, EndpointIndex index, RouterMetrics metrics, String dlqTopic, int maxEventBytes,
-                        int maxRecordBytes) {
+                        int maxRecordBytes, String inputTopic, PositionLookup.Factory positions) {
         this.rawDeviceMessages = rawDeviceMessages;
+        this.inputTopic = inputTopic;
+        this.positions = positions;
         this.index = index;
         this.metrics = metrics;
         this.dlqTopic = dlqTopic;
@@ -84,33 +101,68 @@ public final class EventRouter implements Processor<byte[], byte[], byte[], Outg
      *
      * @param maxEventBytes  the largest value routed
      * @param maxRecordBytes the largest record written (key, value and headers)
+     * @param inputTopic     the topic it reads: its live history is kept in {@link LiveHistoryRecorder#storeName}
+     * @param positions      where an idle task learns its resume position (for the live history)
      */
-    public static EventRouter events(EndpointIndex index, RouterMetrics metrics, String dlqTopic, int maxEventBytes, int maxRecordBytes) {
-        return new EventRouter(false, index, metrics, dlqTopic, maxEventBytes, maxRecordBytes);
+    public static EventRouter events(EndpointIndex index, RouterMetrics metrics, String dlqTopic, int maxEventBytes, int maxRecordBytes,
+                                     String inputTopic, PositionLookup.Factory positions) {
+        return new EventRouter(false, index, metrics, dlqTopic, maxEventBytes, maxRecordBytes, inputTopic, positions);
     }
 
     /** For the raw device telemetry topic. */
     public static EventRouter deviceMessages(EndpointIndex index, RouterMetrics metrics, String dlqTopic, int maxEventBytes,
-                                             int maxRecordBytes) {
-        return new EventRouter(true, index, metrics, dlqTopic, maxEventBytes, maxRecordBytes);
+                                             int maxRecordBytes, String inputTopic, PositionLookup.Factory positions) {
+        return new EventRouter(true, index, metrics, dlqTopic, maxEventBytes, maxRecordBytes, inputTopic, positions);
     }
 
     @Override
     public void init(ProcessorContext<byte[], Outgoing> context) {
         this.context = context;
+        this.history = new LiveHistoryRecorder(context.getStateStore(LiveHistoryRecorder.storeName(inputTopic)),
+                rawDeviceMessages ? Endpoint::carriesDeviceMessages : endpoint -> true);
+        context.schedule(HISTORY_TIMER, PunctuationType.WALL_CLOCK_TIME, now -> historyTimer());
+    }
+
+    /** An idle partition still records a routing change, at the offset it will process next. */
+    private void historyTimer() {
+        TopicPartition partition = new TopicPartition(inputTopic, context.taskId().partition());
+        try {
+            history.onTimer(index.table(), () -> {
+                if (lookup == null) {
+                    lookup = positions.create(context.appConfigs());
+                }
+                return lookup.resumePosition(partition);
+            });
+            lookupFailureLogged = false;
+        } catch (RuntimeException e) {
+            if (!lookupFailureLogged) {
+                LOG.warn("Routing task of {}: could not record a routing change while idle ({}); trying again every {} s",
+                        partition, e.toString(), HISTORY_TIMER.toSeconds());
+                lookupFailureLogged = true;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (lookup != null) {
+            lookup.close();
+        }
     }
 
     @Override
     public void process(Record<byte[], byte[]> record) {
         RecordMetadata source = context.recordMetadata().orElseThrow();
+        // One read of the index per record: the routes, the plan their filters are bound to and the
+        // live history agree on what this record is routed with.
+        EndpointIndex.Table table = index.table();
+        history.beforeRecord(table, source.offset());
         byte[] value = record.value();
         if (value != null && value.length > maxEventBytes) {
             deadLetter(record, DeadLetters.Kind.oversized, "RecordTooLargeException", "$",
                     "value is " + value.length + " bytes, over twin.event.max.bytes=" + maxEventBytes, null, source);
             return;
         }
-        // One read of the index per record: the routes and the plan their filters are bound to agree.
-        EndpointIndex.Table table = index.table();
         EventType eventType;
         byte[] eventId;
         EventValues values = null;
@@ -150,7 +202,8 @@ public final class EventRouter implements Processor<byte[], byte[], byte[], Outg
             }
             if (headers == null) {
                 // The first endpoint that takes the event: build the copies' headers and check their size, once.
-                headers = outputHeaders(record.headers(), eventType, eventId, source);
+                headers = EgressCopies.headers(record.headers(), eventType, eventId, sourceHeaders.topic(source.topic()),
+                        sourceHeaders.partition(source.partition()), source.offset(), null);
                 endpointSlot = headers.length - 1;
                 long size = RecordSize.withoutHeaders(record.key(), value) + RecordSize.of(headers, endpointSlot)
                         + largestEndpointIdHeader(routes);
@@ -178,43 +231,6 @@ public final class EventRouter implements Processor<byte[], byte[], byte[], Outg
             largest = Math.max(largest, RecordSize.of(route.endpointIdHeader()));
         }
         return largest;
-    }
-
-    /**
-     * The headers of every copy of this record, in order: the input headers but the router's own
-     * (never pass on a forged one), event type, event id (when parsed), source topic, partition and
-     * offset, and a last slot left empty for the endpoint id.
-     */
-    private Header[] outputHeaders(Headers input, EventType eventType, byte[] eventId, RecordMetadata source) {
-        Header[] carried = input.toArray();
-        int kept = 0;
-        for (Header header : carried) {
-            kept += isOwn(header.key()) ? 0 : 1;
-        }
-        Header[] headers = new Header[kept + (eventId == null ? 5 : 6)];
-        int i = 0;
-        for (Header header : carried) {
-            if (!isOwn(header.key())) {
-                headers[i++] = header;
-            }
-        }
-        headers[i++] = TYPE_HEADERS[eventType.ordinal()];
-        if (eventId != null) {
-            headers[i++] = new RecordHeader(EgressHeaders.EVENT_ID, eventId);
-        }
-        headers[i++] = sourceHeaders.topic(source.topic());
-        headers[i++] = sourceHeaders.partition(source.partition());
-        headers[i] = new RecordHeader(EgressHeaders.SOURCE_OFFSET, Long.toString(source.offset()).getBytes(StandardCharsets.UTF_8));
-        return headers;
-    }
-
-    private static boolean isOwn(String headerName) {
-        for (String own : OWN_HEADERS) {
-            if (own.equals(headerName)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

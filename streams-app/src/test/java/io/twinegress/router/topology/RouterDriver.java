@@ -51,6 +51,10 @@ final class RouterDriver implements AutoCloseable {
         /** Something nobody foresaw: an exception that is not the step's own. */
         BUG
     }
+    /** Where an idle routing task resumes, as the fake broker answers (absent: the lookup fails). */
+    final Map<org.apache.kafka.common.TopicPartition, Long> resumePositions = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Every partition whose resume position was asked, in order. */
+    final List<org.apache.kafka.common.TopicPartition> positionLookups = new CopyOnWriteArrayList<>();
     final TopologyTestDriver driver;
     private final TestInputTopic<String, byte[]> endpoints;
     private final TestOutputTopic<String, byte[]> status;
@@ -83,7 +87,15 @@ final class RouterDriver implements AutoCloseable {
                 case BUG -> throw new IllegalStateException("a bug that quotes " + topic);
             };
         };
-        driver = new TopologyTestDriver(RouterTopology.build(new StreamsBuilder(), config, metrics, fake),
+        io.twinegress.router.replay.PositionLookup.Factory positions = appConfigs -> tp -> {
+            positionLookups.add(tp);
+            Long at = resumePositions.get(tp);
+            if (at == null) {
+                throw new org.apache.kafka.common.KafkaException("no answer (test)");
+            }
+            return at;
+        };
+        driver = new TopologyTestDriver(RouterTopology.build(new StreamsBuilder(), config, metrics, fake, positions),
                 config.streamsProperties(), Instant.parse("2026-11-22T10:00:00Z"));
         endpoints = driver.createInputTopic(config.endpointsTopic(), new StringSerializer(), new ByteArraySerializer());
         status = driver.createOutputTopic(config.statusTopic(), new StringDeserializer(), new ByteArrayDeserializer());
@@ -150,6 +162,18 @@ final class RouterDriver implements AutoCloseable {
 
     void deviceMessage(byte[] key, byte[] value, Headers headers) {
         send(config.deviceMessagesTopic().orElseThrow(), key, value, headers);
+    }
+
+    /** A progress record of a backfill, as the backfill writes it to the replay topic. */
+    void replayProgress(io.twinegress.router.replay.ReplayProgress progress) {
+        driver.createInputTopic(config.replayProgressTopic(), new StringSerializer(), new ByteArraySerializer())
+                .pipeInput(progress.key(), progress.toBytes());
+    }
+
+    /** The live history of an endpoint on an input partition, as the routing task keeps it. */
+    io.twinegress.router.replay.LiveHistory liveHistory(String inputTopic, String endpointId) {
+        Object bytes = driver.getKeyValueStore(io.twinegress.router.replay.LiveHistoryRecorder.storeName(inputTopic)).get(endpointId);
+        return io.twinegress.router.replay.LiveHistory.fromBytes((byte[]) bytes);
     }
 
     /** Status records written since the last call, raw. */
