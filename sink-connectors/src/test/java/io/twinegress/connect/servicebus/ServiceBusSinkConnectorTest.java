@@ -162,8 +162,9 @@ class ServiceBusSinkConnectorTest {
         assertEquals(ConfigDef.Type.PASSWORD, ServiceBusSinkConfig.CONFIG_DEF.configKeys().get(DeliveryConfig.CONNECTION_STRING_CONFIG).type);
         assertEquals(ConfigDef.Type.PASSWORD,
             ServiceBusSinkConfig.CONFIG_DEF.configKeys().get(DeliveryConfig.SECONDARY_CONNECTION_STRING_CONFIG).type);
+        assertTrue(config.entityPartitioned(), "batches per partition key: safe on any topic");
         assertEquals(List.of(DeliveryConfig.CONNECTION_GROUP, DeliveryConfig.RETRY_GROUP, DeliveryConfig.BATCH_GROUP,
-            DeliveryConfig.DELIVERY_GROUP), ServiceBusSinkConfig.CONFIG_DEF.groups());
+            DeliveryConfig.DELIVERY_GROUP, ServiceBusSinkConfig.SERVICE_BUS_GROUP), ServiceBusSinkConfig.CONFIG_DEF.groups());
     }
 
     @Test
