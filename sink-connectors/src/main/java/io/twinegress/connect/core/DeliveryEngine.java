@@ -95,6 +95,7 @@ public final class DeliveryEngine implements AutoCloseable {
     private final ErrantRecordReporter reporter;
     private final Duration waitBudget;
     private final HeldRecords held = new HeldRecords();
+    private final DeadLetterWrites deadLetters = new DeadLetterWrites();
     private final PipelinedSend sends;
     private final PartitionPauser pauser;
     private final Listener listener = new Listener();
@@ -185,16 +186,16 @@ public final class DeliveryEngine implements AutoCloseable {
     }
 
     /**
-     * Offsets safe to commit ({@link HeldRecords#safeOffsets}), after collecting the send in flight.
-     * Dead-letter writes need no wait here: Connect waits for every errant-record write of a
-     * partition before it asks for that partition's offsets, and fails the task if one failed.
+     * Offsets safe to commit ({@link HeldRecords#safeOffsets}), after collecting the send in flight,
+     * never past a dead letter not known to be written ({@link DeadLetterWrites}: Connect waits for
+     * the writes before it asks, but forgets a failed one when it commits while closing the task).
      */
     public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
         callDeadline = clock.instant().plus(waitBudget);
         if (sends.inFlight() != null) {
             collect(); // so the commit covers what it delivered; a failure waits for put()
         }
-        return held.safeOffsets(currentOffsets);
+        return deadLetters.cap(held.safeOffsets(currentOffsets));
     }
 
     /**
@@ -207,6 +208,7 @@ public final class DeliveryEngine implements AutoCloseable {
             collect();
         }
         held.close(partitions);
+        deadLetters.close(partitions);
         metrics.held(held.size());
     }
 
@@ -587,7 +589,7 @@ public final class DeliveryEngine implements AutoCloseable {
         if (reporter == null) {
             return false;
         }
-        reporter.report(h.record, new UndeliverableRecordException(reason)); // Connect waits for it before it commits
+        deadLetters.add(h.tp, h.offset, reporter.report(h.record, new UndeliverableRecordException(reason)));
         h.done = true;
         metrics.recordDeadLettered();
         if (logIt) {

@@ -285,6 +285,31 @@ class DeliveryEngineTest {
         assertEquals(current(P0, 0), e.preCommit(current(P0, 6)));
     }
 
+    /**
+     * Connect waits for the dead-letter writes before it asks for offsets, but commits while closing
+     * a task whose write failed without knowing of it: the engine never commits past a dead letter
+     * not written (held at it while pending, refused once failed).
+     */
+    @Test
+    void noCommitPassesADeadLetterNotKnownToBeWritten() {
+        endpoint = (slot, records) -> {
+            for (SinkRecord r : records) {
+                if (r.kafkaOffset() == 2) {
+                    throw new EndpointHttpException(400, "event 2 is malformed", Optional.empty());
+                }
+            }
+        };
+        DeliveryEngine e = engine(Map.of());
+        java.util.concurrent.CompletableFuture<Void> write = new java.util.concurrent.CompletableFuture<>();
+        context.writes = () -> write;
+        e.put(records(P0, 0, 5));
+        assertEquals(4, sent.size());
+        assertEquals(0, e.heldRecords());
+        assertEquals(current(P0, 2), e.preCommit(current(P0, 5)), "held at the dead letter while it is written");
+        write.completeExceptionally(new IllegalStateException("the dead-letter topic refused it"));
+        assertThrows(ConnectException.class, () -> e.preCommit(current(P0, 5)), "a failed write is never passed");
+    }
+
     /** A record refused on its own in a request of one is that record's fault: dead-lettered, never a task failure. */
     @Test
     void aRecordRefusedInARequestOfItsOwnIsDeadLettered() {

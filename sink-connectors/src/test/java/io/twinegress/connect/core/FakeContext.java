@@ -27,6 +27,8 @@ public final class FakeContext implements SinkTaskContext {
     final boolean withReporter;
     public final List<Reported> reported = new ArrayList<>();
     public long timeout = -1;
+    /** What each errant-record write answers; written at once by default. */
+    public java.util.function.Supplier<CompletableFuture<Void>> writes = () -> CompletableFuture.completedFuture(null);
     /** The partitions assigned to the task ({@link #assign}). */
     public final Set<TopicPartition> assignment = new LinkedHashSet<>();
     /** The partitions the task paused and has not resumed. */
@@ -105,7 +107,7 @@ public final class FakeContext implements SinkTaskContext {
         }
         return (record, error) -> {
             reported.add(new Reported(record, error));
-            return CompletableFuture.completedFuture(null);
+            return writes.get();
         };
     }
 
