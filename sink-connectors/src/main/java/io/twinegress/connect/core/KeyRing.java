@@ -4,7 +4,7 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * Primary/secondary key failover, as the seed describes it minus the data loss:
+ * Primary/secondary key failover, as Azure Digital Twins endpoints had it, minus the data loss:
  * <ul>
  *   <li>the active key is refused and the other key has not been refused in this round →
  *       switch to it and re-send at once ({@link Decision#RETRY_NOW});</li>
