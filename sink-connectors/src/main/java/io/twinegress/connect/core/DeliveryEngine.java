@@ -85,7 +85,7 @@ public final class DeliveryEngine implements AutoCloseable {
     private final SenderFactory senders;
     private final Clock clock;
     private final KeyRing ring;
-    private final Backoff backoff;
+    private final BackingOff backoff;
     private final DeliveryMetrics metrics;
     private final int maxRecords;
     private final long maxBytes;
@@ -97,7 +97,6 @@ public final class DeliveryEngine implements AutoCloseable {
     private final HeldRecords held = new HeldRecords();
     private final DeadLetterWrites deadLetters = new DeadLetterWrites();
     private final PipelinedSend sends;
-    private final PartitionPauser pauser;
     private final Listener listener = new Listener();
 
     /** When the call from Connect under way must stop waiting. */
@@ -129,15 +128,15 @@ public final class DeliveryEngine implements AutoCloseable {
         this.senders = senders;
         this.clock = clock;
         this.ring = new KeyRing(config.secondaryConnectionString().isPresent());
-        this.backoff = new Backoff(config.backoffInitial(), config.backoffMax(), config.backoffJitter(), clock, random);
         this.metrics = new DeliveryMetrics(clock::millis);
+        this.backoff = new BackingOff(name, new Backoff(config.backoffInitial(), config.backoffMax(), config.backoffJitter(),
+            clock, random), context, metrics);
         this.maxRecords = config.batchMaxRecords();
         this.maxBytes = config.batchMaxBytes();
         this.maxWait = config.batchMaxWait();
         this.deadline = config.deliveryDeadline();
         this.waitBudget = config.waitBudget();
         this.sends = new PipelinedSend(name, sendThread, clock, waitBudget);
-        this.pauser = new PartitionPauser(context);
         this.reporter = config.deadLetterAvailable() ? context.errantRecordReporter() : null;
         if (reporter == null) {
             log.warn("{}: {}", name, DeliveryConfig.WARNING_NO_DEAD_LETTER_TOPIC);
@@ -182,7 +181,7 @@ public final class DeliveryEngine implements AutoCloseable {
 
     /** Partitions assigned to this task: paused at once while a backoff lasts. */
     public void open(Collection<TopicPartition> partitions) {
-        pauser.opened(partitions);
+        backoff.opened(partitions);
     }
 
     /**
@@ -499,10 +498,7 @@ public final class DeliveryEngine implements AutoCloseable {
         }
     }
 
-    /**
-     * Backs off: dead-letters what is past {@code delivery.deadline.ms}, then pauses the partitions
-     * and asks Connect to call again after the delay. Logs when the backoff starts, not per retry.
-     */
+    /** Backs off ({@link BackingOff}), after dead-lettering what is past {@code delivery.deadline.ms}. */
     private void backOff(Failure f) {
         List<Held> expired = held.failed(clock.instant(), deadline);
         if (!expired.isEmpty()) {
@@ -520,46 +516,19 @@ public final class DeliveryEngine implements AutoCloseable {
         }
         metrics.held(held.size());
         if (held.isEmpty()) {
-            // everything held went to the dead-letter topic: the next records start afresh
-            endBackoff("nothing held any more (the endpoint still fails: " + f.reason() + ")");
-            return;
-        }
-        boolean starting = !backoff.active();
-        Duration delay = backoff.next(f.retryAfter());
-        metrics.backoffStarted(backoff.attempts());
-        pauser.pause();
-        if (starting) {
-            log.warn("{}: endpoint unavailable ({}); holding {} records, retrying in {} ms with the {} key "
-                + "(input paused until the endpoint takes records again)", name, f.reason(), held.size(), delay.toMillis(),
-                ring.active());
+            backoff.nothingHeld("everything held went to the dead-letter topic; the endpoint still fails: " + f.reason());
         } else {
-            log.debug("{}: attempt {} failed ({}); retrying in {} ms", name, backoff.attempts(), f.reason(), delay.toMillis());
+            backoff.failed(f, held.size(), ring.active());
         }
-        context.timeout(Math.max(1, delay.toMillis()));
     }
 
     /** A backoff whose held records all went away (revoked partitions): ends when its delay is over. */
     private void nothingToRetry() {
-        if (!backoff.active()) {
-            return;
+        if (backoff.active() && backoff.remaining().isZero()) {
+            backoff.nothingHeld("its partitions were taken from the task");
+        } else if (backoff.active()) {
+            context.timeout(Math.max(1, backoff.remaining().toMillis()));
         }
-        Duration left = backoff.remaining();
-        if (left.isZero()) {
-            endBackoff("nothing held any more (its partitions were taken from the task)");
-        } else {
-            context.timeout(Math.max(1, left.toMillis()));
-        }
-    }
-
-    private void endBackoff(String why) {
-        if (!backoff.active()) {
-            return;
-        }
-        int attempts = backoff.attempts();
-        Duration lasted = backoff.reset();
-        metrics.backoffEnded();
-        pauser.resume();
-        log.info("{}: backoff over after {} ms and {} failed attempts: {}; input resumed", name, lasted.toMillis(), attempts, why);
     }
 
     private void succeeded() {
@@ -571,14 +540,7 @@ public final class DeliveryEngine implements AutoCloseable {
                 name, ring.active(), Duration.between(refusedAt, clock.instant()).toMillis());
             refusedAt = null;
         }
-        if (backoff.active()) {
-            int attempts = backoff.attempts();
-            Duration lasted = backoff.reset();
-            metrics.backoffEnded();
-            pauser.resume();
-            log.info("{}: endpoint accepts records again with the {} key, after {} ms of backoff and {} failed attempts; "
-                + "{} records held, input resumed", name, ring.active(), lasted.toMillis(), attempts, held.size());
-        }
+        backoff.recovered(ring.active(), held.size());
     }
 
     /** Dead-letters {@code h}; false when there is no dead-letter topic (the caller holds it back). */
