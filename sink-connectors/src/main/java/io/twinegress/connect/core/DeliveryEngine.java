@@ -53,7 +53,7 @@ import static io.twinegress.connect.core.HeldRecords.notDone;
  *       log line when the backoff starts and one when it ends, none per retry.</li>
  *   <li><b>Dead-letter.</b> {@link Outcome#RECORD_REJECTED} → the unsent records are split in halves
  *       until the refused one is isolated; it goes to Connect's errant-record reporter with the
- *       reason, the rest are delivered. When every record is refused even alone and none is
+ *       reason (no commit passes it before the write is acknowledged), the rest are delivered. When every record is refused even alone and none is
  *       accepted, the requests are at fault, not the records: the task fails with the endpoint's
  *       answer and nothing is dead-lettered. Records still failing after {@code delivery.deadline.ms}
  *       are dead-lettered too. With no dead-letter topic the record is held and retried with

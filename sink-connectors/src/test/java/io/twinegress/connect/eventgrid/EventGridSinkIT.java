@@ -94,18 +94,11 @@ class EventGridSinkIT extends DeliveryContractIT {
         eg.throttle(false);
     }
 
-    @Override
-    protected KafkaBroker kafka() {
-        return KAFKA;
+    EventGridSinkIT() {
+        super(KAFKA, CONNECT, eventGrid());
     }
 
-    @Override
-    protected ConnectWorker connect() {
-        return CONNECT;
-    }
-
-    @Override
-    protected Target target() {
+    private static Target eventGrid() {
         return new Target() {
             @Override
             public String connector() {

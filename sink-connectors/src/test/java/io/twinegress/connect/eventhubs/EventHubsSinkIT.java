@@ -5,8 +5,6 @@ import io.twinegress.connect.core.DeliveryConfig;
 import io.twinegress.connect.it.AmqpTarget;
 import io.twinegress.connect.it.DeliveryContractIT;
 import io.twinegress.connect.it.SinkIt;
-import io.twinegress.emulators.Received;
-import io.twinegress.emulators.StandIn;
 import io.twinegress.emulators.amqp.AmqpEmulator;
 import io.twinegress.emulators.amqp.ReceivedMessage;
 import io.twinegress.schemas.EgressHeaders;
@@ -86,49 +84,11 @@ class EventHubsSinkIT extends DeliveryContractIT {
         }
     }
 
-    @Override
-    protected KafkaBroker kafka() {
-        return KAFKA;
-    }
-
-    @Override
-    protected ConnectWorker connect() {
-        return CONNECT;
-    }
-
-    @Override
-    protected Target target() {
-        return new AmqpTarget(CONNECTOR, amqp) {
-            @Override
-            public StandIn<?> startAnother(String entity, String key) {
-                return AmqpEmulator.builder().eventHub(entity, 2).key(entity, key).start();
-            }
-
-            @Override
-            public void addEntity(StandIn<?> standIn, String entity) {
-                ((AmqpEmulator) standIn).addEventHub(entity, 2);
-            }
-
-            @Override
-            public String eventId(Received arrival) {
-                return ((ReceivedMessage) arrival).property(EgressHeaders.EVENT_ID); // headers become properties
-            }
-
-            @Override
-            public String tooLargeEntity() {
-                return "small";
-            }
-
-            @Override
-            public int tooLargePadding() {
-                return 20 * 1024; // the hub takes 16 KiB
-            }
-
-            @Override
-            public String tooLargeReason() {
-                return "larger than the largest event the event hub accepts";
-            }
-        };
+    EventHubsSinkIT() {
+        super(KAFKA, CONNECT, new AmqpTarget(CONNECTOR, amqp, (b, hub) -> b.eventHub(hub, 2), (a, hub) -> a.addEventHub(hub, 2),
+            m -> m.property(EgressHeaders.EVENT_ID), // headers become properties
+            "small", 20 * 1024, // the hub takes 16 KiB
+            "larger than the largest event the event hub accepts"));
     }
 
     // ---------------------------------------------------------------------------------------------

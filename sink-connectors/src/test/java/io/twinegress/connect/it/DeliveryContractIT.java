@@ -93,18 +93,60 @@ public abstract class DeliveryContractIT {
         String tooLargeReason();
     }
 
-    /** The target under test. */
-    protected abstract Target target();
+    private final KafkaBroker kafka;
+    private final ConnectWorker connect;
+    private final Target target;
+    protected final SinkIt.Connectors connectors;
 
-    protected abstract KafkaBroker kafka();
+    /** The class's broker and worker (its static extensions) and the target; built per test, after {@code @BeforeAll}. */
+    protected DeliveryContractIT(KafkaBroker kafka, ConnectWorker connect, Target target) {
+        this.kafka = kafka;
+        this.connect = connect;
+        this.target = target;
+        this.connectors = new SinkIt.Connectors(connect, DEADLINE);
+    }
 
-    protected abstract ConnectWorker connect();
+    protected final Target target() {
+        return target;
+    }
+
+    protected final KafkaBroker kafka() {
+        return kafka;
+    }
+
+    protected final ConnectWorker connect() {
+        return connect;
+    }
 
     /** What a test leaves on the stand-in to be undone: nothing by default. */
     protected void resetStandIn() {
     }
 
-    protected final SinkIt.Connectors connectors = new SinkIt.Connectors(connect(), DEADLINE);
+    /** A test's own endpoint on the class's stand-in: connector and entity name, egress topic, the keys it accepts. */
+    protected record Endpoint(String name, String topic, List<String> keys) {
+    }
+
+    /** Creates the endpoint of {@code scenario}: its topic with {@code partitions}, its entity, one accepted key per label. */
+    protected Endpoint endpoint(String scenario, int partitions, String... keyLabels) {
+        String name = connectorName(scenario);
+        String topic = "twin.egress." + name;
+        kafka.createTopic(topic, partitions);
+        target.addEntity(target.standIn(), name);
+        List<String> keys = new ArrayList<>();
+        for (String label : keyLabels) {
+            String key = target.key(name + "-" + label);
+            target.standIn().addKey(name, key);
+            keys.add(key);
+        }
+        return new Endpoint(name, topic, keys);
+    }
+
+    /** {@code e}'s connector config with these keys (accepted or not; {@code secondary} may be null). */
+    protected Map<String, String> config(Endpoint e, String primary, String secondary) {
+        StandIn<?> s = target.standIn();
+        return config(e.topic(), s, e.name(), target.connectionString(s, e.name(), primary),
+            secondary == null ? null : target.connectionString(s, e.name(), secondary));
+    }
 
     @AfterEach
     void deleteContractConnectors() {
@@ -224,15 +266,12 @@ public abstract class DeliveryContractIT {
     void aRefusedPrimaryFailsOverToTheSecondaryAndNothingIsLost(TestReporter reporter) {
         Target t = target();
         StandIn<?> s = t.standIn();
-        String name = connectorName("failover");
-        String topic = "twin.egress." + name;
-        kafka().createTopic(topic, 2);
-        t.addEntity(s, name);
-        String primary = t.key(name + "-primary");
-        String secondary = t.key(name + "-secondary");
-        s.addKey(name, primary);
-        s.addKey(name, secondary);
-        connectors.start(name, config(topic, s, name, t.connectionString(s, name, primary), t.connectionString(s, name, secondary)));
+        Endpoint e = endpoint("failover", 2, "primary", "secondary");
+        String name = e.name();
+        String topic = e.topic();
+        String primary = e.keys().get(0);
+        String secondary = e.keys().get(1);
+        connectors.start(name, config(e, primary, secondary));
         List<ProducerRecord<byte[], byte[]>> first = routed(topic, name, 2, 0, 50, 100);
         produce(first);
         s.awaitCount(name, 50, DEADLINE);
@@ -267,14 +306,10 @@ public abstract class DeliveryContractIT {
     void bothKeysRefusedBacksOffHoldsEverythingAndACorrectedKeyDeliversAll(TestReporter reporter) {
         Target t = target();
         StandIn<?> s = t.standIn();
-        String name = connectorName("refused");
-        String topic = "twin.egress." + name;
-        kafka().createTopic(topic, 2);
-        t.addEntity(s, name);
-        String good = t.key(name + "-good");
-        s.addKey(name, good);
-        Map<String, String> config = config(topic, s, name, t.connectionString(s, name, t.key(name + "-wrong-1")),
-            t.connectionString(s, name, t.key(name + "-wrong-2")));
+        Endpoint e = endpoint("refused", 2, "good");
+        String name = e.name();
+        String topic = e.topic();
+        Map<String, String> config = config(e, t.key(name + "-wrong-1"), t.key(name + "-wrong-2"));
         connectors.start(name, config);
         List<ProducerRecord<byte[], byte[]>> records = routed(topic, name, 2, 0, 40, 100);
         produce(records);
@@ -286,7 +321,7 @@ public abstract class DeliveryContractIT {
         assertEquals(0, committed(kafka(), name), "nothing committed while held");
 
         Map<String, String> fixed = new HashMap<>(config);
-        fixed.put(DeliveryConfig.CONNECTION_STRING_CONFIG, t.connectionString(s, name, good));
+        fixed.put(DeliveryConfig.CONNECTION_STRING_CONFIG, t.connectionString(s, name, e.keys().get(0)));
         Instant put = Instant.now();
         connect().rest().putConnector(name, fixed);
         List<? extends Received> got = s.awaitCount(name, 40, DEADLINE);
@@ -316,20 +351,16 @@ public abstract class DeliveryContractIT {
         String downKey = t.key(name);
         try (StandIn<?> down = t.startAnother(name, downKey)) {
             String downTopic = "twin.egress." + name;
-            String steadyTopic = "twin.egress." + steady;
             kafka().createTopic(downTopic, 2);
-            kafka().createTopic(steadyTopic, 2);
             StandIn<?> s = t.standIn();
-            t.addEntity(s, steady);
-            String steadyKey = t.key(steady);
-            s.addKey(steady, steadyKey);
+            Endpoint other = endpoint("steady", 2, "key");
             Map<String, String> downConfig = config(downTopic, down, name, t.connectionString(down, name, downKey), null);
             // an attempt against an endpoint that does not answer takes the try timeout (the base
             // plus the time batch.max.bytes takes on a slow link): 2 s here, not up to 19 s
             downConfig.put(DeliveryConfig.CLIENT_TRY_TIMEOUT_MS_CONFIG, "1000");
             downConfig.put(DeliveryConfig.BATCH_MAX_BYTES_CONFIG, "65536");
             connectors.start(name, downConfig);
-            connectors.start(steady, config(steadyTopic, s, steady, t.connectionString(s, steady, steadyKey), null));
+            connectors.start(steady, config(other, other.keys().get(0), null));
             List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(routed(downTopic, name, 2, 0, 20, 50));
             produce(records);
             down.awaitCount(name, 20, DEADLINE);
@@ -345,7 +376,7 @@ public abstract class DeliveryContractIT {
             produce(held);
             await("the unreachable endpoint backs off").atMost(DEADLINE).until(() -> metricLong(name, "backing-off") == 1);
             Instant backingOff = Instant.now();
-            List<ProducerRecord<byte[], byte[]>> meanwhile = routed(steadyTopic, steady, 2, 0, 30, 50);
+            List<ProducerRecord<byte[], byte[]>> meanwhile = routed(other.topic(), steady, 2, 0, 30, 50);
             produce(meanwhile);
             Instant produced = Instant.now();
             List<? extends Received> steadyGot = s.awaitCount(steady, 30, DEADLINE);
@@ -382,15 +413,11 @@ public abstract class DeliveryContractIT {
 
     @Test
     void aThrottlingEndpointGetsEverythingAfterBackoffInOrder() {
-        Target t = target();
-        StandIn<?> s = t.standIn();
-        String name = connectorName("throttled");
-        String topic = "twin.egress." + name;
-        kafka().createTopic(topic, 1);
-        t.addEntity(s, name);
-        String key = t.key(name);
-        s.addKey(name, key);
-        Map<String, String> config = config(topic, s, name, t.connectionString(s, name, key), null);
+        StandIn<?> s = target().standIn();
+        Endpoint e = endpoint("throttled", 1, "key");
+        String name = e.name();
+        String topic = e.topic();
+        Map<String, String> config = config(e, e.keys().get(0), null);
         config.put(DeliveryConfig.BATCH_MAX_RECORDS_CONFIG, "10");
         connectors.start(name, config);
         long mark = TestLogs.mark();

@@ -5,8 +5,6 @@ import io.twinegress.connect.core.DeliveryConfig;
 import io.twinegress.connect.it.AmqpTarget;
 import io.twinegress.connect.it.DeliveryContractIT;
 import io.twinegress.connect.it.SinkIt;
-import io.twinegress.emulators.Received;
-import io.twinegress.emulators.StandIn;
 import io.twinegress.emulators.amqp.AmqpEmulator;
 import io.twinegress.emulators.amqp.ReceivedMessage;
 import io.twinegress.schemas.EgressHeaders;
@@ -91,49 +89,10 @@ class ServiceBusSinkIT extends DeliveryContractIT {
         Files.deleteIfExists(secrets);
     }
 
-    @Override
-    protected KafkaBroker kafka() {
-        return KAFKA;
-    }
-
-    @Override
-    protected ConnectWorker connect() {
-        return CONNECT;
-    }
-
-    @Override
-    protected Target target() {
-        return new AmqpTarget(CONNECTOR, amqp) {
-            @Override
-            public StandIn<?> startAnother(String entity, String key) {
-                return AmqpEmulator.builder().serviceBusTopic(entity).key(entity, key).start();
-            }
-
-            @Override
-            public void addEntity(StandIn<?> standIn, String entity) {
-                ((AmqpEmulator) standIn).addServiceBusTopic(entity);
-            }
-
-            @Override
-            public String eventId(Received arrival) {
-                return ((ReceivedMessage) arrival).messageId();
-            }
-
-            @Override
-            public String tooLargeEntity() {
-                return "small";
-            }
-
-            @Override
-            public int tooLargePadding() {
-                return 100 * 1024; // the topic takes 64 KiB
-            }
-
-            @Override
-            public String tooLargeReason() {
-                return "larger than the largest message the Service Bus entity accepts";
-            }
-        };
+    ServiceBusSinkIT() {
+        super(KAFKA, CONNECT, new AmqpTarget(CONNECTOR, amqp, AmqpEmulator.Builder::serviceBusTopic, AmqpEmulator::addServiceBusTopic,
+            ReceivedMessage::messageId, "small", 100 * 1024, // the topic takes 64 KiB
+            "larger than the largest message the Service Bus entity accepts"));
     }
 
     // ---------------------------------------------------------------------------------------------
