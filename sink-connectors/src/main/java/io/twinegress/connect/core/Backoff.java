@@ -4,13 +4,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 
 /**
  * Exponential backoff with jitter, capped, on an injected {@link Clock}. It never sleeps: it
- * answers "how long until the next attempt", and the task hands that to Connect through
- * {@code context.timeout(ms)} + {@code RetriableException}.
+ * answers "how long until the next attempt", and the delivery core hands that to Connect through
+ * {@code context.timeout(ms)} while the task's partitions are paused.
  *
  * <p>Attempt {@code n} (1-based) waits {@code min(cap, initial · 2^(n-1)) · (1 - jitter · r)},
  * {@code r} uniform in [0, 1), and never less than the endpoint's own {@code Retry-After} (itself
@@ -27,10 +26,6 @@ public final class Backoff {
     private int attempts;
     private Instant since;
     private Instant nextAttemptAt;
-
-    public Backoff(Duration initial, Duration cap, double jitter, Clock clock) {
-        this(initial, cap, jitter, clock, () -> ThreadLocalRandom.current().nextDouble());
-    }
 
     public Backoff(Duration initial, Duration cap, double jitter, Clock clock, DoubleSupplier random) {
         if (initial.isNegative() || initial.isZero() || cap.compareTo(initial) < 0 || jitter < 0 || jitter > 1) {
@@ -103,9 +98,5 @@ public final class Backoff {
         since = null;
         nextAttemptAt = null;
         return lasted;
-    }
-
-    public Duration cap() {
-        return cap;
     }
 }

@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * A Service Bus / Event Hubs connection string in the seed's format:
+ * A Service Bus / Event Hubs connection string in the Azure portal's format:
  * {@code Endpoint=sb://<namespace>/;SharedAccessKeyName=<name>;SharedAccessKey=<key>[;EntityPath=<name>]}
  * (or {@code SharedAccessSignature=<token>} instead of the name and key, and
  * {@code UseDevelopmentEmulator=true} for a local plain-TCP endpoint).

@@ -56,7 +56,8 @@ public class DeliveryConfig extends AbstractConfig {
     public static final long RETRY_BACKOFF_INITIAL_MS_DEFAULT = 1_000L;
     public static final String RETRY_BACKOFF_INITIAL_MS_DOC =
         "Wait before the first retry when the endpoint is unreachable, throttling, or refuses both keys. "
-            + "Each further attempt doubles it, up to retry.backoff.max.ms. Records are held (not committed) meanwhile.";
+            + "Each further attempt doubles it, up to retry.backoff.max.ms. Records are held (not committed) and the "
+            + "task's partitions paused meanwhile; the task retries from the records it holds.";
 
     public static final String RETRY_BACKOFF_MAX_MS_CONFIG = "retry.backoff.max.ms";
     public static final long RETRY_BACKOFF_MAX_MS_DEFAULT = 30 * 60 * 1000L;

@@ -53,7 +53,7 @@ public final class DeliveryMetrics {
         this.nowMs = nowMs;
     }
 
-    /** Registers the gauges; a null registry (unit tests, old workers) is ignored. */
+    /** Registers the gauges; a null registry (unit tests) is ignored. */
     public void register(PluginMetrics metrics) {
         if (metrics == null) {
             return;

@@ -16,7 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Base of every twin-egress sink task: wires Connect's task lifecycle to a {@link DeliveryEngine}.
- * A connector's task only parses its config and opens a sender for a key:
+ * Needs a Connect worker of Kafka 4.1 or later (the task registers its metrics through
+ * {@code SinkTaskContext.pluginMetrics()}). A connector's task only parses its config and opens a
+ * sender for a key:
  *
  * <pre>{@code
  * public class EventHubsSinkTask extends DeliverySinkTask {
@@ -67,6 +69,13 @@ public abstract class DeliverySinkTask extends SinkTask {
     @Override
     public void put(Collection<SinkRecord> records) {
         engine.put(records);
+    }
+
+    @Override
+    public void open(Collection<TopicPartition> partitions) {
+        if (engine != null) {
+            engine.open(partitions);
+        }
     }
 
     @Override

@@ -17,13 +17,13 @@ import java.util.List;
  *   <li>after each request the endpoint accepted, call {@link SendListener#delivered} with exactly
  *       the records it carried;</li>
  *   <li>a record that can never be sent, decided locally (too large for an empty batch, a value
- *       of an unsupported type): call {@link SendListener#rejected} with the reason and go on;</li>
+ *       of an unsupported type): call {@link SendListener#rejected} with the reason; go on when it
+ *       answers true, and when it answers false return at once without sending anything more;</li>
  *   <li>any other failure: let the exception propagate, unwrapped or with its cause attached.
  *       The core classifies it with {@link FailureClassifier}. If it classifies as
  *       {@link Outcome#RECORD_REJECTED} (a 400/413, an SDK size error), the core splits the
  *       unsent records in halves and calls {@code send} again until it has isolated the bad
  *       record, so a sender need not do that itself;</li>
- *   <li>never catch the {@link RuntimeException}s a {@link SendListener} throws;</li>
  *   <li>never sleep or retry on its own beyond the SDK's short, configured retries, and bound
  *       every wait on the SDK (the core gives up a send that runs past its budget, interrupts it
  *       and closes the sender).</li>

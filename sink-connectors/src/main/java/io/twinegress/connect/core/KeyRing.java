@@ -4,7 +4,7 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * Primary/secondary key failover, as the seed describes it minus the data loss:
+ * Primary/secondary key failover, as Azure Digital Twins endpoints had it, minus the data loss:
  * <ul>
  *   <li>the active key is refused and the other key has not been refused in this round →
  *       switch to it and re-send at once ({@link Decision#RETRY_NOW});</li>
@@ -24,7 +24,6 @@ public final class KeyRing {
     private final boolean hasSecondary;
     private final Set<KeySlot> refusedThisRound = EnumSet.noneOf(KeySlot.class);
     private KeySlot active = KeySlot.PRIMARY;
-    private long switches;
 
     public KeyRing(boolean hasSecondary) {
         this.hasSecondary = hasSecondary;
@@ -32,15 +31,6 @@ public final class KeyRing {
 
     public KeySlot active() {
         return active;
-    }
-
-    public boolean hasSecondary() {
-        return hasSecondary;
-    }
-
-    /** How many times the active key changed since the task started. */
-    public long switches() {
-        return switches;
     }
 
     /** The endpoint refused the active key. Switches when there is another key. */
@@ -53,7 +43,6 @@ public final class KeyRing {
         KeySlot other = active.other();
         boolean otherUntried = !refusedThisRound.contains(other);
         active = other;
-        switches++;
         if (otherUntried) {
             return Decision.RETRY_NOW;
         }

@@ -12,8 +12,9 @@ public interface SendListener {
 
     /**
      * This record can never be delivered; {@code reason} says why (never the payload or a key).
-     * The core dead-letters it, or, with no dead-letter topic configured, throws to stop the send
-     * and hold it.
+     * The core dead-letters it and answers true: go on with the records after it. With no
+     * dead-letter topic configured the core holds it and answers false: the sender returns at once,
+     * sending nothing more in this call (what follows the held record waits behind it).
      */
-    void rejected(SinkRecord record, String reason);
+    boolean rejected(SinkRecord record, String reason);
 }

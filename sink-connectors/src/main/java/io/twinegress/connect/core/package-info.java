@@ -22,7 +22,8 @@
  *       records into messages (use {@link io.twinegress.connect.core.EventRecords} for the body
  *       bytes, event id/type and headers), packs size-aware batches, sends them in order and calls
  *       {@code listener.delivered(batch)} after each accepted request and
- *       {@code listener.rejected(record, reason)} for a record it can never send. It lets every
+ *       {@code listener.rejected(record, reason)} for a record it can never send (returning at once
+ *       when that answers false). It lets every
  *       other failure propagate: no catching, no sleeping, no retry loop of its own. For a plain
  *       HTTP client, throw {@link io.twinegress.connect.core.EndpointHttpException} with the status
  *       and {@code Retry-After}.</li>
@@ -40,8 +41,9 @@
  *   <li>{@link io.twinegress.connect.core.KeyRing}: refused key → the other key at once; both
  *       refused → backoff, trying both each round. One log line per switch.</li>
  *   <li>{@link io.twinegress.connect.core.Backoff}: exponential, jittered, capped, on an injected
- *       clock, via {@code context.timeout} + {@code RetriableException}.</li>
- *   <li>{@link io.twinegress.connect.core.DeliveryEngine}: holds records until delivered, never
+ *       clock: the task's partitions paused, {@code context.timeout} for the retry, nothing thrown.</li>
+ *   <li>{@link io.twinegress.connect.core.DeliveryEngine} (the policy, over {@code HeldRecords} and
+ *       {@code PipelinedSend}): holds records until delivered, never
  *       re-sends what was delivered when Connect hands a batch back, splits a rejected request to
  *       isolate the bad record (a sender only says whether a refusal is about the records:
  *       {@link io.twinegress.connect.core.EndpointHttpException#requestRefused} when it is not),

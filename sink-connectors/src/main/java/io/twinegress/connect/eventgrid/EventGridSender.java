@@ -20,7 +20,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
@@ -53,7 +57,8 @@ import java.util.regex.Pattern;
  * could not be opened, or failed first) is retried at once, without a pause, that many times; an
  * I/O error after it, a timeout or any HTTP status never is (the service may have taken the events).
  * {@code client.try.timeout.ms} bounds the connect; each request may take
- * the connector's try timeout, which adds the time a full batch takes on a slow link.
+ * the connector's try timeout until the answer's headers (it adds the time a full batch takes on a
+ * slow link), and as long again for the answer's body.
  *
  * <p>A 400 blames the events: the core splits the request to find the one at fault. For a request
  * of one event, only when the error names it (see {@link #namesTheEvent}); otherwise the request
@@ -109,12 +114,16 @@ public final class EventGridSender implements EndpointSender {
             try {
                 event = EventGridEvents.toEvent(record);
             } catch (RecordRejectedException e) {
-                listener.rejected(record, e.getMessage());
-                continue;
+                if (listener.rejected(record, e.getMessage())) {
+                    continue;
+                }
+                return;
             }
             if (event.length > EventGridSinkConfig.MAX_EVENT_BYTES || event.length + 2L > EventGridSinkConfig.MAX_REQUEST_BYTES) {
-                listener.rejected(record, tooLarge(event.length));
-                continue;
+                if (listener.rejected(record, tooLarge(event.length))) {
+                    continue;
+                }
+                return;
             }
             if (!batch.isEmpty() && (batch.size() >= maxRecords || batch.bytesWith(event) > maxBytes)) {
                 post(batch, listener);
@@ -202,7 +211,7 @@ public final class EventGridSender implements EndpointSender {
                 .POST(tracked)
                 .build();
             try {
-                return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                return exchange(request);
             } catch (HttpTimeoutException e) {
                 throw e;
             } catch (IOException e) {
@@ -210,6 +219,35 @@ public final class EventGridSender implements EndpointSender {
                     throw e;
                 }
             }
+        }
+    }
+
+    /**
+     * One request and its whole answer, bounded: the request's timeout ({@link #tryTimeout}) only
+     * runs until the answer's headers, so an endpoint that stalls in the body would hold the send
+     * until the core gives it up; here the body gets one more try timeout, then the exchange is
+     * cancelled and ends as a timeout (transient). Failures are those of {@link HttpClient#send}.
+     */
+    private HttpResponse<byte[]> exchange(HttpRequest request) throws IOException, InterruptedException {
+        CompletableFuture<HttpResponse<byte[]>> answer = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+        long limitMs = tryTimeout.multipliedBy(2).toMillis();
+        try {
+            return answer.get(limitMs, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            answer.cancel(true);
+            throw new HttpTimeoutException("no complete answer within " + limitMs + " ms");
+        } catch (InterruptedException e) {
+            answer.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException(cause);
         }
     }
 

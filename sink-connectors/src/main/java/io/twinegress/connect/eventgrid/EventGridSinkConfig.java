@@ -15,7 +15,7 @@ public class EventGridSinkConfig extends DeliveryConfig {
 
     public static final String CONNECTION_STRING_DOC =
         "Access key of the Event Grid topic (key1 or key2 in the Azure portal), sent in the aeg-sas-key header. "
-            + "For Event Grid the seed's connectionString is the topic key itself, not an Endpoint=...;SharedAccessKey=... "
+            + "For Event Grid an endpoint's connectionString is the topic key itself, not an Endpoint=...;SharedAccessKey=... "
             + "string. Keep it out of the connector config with a ConfigProvider, e.g. "
             + "${file:/etc/twin-egress/eventgrid.properties:key1} or ${env:EG_KEY1}.";
     public static final String SECONDARY_CONNECTION_STRING_DOC =

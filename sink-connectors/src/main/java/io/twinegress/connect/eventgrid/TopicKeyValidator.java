@@ -7,8 +7,8 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
 /**
- * Checks an Event Grid topic access key where the ConfigDef validates: for Event Grid the seed's
- * "connection string" is the key itself, sent in the {@code aeg-sas-key} header. It must be
+ * Checks an Event Grid topic access key where the ConfigDef validates: for Event Grid an
+ * endpoint's "connection string" is the key itself, sent in the {@code aeg-sas-key} header. It must be
  * header-safe (visible ASCII, no spaces), and not a Service Bus style connection string pasted by
  * mistake. Errors are the {@code EventGridSinkConfig.ERROR_KEY_*} texts, never the value. Its
  * {@link #toString()} is the "valid values" line of the generated reference.

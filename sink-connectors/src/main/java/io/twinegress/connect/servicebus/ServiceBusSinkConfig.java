@@ -21,6 +21,19 @@ public class ServiceBusSinkConfig extends DeliveryConfig {
         "The Service Bus topic (or queue) the events are sent to. May be empty when the connection string names "
             + "it with EntityPath; when both are given they must be equal.";
 
+    public static final String SERVICE_BUS_GROUP = "Service Bus";
+    public static final String ENTITY_PARTITIONED_CONFIG = "entity.partitioned";
+    public static final boolean ENTITY_PARTITIONED_DEFAULT = true;
+    public static final String ENTITY_PARTITIONED_DOC =
+        "Whether the topic is partitioned (partitioning enabled on the topic, or a partitioned Premium namespace). "
+            + "Every message carries the record key as its PartitionKey either way. A partitioned entity takes one "
+            + "PartitionKey per batch, so the connector batches per key (several keys at once): with many distinct keys "
+            + "in what one poll brings, batches carry few records. A topic that is not partitioned takes any mix of "
+            + "keys in a batch: set false there, and batches are filled whatever the keys (order per key is kept "
+            + "either way). true (the default) works on both; on a partitioned topic, Service Bus refuses batches that "
+            + "mix keys.";
+    public static final String ENTITY_PARTITIONED_DISPLAY = "Partitioned entity";
+
     /** Service Bus: 256 KB per message on Standard; batches about 1 MB on Premium. */
     public static final int BATCH_MAX_RECORDS_DEFAULT = 500;
     public static final int BATCH_MAX_RECORDS_LIMIT = 4500;
@@ -44,7 +57,14 @@ public class ServiceBusSinkConfig extends DeliveryConfig {
         addRetryGroup(def);
         addBatchGroup(def, BATCH_MAX_RECORDS_DEFAULT, BATCH_MAX_RECORDS_LIMIT, BATCH_MAX_BYTES_DEFAULT, BATCH_MAX_BYTES_LIMIT);
         addDeliveryGroup(def);
+        def.define(ENTITY_PARTITIONED_CONFIG, ConfigDef.Type.BOOLEAN, ENTITY_PARTITIONED_DEFAULT, ConfigDef.Importance.MEDIUM,
+            ENTITY_PARTITIONED_DOC, SERVICE_BUS_GROUP, 1, ConfigDef.Width.SHORT, ENTITY_PARTITIONED_DISPLAY);
         return def;
+    }
+
+    /** Whether a batch must carry one partition key only: see {@link #ENTITY_PARTITIONED_DOC}. */
+    public boolean entityPartitioned() {
+        return getBoolean(ENTITY_PARTITIONED_CONFIG);
     }
 
     /** The topic to send to: {@code path}, else the primary connection string's EntityPath. */

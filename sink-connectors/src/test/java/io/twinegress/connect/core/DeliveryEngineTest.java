@@ -8,9 +8,8 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.errors.ConnectException;
-import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.sink.SinkRecord;
-import io.twinegress.testing.kafka.Await;
+import io.twinegress.testing.kafka.TestLogs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -29,6 +29,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
+
+import static org.awaitility.Awaitility.await;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -42,6 +44,7 @@ class DeliveryEngineTest {
 
     static final TopicPartition P0 = new TopicPartition("twin.egress.sb", 0);
     static final TopicPartition P1 = new TopicPartition("twin.egress.sb", 1);
+    static final TopicPartition P2 = new TopicPartition("twin.egress.sb", 2);
 
     final MutableClock clock = new MutableClock();
     /** What reached the endpoint, in order, with the key used. */
@@ -82,7 +85,7 @@ class DeliveryEngineTest {
 
     DeliveryEngine engine(Map<String, String> overrides) {
         DeliveryConfig config = config(overrides);
-        context = new FakeContext(Map.of(), config.deadLetterAvailable());
+        context = new FakeContext(Map.of(), config.deadLetterAvailable()).assign(P0, P1);
         return new DeliveryEngine(config, context, slot -> {
             opened.add(slot);
             return new EndpointSender() {
@@ -135,6 +138,14 @@ class DeliveryEngineTest {
             ServiceBusErrorSource.SEND);
     }
 
+    /** How many lines logged since {@code mark} contain {@code text}. */
+    static long lines(long mark, String text) {
+        return TestLogs.readSince(mark).lines().filter(l -> l.contains(text)).count();
+    }
+
+    static final String BACKOFF_STARTS = "sb-test: endpoint unavailable";
+    static final String BACKOFF_ENDS = "sb-test: endpoint accepts records again";
+
     @Test
     void deliversInOrderAndCommitsWhatConnectGave() {
         DeliveryEngine e = engine(Map.of());
@@ -165,6 +176,7 @@ class DeliveryEngineTest {
         assertEquals(KeySlot.SECONDARY, e.metrics().activeKey());
         assertEquals(1, e.metrics().failovers());
         assertEquals(-1, context.timeout, "no backoff");
+        assertEquals(Set.of(), context.paused);
         e.put(records(P0, 3, 1));
         assertEquals("secondary:0@3", sent.get(3), "the working key stays");
     }
@@ -179,31 +191,39 @@ class DeliveryEngineTest {
         };
         DeliveryEngine e = engine(Map.of());
         List<SinkRecord> batch = records(P0, 0, 3);
-        RetriableException first = assertThrows(RetriableException.class, () -> e.put(batch));
-        assertTrue(first.getMessage().contains("UNAUTHORIZED"), first.getMessage());
-        assertEquals(100, context.timeout);
+        long mark = TestLogs.mark();
+        e.put(batch); // returns: nothing is thrown at Connect
+        assertEquals(100, context.timeout, "Connect calls put() again after the delay");
+        assertEquals(Set.of(P0, P1), context.paused, "the input is paused meanwhile");
         assertEquals(List.of(KeySlot.PRIMARY, KeySlot.SECONDARY), opened);
-        assertEquals(current(P0, 0), e.preCommit(current(P0, 0)), "nothing committed");
+        assertEquals(current(P0, 0), e.preCommit(current(P0, 3)), "nothing committed");
         assertTrue(e.metrics().backingOff());
+        String start = TestLogs.readSince(mark).lines().filter(l -> l.contains(BACKOFF_STARTS)).findFirst().orElseThrow();
+        assertTrue(start.contains("UNAUTHORIZED") && start.contains("holding 3 records, retrying in 100 ms"), start);
 
         clock.advance(Duration.ofMillis(50));
-        assertThrows(RetriableException.class, () -> e.put(batch), "early redelivery does not touch the endpoint");
-        assertEquals(50, context.timeout);
+        e.put(List.of());
+        assertEquals(50, context.timeout, "an early put() does not touch the endpoint");
         assertEquals(2, opened.size());
 
         clock.advance(Duration.ofMillis(50));
-        assertThrows(RetriableException.class, () -> e.put(batch));
+        e.put(List.of()); // the retry, from the held records
         assertEquals(200, context.timeout, "exponential");
         assertEquals(List.of(KeySlot.PRIMARY, KeySlot.SECONDARY, KeySlot.PRIMARY, KeySlot.SECONDARY), opened,
             "each round tries both keys");
+        assertEquals(Set.of(P0, P1), context.paused);
 
         fixed[0] = true;
         clock.advance(Duration.ofMillis(200));
-        e.put(batch); // primary works now
+        e.put(List.of()); // primary works now
         assertEquals(List.of("primary:0@0", "primary:0@1", "primary:0@2"), sent);
         assertEquals(current(P0, 3), e.preCommit(current(P0, 3)));
-        assertTrue(!e.metrics().backingOff());
+        assertFalse(e.metrics().backingOff());
+        assertEquals(Set.of(), context.paused, "the input is resumed");
         assertEquals(300, e.metrics().backoffTimeTotalMs());
+        assertEquals(1, lines(mark, BACKOFF_STARTS), "one line when the backoff starts");
+        assertEquals(1, lines(mark, BACKOFF_ENDS), "one when it ends");
+        assertEquals(2, lines(mark, "sb-test: the endpoint refused"), "the two key switches of the first round; the second round's are quiet");
     }
 
     @Test
@@ -216,12 +236,11 @@ class DeliveryEngineTest {
         };
         DeliveryEngine e = engine(Map.of());
         List<SinkRecord> batch = records(P0, 0, 5);
-        assertThrows(RetriableException.class, () -> e.put(batch));
+        e.put(batch);
         assertEquals(List.of("primary:0@0", "primary:0@1"), sent);
-        assertEquals(current(P0, 2), e.preCommit(current(P0, 0)).isEmpty() ? null : e.preCommit(current(P0, 5)),
-            "commits up to the first unsent record");
+        assertEquals(current(P0, 2), e.preCommit(current(P0, 5)), "commits up to the first unsent record");
         clock.advance(Duration.ofMillis(100));
-        e.put(batch); // Connect hands the same batch back
+        e.put(batch); // the same batch handed over again (a rewind): only the rest is sent
         assertEquals(List.of("primary:0@0", "primary:0@1", "primary:0@2", "primary:0@3", "primary:0@4"), sent);
         assertEquals(current(P0, 5), e.preCommit(current(P0, 5)));
     }
@@ -266,6 +285,31 @@ class DeliveryEngineTest {
         assertEquals(current(P0, 0), e.preCommit(current(P0, 6)));
     }
 
+    /**
+     * Connect waits for the dead-letter writes before it asks for offsets, but commits while closing
+     * a task whose write failed without knowing of it: the engine never commits past a dead letter
+     * not written (held at it while pending, refused once failed).
+     */
+    @Test
+    void noCommitPassesADeadLetterNotKnownToBeWritten() {
+        endpoint = (slot, records) -> {
+            for (SinkRecord r : records) {
+                if (r.kafkaOffset() == 2) {
+                    throw new EndpointHttpException(400, "event 2 is malformed", Optional.empty());
+                }
+            }
+        };
+        DeliveryEngine e = engine(Map.of());
+        java.util.concurrent.CompletableFuture<Void> write = new java.util.concurrent.CompletableFuture<>();
+        context.writes = () -> write;
+        e.put(records(P0, 0, 5));
+        assertEquals(4, sent.size());
+        assertEquals(0, e.heldRecords());
+        assertEquals(current(P0, 2), e.preCommit(current(P0, 5)), "held at the dead letter while it is written");
+        write.completeExceptionally(new IllegalStateException("the dead-letter topic refused it"));
+        assertThrows(ConnectException.class, () -> e.preCommit(current(P0, 5)), "a failed write is never passed");
+    }
+
     /** A record refused on its own in a request of one is that record's fault: dead-lettered, never a task failure. */
     @Test
     void aRecordRefusedInARequestOfItsOwnIsDeadLettered() {
@@ -285,13 +329,13 @@ class DeliveryEngineTest {
     @Test
     void aSenderRejectionIsDeadLettered() {
         DeliveryConfig config = config(Map.of());
-        context = new FakeContext(Map.of(), true);
+        context = new FakeContext(Map.of(), true).assign(P0, P1);
         DeliveryEngine e = new DeliveryEngine(config, context, slot -> new EndpointSender() {
             @Override
             public void send(List<SinkRecord> records, SendListener listener) {
                 for (SinkRecord r : records) {
                     if (r.kafkaOffset() == 1) {
-                        listener.rejected(r, "too large");
+                        assertTrue(listener.rejected(r, "too large"), "with a dead-letter topic the sender goes on");
                     } else {
                         listener.delivered(List.of(r));
                     }
@@ -343,9 +387,10 @@ class DeliveryEngineTest {
         DeliveryEngine e = engine(noDlq);
         List<SinkRecord> batch = new ArrayList<>(records(P0, 0, 2));
         batch.addAll(records(P1, 0, 2));
-        assertThrows(RetriableException.class, () -> e.put(batch));
+        e.put(batch);
+        assertEquals(Set.of(P0, P1), context.paused);
         clock.advance(Duration.ofSeconds(1));
-        assertThrows(RetriableException.class, () -> e.put(records(P1, 2, 2)), "later records of the other partition wait too");
+        e.put(records(P1, 2, 2)); // later records of the other partition wait too
         Map<TopicPartition, OffsetAndMetadata> current = current(P0, 2);
         current.put(P1, new OffsetAndMetadata(4));
         Map<TopicPartition, OffsetAndMetadata> committed = e.preCommit(current);
@@ -366,11 +411,19 @@ class DeliveryEngineTest {
         Map<String, String> noDlq = new HashMap<>();
         noDlq.put(DeliveryConfig.DLQ_TOPIC_CONFIG, null);
         DeliveryEngine e = engine(noDlq);
-        assertThrows(RetriableException.class, () -> e.put(records(P0, 0, 4)));
+        long mark = TestLogs.mark();
+        e.put(records(P0, 0, 4));
         assertEquals(List.of("primary:0@0", "primary:0@1"), sent);
         assertEquals(current(P0, 2), e.preCommit(current(P0, 4)));
         assertEquals(2, e.heldRecords());
         assertTrue(context.reported.isEmpty());
+        for (int i = 0; i < 3; i++) {
+            clock.advance(Duration.ofSeconds(1));
+            e.put(List.of()); // each retry is refused again
+        }
+        assertEquals(2, e.heldRecords());
+        assertEquals(1, lines(mark, "record twin.egress.sb-0@2 cannot be delivered"), "said once, not per retry");
+        assertEquals(1, lines(mark, BACKOFF_STARTS));
     }
 
     @Test
@@ -380,14 +433,16 @@ class DeliveryEngineTest {
         };
         DeliveryEngine e = engine(Map.of(DeliveryConfig.DELIVERY_DEADLINE_MS_CONFIG, "1000"));
         List<SinkRecord> batch = records(P0, 0, 3);
-        assertThrows(RetriableException.class, () -> e.put(batch));
+        e.put(batch);
         clock.advance(Duration.ofMillis(999));
-        assertThrows(RetriableException.class, () -> e.put(batch));
+        e.put(batch); // handed over again: held once, retried once
         assertEquals(0, context.reported.size());
         assertEquals(200, context.timeout);
         clock.advance(Duration.ofMillis(200));
-        e.put(batch); // fails again, now past the deadline: dead-lettered, put returns
+        e.put(List.of()); // fails again, now past the deadline: dead-lettered
         assertEquals(3, context.reported.size());
+        assertFalse(e.metrics().backingOff(), "nothing held: the backoff is over");
+        assertEquals(Set.of(), context.paused, "and the input resumed");
         String reason = context.reported.get(0).error().getMessage();
         assertTrue(reason.contains("delivery.deadline.ms (1000 ms)") && reason.contains("SERVICE_BUSY"), reason);
         assertEquals(current(P0, 3), e.preCommit(current(P0, 3)));
@@ -405,7 +460,7 @@ class DeliveryEngineTest {
         DeliveryEngine e = engine(o);
         List<SinkRecord> batch = records(P0, 0, 2);
         for (int i = 0; i < 5; i++) {
-            assertThrows(RetriableException.class, () -> e.put(batch));
+            e.put(batch);
             clock.advance(Duration.ofSeconds(1));
         }
         assertEquals(2, e.heldRecords());
@@ -451,20 +506,89 @@ class DeliveryEngineTest {
         DeliveryEngine e = engine(Map.of());
         List<SinkRecord> batch = new ArrayList<>(records(P0, 0, 2));
         batch.addAll(records(P1, 0, 2));
-        assertThrows(RetriableException.class, () -> e.put(batch));
+        e.put(batch);
+        Map<TopicPartition, OffsetAndMetadata> current = current(P0, 2);
+        current.put(P1, new OffsetAndMetadata(2));
+        Map<TopicPartition, OffsetAndMetadata> committed = current(P0, 0);
+        committed.put(P1, new OffsetAndMetadata(0));
+        assertEquals(committed, e.preCommit(current), "what Connect commits before it revokes");
         e.close(List.of(P1));
+        context.revoke(P1);
         assertEquals(2, e.heldRecords());
         endpoint = (slot, records) -> { };
         clock.advance(Duration.ofSeconds(1));
-        e.put(records(P1, 0, 1)); // reassigned and redelivered from the committed offset
+        context.assign(P1);
+        e.open(List.of(P1)); // reassigned during the backoff: paused with the rest
+        assertEquals(Set.of(P0, P1), context.paused);
+        e.put(List.of()); // the retry
+        assertEquals(Set.of(), context.paused);
+        e.put(records(P1, 0, 1)); // redelivered from the committed offset
         assertEquals(List.of("primary:0@0", "primary:0@1", "primary:1@0"), sent);
+    }
+
+    /**
+     * A rebalance during a backoff loses nothing: the revoked partition's records are dropped (its
+     * next owner reads them from the offset committed before), a partition newly assigned is paused
+     * like the others, the retry sends what is still held, in order, and resumes every partition.
+     */
+    @Test
+    void aRebalanceDuringABackoffPausesTheNewPartitionsAndLosesNothing() {
+        boolean[] down = {true};
+        endpoint = (slot, records) -> {
+            if (down[0]) {
+                throw busy();
+            }
+        };
+        DeliveryEngine e = engine(Map.of());
+        List<SinkRecord> batch = new ArrayList<>(records(P0, 0, 3));
+        batch.addAll(records(P1, 0, 3));
+        e.put(batch);
+        assertEquals(Set.of(P0, P1), context.paused);
+
+        e.close(List.of(P1)); // the rebalance: P1 goes, P2 comes
+        context.revoke(P1);
+        context.assign(P2);
+        e.open(List.of(P2));
+        assertEquals(Set.of(P0, P2), context.paused, "the new partition is paused too");
+        assertEquals(3, e.heldRecords());
+        assertTrue(e.metrics().backingOff());
+
+        down[0] = false;
+        clock.advance(Duration.ofMillis(100));
+        e.put(List.of());
+        assertEquals(List.of("primary:0@0", "primary:0@1", "primary:0@2"), sent);
+        assertEquals(Set.of(), context.paused, "every partition resumed");
+        e.put(records(P2, 0, 2));
+        assertEquals(5, sent.size());
+        Map<TopicPartition, OffsetAndMetadata> current = current(P0, 3);
+        current.put(P2, new OffsetAndMetadata(2));
+        assertEquals(current, e.preCommit(current));
+    }
+
+    /** A backoff whose records were all taken from the task ends when its delay is over, and the input is resumed. */
+    @Test
+    void aBackoffWithNothingLeftToRetryEndsWhenItsDelayIsOver() {
+        endpoint = (slot, records) -> {
+            throw busy();
+        };
+        DeliveryEngine e = engine(Map.of());
+        e.put(records(P1, 0, 2));
+        e.close(List.of(P1));
+        context.revoke(P1);
+        e.put(List.of());
+        assertTrue(e.metrics().backingOff(), "not before its delay");
+        assertEquals(Set.of(P0), context.paused);
+        clock.advance(Duration.ofMillis(100));
+        e.put(List.of());
+        assertFalse(e.metrics().backingOff());
+        assertEquals(Set.of(), context.paused);
     }
 
     // ------------------------------------------------------------------ pipelined sends
 
     static final Duration WAIT = Duration.ofSeconds(20);
 
-    static void await(CountDownLatch latch) {
+    static void awaitRelease(CountDownLatch latch) {
         try {
             if (!latch.await(WAIT.toSeconds(), TimeUnit.SECONDS)) {
                 throw new IllegalStateException("the test never released the endpoint");
@@ -479,7 +603,7 @@ class DeliveryEngineTest {
     DeliveryEngine pipelined(long heldFrom, CountDownLatch release) {
         endpoint = (slot, records) -> {
             if (records.get(0).kafkaOffset() >= heldFrom) {
-                await(release);
+                awaitRelease(release);
             }
         };
         executor = sendThread;
@@ -497,7 +621,7 @@ class DeliveryEngineTest {
         assertEquals(2, e.heldRecords(), "held until the endpoint has them");
         assertEquals(DeliveryEngine.IN_FLIGHT_CHECK_MS, context.timeout, "Connect calls put() again soon");
         release.countDown();
-        Await.waitUntil(() -> sent.size() == 5, WAIT, "the pipelined send reaches the endpoint");
+        await("the pipelined send reaches the endpoint").atMost(WAIT).until(() -> sent.size() == 5);
         e.put(List.of());
         assertEquals(0, e.heldRecords());
         assertEquals(5, e.metrics().delivered());
@@ -529,7 +653,7 @@ class DeliveryEngineTest {
         CountDownLatch release = new CountDownLatch(1);
         endpoint = (slot, records) -> {
             if (down.get()) {
-                await(release); // fails only once put() has returned: the failure is met in flight
+                awaitRelease(release); // fails only once put() has returned: the failure is met in flight
                 throw busy();
             }
         };
@@ -541,13 +665,14 @@ class DeliveryEngineTest {
         assertEquals(DeliveryEngine.IN_FLIGHT_CHECK_MS, context.timeout);
         release.countDown();
         List<SinkRecord> next = records(P0, 4, 2);
-        assertThrows(RetriableException.class, () -> e.put(next));
-        assertEquals(100, context.timeout, "Connect pauses for the backoff");
+        e.put(next);
+        assertEquals(100, context.timeout, "Connect calls again after the backoff");
+        assertEquals(Set.of(P0, P1), context.paused);
         assertEquals(4, e.heldRecords());
         assertEquals(current(P0, 2), e.preCommit(current(P0, 6)));
         down.set(false);
         clock.advance(Duration.ofMillis(100));
-        e.put(next); // Connect hands the batch back
+        e.put(List.of()); // the retry
         assertEquals(List.of("primary:0@0", "primary:0@1", "primary:0@2", "primary:0@3", "primary:0@4", "primary:0@5"), sent);
         assertEquals(current(P0, 6), e.preCommit(current(P0, 6)));
         assertFalse(e.metrics().backingOff());
@@ -581,15 +706,17 @@ class DeliveryEngineTest {
         noDlq.put(DeliveryConfig.DLQ_TOPIC_CONFIG, null);
         noDlq.put(DeliveryConfig.BATCH_MAX_RECORDS_CONFIG, "2");
         DeliveryConfig config = config(noDlq);
-        context = new FakeContext(Map.of(), config.deadLetterAvailable());
+        context = new FakeContext(Map.of(), config.deadLetterAvailable()).assign(P0, P1);
         CountDownLatch release = new CountDownLatch(1);
         DeliveryEngine e = new DeliveryEngine(config, context, slot -> new EndpointSender() {
             @Override
             public void send(List<SinkRecord> records, SendListener listener) {
                 for (SinkRecord r : records) {
                     if (r.kafkaOffset() == 3) {
-                        await(release);
-                        listener.rejected(r, "too large");
+                        awaitRelease(release);
+                        if (!listener.rejected(r, "too large")) {
+                            return; // the contract: send nothing more
+                        }
                     } else {
                         listener.delivered(List.of(r));
                         sent.add(Long.toString(r.kafkaOffset()));
@@ -605,8 +732,9 @@ class DeliveryEngineTest {
         e.put(records(P0, 2, 2)); // in flight: 2 delivered, 3 cannot be
         assertEquals(DeliveryEngine.IN_FLIGHT_CHECK_MS, context.timeout);
         release.countDown();
-        assertThrows(RetriableException.class, () -> e.put(records(P0, 4, 2)));
+        e.put(records(P0, 4, 2));
         assertEquals(List.of("0", "1", "2"), sent, "nothing after the held record");
+        assertEquals(Set.of(P0, P1), context.paused);
         assertEquals(current(P0, 3), e.preCommit(current(P0, 6)));
         assertEquals(3, e.heldRecords());
         assertTrue(context.reported.isEmpty());
@@ -682,15 +810,17 @@ class DeliveryEngineTest {
         executor = sendThreads;
         DeliveryEngine e = engine(Map.of());
         List<SinkRecord> batch = records(P0, 0, 3);
-        RetriableException r = assertTimeoutPreemptively(WAIT, () -> assertThrows(RetriableException.class, () -> e.put(batch)));
-        assertTrue(r.getMessage().contains("no answer"), r.getMessage());
+        long mark = TestLogs.mark();
+        assertTimeoutPreemptively(WAIT, () -> e.put(batch));
+        assertEquals(1, lines(mark, BACKOFF_STARTS + " (SendTimeoutException: no answer to a send of 3 records"), TestLogs.readSince(mark));
         assertEquals(100, context.timeout, "backs off");
+        assertEquals(Set.of(P0, P1), context.paused);
         assertEquals(3, e.heldRecords());
         assertEquals(current(P0, 0), e.preCommit(current(P0, 3)), "nothing committed");
-        Await.waitUntil(() -> closed.get() == 1, WAIT, "the hung send's client is closed");
+        await("the hung send's client is closed").atMost(WAIT).until(() -> closed.get() == 1);
 
         clock.advance(Duration.ofMillis(100));
-        e.put(batch); // Connect hands the batch back after the backoff
+        e.put(List.of()); // the retry after the backoff
         assertEquals(List.of("primary:0@0", "primary:0@1", "primary:0@2"), sent);
         assertEquals(List.of(KeySlot.PRIMARY, KeySlot.PRIMARY), opened, "a new client");
         assertEquals(current(P0, 3), e.preCommit(current(P0, 3)));
@@ -709,15 +839,16 @@ class DeliveryEngineTest {
         DeliveryEngine e = engine(Map.of());
         e.put(records(P0, 0, 2)); // opens the sender: delivered while put() waits
         e.put(records(P0, 2, 2)); // in flight, never answered
-        assertTimeoutPreemptively(WAIT, () -> Await.waitUntil(() -> clock.instant().isAfter(
-            java.time.Instant.parse("2026-11-22T10:02:00Z")), WAIT, "the endpoint got the request"));
+        await("the endpoint got the request").atMost(WAIT)
+            .until(() -> clock.instant().isAfter(java.time.Instant.parse("2026-11-22T10:02:00Z")));
         List<SinkRecord> next = records(P0, 4, 1);
-        RetriableException r = assertTimeoutPreemptively(WAIT, () -> assertThrows(RetriableException.class, () -> e.put(next)));
-        assertTrue(r.getMessage().contains("no answer"), r.getMessage());
+        long mark = TestLogs.mark();
+        assertTimeoutPreemptively(WAIT, () -> e.put(next));
+        assertEquals(1, lines(mark, BACKOFF_STARTS + " (SendTimeoutException: no answer to a send of 2 records"), TestLogs.readSince(mark));
         assertEquals(3, e.heldRecords());
         assertEquals(current(P0, 2), e.preCommit(current(P0, 5)));
         clock.advance(Duration.ofMillis(100));
-        e.put(next);
+        e.put(List.of());
         assertEquals(List.of("primary:0@0", "primary:0@1", "primary:0@2", "primary:0@3", "primary:0@4"), sent);
         assertEquals(current(P0, 5), e.preCommit(current(P0, 5)));
     }

@@ -19,7 +19,8 @@ public final class RecordingListener implements SendListener {
     }
 
     @Override
-    public void rejected(SinkRecord record, String reason) {
+    public boolean rejected(SinkRecord record, String reason) {
         rejected.put(record.kafkaOffset(), reason);
+        return true;
     }
 }

@@ -58,8 +58,9 @@ class EventGridSenderTest {
         }
 
         @Override
-        public void rejected(SinkRecord record, String reason) {
+        public boolean rejected(SinkRecord record, String reason) {
             rejected.put(record, reason);
+            return true;
         }
     };
 
@@ -315,6 +316,39 @@ class EventGridSenderTest {
             assertEquals(Outcome.TRANSIENT, f.outcome());
         } finally {
             eg.comeBack();
+        }
+    }
+
+    /**
+     * An endpoint that sends the answer's headers and then nothing more: the request's timeout ends
+     * at the headers, so without a bound of its own the send would wait for the body until the core
+     * gave it up. It ends as a timeout (transient) after two try timeouts.
+     */
+    @Test
+    void anAnswerWhoseBodyNeverComesEndsAsATimeout() throws Exception {
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Thread stall = new Thread(() -> {
+                try (java.net.Socket s = server.accept()) {
+                    byte[] buffer = new byte[8192];
+                    s.getInputStream().read(buffer);
+                    s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{".getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                    while (s.getInputStream().read(buffer) >= 0) {
+                        // the rest of the request; then wait until the client gives up and closes
+                    }
+                } catch (IOException ignored) {
+                    // the client closed the connection
+                }
+            }, "stalling-endpoint");
+            stall.setDaemon(true);
+            stall.start();
+            EventGridSender sender = sender("http://127.0.0.1:" + server.getLocalPort() + "/api/events",
+                Map.of(DeliveryConfig.CLIENT_TRY_TIMEOUT_MS_CONFIG, "200", DeliveryConfig.BATCH_MAX_BYTES_CONFIG, "1024"), KEY);
+            Exception e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(20),
+                () -> assertThrows(Exception.class, () -> sender.send(List.of(record(event("stalled", 1))), listener)));
+            assertTrue(e instanceof java.net.http.HttpTimeoutException, e.toString());
+            assertEquals(Outcome.TRANSIENT, FailureClassifier.classify(e).outcome());
+            assertTrue(delivered.isEmpty());
         }
     }
 

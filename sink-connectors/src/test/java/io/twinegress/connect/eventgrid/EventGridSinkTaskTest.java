@@ -3,7 +3,6 @@ package io.twinegress.connect.eventgrid;
 import io.twinegress.connect.core.DeliveryConfig;
 import io.twinegress.connect.core.FakeContext;
 import io.twinegress.emulators.eventgrid.EventGridEmulator;
-import io.twinegress.testing.kafka.Await;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.Test;
@@ -16,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,11 +59,11 @@ class EventGridSinkTaskTest {
             assertFalse(started.isEmpty(), "the client runs threads while the task runs");
 
             task.stop();
-            Await.waitUntil(() -> {
+            await("every thread of the task's HTTP client ends after stop: "
+                + started.stream().filter(Thread::isAlive).map(Thread::getName).toList()).atMost(Duration.ofSeconds(30)).until(() -> {
                 System.gc(); // Java 17: the client's selector thread ends once the client is collected
                 return started.stream().noneMatch(Thread::isAlive);
-            }, Duration.ofSeconds(30), "every thread of the task's HTTP client ends after stop: "
-                + started.stream().filter(Thread::isAlive).map(Thread::getName).toList());
+            });
             assertTrue(started.stream().noneMatch(Thread::isAlive));
         }
     }

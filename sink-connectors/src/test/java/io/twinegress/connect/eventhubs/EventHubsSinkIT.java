@@ -2,22 +2,21 @@ package io.twinegress.connect.eventhubs;
 
 import io.twinegress.connect.core.ConnectionString;
 import io.twinegress.connect.core.DeliveryConfig;
+import io.twinegress.connect.it.AmqpTarget;
+import io.twinegress.connect.it.DeliveryContractIT;
 import io.twinegress.connect.it.SinkIt;
 import io.twinegress.emulators.amqp.AmqpEmulator;
 import io.twinegress.emulators.amqp.ReceivedMessage;
 import io.twinegress.schemas.EgressHeaders;
-import io.twinegress.testing.kafka.Await;
 import io.twinegress.testing.kafka.ConnectRestClient;
 import io.twinegress.testing.kafka.ConnectWorker;
 import io.twinegress.testing.kafka.KafkaBroker;
-import io.twinegress.testing.kafka.TestLogs;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
@@ -31,8 +30,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static io.twinegress.connect.it.SinkIt.committed;
@@ -40,6 +37,7 @@ import static io.twinegress.connect.it.SinkIt.event;
 import static io.twinegress.connect.it.SinkIt.header;
 import static io.twinegress.connect.it.SinkIt.metric;
 import static io.twinegress.connect.it.SinkIt.metricLong;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -47,15 +45,16 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The packaged plugin directory in a real Connect worker on a real KRaft broker, delivering
- * through the real Event Hubs SDK to the AMQP stand-in. One broker, worker and stand-in for the
- * class; every test has its own topics, hubs and key names. Only compile-time constants of the
- * connector's classes are used here: the connector comes from the plugin directory.
+ * The Event Hubs connector from the packaged plugin directory in a real Connect worker on a real
+ * KRaft broker, delivering through the real Event Hubs SDK to the AMQP stand-in: the delivery
+ * contract ({@link DeliveryContractIT}) and what is Event Hubs's own (partition keys and order per
+ * key, raw device telemetry byte for byte, its validation rules). One broker, worker and stand-in
+ * for the class; every test has its own topics, hubs and key names. Only compile-time constants of
+ * the connector's classes are used here: the connector comes from the plugin directory.
  */
-class EventHubsSinkIT {
+class EventHubsSinkIT extends DeliveryContractIT {
 
     static final String CONNECTOR = "EventHubsSinkConnector";
-    static final Duration DEADLINE = Duration.ofSeconds(60);
     /** A record header the tests add to find each record again at the hub. */
     static final String SEQ = "it-seq";
 
@@ -66,16 +65,12 @@ class EventHubsSinkIT {
     static final ConnectWorker CONNECT = SinkIt.worker(KAFKA);
 
     static AmqpEmulator amqp;
-    final SinkIt.Connectors connectors = new SinkIt.Connectors(CONNECT, DEADLINE);
 
     @BeforeAll
     static void standIn() {
         amqp = AmqpEmulator.builder()
             .eventHub("events", 4)
             .eventHub("telemetry", 4)
-            .eventHub("failover", 2)
-            .eventHub("both-refused", 2)
-            .eventHub("throttled", 2)
             .eventHub("small", 2, 16 * 1024)
             .key("send", "send-key")
             .start();
@@ -89,9 +84,11 @@ class EventHubsSinkIT {
         }
     }
 
-    @AfterEach
-    void deleteConnectors() {
-        connectors.deleteAll();
+    EventHubsSinkIT() {
+        super(KAFKA, CONNECT, new AmqpTarget(CONNECTOR, amqp, (b, hub) -> b.eventHub(hub, 2), (a, hub) -> a.addEventHub(hub, 2),
+            m -> m.property(EgressHeaders.EVENT_ID), // headers become properties
+            "small", 20 * 1024, // the hub takes 16 KiB
+            "larger than the largest event the event hub accepts"));
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -171,7 +168,7 @@ class EventHubsSinkIT {
     // ---------------------------------------------------------------------------------------------
 
     @Test
-    void jsonEventsArriveByteForByteWithTheirPartitionKeysAndPropertiesInOrderPerKey() {
+    void jsonEventsArriveByteForByteWithTheirPartitionKeysAndPropertiesInOrderPerKey(TestReporter reporter) {
         String topic = "twin.egress.events";
         KAFKA.createTopic(topic, 3);
         Map<String, String> config = config(topic, "events", amqp.connectionString("send", "send-key"), null);
@@ -187,8 +184,9 @@ class EventHubsSinkIT {
         Instant produced = Instant.now();
         List<ReceivedMessage> got = amqp.awaitCount("events", 10 + n, DEADLINE);
         long ms = Math.max(1, Duration.between(produced, got.get(got.size() - 1).receivedAt()).toMillis());
-        System.out.printf("IT figure: %d events (about 500 bytes) in Kafka -> all at the hub in %d ms (%d events/s), "
-            + "%d transfers%n", n, ms, n * 1000L / ms, got.stream().skip(10).mapToLong(ReceivedMessage::transferId).distinct().count());
+        reporter.publishEntry("figure", n + " events (about 500 bytes) in Kafka -> all at the hub in " + ms + " ms ("
+            + n * 1000L / ms + " events/s), " + got.stream().skip(10).mapToLong(ReceivedMessage::transferId).distinct().count()
+            + " transfers");
 
         List<ProducerRecord<byte[], byte[]>> all = new ArrayList<>(warmUp);
         all.addAll(records);
@@ -197,8 +195,8 @@ class EventHubsSinkIT {
         got.forEach(m -> keysPerTransfer.computeIfAbsent(m.transferId(), t -> new TreeSet<>()).add(String.valueOf(m.partitionKey())));
         keysPerTransfer.values().forEach(keys -> assertEquals(1, keys.size(), "one partition key per batch: " + keys));
         assertTrue(got.stream().anyMatch(m -> m.transferSize() > 1), "events travel in batches");
-        Await.waitUntil(() -> committed(KAFKA, "eh-events") == 10 + n, DEADLINE, "offsets committed up to the end");
-        Await.waitUntil(() -> metricLong("eh-events", "delivered-records-total") == 10 + n, DEADLINE, "delivered metric on JMX");
+        await("offsets committed up to the end").atMost(DEADLINE).until(() -> committed(KAFKA, "eh-events") == 10 + n);
+        await("delivered metric on JMX").atMost(DEADLINE).until(() -> metricLong("eh-events", "delivered-records-total") == 10 + n);
         assertEquals("primary", metric("eh-events", "active-key").orElseThrow());
     }
 
@@ -233,117 +231,7 @@ class EventHubsSinkIT {
         KAFKA.produce(records);
         List<ReceivedMessage> got = amqp.awaitCount("telemetry", 200, DEADLINE);
         assertDelivered(records, got, null);
-        Await.waitUntil(() -> committed(KAFKA, "eh-telemetry") == 200, DEADLINE, "committed");
-    }
-
-    @Test
-    void aRefusedPrimaryFailsOverToTheSecondaryAndNothingIsLost() {
-        String topic = "twin.egress.failover";
-        KAFKA.createTopic(topic, 2);
-        amqp.addKey("fo", "fo-primary");
-        amqp.addKey("fo", "fo-secondary");
-        connectors.start("eh-failover", config(topic, "failover", amqp.connectionString("fo", "fo-primary"),
-            amqp.connectionString("fo", "fo-secondary")));
-        List<ProducerRecord<byte[], byte[]>> first = events(topic, "failover", 2, 0, 50, 100);
-        KAFKA.produce(first);
-        amqp.awaitCount("failover", 50, DEADLINE);
-
-        long mark = TestLogs.mark();
-        amqp.revokeKey("fo", "fo-primary"); // like regenerating the primary key in the portal
-        Instant revoked = Instant.now();
-        List<ProducerRecord<byte[], byte[]>> second = events(topic, "failover", 2, 50, 50, 100);
-        KAFKA.produce(second);
-        List<ReceivedMessage> got = amqp.awaitCount("failover", 100, DEADLINE);
-        System.out.printf("IT figure: primary revoked -> first event delivered with the secondary %d ms "
-            + "(includes producing the next records and the consumer's poll)%n", Duration.between(revoked, got.get(50).receivedAt()).toMillis());
-
-        List<ProducerRecord<byte[], byte[]>> all = new ArrayList<>(first);
-        all.addAll(second);
-        assertDelivered(all, got, "application/json");
-        assertTrue(TestLogs.readSince(mark).contains("eh-failover: the endpoint refused the primary key"), "one line per switch");
-        Pattern took = Pattern.compile("eh-failover: delivering with the secondary key, (\\d+) ms after the endpoint refused a key");
-        String measured = Await.value(() -> {
-            Matcher m = took.matcher(TestLogs.readSince(mark));
-            return m.find() ? java.util.Optional.of(m.group(1)) : java.util.Optional.<String>empty();
-        }, DEADLINE, "the task says which key it delivers with now");
-        System.out.printf("IT figure: failover 401 -> first successful send with the secondary %s ms (task's own measure)%n", measured);
-        assertEquals(1, metricLong("eh-failover", "failovers-total"));
-        assertEquals("secondary", metric("eh-failover", "active-key").orElseThrow());
-        assertEquals(0, metricLong("eh-failover", "backing-off"), "failover needs no backoff");
-    }
-
-    @Test
-    void bothKeysRefusedBacksOffHoldsEverythingAndACorrectedKeyDeliversAll() {
-        String topic = "twin.egress.both-refused";
-        KAFKA.createTopic(topic, 2);
-        amqp.addKey("both", "both-good");
-        Map<String, String> config = config(topic, "both-refused", amqp.connectionString("both", "wrong-1"),
-            amqp.connectionString("both", "wrong-2"));
-        connectors.start("eh-both", config);
-        List<ProducerRecord<byte[], byte[]>> records = events(topic, "both", 2, 0, 40, 100);
-        KAFKA.produce(records);
-
-        Await.waitUntil(() -> metricLong("eh-both", "backing-off") == 1, DEADLINE, "the task backs off");
-        Await.waitUntil(() -> metricLong("eh-both", "failovers-total") >= 3, DEADLINE, "and keeps trying both keys");
-        assertEquals(0, amqp.count("both-refused"));
-        assertTrue(CONNECT.rest().connectorStatus("eh-both").orElseThrow().isRunning(), "the task holds, it does not fail");
-        assertEquals(0, committed(KAFKA, "eh-both"), "nothing committed while held");
-
-        Map<String, String> fixed = new HashMap<>(config);
-        fixed.put(DeliveryConfig.CONNECTION_STRING_CONFIG, amqp.connectionString("both", "both-good"));
-        Instant put = Instant.now();
-        CONNECT.rest().putConnector("eh-both", fixed);
-        List<ReceivedMessage> got = amqp.awaitCount("both-refused", 40, DEADLINE);
-        System.out.printf("IT figure: PUT corrected key -> first delivery %d ms, -> all 40 delivered %d ms%n",
-            Duration.between(put, got.get(0).receivedAt()).toMillis(), Duration.between(put, got.get(39).receivedAt()).toMillis());
-        assertDelivered(records, got, "application/json");
-        Await.waitUntil(() -> committed(KAFKA, "eh-both") == 40, DEADLINE, "offsets committed once delivered");
-    }
-
-    @Test
-    void aThrottlingHubGetsEverythingAfterBackoffInOrderPerKey() {
-        String topic = "twin.egress.throttled";
-        KAFKA.createTopic(topic, 1);
-        Map<String, String> config = config(topic, "throttled", amqp.connectionString("send", "send-key"), null);
-        config.put(DeliveryConfig.BATCH_MAX_RECORDS_CONFIG, "10");
-        connectors.start("eh-throttled", config);
-        long mark = TestLogs.mark();
-        amqp.throttleNext(3);
-        List<ProducerRecord<byte[], byte[]>> records = events(topic, "throttled", 1, 0, 60, 100);
-        KAFKA.produce(records);
-        List<ReceivedMessage> got = amqp.awaitCount("throttled", 60, DEADLINE);
-        assertDelivered(records, got, "application/json");
-        // the task logs the end of the backoff after the send returned, so possibly after the hub recorded it
-        Await.waitUntil(() -> TestLogs.readSince(mark).contains("eh-throttled: endpoint accepts records again"), DEADLINE,
-            "the end of the backoff is logged");
-        assertTrue(TestLogs.readSince(mark).contains("eh-throttled: endpoint unavailable (com.microsoft:server-busy"),
-            "and so was its start");
-        Await.waitUntil(() -> committed(KAFKA, "eh-throttled") == 60, DEADLINE, "committed");
-    }
-
-    @Test
-    void anOversizedEventGoesToTheDeadLetterTopicWithTheReasonAndTheRestIsDelivered() {
-        String topic = "twin.egress.small";
-        KAFKA.createTopic(topic, 1);
-        List<ProducerRecord<byte[], byte[]>> rest = new ArrayList<>(events(topic, "small", 1, 0, 4, 100));
-        ProducerRecord<byte[], byte[]> big = events(topic, "small", 1, 4, 1, 20 * 1024).get(0); // the hub takes 16 KiB
-        rest.addAll(events(topic, "small", 1, 5, 5, 100));
-        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(rest.subList(0, 4));
-        records.add(big);
-        records.addAll(rest.subList(4, 9));
-        KAFKA.produce(records);
-        connectors.start("eh-small", config(topic, "small", amqp.connectionString("send", "send-key"), null));
-
-        List<ReceivedMessage> got = amqp.awaitCount("small", 9, DEADLINE);
-        List<ConsumerRecord<byte[], byte[]>> dead = KAFKA.consume(topic + ".dlq", 1, DEADLINE);
-        assertEquals(1, dead.size());
-        assertArrayEquals(big.value(), dead.get(0).value(), "the original record");
-        String reason = new String(dead.get(0).headers().lastHeader("__connect.errors.exception.message").value(), StandardCharsets.UTF_8);
-        assertTrue(reason.contains("larger than the largest event the event hub accepts"), reason);
-        Await.waitUntil(() -> committed(KAFKA, "eh-small") == 10, DEADLINE, "committed past the dead-lettered record");
-        assertDelivered(rest, amqp.received("small"), "application/json");
-        assertEquals(1, metricLong("eh-small", "dead-lettered-records-total"));
-        assertEquals(9, got.size());
+        await("committed").atMost(DEADLINE).until(() -> committed(KAFKA, "eh-telemetry") == 200);
     }
 
     @Test

@@ -31,7 +31,7 @@ import java.util.Optional;
  */
 public final class SinkIt {
 
-    /** The packaged plugin directory (DESIGN §6), relative to the module. */
+    /** The packaged plugin directory a worker loads the connectors from, relative to the module. */
     public static final Path PLUGIN = Path.of("target", "twin-egress-connectors");
 
     private SinkIt() {

@@ -53,6 +53,7 @@ class ServiceBusSenderTest {
             .serviceBusTopic("refusing")
             .serviceBusTopic("headers")
             .serviceBusTopic("keys")
+            .serviceBusTopic("mixed-keys")
             .key("send", "send-key")
             .start();
     }
@@ -331,5 +332,39 @@ class ServiceBusSenderTest {
                 assertTrue(before == null || before < seq, "order per key: " + before + " then " + seq);
             }
         }
+    }
+
+    /**
+     * A topic that is not partitioned ({@code entity.partitioned=false}) takes any mix of keys in a
+     * batch: records with a distinct key each still travel in full batches, in record order, each
+     * message still carrying its key.
+     */
+    @Test
+    void onATopicThatIsNotPartitionedBatchesAreFilledWhateverTheKeys() {
+        List<SinkRecord> records = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            ConnectHeaders h = new ConnectHeaders();
+            h.addString(EgressHeaders.SOURCE_OFFSET, Integer.toString(i));
+            records.add(new SinkRecord("twin.egress.sb", 0, null, "device-" + i, null,
+                ("{\"seq\":" + i + "}").getBytes(StandardCharsets.UTF_8), i, 1L,
+                org.apache.kafka.common.record.TimestampType.CREATE_TIME, h));
+        }
+        Map<String, String> p = new HashMap<>();
+        p.put(DeliveryConfig.CONNECTION_STRING_CONFIG, amqp.connectionString("send", "send-key"));
+        p.put(DeliveryConfig.PATH_CONFIG, "mixed-keys");
+        p.put(DeliveryConfig.BATCH_MAX_RECORDS_CONFIG, "10");
+        p.put(ServiceBusSinkConfig.ENTITY_PARTITIONED_CONFIG, "false");
+        ServiceBusSinkConfig config = new ServiceBusSinkConfig(p);
+        RecordingListener listener = new RecordingListener();
+        try (ServiceBusSender sender = new ServiceBusSender(config, config.connectionString(), new AtomicBoolean())) {
+            sender.send(records, listener);
+        }
+        assertEquals(List.of(10, 10, 10, 10), listener.batches.stream().map(List::size).toList(), "four full batches");
+        List<ReceivedMessage> got = amqp.awaitCount("mixed-keys", 40, DEADLINE);
+        for (int i = 0; i < 40; i++) {
+            assertEquals(Integer.toString(i), got.get(i).property(EgressHeaders.SOURCE_OFFSET), "record order");
+            assertEquals("device-" + i, got.get(i).partitionKey(), "each message keeps its key");
+        }
+        assertEquals(4, got.stream().map(ReceivedMessage::transferId).distinct().count());
     }
 }

@@ -8,7 +8,7 @@ import static io.twinegress.router.it.EgressReader.header;
 import static io.twinegress.schemas.EventType.SensorChange;
 import static io.twinegress.schemas.EventType.SpaceChange;
 import static io.twinegress.schemas.EventType.TopologyOperation;
-import static io.twinegress.testing.kafka.Await.waitUntil;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -69,10 +69,10 @@ class FilteredRouterIT {
     private static void awaitRouted(String egress, java.util.function.IntFunction<byte[]> probe) {
         try (EgressReader reader = new EgressReader(KAFKA.bootstrapServers(), egress)) {
             int before = reader.poll(Duration.ofMillis(200)).size();
-            waitUntil(() -> {
+            await("a probe routed to " + egress).atMost(DEADLINE).until(() -> {
                 KAFKA.produce(NAME + ".events", utf8("probe"), probe.apply(PROBES.incrementAndGet()));
                 return reader.poll(Duration.ofMillis(100)).size() > before;
-            }, DEADLINE, "a probe routed to " + egress);
+            });
         }
     }
 
@@ -81,10 +81,8 @@ class FilteredRouterIT {
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> awaitNotProbes(String topic, int n) {
-        return io.twinegress.testing.kafka.Await.value(() -> {
-            List<ConsumerRecord<byte[], byte[]>> all = notProbes(KAFKA.consume(topic, 0, DEADLINE));
-            return all.size() >= n ? java.util.Optional.of(all) : java.util.Optional.empty();
-        }, DEADLINE, n + " events (not probes) in " + topic);
+        return await(n + " events (not probes) in " + topic).atMost(DEADLINE)
+            .until(() -> notProbes(KAFKA.consume(topic, 0, DEADLINE)), all -> all.size() >= n);
     }
 
     @Test

@@ -11,7 +11,7 @@ import static io.twinegress.schemas.EventType.SensorChange;
 import static io.twinegress.schemas.EventType.SpaceChange;
 import static io.twinegress.schemas.EventType.TopologyOperation;
 import static io.twinegress.schemas.EventType.UdfCustom;
-import static io.twinegress.testing.kafka.Await.waitUntil;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -92,10 +92,10 @@ class RouterIT {
 
     private static void awaitRouting(String inputTopic, String egressTopic, EventType type) {
         try (EgressReader reader = new EgressReader(KAFKA.bootstrapServers(), egressTopic)) {
-            waitUntil(() -> {
+            await("a probe routed to " + egressTopic).atMost(DEADLINE).until(() -> {
                 KAFKA.produce(inputTopic, "probe", string(event(type, "probe-" + PROBES.incrementAndGet())));
                 return !reader.poll(Duration.ofMillis(100)).isEmpty();
-            }, DEADLINE, "a probe routed to " + egressTopic);
+            });
         }
     }
 
@@ -106,10 +106,8 @@ class RouterIT {
 
     /** Reads a topic (read_committed) until it holds at least {@code n} records that are not probes; returns all its records. */
     private static List<ConsumerRecord<byte[], byte[]>> awaitEvents(String topic, int n, Duration deadline, IsolationLevel isolation) {
-        return io.twinegress.testing.kafka.Await.value(() -> {
-            List<ConsumerRecord<byte[], byte[]>> all = KAFKA.consume(topic, 0, deadline, isolation);
-            return events(all).size() >= n ? java.util.Optional.of(all) : java.util.Optional.empty();
-        }, deadline, n + " events (not probes) in " + topic);
+        return await(n + " events (not probes) in " + topic).atMost(deadline)
+                .until(() -> KAFKA.consume(topic, 0, deadline, isolation), all -> events(all).size() >= n);
     }
 
     @Test
@@ -290,7 +288,7 @@ class RouterIT {
         Map<String, Object> props = new HashMap<>(config(name));
         String input = name + ".events";
         try (RouterApp app = RouterApp.start(new RouterConfig(props))) {
-            waitUntil(() -> app.streams().state() == KafkaStreams.State.RUNNING, DEADLINE, "router RUNNING");
+            await("router RUNNING").atMost(DEADLINE).until(() -> app.streams().state() == KafkaStreams.State.RUNNING);
             List<Long> activations = new ArrayList<>();
             for (int n = 1; n <= 3; n++) {
                 String id = "new-" + n;
@@ -322,7 +320,7 @@ class RouterIT {
         // Someone created the egress topic beforehand, with a small record limit.
         KAFKA.createTopic(egress, 1, Map.of("max.message.bytes", "2000"));
         try (RouterApp app = RouterApp.start(new RouterConfig(props))) {
-            waitUntil(() -> app.streams().state() == KafkaStreams.State.RUNNING, DEADLINE, "router RUNNING");
+            await("router RUNNING").atMost(DEADLINE).until(() -> app.streams().state() == KafkaStreams.State.RUNNING);
             KAFKA.produce(name + ".endpoints", utf8("small"), endpoint("ServiceBus", "p", UdfCustom));
             awaitRouting(input, egress, UdfCustom);
             ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, egress);
@@ -407,7 +405,7 @@ class RouterIT {
         long mark = io.twinegress.testing.kafka.TestLogs.mark();
         try (RouterApp app = RouterApp.start(new RouterConfig(props));
              org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer = bigProducer()) {
-            waitUntil(() -> app.streams().state() == KafkaStreams.State.RUNNING, DEADLINE, "router RUNNING");
+            await("router RUNNING").atMost(DEADLINE).until(() -> app.streams().state() == KafkaStreams.State.RUNNING);
             Set<String> threads = streamThreads(app);
             KAFKA.produce(name + ".endpoints", utf8("big"), endpoint("ServiceBus", "p", SensorChange));
             awaitRouting(input, egress, SensorChange);
@@ -461,7 +459,7 @@ class RouterIT {
         String egress = name + ".egress.steady";
         Map<String, Object> props = new HashMap<>(config(name));
         try (RouterApp app = RouterApp.start(new RouterConfig(props))) {
-            waitUntil(() -> app.streams().state() == KafkaStreams.State.RUNNING, DEADLINE, "router RUNNING");
+            await("router RUNNING").atMost(DEADLINE).until(() -> app.streams().state() == KafkaStreams.State.RUNNING);
             KAFKA.produce(name + ".endpoints", utf8("steady"), endpoint("ServiceBus", "p", SensorChange));
             awaitRouting(input, egress, SensorChange);
 
@@ -508,11 +506,11 @@ class RouterIT {
             KAFKA.produce(bulk);
             Set<String> active = java.util.concurrent.ConcurrentHashMap.newKeySet();
             CompletableFuture<Long> allActive = CompletableFuture.supplyAsync(() -> {
-                waitUntil(() -> {
+                await("50 bulk endpoints Active").atMost(DEADLINE).until(() -> {
                     KAFKA.consumeStrings(name + ".endpoints.status", 51, DEADLINE).stream()
                             .filter(r -> r.key().startsWith("bulk-") && r.value().contains("\"state\":\"Active\"")).forEach(r -> active.add(r.key()));
                     return active.size() == 50;
-                }, DEADLINE, "50 bulk endpoints Active");
+                });
                 return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - registering);
             });
             while (!allActive.isDone()) {
@@ -577,11 +575,11 @@ class RouterIT {
             long start = System.nanoTime();
             KAFKA.produce(name + ".endpoints", utf8(id), endpoint);
             AtomicInteger sent = new AtomicInteger();
-            waitUntil(() -> {
+            await("an event routed to " + egress).atMost(DEADLINE).until(() -> {
                 KAFKA.produce(input, "k", string(event(type, id + "-" + type + "-" + sent.incrementAndGet())));
                 return reader.poll(Duration.ofMillis(20)).stream().skip(before)
                         .anyMatch(r -> type.name().equals(header(r, EgressHeaders.EVENT_TYPE)));
-            }, DEADLINE, "an event routed to " + egress);
+            });
             return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         }
     }

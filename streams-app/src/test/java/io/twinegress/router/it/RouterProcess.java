@@ -1,6 +1,6 @@
 package io.twinegress.router.it;
 
-import static io.twinegress.testing.kafka.Await.waitUntil;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -56,12 +56,12 @@ final class RouterProcess implements AutoCloseable {
     }
 
     void awaitOutput(String text, Duration deadline) {
-        waitUntil(() -> {
+        await("router logs '" + text + "'").atMost(deadline).until(() -> {
             if (!process.isAlive() && !output().contains(text)) {
                 throw new AssertionError("router exited (" + process.exitValue() + ") before logging '" + text + "':\n" + output());
             }
             return output().contains(text);
-        }, deadline, "router logs '" + text + "'");
+        });
     }
 
     void awaitRunning(Duration deadline) {

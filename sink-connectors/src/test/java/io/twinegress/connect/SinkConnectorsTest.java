@@ -1,0 +1,241 @@
+package io.twinegress.connect;
+
+import io.twinegress.connect.core.ConnectionString;
+import io.twinegress.connect.core.DeliveryConfig;
+import io.twinegress.connect.core.DeliverySinkConnector;
+import io.twinegress.connect.core.Version;
+import io.twinegress.connect.eventgrid.EventGridSinkConfig;
+import io.twinegress.connect.eventgrid.EventGridSinkConnector;
+import io.twinegress.connect.eventgrid.EventGridSinkTask;
+import io.twinegress.connect.eventhubs.EventHubsSinkConfig;
+import io.twinegress.connect.eventhubs.EventHubsSinkConnector;
+import io.twinegress.connect.eventhubs.EventHubsSinkTask;
+import io.twinegress.connect.servicebus.ServiceBusSinkConfig;
+import io.twinegress.connect.servicebus.ServiceBusSinkConnector;
+import io.twinegress.connect.servicebus.ServiceBusSinkTask;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.connect.sink.SinkConnector;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What the three connectors share through the delivery core's connector base and config
+ * fragments, checked on each: validation, warnings, start, task configs, discovery, the shared
+ * defaults, dead-lettering and secrets. Each connector's own rules stay in its
+ * {@code *SinkConnectorTest}.
+ */
+class SinkConnectorsTest {
+
+    static final String CANARY = "CANARY-KEY-0b7e4a21";
+    static final String SAS = "Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKeyName=Send;SharedAccessKey=";
+
+    /**
+     * One connector under test.
+     *
+     * @param primary    a valid primary key holding {@link #CANARY}
+     * @param secondary  a valid secondary key
+     * @param path       a valid path
+     * @param noEndpoint what a primary {@code SharedAccessKey=<canary>} is refused with
+     */
+    record Subject(String name, Supplier<DeliverySinkConnector> connector, Supplier<SinkTask> task,
+                   Function<Map<String, String>, DeliveryConfig> config, ConfigDef configDef,
+                   String primary, String secondary, String path, String noEndpoint) {
+
+        Map<String, String> props() {
+            Map<String, String> p = new HashMap<>();
+            p.put("name", name + "-endpoint");
+            p.put("connector.class", connector.get().getClass().getSimpleName());
+            p.put("topics", "twin.egress." + name + "-endpoint");
+            p.put(DeliveryConfig.CONNECTION_STRING_CONFIG, primary);
+            p.put(DeliveryConfig.PATH_CONFIG, path);
+            return p;
+        }
+
+        Map<String, List<String>> errors(Map<String, String> props) {
+            return connector.get().validate(props).configValues().stream()
+                .filter(v -> !v.errorMessages().isEmpty())
+                .collect(Collectors.toMap(ConfigValue::name, ConfigValue::errorMessages));
+        }
+
+        List<Object> warnings(Map<String, String> props) {
+            return connector.get().validate(props).configValues().stream()
+                .filter(v -> v.name().equals(DeliverySinkConnector.WARNINGS))
+                .peek(v -> assertEquals(List.of(), v.errorMessages(), "a warning is not an error"))
+                .flatMap(v -> v.recommendedValues().stream()).toList();
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Subject> connectors() {
+        return Stream.of(
+            new Subject("servicebus", ServiceBusSinkConnector::new, ServiceBusSinkTask::new, ServiceBusSinkConfig::new,
+                ServiceBusSinkConfig.CONFIG_DEF, SAS + CANARY, SAS + "other", "twins", ConnectionString.ERROR_NO_ENDPOINT),
+            new Subject("eventhubs", EventHubsSinkConnector::new, EventHubsSinkTask::new, EventHubsSinkConfig::new,
+                EventHubsSinkConfig.CONFIG_DEF, SAS + CANARY, SAS + "other", "telemetry", ConnectionString.ERROR_NO_ENDPOINT),
+            new Subject("eventgrid", EventGridSinkConnector::new, EventGridSinkTask::new, EventGridSinkConfig::new,
+                EventGridSinkConfig.CONFIG_DEF, CANARY + "=", "other-key", "twins.westus2-1.eventgrid.azure.net",
+                EventGridSinkConfig.ERROR_KEY_IS_CONNECTION_STRING));
+    }
+
+    /** The two whose keys are SAS connection strings. */
+    static Stream<Subject> amqpConnectors() {
+        return connectors().filter(s -> !s.name().equals("eventgrid"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("connectors")
+    void aGoodConfigValidatesCleanWithOrWithoutASecondaryKey(Subject s) {
+        assertEquals(Map.of(), s.errors(s.props()));
+        Map<String, String> withSecondary = s.props();
+        withSecondary.put(DeliveryConfig.SECONDARY_CONNECTION_STRING_CONFIG, s.secondary());
+        assertEquals(Map.of(), s.errors(withSecondary));
+    }
+
+    /**
+     * Connect's validate answer has no warnings, only errors (which refuse the config): the
+     * warnings go into an entry of their own, {@code twin-egress.warnings}, one per recommended
+     * value, which refuses nothing.
+     */
+    @ParameterizedTest
+    @MethodSource("connectors")
+    void validateWarnsWithoutADeadLetterTopicAndWithoutReadCommitted(Subject s) {
+        assertEquals(List.of(DeliveryConfig.WARNING_NO_DEAD_LETTER_TOPIC, DeliveryConfig.WARNING_ISOLATION_UNSET),
+            s.warnings(s.props()));
+        Map<String, String> p = s.props();
+        p.put("errors.tolerance", "all");
+        p.put("errors.deadletterqueue.topic.name", "twin.egress.x.dlq");
+        p.put("consumer.override.isolation.level", "read_uncommitted");
+        assertEquals(List.of(DeliveryConfig.WARNING_ISOLATION_NOT_COMMITTED), s.warnings(p));
+        p.put("consumer.override.isolation.level", "READ_COMMITTED");
+        assertEquals(List.of(), s.warnings(p), "no entry when there is nothing to say");
+        p.remove("errors.tolerance"); // a topic without errors.tolerance=all is not usable
+        assertEquals(List.of(DeliveryConfig.WARNING_NO_DEAD_LETTER_TOPIC), s.warnings(p));
+        s.connector().get().start(s.props()); // warnings never refuse a config
+    }
+
+    @ParameterizedTest
+    @MethodSource("connectors")
+    void aMissingOrEmptyPrimaryIsReportedOnItsKey(Subject s) {
+        Map<String, String> p = s.props();
+        p.remove(DeliveryConfig.CONNECTION_STRING_CONFIG);
+        assertEquals(List.of(DeliveryConfig.CONNECTION_STRING_CONFIG), List.copyOf(s.errors(p).keySet()));
+        p.put(DeliveryConfig.CONNECTION_STRING_CONFIG, " ");
+        assertEquals(Map.of(DeliveryConfig.CONNECTION_STRING_CONFIG, List.of(ConnectionString.ERROR_EMPTY)), s.errors(p));
+    }
+
+    @ParameterizedTest
+    @MethodSource("amqpConnectors")
+    void malformedConnectionStringsAreReportedOnTheirKeys(Subject s) {
+        Map<String, String> p = s.props();
+        p.put(DeliveryConfig.CONNECTION_STRING_CONFIG, "Endpoint=https://contoso/;SharedAccessKeyName=Send;SharedAccessKey=" + CANARY);
+        p.put(DeliveryConfig.SECONDARY_CONNECTION_STRING_CONFIG, "Endpoint=sb://contoso/;SharedAccessKeyName=Send");
+        assertEquals(Map.of(DeliveryConfig.CONNECTION_STRING_CONFIG, List.of(ConnectionString.ERROR_BAD_ENDPOINT),
+            DeliveryConfig.SECONDARY_CONNECTION_STRING_CONFIG, List.of(ConnectionString.ERROR_NO_KEY)), s.errors(p));
+        p.put(DeliveryConfig.SECONDARY_CONNECTION_STRING_CONFIG, CANARY);
+        assertEquals(List.of(ConnectionString.ERROR_FORMAT), s.errors(p).get(DeliveryConfig.SECONDARY_CONNECTION_STRING_CONFIG));
+    }
+
+    @ParameterizedTest
+    @MethodSource("connectors")
+    void outOfRangeValuesAreReportedOnTheirKeys(Subject s) {
+        Map<String, String> p = s.props();
+        p.put(DeliveryConfig.BATCH_MAX_BYTES_CONFIG, String.valueOf(2 * 1024 * 1024));
+        p.put(DeliveryConfig.RETRY_BACKOFF_JITTER_CONFIG, "1.5");
+        assertEquals(List.of(DeliveryConfig.BATCH_MAX_BYTES_CONFIG, DeliveryConfig.RETRY_BACKOFF_JITTER_CONFIG),
+            s.errors(p).keySet().stream().sorted().toList());
+    }
+
+    @ParameterizedTest
+    @MethodSource("connectors")
+    void startRefusesAnInvalidConfigNamingTheKeyButNotTheValue(Subject s) {
+        Map<String, String> p = s.props();
+        p.put(DeliveryConfig.CONNECTION_STRING_CONFIG, "SharedAccessKey=" + CANARY);
+        ConfigException e = assertThrows(ConfigException.class, () -> s.connector().get().start(p));
+        assertTrue(e.getMessage().contains(DeliveryConfig.CONNECTION_STRING_CONFIG + ": " + s.noEndpoint()), e.getMessage());
+        assertFalse(e.getMessage().contains(CANARY));
+    }
+
+    @ParameterizedTest
+    @MethodSource("connectors")
+    void everyTaskGetsAllThePropertiesAndTheConnectorIsFoundThroughServiceLoader(Subject s) {
+        DeliverySinkConnector c = s.connector().get();
+        c.start(s.props());
+        assertEquals(List.of(s.props(), s.props(), s.props()), c.taskConfigs(3));
+        assertEquals(s.task().get().getClass(), c.taskClass());
+        List<String> found = ServiceLoader.load(SinkConnector.class).stream().map(x -> x.type().getName()).toList();
+        assertTrue(found.contains(c.getClass().getName()), found.toString());
+        assertEquals(Version.get(), c.version());
+        assertTrue(c.version().matches("\\d+\\.\\d+\\.\\d+.*"), c.version());
+        assertEquals(c.version(), s.task().get().version());
+    }
+
+    /** Offsets are Connect's own: any the operator sets through the REST API are valid, with no caveat. */
+    @ParameterizedTest
+    @MethodSource("connectors")
+    void offsetsSetThroughTheRestApiAreAccepted(Subject s) {
+        assertTrue(s.connector().get().alterOffsets(s.props(), Map.of(new TopicPartition("twin.egress.x", 0), 42L)));
+    }
+
+    /** The defaults of the shared fragments; each connector's batch limits are in its own test. */
+    @ParameterizedTest
+    @MethodSource("connectors")
+    void theSharedDefaults(Subject s) {
+        DeliveryConfig config = s.config().apply(s.props());
+        assertEquals(1_000L, config.backoffInitial().toMillis());
+        assertEquals(30 * 60 * 1000L, config.backoffMax().toMillis());
+        assertEquals(0.2, config.backoffJitter());
+        assertEquals(24 * 60 * 60 * 1000L, config.deliveryDeadline().toMillis());
+        assertEquals(0L, config.batchMaxWait().toMillis());
+        assertEquals(5_000L, config.clientTryTimeout().toMillis());
+        assertEquals(1, config.clientMaxRetries());
+        assertFalse(config.deadLetterAvailable());
+        assertTrue(config.secondaryConnectionString().isEmpty());
+        assertEquals(ConfigDef.Type.PASSWORD, s.configDef().configKeys().get(DeliveryConfig.CONNECTION_STRING_CONFIG).type);
+        assertEquals(ConfigDef.Type.PASSWORD, s.configDef().configKeys().get(DeliveryConfig.SECONDARY_CONNECTION_STRING_CONFIG).type);
+        assertEquals(List.of(DeliveryConfig.CONNECTION_GROUP, DeliveryConfig.RETRY_GROUP, DeliveryConfig.BATCH_GROUP,
+            DeliveryConfig.DELIVERY_GROUP), s.configDef().groups().subList(0, 4), "the shared groups first, in order");
+    }
+
+    @ParameterizedTest
+    @MethodSource("connectors")
+    void deadLetteringNeedsToleranceAllAndATopic(Subject s) {
+        Map<String, String> p = s.props();
+        p.put("errors.deadletterqueue.topic.name", "dlq");
+        assertFalse(s.config().apply(p).deadLetterAvailable(), "tolerance none would fail the task");
+        p.put("errors.tolerance", "all");
+        assertTrue(s.config().apply(p).deadLetterAvailable());
+        p.remove("errors.deadletterqueue.topic.name");
+        p.put("errors.log.enable", "true");
+        assertFalse(s.config().apply(p).deadLetterAvailable(), "logging only would drop the record");
+    }
+
+    @ParameterizedTest
+    @MethodSource("connectors")
+    void secretsNeverShowInToString(Subject s) {
+        DeliveryConfig config = s.config().apply(s.props());
+        assertFalse(config.toString().contains(CANARY));
+        assertFalse(config.connectionString().toString().contains(CANARY));
+    }
+}
