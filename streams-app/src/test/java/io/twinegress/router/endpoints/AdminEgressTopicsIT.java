@@ -1,5 +1,6 @@
 package io.twinegress.router.endpoints;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -174,7 +175,8 @@ class AdminEgressTopicsIT {
     void aNewTopicIsCreatedWithoutWarnings() {
         try (AdminEgressTopics topics = new AdminEgressTopics(Admin.create(adminConfig(KAFKA.bootstrapServers())), config(Map.of()))) {
             assertEquals(List.of(), topics.ensure("fresh.egress", Duration.ofSeconds(10)));
-            assertTrue(KAFKA.topicNames().contains("fresh.egress"));
+            // created once the controller has it; the broker answering listTopics may learn it a moment later
+            await("fresh.egress listed").atMost(Duration.ofSeconds(10)).until(() -> KAFKA.topicNames().contains("fresh.egress"));
             assertEquals(List.of(), topics.ensure("fresh.egress", Duration.ofSeconds(10)), "again: it exists, it is sized");
         }
     }
