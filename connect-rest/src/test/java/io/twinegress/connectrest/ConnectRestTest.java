@@ -157,7 +157,7 @@ class ConnectRestTest {
         for (int i = 0; i < 100; i++) {
             queued.add("500 " + REBALANCING);
         }
-        ConnectRest c = builder(PASSWORD).rebalanceDeadline(Duration.ofMillis(500)).build();
+        ConnectRest c = builder(PASSWORD).rebalanceDeadline(Duration.ofSeconds(2)).build(); // 200 ms apart: about ten, room for a slow first call
         ConnectRestException e = assertThrows(ConnectRestException.class, () -> c.putConnector("queued", Map.of()));
         assertEquals(500, e.status());
         assertTrue(e.getMessage().contains("rebalance is expected"), e.getMessage());

@@ -18,9 +18,6 @@ import picocli.CommandLine.Option;
         description = "How many dead letters, the oldest and newest, and how many per reason (and replayed already).")
 public final class DlqListCommand extends DlqTargetCommand {
 
-    @Option(names = "--progress-topic", paramLabel = "<topic>", description = "where replays keep their progress (default ${DEFAULT-VALUE})")
-    String progressTopic = DeadLetterKafka.DEFAULT_PROGRESS_TOPIC;
-
     public DlqListCommand(Session session) {
         super(session);
     }

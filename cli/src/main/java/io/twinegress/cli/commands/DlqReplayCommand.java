@@ -10,6 +10,7 @@ import io.twinegress.cli.output.Console;
 import io.twinegress.connectrest.ConnectRest.ConnectorStatus;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,14 +26,8 @@ import picocli.CommandLine.Option;
                 "Each dead letter is copied at most once, also when a run is killed and started again."})
 public final class DlqReplayCommand extends DlqTargetCommand {
 
-    @Option(names = "--reason", paramLabel = "<text>", description = "only those whose reason contains this (any case)")
-    String reason;
-
-    @Option(names = "--from", paramLabel = "<time|age>", description = "only those at or after this record time")
-    String from;
-
-    @Option(names = "--to", paramLabel = "<time|age>", description = "only those before this record time")
-    String to;
+    @Mixin
+    DeadLetterSelection which = new DeadLetterSelection();
 
     @Option(names = "--dry-run", description = "count what would be copied; write nothing")
     boolean dryRun;
@@ -42,9 +37,6 @@ public final class DlqReplayCommand extends DlqTargetCommand {
 
     @Option(names = "--batch", paramLabel = "<n>", description = "copies per transaction (default ${DEFAULT-VALUE})")
     int batch = 500;
-
-    @Option(names = "--progress-topic", paramLabel = "<topic>", description = "where replays keep their progress (default ${DEFAULT-VALUE})")
-    String progressTopic = DeadLetterKafka.DEFAULT_PROGRESS_TOPIC;
 
     private Selection selection;
 
@@ -57,7 +49,7 @@ public final class DlqReplayCommand extends DlqTargetCommand {
         if (batch < 1 || rate < 0) {
             throw new io.twinegress.cli.args.UsageException("--batch must be at least 1 and --rate at least 0");
         }
-        selection = selection(reason, from, to);
+        selection = which.selection();
     }
 
     @Override

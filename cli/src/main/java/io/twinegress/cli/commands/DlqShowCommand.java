@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code dlq show <endpoint|router>}: the dead letters themselves, oldest first; never a payload unless {@code --payload}. */
@@ -22,23 +23,14 @@ import picocli.CommandLine.Option;
                 + "Never a payload unless --payload.")
 public final class DlqShowCommand extends DlqTargetCommand {
 
-    @Option(names = "--reason", paramLabel = "<text>", description = "only those whose reason contains this (any case)")
-    String reason;
-
-    @Option(names = "--from", paramLabel = "<time|age>", description = "only those at or after this record time")
-    String from;
-
-    @Option(names = "--to", paramLabel = "<time|age>", description = "only those before this record time")
-    String to;
+    @Mixin
+    DeadLetterSelection which = new DeadLetterSelection();
 
     @Option(names = "--limit", paramLabel = "<n>", description = "at most this many (default ${DEFAULT-VALUE})")
     int limit = 20;
 
     @Option(names = "--payload", description = "also print each value (UTF-8, else base64): it may hold personal or secret data")
     boolean payload;
-
-    @Option(names = "--progress-topic", paramLabel = "<topic>", description = "where replays keep their progress (default ${DEFAULT-VALUE})")
-    String progressTopic = DeadLetterKafka.DEFAULT_PROGRESS_TOPIC;
 
     private Selection selection;
 
@@ -51,7 +43,7 @@ public final class DlqShowCommand extends DlqTargetCommand {
         if (limit < 1) {
             throw new io.twinegress.cli.args.UsageException("--limit must be at least 1");
         }
-        selection = selection(reason, from, to);
+        selection = which.selection();
     }
 
     @Override

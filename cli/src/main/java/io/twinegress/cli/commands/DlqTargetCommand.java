@@ -1,12 +1,9 @@
 package io.twinegress.cli.commands;
 
-import io.twinegress.cli.args.TimeArgument;
-import io.twinegress.cli.body.InvalidInputException;
 import io.twinegress.cli.connect.ConnectorConfigs;
 import io.twinegress.cli.dlq.DeadLetter;
 import io.twinegress.cli.dlq.DeadLetterKafka;
 import io.twinegress.cli.dlq.DeadLetterSource;
-import io.twinegress.cli.dlq.Selection;
 import io.twinegress.cli.kafka.StatusRow;
 import io.twinegress.schemas.EndpointStatus;
 import java.time.Instant;
@@ -35,6 +32,9 @@ abstract class DlqTargetCommand extends EndpointCommand {
             description = "the dead-letter topic, when it is not the connector's errors.deadletterqueue.topic.name (or, for router, "
                     + "not twin.events.dlq); then Connect is not asked")
     String dlqTopic;
+
+    @Option(names = "--progress-topic", paramLabel = "<topic>", description = "where replays keep their progress (default ${DEFAULT-VALUE})")
+    String progressTopic = DeadLetterKafka.DEFAULT_PROGRESS_TOPIC;
 
     DlqTargetCommand(Session session) {
         super(session);
@@ -66,19 +66,6 @@ abstract class DlqTargetCommand extends EndpointCommand {
 
     DeadLetterKafka deadLetters(Context ctx) {
         return new DeadLetterKafka(ctx.kafkaProperties(), ctx.timeout());
-    }
-
-    /** The --reason/--from/--to selection. */
-    static Selection selection(String reason, String from, String to) {
-        Instant now = Instant.now();
-        return new Selection(reason == null || reason.isBlank() ? null : reason, time("--from", from, now), time("--to", to, now));
-    }
-
-    private static Instant time(String option, String text, Instant now) {
-        if (text == null) {
-            return null;
-        }
-        return TimeArgument.parse(text, now).orElseThrow(() -> new InvalidInputException(option, "expected " + TimeArgument.SYNTAX));
     }
 
     static String describe(DeadLetterSource source) {
