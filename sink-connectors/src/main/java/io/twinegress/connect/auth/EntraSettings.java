@@ -33,12 +33,12 @@ public record EntraSettings(EntraCredentialKind kind, String clientId, String te
 
     /**
      * The identity as an operator finds it in the portal, for log lines: the kind and the client id
-     * (never a secret or a token), e.g. {@code managed-identity 5e1f...a1}, or
+     * (never a secret or a token), e.g. {@code identity 5e1f...a1 (managed-identity)}, or
      * {@code managed-identity (system-assigned)} without a client id.
      */
     public String identity() {
         if (!clientId.isEmpty()) {
-            return kind + " identity with client id " + clientId;
+            return "identity " + clientId + " (" + kind + ")";
         }
         return switch (kind) {
             case MANAGED_IDENTITY -> "system-assigned managed identity";

@@ -45,7 +45,8 @@ import static io.twinegress.connect.core.HeldRecords.notDone;
  *   <li><b>Hold, never drop.</b> A record is held until the endpoint has it or it is dead-lettered;
  *       {@link #preCommit} never passes an unsent record.</li>
  *   <li><b>Failover.</b> {@link Outcome#UNAUTHORIZED} → {@link KeyRing}: switch key and re-send in the
- *       same {@code put()}; both refused → back off.</li>
+ *       same {@code put()}; both refused → back off. With an identity ({@code auth.mode=entra-id})
+ *       there is no other key: {@link IdentityRefusals} (a new token once, then hold and back off).</li>
  *   <li><b>Backoff.</b> {@link Outcome#TRANSIENT} (and both keys refused) → {@link Backoff}: the
  *       task's partitions are paused ({@link PartitionPauser}), {@code context.timeout(delay)} makes
  *       Connect call {@code put()} again (with no records) when the delay is over, and that

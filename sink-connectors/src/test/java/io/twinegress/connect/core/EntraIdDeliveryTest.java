@@ -131,7 +131,7 @@ class EntraIdDeliveryTest {
         assertEquals(Set.of(), context.paused);
         assertEquals(0, e.metrics().deadLettered(), "nothing dead-lettered for auth");
         assertEquals(current(P0, 4), e.preCommit(current(P0, 4)));
-        assertEquals(1, DeliveryEngineTest.lines(mark, "sb-test: endpoint accepts records again with the client-secret identity"));
+        assertEquals(1, DeliveryEngineTest.lines(mark, "sb-test: endpoint accepts records again with the identity " + CLIENT_ID + " (client-secret)"));
         assertFalse(TestLogs.readSince(mark).contains(SECRET_CANARY), "the secret is never logged");
     }
 

@@ -357,7 +357,7 @@ class EntraIdSinkIT {
         assertEquals(10, committed(KAFKA, name), "nothing committed past a held record");
         assertTrue(CONNECT.rest().connectorStatus(name).orElseThrow().isRunning(), "the task holds, it does not fail");
         assertEquals(1, lines(mark, "needs the role '" + t.role.displayName() + "'"), "one line naming the role");
-        assertEquals(1, lines(mark, clientId + " even with a new token"), "naming the identity");
+        assertEquals(1, lines(mark, clientId + " (client-secret) even with a new token"), "naming the identity");
 
         idp.assignRole(clientId, t.role, name);
         Instant restored = Instant.now();
