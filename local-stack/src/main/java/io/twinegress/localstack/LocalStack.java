@@ -1,5 +1,7 @@
 package io.twinegress.localstack;
 
+import io.twinegress.localstack.identity.LocalIdentities;
+
 import io.twinegress.localstack.connect.ConnectWorker;
 import io.twinegress.localstack.dashboard.Monitor;
 import io.twinegress.localstack.endpoints.SampleEndpoint;
@@ -69,7 +71,14 @@ public final class LocalStack implements AutoCloseable {
 
     /** The same; {@code metrics} null: no metrics agent, no health endpoint. */
     public static LocalStack create(Layout layout, Ports ports, Observability metrics, Path logDir) throws IOException {
-        StackParts parts = StackParts.builder(layout, ports, logDir).deadline(START_DEADLINE).observability(metrics).create();
+        return create(layout, ports, metrics, null, logDir);
+    }
+
+    /** The same; {@code identities} non-null: the connectors use those Entra ID identities, not keys. */
+    public static LocalStack create(Layout layout, Ports ports, Observability metrics, LocalIdentities identities, Path logDir)
+            throws IOException {
+        StackParts parts = StackParts.builder(layout, ports, logDir).deadline(START_DEADLINE).observability(metrics)
+                .identities(identities).create();
         try {
             List<String> busy = new java.util.ArrayList<>(ports.busy());
             if (metrics != null) {

@@ -1,5 +1,8 @@
 package io.twinegress.localstack;
 
+import io.twinegress.localstack.identity.LocalIdentities;
+import io.twinegress.localstack.identity.RoleDemo;
+
 import io.twinegress.localstack.dashboard.Deliveries;
 import io.twinegress.localstack.dashboard.EndpointRow;
 import io.twinegress.localstack.dashboard.Table;
@@ -67,7 +70,8 @@ public final class LocalStackMain {
         say("twin-egress local stack: broker, Connect worker, router, Azure stand-ins on loopback. Ctrl-C stops it.");
         LocalStack stack;
         try {
-            stack = LocalStack.create(layout, options.ports(), options.metrics(), options.logDir());
+            stack = LocalStack.create(layout, options.ports(), options.metrics(),
+                    options.entraId() ? new LocalIdentities() : null, options.logDir());
         } catch (StartupException e) {
             System.err.println("twin-egress-local: " + e.getMessage());
             return 1;
@@ -174,11 +178,14 @@ public final class LocalStackMain {
         SampleEndpoint faulty = options.faultDemo() ? stack.endpoint(options.faultEndpoint()) : null;
         boolean revoked = false;
         boolean switched = false;
+        RoleDemo roleDemo = new RoleDemo(this::say);
         long revokedAt = 0;
         long nextTable = start + Duration.ofSeconds(1).toNanos();
         while (!stopping.get() && System.nanoTime() < end) {
             long now = System.nanoTime();
-            if (faulty != null && !revoked && now >= faultAt) {
+            if (faulty != null && options.entraId()) {
+                roleDemo.step(stack, faulty, now, faultAt);
+            } else if (faulty != null && !revoked && now >= faultAt) {
                 say("FAULT DEMO: revoking the primary key of endpoint " + faulty.id() + " in the stand-in (admin API "
                         + (faulty.keyName() == null ? "POST /eventgrid/keys/revoke" : "POST /amqp/keys/revoke, policy "
                         + faulty.keyName()) + "); its connector should switch to the secondary and lose nothing");

@@ -11,7 +11,7 @@ import java.util.List;
  * @param metrics  null: no {@code --metrics}
  */
 public record Options(double rate, Duration duration, boolean faultDemo, String faultEndpoint, Duration faultAfter,
-        Duration tableEvery, Ports ports, Path logDir, boolean help, Observability metrics) {
+        Duration tableEvery, Ports ports, Path logDir, boolean help, Observability metrics, boolean entraId) {
 
     public static final String USAGE = """
             usage: ./twin-egress-local [options]
@@ -25,6 +25,10 @@ public record Options(double rate, Duration duration, boolean faultDemo, String 
               --no-fault-demo       do not revoke a primary key
               --fault-endpoint ID   endpoint whose primary key is revoked (default servicebus)
               --fault-after D       when the key is revoked, after traffic starts (default 15s)
+              --auth MODE           connection-string (default): the connectors use keys; entra-id: they use
+                                    Microsoft Entra ID identities of the stand-ins' identity provider over TLS
+                                    (managed identity, workload identity, service principal); the fault demo
+                                    then revokes the endpoint identity's role for 10 s instead of a key
               --table-every D       how often the table is printed (default 3s)
               --kafka-port P        (default 9092)     --controller-port P  (default 9093)
               --connect-port P      (default 8083)     --amqp-port P        (default 5672)
@@ -58,6 +62,7 @@ public record Options(double rate, Duration duration, boolean faultDemo, String 
         int routerMetrics = o.routerMetrics();
         int connectMetrics = o.connectMetrics();
         int routerHealth = o.routerHealth();
+        boolean entraId = false;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             switch (a) {
@@ -81,6 +86,13 @@ public record Options(double rate, Duration duration, boolean faultDemo, String 
                 case "--admin-port" -> admin = port(value(args, ++i, a), a);
                 case "--logs" -> logs = Path.of(value(args, ++i, a)).toAbsolutePath();
                 case "--metrics" -> metrics = true;
+                case "--auth" -> {
+                    String mode = value(args, ++i, a);
+                    if (!mode.equals("connection-string") && !mode.equals("entra-id")) {
+                        throw new IllegalArgumentException("--auth must be connection-string or entra-id, got " + mode);
+                    }
+                    entraId = mode.equals("entra-id");
+                }
                 case "--router-metrics-port" -> routerMetrics = port(value(args, ++i, a), a);
                 case "--connect-metrics-port" -> connectMetrics = port(value(args, ++i, a), a);
                 case "--router-health-port" -> routerHealth = port(value(args, ++i, a), a);
@@ -93,7 +105,7 @@ public record Options(double rate, Duration duration, boolean faultDemo, String 
         }
         return new Options(rate, duration, fault, faultEndpoint, faultAfter, tableEvery,
                 new Ports(kafka, controller, connect, amqp, eventGrid, admin), logs, help,
-                metrics ? new Observability(routerMetrics, connectMetrics, routerHealth) : null);
+                metrics ? new Observability(routerMetrics, connectMetrics, routerHealth) : null, entraId);
     }
 
     private static String value(List<String> args, int i, String option) {

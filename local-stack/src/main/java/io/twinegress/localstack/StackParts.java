@@ -4,6 +4,7 @@ import io.twinegress.connectrest.ConnectRest;
 import io.twinegress.localstack.connect.ConnectWorker;
 import io.twinegress.localstack.endpoints.EndpointRegistrar;
 import io.twinegress.localstack.endpoints.SampleEndpoint;
+import io.twinegress.localstack.identity.LocalIdentities;
 import io.twinegress.localstack.endpoints.SampleEndpoints;
 import io.twinegress.localstack.endpoints.StatusWatcher;
 import io.twinegress.localstack.kafka.KafkaBroker;
@@ -56,6 +57,10 @@ public final class StackParts implements AutoCloseable {
     private final UnaryOperator<Map<String, String>> connectorDecorator;
     private final Duration deadline;
     private final Observability observability;
+    /** With {@code --auth entra-id}: the identities the connectors use instead of keys; else null. */
+    private final LocalIdentities identities;
+    private volatile LocalIdentities.Ready identityReady;
+    private volatile Path entraSecretFile;
     private final Children children = new Children();
     private final Map<String, Duration> startupTimes = new LinkedHashMap<>();
 
@@ -79,6 +84,7 @@ public final class StackParts implements AutoCloseable {
         this.connectorDecorator = b.connectorDecorator;
         this.deadline = b.deadline;
         this.observability = b.observability;
+        this.identities = b.identities;
     }
 
     /** Parts of the packaged artifacts of {@code layout}, on {@code ports}, logging to {@code logDir}. */
@@ -99,6 +105,7 @@ public final class StackParts implements AutoCloseable {
         private Duration deadline = Duration.ofSeconds(120);
         private Function<Ports, List<SampleEndpoint>> endpoints = SampleEndpoints::localStack;
         private Observability observability;
+        private LocalIdentities identities;
 
         private Builder(Layout layout, Ports ports, Path logDir) {
             this.layout = layout;
@@ -151,6 +158,15 @@ public final class StackParts implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The connectors authenticate with these Microsoft Entra ID identities of the stand-ins'
+         * identity provider, over TLS, instead of keys ({@code --auth entra-id}).
+         */
+        public Builder identities(LocalIdentities identities) {
+            this.identities = identities;
+            return this;
+        }
+
         /** Checks the artifacts and makes the data directory; nothing runs yet. */
         public StackParts create() throws IOException {
             List<String> missing = new java.util.ArrayList<>(layout.missing());
@@ -176,8 +192,9 @@ public final class StackParts implements AutoCloseable {
 
         progress.accept("starting Kafka broker (KRaft) on " + ports.kafkaBootstrap() + " and the Azure stand-ins (AMQP "
                 + ports.amqp() + ", Event Grid " + ports.eventGrid() + ", admin " + ports.admin() + ")");
+        Map<String, String> standInExtras = identities == null ? Map.of() : identities.standInProperties(endpoints);
         CompletableFuture<StandIns> standInsFuture = CompletableFuture.supplyAsync(() -> timed("Azure stand-ins",
-                () -> StandIns.start(children, layout, ports, endpoints, dataDir, logDir, deadline)));
+                () -> StandIns.start(children, layout, ports, endpoints, standInExtras, dataDir, logDir, deadline)));
         broker = timed("Kafka broker", () -> KafkaBroker.start(children, layout, ports, dataDir, logDir, deadline));
         progress.accept("Kafka broker ready in " + seconds(startupTimes().get("Kafka broker")));
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()));
@@ -189,14 +206,23 @@ public final class StackParts implements AutoCloseable {
         }
         progress.accept("topics created: " + Topics.specs(SampleEndpoints.ids()).stream().map(Topics.Spec::name).toList());
 
+        if (identities != null) {
+            // the worker's environment and trust store come from the stand-ins' identity provider and TLS
+            standIns = join(standInsFuture);
+            identityReady = LocalIdentities.Ready.of(standIns.ready());
+            progress.accept("Azure stand-ins with TLS and a local Entra ID identity provider (" + identityReady + ") ready in "
+                    + seconds(startupTimes().get("Azure stand-ins")) + "; identities: " + LocalIdentities.describe(endpoints));
+        }
         progress.accept("starting Kafka Connect worker on " + ports.connectUrl() + " (plugin " + layout.pluginDir()
                 + ") and the router (" + layout.routerJar().getFileName() + ")");
         CompletableFuture<ConnectWorker> connectFuture = CompletableFuture.supplyAsync(() -> timed(
                 "Kafka Connect worker", () -> startWorker(1, ports)));
         CompletableFuture<RouterProcess> routerFuture = CompletableFuture.supplyAsync(() -> timed("router",
                 () -> startRouter(1)));
-        standIns = join(standInsFuture);
-        progress.accept("Azure stand-ins ready in " + seconds(startupTimes().get("Azure stand-ins")));
+        if (identities == null) {
+            standIns = join(standInsFuture);
+            progress.accept("Azure stand-ins ready in " + seconds(startupTimes().get("Azure stand-ins")));
+        }
         router = join(routerFuture);
         progress.accept("router running in " + seconds(startupTimes().get("router")));
         connect = join(connectFuture);
@@ -207,6 +233,9 @@ public final class StackParts implements AutoCloseable {
         statuses = new StatusWatcher(broker.bootstrap());
         try {
             secretsFile = EndpointRegistrar.writeSecrets(dataDir, endpoints);
+            if (identities != null) {
+                entraSecretFile = identities.writeSecret(dataDir);
+            }
             EndpointRegistrar.publishRouting(broker.bootstrap(), endpoints);
             progress.accept("endpoints registered on " + Topics.ENDPOINTS + ": " + endpoints.stream().map(
                     SampleEndpoint::toString).toList());
@@ -230,7 +259,11 @@ public final class StackParts implements AutoCloseable {
 
     /** The endpoint's connector config as the local stack makes it, through the builder's decorator. */
     public Map<String, String> connectorConfig(SampleEndpoint e) {
-        return connectorDecorator.apply(new LinkedHashMap<>(e.connectorConfig(secretsFile)));
+        Map<String, String> config = new LinkedHashMap<>(e.connectorConfig(secretsFile));
+        if (identities != null) {
+            config = identities.connectorConfig(e, config, identityReady, entraSecretFile);
+        }
+        return connectorDecorator.apply(config);
     }
 
     // ---- one part at a time -------------------------------------------------------------------
@@ -261,6 +294,9 @@ public final class StackParts implements AutoCloseable {
         settings.putAll(workerExtras);
         if (observability != null && instance == 1) {
             launch.prometheusAgent(observability.connectMetrics(), layout.prometheusRules("connect"));
+        }
+        if (identities != null) {
+            launch.environment(identities.workerEnvironment(identityReady)).extraJvmFlags(identities.workerJvmFlags(identityReady));
         }
         return launch.settings(settings).start(deadline);
     }

@@ -29,6 +29,15 @@ class OptionsTest {
     }
 
     @Test
+    void authModeKeysByDefaultEntraIdOnRequest() {
+        assertFalse(Options.parse(List.of(), HOME).entraId(), "keys by default");
+        assertFalse(Options.parse(List.of("--auth", "connection-string"), HOME).entraId());
+        assertTrue(Options.parse(List.of("--auth", "entra-id"), HOME).entraId());
+        assertEquals("--auth must be connection-string or entra-id, got sas",
+                assertThrows(IllegalArgumentException.class, () -> Options.parse(List.of("--auth", "sas"), HOME)).getMessage());
+    }
+
+    @Test
     void metricsWithItsPorts() {
         assertEquals(Observability.defaults(), Options.parse(List.of("--metrics"), HOME).metrics());
         Options o = Options.parse(List.of("--metrics", "--router-metrics-port", "7", "--connect-metrics-port", "8",

@@ -1,5 +1,7 @@
 package io.twinegress.connect;
 
+import io.twinegress.connect.auth.EntraCredentials;
+import io.twinegress.connect.core.AuthConfig;
 import io.twinegress.connect.core.ConnectionString;
 import io.twinegress.connect.core.DeliveryConfig;
 import io.twinegress.connect.core.DeliverySinkConnector;
@@ -45,6 +47,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SinkConnectorsTest {
 
     static final String CANARY = "CANARY-KEY-0b7e4a21";
+    static final String SECRET_CANARY = "CANARY-CLIENT-SECRET-7f3e";
     static final String SAS = "Endpoint=sb://contoso.servicebus.windows.net/;SharedAccessKeyName=Send;SharedAccessKey=";
 
     /**
@@ -67,6 +70,25 @@ class SinkConnectorsTest {
             p.put(DeliveryConfig.CONNECTION_STRING_CONFIG, primary);
             p.put(DeliveryConfig.PATH_CONFIG, path);
             return p;
+        }
+
+        /** A valid entra-id config: a service principal whose secret is {@link #SECRET_CANARY}. */
+        Map<String, String> entraProps() {
+            Map<String, String> p = props();
+            p.remove(DeliveryConfig.CONNECTION_STRING_CONFIG);
+            p.put(AuthConfig.AUTH_MODE_CONFIG, "entra-id");
+            p.put(AuthConfig.ENTRA_CREDENTIAL_CONFIG, "client-secret");
+            p.put(AuthConfig.ENTRA_CLIENT_ID_CONFIG, "5e1f0000-0000-4000-8000-0000000000b2");
+            p.put(AuthConfig.ENTRA_TENANT_ID_CONFIG, "11111111-1111-1111-1111-111111111111");
+            p.put(AuthConfig.ENTRA_CLIENT_SECRET_CONFIG, SECRET_CANARY);
+            if (amqp()) {
+                p.put(AuthConfig.NAMESPACE_CONFIG, "contoso.servicebus.windows.net");
+            }
+            return p;
+        }
+
+        boolean amqp() {
+            return !name.equals("eventgrid");
         }
 
         Map<String, List<String>> errors(Map<String, String> props) {
@@ -237,5 +259,141 @@ class SinkConnectorsTest {
         DeliveryConfig config = s.config().apply(s.props());
         assertFalse(config.toString().contains(CANARY));
         assertFalse(config.connectionString().toString().contains(CANARY));
+    }
+
+    // ------------------------------------------------------------------ auth.mode=entra-id
+
+    @ParameterizedTest
+    @MethodSource("connectors")
+    void anEntraIdConfigValidatesCleanForEachCredentialKind(Subject s) {
+        assertEquals(Map.of(), s.errors(s.entraProps()), "client-secret");
+        Map<String, String> p = s.entraProps();
+        p.remove(AuthConfig.ENTRA_CLIENT_SECRET_CONFIG);
+        p.put(AuthConfig.ENTRA_CREDENTIAL_CONFIG, "workload-identity");
+        p.put(AuthConfig.ENTRA_TOKEN_FILE_CONFIG, "/var/run/secrets/azure/tokens/azure-identity-token");
+        assertEquals(Map.of(), s.errors(p), "workload-identity");
+        p.put(AuthConfig.ENTRA_CREDENTIAL_CONFIG, "managed-identity");
+        p.remove(AuthConfig.ENTRA_CLIENT_ID_CONFIG);
+        p.remove(AuthConfig.ENTRA_TENANT_ID_CONFIG);
+        assertEquals(Map.of(), s.errors(p), "system-assigned managed identity: nothing else needed");
+        p.put(AuthConfig.ENTRA_CREDENTIAL_CONFIG, " Default ");
+        assertEquals(Map.of(), s.errors(p), "the default chain");
+        s.connector().get().start(s.entraProps());
+    }
+
+    @ParameterizedTest
+    @MethodSource("connectors")
+    void aConnectionStringWithEntraIdIsAnErrorOnItsKey(Subject s) {
+        Map<String, String> p = s.entraProps();
+        p.put(DeliveryConfig.CONNECTION_STRING_CONFIG, s.primary());
+        p.put(DeliveryConfig.SECONDARY_CONNECTION_STRING_CONFIG, "not even well formed");
+        assertEquals(Map.of(DeliveryConfig.CONNECTION_STRING_CONFIG, List.of(AuthConfig.ERROR_CONNECTION_STRING_WITH_ENTRA),
+            DeliveryConfig.SECONDARY_CONNECTION_STRING_CONFIG, List.of(AuthConfig.ERROR_CONNECTION_STRING_WITH_ENTRA)),
+            s.errors(p));
+    }
+
+    @ParameterizedTest
+    @MethodSource("connectors")
+    void eachMissingEntraFieldIsReportedOnItsKey(Subject s) {
+        Map<String, String> p = s.entraProps();
+        p.remove(AuthConfig.ENTRA_CLIENT_ID_CONFIG);
+        p.remove(AuthConfig.ENTRA_TENANT_ID_CONFIG);
+        p.remove(AuthConfig.ENTRA_CLIENT_SECRET_CONFIG);
+        assertEquals(Map.of(
+            AuthConfig.ENTRA_CLIENT_ID_CONFIG, List.of(String.format(AuthConfig.ERROR_NO_CLIENT_ID, "client-secret")),
+            AuthConfig.ENTRA_TENANT_ID_CONFIG, List.of(String.format(AuthConfig.ERROR_NO_TENANT_ID, "client-secret")),
+            AuthConfig.ENTRA_CLIENT_SECRET_CONFIG, List.of(AuthConfig.ERROR_NO_CLIENT_SECRET)), s.errors(p));
+
+        p = s.entraProps();
+        p.remove(AuthConfig.ENTRA_CLIENT_SECRET_CONFIG);
+        p.put(AuthConfig.ENTRA_CREDENTIAL_CONFIG, "workload-identity");
+        p.remove(AuthConfig.ENTRA_TENANT_ID_CONFIG);
+        assertEquals(Map.of(AuthConfig.ENTRA_TENANT_ID_CONFIG,
+            List.of(String.format(AuthConfig.ERROR_NO_TENANT_ID, "workload-identity"))), s.errors(p));
+
+        p = s.entraProps();
+        p.remove(AuthConfig.ENTRA_CREDENTIAL_CONFIG);
+        assertEquals(Map.of(AuthConfig.ENTRA_CREDENTIAL_CONFIG, List.of(AuthConfig.ERROR_NO_CREDENTIAL)), s.errors(p));
+        p.put(AuthConfig.ENTRA_CREDENTIAL_CONFIG, "certificate");
+        assertEquals(Map.of(AuthConfig.ENTRA_CREDENTIAL_CONFIG, List.of(AuthConfig.ERROR_BAD_CREDENTIAL)), s.errors(p));
+
+        p = s.entraProps();
+        p.put(AuthConfig.ENTRA_CREDENTIAL_CONFIG, "managed-identity");
+        assertEquals(Map.of(AuthConfig.ENTRA_CLIENT_SECRET_CONFIG, List.of(AuthConfig.ERROR_SECRET_UNUSED)), s.errors(p),
+            "a secret beside a managed identity is a mistake worth saying");
+
+        p = s.entraProps();
+        p.put(AuthConfig.ENTRA_AUTHORITY_HOST_CONFIG, "login.microsoftonline.us");
+        assertEquals(Map.of(AuthConfig.ENTRA_AUTHORITY_HOST_CONFIG, List.of(AuthConfig.ERROR_BAD_AUTHORITY)), s.errors(p));
+
+        p = s.entraProps();
+        p.put(AuthConfig.AUTH_MODE_CONFIG, "sas");
+        assertEquals(Map.of(AuthConfig.AUTH_MODE_CONFIG, List.of(AuthConfig.ERROR_MODE)), s.errors(p));
+    }
+
+    @ParameterizedTest
+    @MethodSource("amqpConnectors")
+    void anAmqpConnectorWithAnIdentityNeedsTheNamespaceAndThePath(Subject s) {
+        Map<String, String> p = s.entraProps();
+        p.remove(AuthConfig.NAMESPACE_CONFIG);
+        assertEquals(Map.of(AuthConfig.NAMESPACE_CONFIG, List.of(AuthConfig.ERROR_NO_NAMESPACE)), s.errors(p));
+        p.put(AuthConfig.NAMESPACE_CONFIG, "sb://contoso.servicebus.windows.net/");
+        assertEquals(Map.of(AuthConfig.NAMESPACE_CONFIG, List.of(AuthConfig.ERROR_BAD_NAMESPACE)), s.errors(p));
+        p.put(AuthConfig.NAMESPACE_CONFIG, "contoso.servicebus.windows.net");
+        p.put(AuthConfig.CUSTOM_ENDPOINT_CONFIG, "amqp://10.0.0.4");
+        assertEquals(Map.of(AuthConfig.CUSTOM_ENDPOINT_CONFIG, List.of(AuthConfig.ERROR_BAD_CUSTOM_ENDPOINT)), s.errors(p));
+        p.remove(AuthConfig.CUSTOM_ENDPOINT_CONFIG);
+        p.remove(DeliveryConfig.PATH_CONFIG);
+        assertEquals(List.of(DeliveryConfig.PATH_CONFIG), List.copyOf(s.errors(p).keySet()), "no EntityPath to fall back on");
+    }
+
+    @ParameterizedTest
+    @MethodSource("connectors")
+    void keysStayTheDefaultMode(Subject s) {
+        DeliveryConfig config = s.config().apply(s.props());
+        assertEquals("connection-string", config.authMode().value());
+        assertEquals(ConfigDef.Type.PASSWORD, s.configDef().configKeys().get(AuthConfig.ENTRA_CLIENT_SECRET_CONFIG).type);
+        assertEquals("entra-id", s.config().apply(s.entraProps()).authMode().value());
+    }
+
+    /**
+     * Every kind's credential is built from the config alone, without contacting anything (the
+     * library asks for a token at the first send): the default chain included, which is therefore
+     * tested here and not against a live endpoint.
+     */
+    @ParameterizedTest
+    @MethodSource("connectors")
+    void theCredentialOfEachKindIsBuiltFromTheConfig(Subject s) {
+        for (String kind : List.of("client-secret", "workload-identity", "managed-identity", "default")) {
+            Map<String, String> p = s.entraProps();
+            p.put(AuthConfig.ENTRA_CREDENTIAL_CONFIG, kind);
+            if (!kind.equals("client-secret")) {
+                p.remove(AuthConfig.ENTRA_CLIENT_SECRET_CONFIG);
+            }
+            p.put(AuthConfig.ENTRA_TOKEN_FILE_CONFIG, "/nonexistent/token");
+            p.put(AuthConfig.ENTRA_AUTHORITY_HOST_CONFIG, "https://127.0.0.1:1");
+            assertEquals(Map.of(), s.errors(p), kind);
+            DeliveryConfig config = s.config().apply(p);
+            assertEquals(kind, config.entra().kind().value());
+            assertTrue(EntraCredentials.build(config.entra()).getClass().getSimpleName().endsWith("Credential"), kind);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("connectors")
+    void theClientSecretNeverShowsInToStringErrorsOrTheIdentityWeLog(Subject s) {
+        DeliveryConfig config = s.config().apply(s.entraProps());
+        assertFalse(config.toString().contains(SECRET_CANARY));
+        assertFalse(config.entra().toString().contains(SECRET_CANARY));
+        assertFalse(config.entra().identity().contains(SECRET_CANARY));
+        assertTrue(config.entra().identity().contains("5e1f0000-0000-4000-8000-0000000000b2"), "names the client id");
+        Map<String, String> p = s.entraProps();
+        p.put(AuthConfig.ENTRA_CREDENTIAL_CONFIG, "managed-identity");
+        p.remove(AuthConfig.ENTRA_TENANT_ID_CONFIG);
+        ConfigException e = assertThrows(ConfigException.class, () -> s.connector().get().start(p));
+        assertTrue(e.getMessage().contains(AuthConfig.ENTRA_CLIENT_SECRET_CONFIG + ": " + AuthConfig.ERROR_SECRET_UNUSED), e.getMessage());
+        assertFalse(e.getMessage().contains(SECRET_CANARY));
+        s.connector().get().validate(p).configValues().forEach(v -> v.errorMessages()
+            .forEach(m -> assertFalse(m.contains(SECRET_CANARY), m)));
     }
 }

@@ -32,10 +32,24 @@ public final class MsalEnvironment {
 
     /** MSAL reads exactly {@code variables} (any other name: null) from now on. */
     public static void set(Map<String, String> variables) {
+        set(MsalEnvironment.class.getClassLoader(), variables);
+    }
+
+    /**
+     * As {@link #pointAt(IdentityProvider)}, for the copy of MSAL that {@code loader} loads: a Connect
+     * plugin's own class loader holds a copy of its own, which the hook of this class path's copy does
+     * not reach (an in-JVM Connect worker's task runs with the plugin's).
+     */
+    public static void pointAt(ClassLoader loader, IdentityProvider provider) {
+        set(loader, provider.managedIdentityEnvironment());
+    }
+
+    /** As {@link #set(Map)}, for the copy of MSAL that {@code loader} loads. */
+    public static void set(ClassLoader loader, Map<String, String> variables) {
         Map<String, String> copy = Map.copyOf(variables);
         try {
-            Class<?> app = Class.forName(APPLICATION);
-            Class<?> vars = Class.forName(VARIABLES);
+            Class<?> app = Class.forName(APPLICATION, true, loader);
+            Class<?> vars = Class.forName(VARIABLES, true, loader);
             InvocationHandler lookup = (proxy, method, args) -> switch (method.getName()) {
                 case "getEnvironmentVariable" -> copy.get((String) args[0]);
                 case "toString" -> "MsalEnvironment" + copy.keySet();
@@ -54,9 +68,14 @@ public final class MsalEnvironment {
 
     /** MSAL reads the process environment again. */
     public static void reset() {
+        reset(MsalEnvironment.class.getClassLoader());
+    }
+
+    /** As {@link #reset()}, for the copy of MSAL that {@code loader} loads. */
+    public static void reset(ClassLoader loader) {
         try {
-            Class<?> app = Class.forName(APPLICATION);
-            Method setter = app.getDeclaredMethod("setEnvironmentVariables", Class.forName(VARIABLES));
+            Class<?> app = Class.forName(APPLICATION, true, loader);
+            Method setter = app.getDeclaredMethod("setEnvironmentVariables", Class.forName(VARIABLES, true, loader));
             setter.setAccessible(true);
             setter.invoke(null, new Object[] {null});
         } catch (ReflectiveOperationException | RuntimeException e) {

@@ -186,6 +186,23 @@ public class ConnectWorker implements BeforeAllCallback, AfterAllCallback, AutoC
         return rest;
     }
 
+    /**
+     * The class loader the worker loads {@code connectorClass} (a full class name) with: the plugin's
+     * own, isolated from the test's class path. Tests use it to reach the plugin's copy of a library
+     * (a JVM-wide setting of it, for example), which the test's copy is not.
+     */
+    public synchronized ClassLoader pluginLoader(String connectorClass) {
+        if (connect == null) {
+            throw new IllegalStateException("Connect worker not running");
+        }
+        ClassLoader delegating = connect.herder().plugins().delegatingLoader();
+        try {
+            return delegating.loadClass(connectorClass).getClassLoader();
+        } catch (ClassNotFoundException e) {
+            throw new IllegalArgumentException("no plugin of this worker has " + connectorClass, e);
+        }
+    }
+
     /** The consumer group Connect gives a sink connector: {@code connect-<name>}. */
     public static String sinkGroupId(String connectorName) {
         return "connect-" + connectorName;

@@ -164,7 +164,7 @@ public final class ConnectWorker implements AutoCloseable {
                     "twin-egress local stack: Kafka Connect worker", props);
             List<String> jvm = jvmFlagsOr(() -> List.of("-Xmx768m", localLog4j(dataDir)));
             ChildProcess process = children.start(PART, Java.command(jvm, layout.kafkaClasspath(),
-                    "org.apache.kafka.connect.cli.ConnectDistributed", List.of(config.toString())), dataDir, log, Map.of());
+                    "org.apache.kafka.connect.cli.ConnectDistributed", List.of(config.toString())), dataDir, log, environment());
             ConnectWorker worker = new ConnectWorker(process, client(listener));
             try {
                 StartupWait.until(PART, "healthy REST API on " + listener, deadline, process, worker.rest::healthy);

@@ -23,6 +23,8 @@ public abstract class ChildLaunch<L extends ChildLaunch<L>> {
     private Map<String, String> settings;
     private List<String> jvmFlags;
     private String agent;
+    private List<String> extraFlags = List.of();
+    private Map<String, String> environment = Map.of();
 
     /** {@code localSettings}: what the local stack writes into the part's properties file besides what the part always needs. */
     protected ChildLaunch(Children children, Layout layout, Path dataDir, Path logDir, Map<String, String> localSettings) {
@@ -71,10 +73,27 @@ public abstract class ChildLaunch<L extends ChildLaunch<L>> {
      */
     protected List<String> jvmFlagsOr(Supplier<List<String>> localArgs) {
         List<String> flags = new ArrayList<>(jvmFlags != null ? jvmFlags : Java.local(localArgs.get()));
+        flags.addAll(extraFlags);
         if (agent != null) {
             flags.add(agent);
         }
         return flags;
+    }
+
+    /** JVM flags added to whatever flags apply (e.g. a trust store), before the agent. */
+    public L extraJvmFlags(List<String> flags) {
+        this.extraFlags = List.copyOf(flags);
+        return self();
+    }
+
+    /** Environment variables of the part's process on top of the launcher's own. */
+    public L environment(Map<String, String> variables) {
+        this.environment = Map.copyOf(variables);
+        return self();
+    }
+
+    protected Map<String, String> environment() {
+        return environment;
     }
 
     protected abstract L self();

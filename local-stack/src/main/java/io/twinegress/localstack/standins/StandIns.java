@@ -1,5 +1,10 @@
 package io.twinegress.localstack.standins;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
 import io.twinegress.emulators.admin.AdminClient;
 import io.twinegress.localstack.Layout;
 import io.twinegress.localstack.Ports;
@@ -30,10 +35,21 @@ public final class StandIns implements AutoCloseable {
 
     private final ChildProcess process;
     private final AdminClient admin;
+    private final Path readyFile;
 
-    private StandIns(ChildProcess process, AdminClient admin) {
+    private StandIns(ChildProcess process, AdminClient admin, Path readyFile) {
         this.process = process;
         this.admin = admin;
+        this.readyFile = readyFile;
+    }
+
+    /** What the stand-ins wrote once listening: their ports and, with TLS and identities, where those are. */
+    public JsonNode ready() {
+        try {
+            return new ObjectMapper().readTree(readyFile.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the stand-ins' ready file " + readyFile, e);
+        }
     }
 
     /** emulators.properties for these endpoints. Holds keys: written to the private data directory only. */
@@ -64,9 +80,17 @@ public final class StandIns implements AutoCloseable {
 
     public static StandIns start(Children children, Layout layout, Ports ports, List<SampleEndpoint> endpoints, Path dataDir,
             Path logDir, Duration deadline) {
+        return start(children, layout, ports, endpoints, Map.of(), dataDir, logDir, deadline);
+    }
+
+    /** As above, with {@code extra} emulators.properties keys (TLS, identities). */
+    public static StandIns start(Children children, Layout layout, Ports ports, List<SampleEndpoint> endpoints,
+            Map<String, String> extra, Path dataDir, Path logDir, Duration deadline) {
         Path ready = dataDir.resolve("standins.ready.json");
+        Map<String, String> props = properties(ports, endpoints, ready);
+        props.putAll(extra);
         Path config = PropertiesFiles.write(dataDir.resolve("emulators.properties"),
-                "twin-egress local stack: Azure stand-ins (holds keys; private)", properties(ports, endpoints, ready));
+                "twin-egress local stack: Azure stand-ins (holds keys; private)", props);
         ChildProcess process = children.start(PART,
                 Java.jar(List.of("-Xmx384m"), layout.standInsJar(), List.of(config.toString())),
                 dataDir, logDir.resolve("standins.log"), Map.of());
@@ -78,7 +102,7 @@ public final class StandIns implements AutoCloseable {
             process.close();
             throw e;
         }
-        return new StandIns(process, admin);
+        return new StandIns(process, admin, ready);
     }
 
     public AdminClient admin() {

@@ -58,6 +58,18 @@ public final class AmqpEndpoint {
      */
     static final Duration CLIENT_RETRY_MAX_DELAY = CLIENT_RETRY_DELAY.plusSeconds(5);
 
+    /** {@code namespace}: the fully qualified namespace an identity connects to ({@code auth.mode=entra-id}). */
+    public static String namespace(DeliveryConfig config) {
+        String ns = config.getString(AuthConfig.NAMESPACE_CONFIG);
+        return ns == null ? "" : ns.trim();
+    }
+
+    /** {@code custom.endpoint.address}, when set: where to connect instead of the namespace's host. */
+    public static Optional<String> customEndpoint(DeliveryConfig config) {
+        String v = config.getString(AuthConfig.CUSTOM_ENDPOINT_CONFIG);
+        return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+    }
+
     /**
      * The entity to send to: {@code path}, else the primary connection string's EntityPath.
      *

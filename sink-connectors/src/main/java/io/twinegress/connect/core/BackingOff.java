@@ -52,13 +52,18 @@ final class BackingOff {
      * backoff, pauses the input and has Connect call again when the delay is over.
      */
     void failed(Failure f, int held, KeySlot key) {
+        failed(f, held, "the " + key + " key");
+    }
+
+    /** As {@link #failed(Failure, int, KeySlot)}, naming what the task authenticates with ({@code the primary key}, an identity). */
+    void failed(Failure f, int held, String credential) {
         boolean starting = !backoff.active();
         Duration delay = backoff.next(f.retryAfter());
         metrics.backoffStarted(backoff.attempts());
         pauser.pause();
         if (starting) {
-            log.warn("{}: endpoint unavailable ({}); holding {} records, retrying in {} ms with the {} key "
-                + "(input paused until the endpoint takes records again)", name, f.reason(), held, delay.toMillis(), key);
+            log.warn("{}: endpoint unavailable ({}); holding {} records, retrying in {} ms with {} "
+                + "(input paused until the endpoint takes records again)", name, f.reason(), held, delay.toMillis(), credential);
         } else {
             log.debug("{}: attempt {} failed ({}); retrying in {} ms", name, backoff.attempts(), f.reason(), delay.toMillis());
         }
@@ -67,11 +72,16 @@ final class BackingOff {
 
     /** The endpoint took records again. */
     void recovered(KeySlot key, int held) {
+        recovered("the " + key + " key", held);
+    }
+
+    /** As {@link #recovered(KeySlot, int)}, naming what the task authenticates with. */
+    void recovered(String credential, int held) {
         if (backoff.active()) {
             int attempts = backoff.attempts();
             Duration lasted = end();
-            log.info("{}: endpoint accepts records again with the {} key, after {} ms of backoff and {} failed attempts; "
-                + "{} records held, input resumed", name, key, lasted.toMillis(), attempts, held);
+            log.info("{}: endpoint accepts records again with {}, after {} ms of backoff and {} failed attempts; "
+                + "{} records held, input resumed", name, credential, lasted.toMillis(), attempts, held);
         }
     }
 

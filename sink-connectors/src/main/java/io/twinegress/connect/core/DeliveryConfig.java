@@ -1,5 +1,8 @@
 package io.twinegress.connect.core;
 
+import io.twinegress.connect.auth.AuthMode;
+import io.twinegress.connect.auth.EntraCredentialKind;
+import io.twinegress.connect.auth.EntraSettings;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -167,8 +170,9 @@ public class DeliveryConfig extends AbstractConfig {
                                                String secondaryConnectionStringDoc, String pathDoc) {
         int order = 0;
         return def
-            .define(CONNECTION_STRING_CONFIG, Type.PASSWORD, ConfigDef.NO_DEFAULT_VALUE,
-                primaryValidator, Importance.HIGH, connectionStringDoc,
+            // not required on its own: auth.mode=connection-string requires it, entra-id refuses it (AuthConfig.validate)
+            .define(CONNECTION_STRING_CONFIG, Type.PASSWORD, null,
+                new GivenOnly(primaryValidator), Importance.HIGH, connectionStringDoc,
                 CONNECTION_GROUP, ++order, Width.LONG, CONNECTION_STRING_DISPLAY)
             .define(SECONDARY_CONNECTION_STRING_CONFIG, Type.PASSWORD, null,
                 secondaryValidator, Importance.HIGH, secondaryConnectionStringDoc,
@@ -221,6 +225,59 @@ public class DeliveryConfig extends AbstractConfig {
         return def.define(DELIVERY_DEADLINE_MS_CONFIG, Type.LONG, DELIVERY_DEADLINE_MS_DEFAULT,
             Range.atLeast(1L), Importance.MEDIUM, DELIVERY_DEADLINE_MS_DOC,
             DELIVERY_GROUP, 1, Width.SHORT, "Delivery deadline (ms)");
+    }
+
+    /** A validator applied to given (non-blank) values only; blank ones are the mode's to judge. */
+    static final class GivenOnly implements ConfigDef.Validator {
+        private final ConfigDef.Validator validator;
+
+        GivenOnly(ConfigDef.Validator validator) {
+            this.validator = validator;
+        }
+
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (isGiven(value)) {
+                validator.ensureValid(name, value);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return validator.toString();
+        }
+    }
+
+    /** {@code auth.mode}; the connector config must have added {@link AuthConfig#addAuthGroup}. */
+    public AuthMode authMode() {
+        return AuthConfig.mode(originals()); // validate() refused any other value
+    }
+
+    /** The identity of {@code auth.mode=entra-id}, as the {@code entra.*} keys name it. */
+    public EntraSettings entra() {
+        return new EntraSettings(EntraCredentialKind.of(getString(AuthConfig.ENTRA_CREDENTIAL_CONFIG))
+            .orElse(EntraCredentialKind.DEFAULT),
+            getString(AuthConfig.ENTRA_CLIENT_ID_CONFIG), getString(AuthConfig.ENTRA_TENANT_ID_CONFIG),
+            getPassword(AuthConfig.ENTRA_CLIENT_SECRET_CONFIG), getString(AuthConfig.ENTRA_AUTHORITY_HOST_CONFIG),
+            getString(AuthConfig.ENTRA_TOKEN_FILE_CONFIG));
+    }
+
+    /**
+     * The Azure role an identity needs to send to this connector's target, for the line the task logs
+     * when the target refuses the identity; each connector names its own.
+     */
+    public String entraRole() {
+        return "the target's data-sender role";
+    }
+
+    /**
+     * What an identity needs its role on, for that same line: {@code path}, after the namespace when
+     * the connector has one.
+     */
+    public String entraTarget() {
+        Object ns = originals().get(AuthConfig.NAMESPACE_CONFIG);
+        String namespace = ns == null ? "" : ns.toString().trim();
+        return namespace.isEmpty() ? path() : namespace + "/" + path();
     }
 
     public Password connectionString() {

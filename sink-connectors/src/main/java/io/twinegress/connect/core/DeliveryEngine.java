@@ -1,5 +1,6 @@
 package io.twinegress.connect.core;
 
+import io.twinegress.connect.auth.AuthMode;
 import io.twinegress.connect.core.HeldRecords.Held;
 import io.twinegress.connect.core.PipelinedSend.SendTimeoutException;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -44,7 +45,8 @@ import static io.twinegress.connect.core.HeldRecords.notDone;
  *   <li><b>Hold, never drop.</b> A record is held until the endpoint has it or it is dead-lettered;
  *       {@link #preCommit} never passes an unsent record.</li>
  *   <li><b>Failover.</b> {@link Outcome#UNAUTHORIZED} → {@link KeyRing}: switch key and re-send in the
- *       same {@code put()}; both refused → back off.</li>
+ *       same {@code put()}; both refused → back off. With an identity ({@code auth.mode=entra-id})
+ *       there is no other key: {@link IdentityRefusals} (a new token once, then hold and back off).</li>
  *   <li><b>Backoff.</b> {@link Outcome#TRANSIENT} (and both keys refused) → {@link Backoff}: the
  *       task's partitions are paused ({@link PartitionPauser}), {@code context.timeout(delay)} makes
  *       Connect call {@code put()} again (with no records) when the delay is over, and that
@@ -85,6 +87,8 @@ public final class DeliveryEngine implements AutoCloseable {
     private final SenderFactory senders;
     private final Clock clock;
     private final KeyRing ring;
+    /** With {@code auth.mode=entra-id}: what a refused token means; null with keys. */
+    private final IdentityRefusals identity;
     private final BackingOff backoff;
     private final DeliveryMetrics metrics;
     private final int maxRecords;
@@ -129,6 +133,11 @@ public final class DeliveryEngine implements AutoCloseable {
         this.clock = clock;
         this.ring = new KeyRing(config.secondaryConnectionString().isPresent());
         this.metrics = new DeliveryMetrics(clock::millis);
+        this.identity = config.authMode() == AuthMode.ENTRA_ID
+            ? new IdentityRefusals(config.entra().identity(), config.entraRole(), config.entraTarget()) : null;
+        if (identity != null) {
+            metrics.authMode(AuthMode.ENTRA_ID.value());
+        }
         this.backoff = new BackingOff(name, new Backoff(config.backoffInitial(), config.backoffMax(), config.backoffJitter(),
             clock, random), context, metrics);
         this.maxRecords = config.batchMaxRecords();
@@ -313,7 +322,12 @@ public final class DeliveryEngine implements AutoCloseable {
             Failure f = FailureClassifier.classify(failure);
             switch (f.outcome()) {
                 case UNAUTHORIZED -> {
-                    if (failover(f) != KeyRing.Decision.RETRY_NOW) {
+                    if (identity != null) {
+                        if (identityRefused(f) != IdentityRefusals.Decision.RETRY_NOW) {
+                            backOff(Failure.of(Outcome.UNAUTHORIZED, identity.holdReason(f), f.cause()));
+                            return;
+                        }
+                    } else if (failover(f) != KeyRing.Decision.RETRY_NOW) {
                         backOff(f);
                         return;
                     }
@@ -490,6 +504,28 @@ public final class DeliveryEngine implements AutoCloseable {
         return decision;
     }
 
+    /**
+     * A refused token ({@link IdentityRefusals}): the sender is closed either way, so the next attempt
+     * (now, or after the backoff) opens one with a new credential and so a new token.
+     */
+    private IdentityRefusals.Decision identityRefused(Failure f) {
+        IdentityRefusals.Decision decision = identity.refused(f);
+        closeSender();
+        if (decision == IdentityRefusals.Decision.RETRY_NOW) {
+            if (refusedAt == null) {
+                refusedAt = clock.instant();
+            }
+            logAt(!backoff.active(), "{}: the endpoint refused the token of the {} ({}); getting a new token and re-sending",
+                name, identity.identity(), f.reason());
+        }
+        return decision;
+    }
+
+    /** What the task authenticates with, for its log lines: the key in use, or the identity. */
+    private String credential() {
+        return identity != null ? "the " + identity.identity() : "the " + ring.active() + " key";
+    }
+
     private static void logAt(boolean warn, String format, Object... args) {
         if (warn) {
             log.warn(format, args);
@@ -518,7 +554,7 @@ public final class DeliveryEngine implements AutoCloseable {
         if (held.isEmpty()) {
             backoff.nothingHeld("everything held went to the dead-letter topic; the endpoint still fails: " + f.reason());
         } else {
-            backoff.failed(f, held.size(), ring.active());
+            backoff.failed(f, held.size(), credential());
         }
     }
 
@@ -533,14 +569,22 @@ public final class DeliveryEngine implements AutoCloseable {
 
     private void succeeded() {
         ring.succeeded();
+        if (identity != null) {
+            identity.succeeded();
+        }
         deadlineWarned = false;
         loggedHold = null;
         if (refusedAt != null) {
-            log.info("{}: delivering with the {} key, {} ms after the endpoint refused a key",
-                name, ring.active(), Duration.between(refusedAt, clock.instant()).toMillis());
+            if (identity != null) {
+                log.info("{}: delivering with the {}, {} ms after the endpoint refused its token",
+                    name, identity.identity(), Duration.between(refusedAt, clock.instant()).toMillis());
+            } else {
+                log.info("{}: delivering with the {} key, {} ms after the endpoint refused a key",
+                    name, ring.active(), Duration.between(refusedAt, clock.instant()).toMillis());
+            }
             refusedAt = null;
         }
-        backoff.recovered(ring.active(), held.size());
+        backoff.recovered(credential(), held.size());
     }
 
     /** Dead-letters {@code h}; false when there is no dead-letter topic (the caller holds it back). */

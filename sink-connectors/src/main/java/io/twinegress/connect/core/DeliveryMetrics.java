@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  *   <tr><td>{@code delivered-records-total}</td><td>records the endpoint accepted</td></tr>
  *   <tr><td>{@code batches-total}</td><td>requests the endpoint accepted</td></tr>
  *   <tr><td>{@code failovers-total}</td><td>key switches</td></tr>
- *   <tr><td>{@code active-key}</td><td>{@code primary} or {@code secondary}</td></tr>
+ *   <tr><td>{@code active-key}</td><td>{@code primary} or {@code secondary}; {@code entra-id} with an identity</td></tr>
  *   <tr><td>{@code backing-off}</td><td>1 while backing off, else 0</td></tr>
  *   <tr><td>{@code backoff-attempts}</td><td>failed attempts in the current backoff</td></tr>
  *   <tr><td>{@code current-backoff-ms}</td><td>how long the current backoff has lasted</td></tr>
@@ -40,6 +40,8 @@ public final class DeliveryMetrics {
     private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong backoffTimeTotalMs = new AtomicLong();
     private volatile KeySlot activeKey = KeySlot.PRIMARY;
+    /** When set (an identity, no keys), what {@code active-key} reports instead of the key. */
+    private volatile String authMode;
     private volatile boolean backingOff;
     private volatile int backoffAttempts;
     private volatile long backoffStartedAtMs = -1;
@@ -62,7 +64,8 @@ public final class DeliveryMetrics {
         add("delivered-records-total", "Records the endpoint accepted.", delivered::get);
         add("batches-total", "Requests (batches) the endpoint accepted.", batches::get);
         add("failovers-total", "Times the task switched between the primary and secondary key.", failovers::get);
-        add("active-key", "The key in use: primary or secondary.", () -> activeKey.toString());
+        add("active-key", "The key in use: primary or secondary; entra-id when the task authenticates with a "
+            + "Microsoft Entra ID identity.", this::activeKeyLabel);
         add("backing-off", "1 while the task is backing off, else 0.", () -> backingOff ? 1 : 0);
         add("backoff-attempts", "Failed attempts in the current backoff.", () -> backoffAttempts);
         add("current-backoff-ms", "How long the current backoff has lasted, in ms.", this::currentBackoffMs);
@@ -121,6 +124,17 @@ public final class DeliveryMetrics {
         backingOff = false;
         backoffAttempts = 0;
         backoffStartedAtMs = -1;
+    }
+
+    /** The task authenticates with an identity, not a key: {@code active-key} reports {@code mode}. */
+    void authMode(String mode) {
+        this.authMode = mode;
+    }
+
+    /** What {@code active-key} reports: {@code primary}, {@code secondary}, or the auth mode with an identity. */
+    public String activeKeyLabel() {
+        String mode = authMode;
+        return mode != null ? mode : activeKey.toString();
     }
 
     void held(int records) {

@@ -49,11 +49,20 @@ public abstract class DeliverySinkConnector extends SinkConnector {
     protected void validateEndpoint(Map<String, String> props, Map<String, ConfigValue> values) {
     }
 
+    /**
+     * Whether the connector sends to an AMQP namespace ({@code namespace}, {@code custom.endpoint.address}
+     * defined, required with an identity). False by default (Event Grid takes its endpoint in {@code path}).
+     */
+    protected boolean connectsToNamespace() {
+        return false;
+    }
+
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
         Config config = super.validate(connectorConfigs);
         Map<String, ConfigValue> values = config.configValues().stream()
             .collect(Collectors.toMap(ConfigValue::name, Function.identity(), (a, b) -> a, HashMap::new));
+        AuthConfig.validate(connectorConfigs, values, connectsToNamespace());
         boolean clean = config.configValues().stream().allMatch(v -> v.errorMessages().isEmpty());
         if (clean) {
             validateEndpoint(connectorConfigs, values);

@@ -1,5 +1,8 @@
 package io.twinegress.connect.core;
 
+import com.azure.core.credential.TokenCredential;
+import io.twinegress.connect.auth.AuthMode;
+import io.twinegress.connect.auth.EntraCredentials;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.types.Password;
@@ -46,6 +49,13 @@ public abstract class DeliverySinkTask extends SinkTask {
     protected abstract EndpointSender openSender(DeliveryConfig config, KeySlot slot, Password connectionString)
         throws Exception;
 
+    /**
+     * Opens a sender authenticating with a Microsoft Entra ID identity ({@code auth.mode=entra-id}).
+     * Called as {@link #openSender(DeliveryConfig, KeySlot, Password)} is, each time with a credential
+     * built anew, so a sender opened after a refused token starts from a new token.
+     */
+    protected abstract EndpointSender openSender(DeliveryConfig config, TokenCredential credential) throws Exception;
+
     /** The clock the backoff and deadline run on; tests override it. */
     protected Clock clock() {
         return Clock.systemUTC();
@@ -60,8 +70,10 @@ public abstract class DeliverySinkTask extends SinkTask {
     public void start(Map<String, String> props) {
         config = parseConfig(props);
         sendThread = sendThread();
-        engine = new DeliveryEngine(config, context,
-            slot -> openSender(config, slot, config.connectionString(slot).orElseThrow()),
+        DeliveryEngine.SenderFactory senders = config.authMode() == AuthMode.ENTRA_ID
+            ? slot -> openSender(config, EntraCredentials.build(config.entra()))
+            : slot -> openSender(config, slot, config.connectionString(slot).orElseThrow());
+        engine = new DeliveryEngine(config, context, senders,
             clock(), () -> ThreadLocalRandom.current().nextDouble(), sendThread);
         engine.metrics().register(context.pluginMetrics());
     }

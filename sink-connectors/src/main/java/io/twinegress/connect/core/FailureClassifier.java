@@ -2,6 +2,7 @@ package io.twinegress.connect.core;
 
 import com.azure.core.amqp.exception.AmqpErrorCondition;
 import com.azure.core.amqp.exception.AmqpException;
+import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.core.exception.HttpResponseException;
 import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpResponse;
@@ -109,6 +110,11 @@ public final class FailureClassifier {
                     + " (the endpoint refuses the request itself, not a record in it: check the connector's configuration)", root));
             }
             return Optional.of(classifyHttpStatus(http.status(), http.retryAfter(), t.getMessage(), root));
+        }
+        if (t instanceof ClientAuthenticationException) {
+            // an identity's token could not be had (a wrong secret, an unknown client id, no managed
+            // identity here): refused like a key, so held and retried, never dead-lettered
+            return Optional.of(Failure.of(Outcome.UNAUTHORIZED, describe(t), root));
         }
         if (t instanceof HttpResponseException http && http.getResponse() != null) {
             HttpResponse response = http.getResponse();

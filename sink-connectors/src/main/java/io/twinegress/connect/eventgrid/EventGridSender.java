@@ -41,7 +41,8 @@ import java.util.regex.Pattern;
  * add a jar and its azure-core version alignment to the plugin. What remains is one POST of a
  * JSON array with two headers, and reading {@code {"error":{"code","message"}}}: done here.
  *
- * <p>Request: {@code POST <endpoint>}, {@code aeg-sas-key: <key>}, {@code Content-Type:
+ * <p>Request: {@code POST <endpoint>}, {@code aeg-sas-key: <key>} (or, with an identity,
+ * {@code Authorization: Bearer <token>}: {@link RequestAuthorization}), {@code Content-Type:
  * application/json}, body {@code [event,event,...]} as {@link EventGridEvents} makes each event.
  * HTTP/1.1 is forced: the JDK client would otherwise ask for {@code Upgrade: h2c}.
  *
@@ -73,16 +74,21 @@ public final class EventGridSender implements EndpointSender {
 
     private final HttpClient http;
     private final URI endpoint;
-    private final Password key;
+    private final RequestAuthorization auth;
     private final Duration tryTimeout;
     private final int quickRetries;
     private final int maxRecords;
     private final long maxBytes;
 
     public EventGridSender(EventGridSinkConfig config, HttpClient http, Password key) {
+        this(config, http, RequestAuthorization.key(key));
+    }
+
+    /** Authenticating each request as {@code auth} says (a topic key, or an identity's bearer token). */
+    public EventGridSender(EventGridSinkConfig config, HttpClient http, RequestAuthorization auth) {
         this.http = http;
         this.endpoint = config.endpoint();
-        this.key = key;
+        this.auth = auth;
         this.tryTimeout = config.tryTimeout();
         this.quickRetries = config.clientMaxRetries();
         this.maxRecords = config.batchMaxRecords();
@@ -204,12 +210,12 @@ public final class EventGridSender implements EndpointSender {
     private HttpResponse<byte[]> sendWithQuickRetries(byte[] body) throws IOException, InterruptedException {
         for (int attempt = 0; ; attempt++) {
             TrackedBody tracked = new TrackedBody(body);
-            HttpRequest request = HttpRequest.newBuilder(endpoint)
+            HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint)
                 .timeout(tryTimeout)
-                .header(KEY_HEADER, key.value())
                 .header("Content-Type", "application/json")
-                .POST(tracked)
-                .build();
+                .POST(tracked);
+            auth.addTo(builder);
+            HttpRequest request = builder.build();
             try {
                 return exchange(request);
             } catch (HttpTimeoutException e) {

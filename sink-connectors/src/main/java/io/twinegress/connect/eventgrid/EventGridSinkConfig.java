@@ -1,5 +1,6 @@
 package io.twinegress.connect.eventgrid;
 
+import io.twinegress.connect.core.AuthConfig;
 import io.twinegress.connect.core.DeliveryConfig;
 import org.apache.kafka.common.config.ConfigDef;
 
@@ -26,6 +27,11 @@ public class EventGridSinkConfig extends DeliveryConfig {
             + "https://<path>/api/events?api-version=2018-01-01. A full http:// or https:// URL is used as is "
             + "(local stand-ins), except that a URL on *.eventgrid.azure.net without an api-version parameter (the "
             + "topic endpoint as the Azure portal shows it) gets api-version=2018-01-01 appended.";
+
+    /** The Azure role an identity needs to publish to the topic. */
+    public static final String ENTRA_ROLE = "EventGrid Data Sender";
+    /** The scope of the tokens an identity sends in {@code Authorization: Bearer}. */
+    public static final String ENTRA_SCOPE = "https://eventgrid.azure.net/.default";
 
     /** Event Grid publish limits: 1 MB per request and per event, 5,000 events per request. */
     public static final long MAX_REQUEST_BYTES = 1024 * 1024L;
@@ -63,7 +69,13 @@ public class EventGridSinkConfig extends DeliveryConfig {
         addRetryGroup(def);
         addBatchGroup(def, BATCH_MAX_RECORDS_DEFAULT, MAX_EVENTS_PER_REQUEST, BATCH_MAX_BYTES_DEFAULT, MAX_REQUEST_BYTES);
         addDeliveryGroup(def);
+        AuthConfig.addAuthGroup(def);
         return def;
+    }
+
+    @Override
+    public String entraRole() {
+        return ENTRA_ROLE;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.twinegress.connect.eventgrid;
 
+import com.azure.core.credential.TokenCredential;
 import io.twinegress.connect.core.DeliveryConfig;
 import io.twinegress.connect.core.DeliverySinkTask;
 import io.twinegress.connect.core.EndpointSender;
@@ -35,11 +36,21 @@ public class EventGridSinkTask extends DeliverySinkTask {
 
     @Override
     protected EndpointSender openSender(DeliveryConfig config, KeySlot slot, Password key) {
+        return new EventGridSender((EventGridSinkConfig) config, http(config), key);
+    }
+
+    @Override
+    protected EndpointSender openSender(DeliveryConfig config, TokenCredential credential) {
+        return new EventGridSender((EventGridSinkConfig) config, http(config),
+            RequestAuthorization.bearer(credential, config.clientTryTimeout()));
+    }
+
+    private HttpClient http(DeliveryConfig config) {
         if (http == null) {
             httpThreads = httpThreads();
             http = EventGridSender.httpClient(config.clientTryTimeout(), httpThreads);
         }
-        return new EventGridSender((EventGridSinkConfig) config, http, key);
+        return http;
     }
 
     @Override

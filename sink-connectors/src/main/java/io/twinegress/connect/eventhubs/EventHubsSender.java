@@ -1,5 +1,6 @@
 package io.twinegress.connect.eventhubs;
 
+import com.azure.core.credential.TokenCredential;
 import com.azure.messaging.eventhubs.EventData;
 import com.azure.messaging.eventhubs.EventDataBatch;
 import com.azure.messaging.eventhubs.EventHubClientBuilder;
@@ -41,13 +42,37 @@ public final class EventHubsSender implements EndpointSender {
     private final boolean deviceMessages;
 
     public EventHubsSender(EventHubsSinkConfig config, Password connectionString) {
-        EventHubClientBuilder builder = new EventHubClientBuilder().retryOptions(AmqpEndpoint.retryOptions(config));
+        this(config, withKey(config, connectionString));
+    }
+
+    /**
+     * With a Microsoft Entra ID identity: the client connects to {@code namespace} (or
+     * {@code custom.endpoint.address}) and gets its tokens from {@code credential}, which the SDK
+     * asks again before each token expires.
+     */
+    public EventHubsSender(EventHubsSinkConfig config, TokenCredential credential) {
+        this(config, withIdentity(config, credential));
+    }
+
+    private static EventHubClientBuilder withKey(EventHubsSinkConfig config, Password connectionString) {
+        EventHubClientBuilder builder = new EventHubClientBuilder();
         if (ConnectionString.parse(connectionString).entityPath().isPresent()) {
             builder.connectionString(connectionString.value()); // validate() checked it names the same hub as path
         } else {
             builder.connectionString(connectionString.value(), config.eventHubName());
         }
-        this.client = builder.buildAsyncProducerClient();
+        return builder;
+    }
+
+    private static EventHubClientBuilder withIdentity(EventHubsSinkConfig config, TokenCredential credential) {
+        EventHubClientBuilder builder = new EventHubClientBuilder()
+            .credential(AmqpEndpoint.namespace(config), config.eventHubName(), credential);
+        AmqpEndpoint.customEndpoint(config).ifPresent(builder::customEndpointAddress);
+        return builder;
+    }
+
+    private EventHubsSender(EventHubsSinkConfig config, EventHubClientBuilder builder) {
+        this.client = builder.retryOptions(AmqpEndpoint.retryOptions(config)).buildAsyncProducerClient();
         this.batches = new AmqpBatches<>(new Sdk(), config, true);
         this.deviceMessages = config.deviceMessages();
     }

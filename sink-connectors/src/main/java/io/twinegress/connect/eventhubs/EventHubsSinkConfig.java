@@ -1,6 +1,7 @@
 package io.twinegress.connect.eventhubs;
 
 import io.twinegress.connect.core.AmqpEndpoint;
+import io.twinegress.connect.core.AuthConfig;
 import io.twinegress.connect.core.DeliveryConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -23,6 +24,12 @@ public class EventHubsSinkConfig extends DeliveryConfig {
     public static final String PATH_DOC =
         "The event hub the events are sent to. May be empty when the connection string names it with EntityPath; "
             + "when both are given they must be equal.";
+
+    public static final String NAMESPACE_DOC =
+        "auth.mode=entra-id: the fully qualified Event Hubs namespace, e.g. myns.servicebus.windows.net (with keys, "
+            + "the connection string names it).";
+    /** The Azure role an identity needs to send to the event hub. */
+    public static final String ENTRA_ROLE = "Azure Event Hubs Data Sender";
 
     public static final String EVENT_HUBS_GROUP = "Event Hubs";
 
@@ -62,12 +69,19 @@ public class EventHubsSinkConfig extends DeliveryConfig {
         addRetryGroup(def);
         addBatchGroup(def, BATCH_MAX_RECORDS_DEFAULT, BATCH_MAX_RECORDS_LIMIT, BATCH_MAX_BYTES_DEFAULT, BATCH_MAX_BYTES_LIMIT);
         addDeliveryGroup(def);
+        AuthConfig.addAuthGroup(def);
+        AuthConfig.addNamespace(def, NAMESPACE_DOC);
         def.define(DEVICE_MESSAGES_CONFIG, Type.BOOLEAN, DEVICE_MESSAGES_DEFAULT, Importance.HIGH, DEVICE_MESSAGES_DOC,
             EVENT_HUBS_GROUP, 1, Width.SHORT, DEVICE_MESSAGES_DISPLAY);
         return def;
     }
 
     /** The event hub: {@code path}, else the primary connection string's EntityPath. */
+    @Override
+    public String entraRole() {
+        return ENTRA_ROLE;
+    }
+
     public String eventHubName() {
         return AmqpEndpoint.entityName(this, ERROR_NO_PATH);
     }

@@ -1,6 +1,8 @@
 package io.twinegress.connect.eventhubs;
 
+import io.twinegress.connect.auth.AuthMode;
 import io.twinegress.connect.core.AmqpEndpoint;
+import io.twinegress.connect.core.AuthConfig;
 import io.twinegress.connect.core.DeliveryConfig;
 import io.twinegress.connect.core.DeliverySinkConnector;
 import org.apache.kafka.common.config.ConfigDef;
@@ -32,10 +34,17 @@ public class EventHubsSinkConnector extends DeliverySinkConnector {
     }
 
     @Override
+    protected boolean connectsToNamespace() {
+        return true;
+    }
+
+    @Override
     protected void validateEndpoint(Map<String, String> props, Map<String, ConfigValue> values) {
         AmqpEndpoint.validateEntity(props, values, EventHubsSinkConfig.ERROR_NO_PATH,
             EventHubsSinkConfig.ERROR_ENTITY_PATH_MISMATCH);
-        if (Boolean.TRUE.equals(values.get(EventHubsSinkConfig.DEVICE_MESSAGES_CONFIG).value())) {
+        // with an identity there is no connection string: path, required then, names the hub
+        if (Boolean.TRUE.equals(values.get(EventHubsSinkConfig.DEVICE_MESSAGES_CONFIG).value())
+            && AuthConfig.mode(props) == AuthMode.CONNECTION_STRING) {
             requireEntityPath(values.get(DeliveryConfig.CONNECTION_STRING_CONFIG), true);
             requireEntityPath(values.get(DeliveryConfig.SECONDARY_CONNECTION_STRING_CONFIG), false);
         }

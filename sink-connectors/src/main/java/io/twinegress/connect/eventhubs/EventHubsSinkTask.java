@@ -1,5 +1,6 @@
 package io.twinegress.connect.eventhubs;
 
+import com.azure.core.credential.TokenCredential;
 import io.twinegress.connect.core.DeliveryConfig;
 import io.twinegress.connect.core.DeliverySinkTask;
 import io.twinegress.connect.core.EndpointSender;
@@ -19,5 +20,10 @@ public class EventHubsSinkTask extends DeliverySinkTask {
     @Override
     protected EndpointSender openSender(DeliveryConfig config, KeySlot slot, Password connectionString) {
         return new EventHubsSender((EventHubsSinkConfig) config, connectionString);
+    }
+
+    @Override
+    protected EndpointSender openSender(DeliveryConfig config, TokenCredential credential) {
+        return new EventHubsSender((EventHubsSinkConfig) config, credential);
     }
 }

@@ -1,5 +1,6 @@
 package io.twinegress.connect.servicebus;
 
+import com.azure.core.credential.TokenCredential;
 import com.azure.core.util.BinaryData;
 import com.azure.messaging.servicebus.ServiceBusClientBuilder;
 import com.azure.messaging.servicebus.ServiceBusMessage;
@@ -57,8 +58,26 @@ public final class ServiceBusSender implements EndpointSender {
      *                                Bus's limits and that was logged (one line per task, not per record)
      */
     public ServiceBusSender(ServiceBusSinkConfig config, Password connectionString, AtomicBoolean propertiesTrimmedWarned) {
-        this.client = new ServiceBusClientBuilder()
-            .connectionString(connectionString.value())
+        this(config, new ServiceBusClientBuilder().connectionString(connectionString.value()), propertiesTrimmedWarned);
+    }
+
+    /**
+     * With a Microsoft Entra ID identity: the client connects to {@code namespace} (or
+     * {@code custom.endpoint.address}) and gets its tokens from {@code credential}, which the SDK
+     * asks again before each token expires.
+     */
+    public ServiceBusSender(ServiceBusSinkConfig config, TokenCredential credential, AtomicBoolean propertiesTrimmedWarned) {
+        this(config, withIdentity(config, credential), propertiesTrimmedWarned);
+    }
+
+    private static ServiceBusClientBuilder withIdentity(ServiceBusSinkConfig config, TokenCredential credential) {
+        ServiceBusClientBuilder builder = new ServiceBusClientBuilder().credential(AmqpEndpoint.namespace(config), credential);
+        AmqpEndpoint.customEndpoint(config).ifPresent(builder::customEndpointAddress);
+        return builder;
+    }
+
+    private ServiceBusSender(ServiceBusSinkConfig config, ServiceBusClientBuilder builder, AtomicBoolean propertiesTrimmedWarned) {
+        this.client = builder
             .retryOptions(AmqpEndpoint.retryOptions(config))
             .sender()
             .topicName(config.topicName())

@@ -1,6 +1,7 @@
 package io.twinegress.connect.servicebus;
 
 import io.twinegress.connect.core.AmqpEndpoint;
+import io.twinegress.connect.core.AuthConfig;
 import io.twinegress.connect.core.DeliveryConfig;
 import org.apache.kafka.common.config.ConfigDef;
 
@@ -20,6 +21,12 @@ public class ServiceBusSinkConfig extends DeliveryConfig {
     public static final String PATH_DOC =
         "The Service Bus topic (or queue) the events are sent to. May be empty when the connection string names "
             + "it with EntityPath; when both are given they must be equal.";
+
+    public static final String NAMESPACE_DOC =
+        "auth.mode=entra-id: the fully qualified Service Bus namespace, e.g. myns.servicebus.windows.net (with keys, "
+            + "the connection string names it).";
+    /** The Azure role an identity needs to send to the topic. */
+    public static final String ENTRA_ROLE = "Azure Service Bus Data Sender";
 
     public static final String SERVICE_BUS_GROUP = "Service Bus";
     public static final String ENTITY_PARTITIONED_CONFIG = "entity.partitioned";
@@ -57,9 +64,16 @@ public class ServiceBusSinkConfig extends DeliveryConfig {
         addRetryGroup(def);
         addBatchGroup(def, BATCH_MAX_RECORDS_DEFAULT, BATCH_MAX_RECORDS_LIMIT, BATCH_MAX_BYTES_DEFAULT, BATCH_MAX_BYTES_LIMIT);
         addDeliveryGroup(def);
+        AuthConfig.addAuthGroup(def);
+        AuthConfig.addNamespace(def, NAMESPACE_DOC);
         def.define(ENTITY_PARTITIONED_CONFIG, ConfigDef.Type.BOOLEAN, ENTITY_PARTITIONED_DEFAULT, ConfigDef.Importance.MEDIUM,
             ENTITY_PARTITIONED_DOC, SERVICE_BUS_GROUP, 1, ConfigDef.Width.SHORT, ENTITY_PARTITIONED_DISPLAY);
         return def;
+    }
+
+    @Override
+    public String entraRole() {
+        return ENTRA_ROLE;
     }
 
     /** Whether a batch must carry one partition key only: see {@link #ENTITY_PARTITIONED_DOC}. */

@@ -25,6 +25,11 @@ public class ServiceBusSinkConnector extends DeliverySinkConnector {
     }
 
     @Override
+    protected boolean connectsToNamespace() {
+        return true;
+    }
+
+    @Override
     protected void validateEndpoint(Map<String, String> props, Map<String, ConfigValue> values) {
         AmqpEndpoint.validateEntity(props, values, ServiceBusSinkConfig.ERROR_NO_PATH,
             ServiceBusSinkConfig.ERROR_ENTITY_PATH_MISMATCH);

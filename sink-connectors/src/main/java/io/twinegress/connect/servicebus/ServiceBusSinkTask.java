@@ -1,5 +1,6 @@
 package io.twinegress.connect.servicebus;
 
+import com.azure.core.credential.TokenCredential;
 import io.twinegress.connect.core.DeliveryConfig;
 import io.twinegress.connect.core.DeliverySinkTask;
 import io.twinegress.connect.core.EndpointSender;
@@ -23,5 +24,10 @@ public class ServiceBusSinkTask extends DeliverySinkTask {
     @Override
     protected EndpointSender openSender(DeliveryConfig config, KeySlot slot, Password connectionString) {
         return new ServiceBusSender((ServiceBusSinkConfig) config, connectionString, propertiesTrimmedWarned);
+    }
+
+    @Override
+    protected EndpointSender openSender(DeliveryConfig config, TokenCredential credential) {
+        return new ServiceBusSender((ServiceBusSinkConfig) config, credential, propertiesTrimmedWarned);
     }
 }
