@@ -11,7 +11,6 @@ import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -42,8 +41,9 @@ import java.util.regex.Pattern;
  * JSON array with two headers, and reading {@code {"error":{"code","message"}}}: done here.
  *
  * <p>Request: {@code POST <endpoint>}, {@code aeg-sas-key: <key>}, {@code Content-Type:
- * application/json}, body {@code [event,event,...]} as {@link EventGridEvents} makes each event.
- * HTTP/1.1 is forced: the JDK client would otherwise ask for {@code Upgrade: h2c}.
+ * application/json}, body {@code [event,event,...]} as {@link EventGridEvents} makes each event;
+ * CloudEvents and namespace topics as {@link EventGridTarget} says (URL, key header, content type,
+ * events per request). HTTP/1.1 is forced: the JDK client would otherwise ask for {@code Upgrade: h2c}.
  *
  * <p>Batches: at most {@code batch.max.records} events (≤ 5,000) and {@code batch.max.bytes}
  * (≤ 1 MB) per request, counting the array's exact bytes (brackets and commas included). An event
@@ -72,7 +72,7 @@ public final class EventGridSender implements EndpointSender {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final HttpClient http;
-    private final URI endpoint;
+    private final EventGridTarget target;
     private final Password key;
     private final Duration tryTimeout;
     private final int quickRetries;
@@ -81,11 +81,11 @@ public final class EventGridSender implements EndpointSender {
 
     public EventGridSender(EventGridSinkConfig config, HttpClient http, Password key) {
         this.http = http;
-        this.endpoint = config.endpoint();
+        this.target = new EventGridTarget(config);
         this.key = key;
         this.tryTimeout = config.tryTimeout();
         this.quickRetries = config.clientMaxRetries();
-        this.maxRecords = config.batchMaxRecords();
+        this.maxRecords = Math.min(config.batchMaxRecords(), target.maxEventsPerRequest());
         this.maxBytes = Math.min(config.batchMaxBytes(), EventGridSinkConfig.MAX_REQUEST_BYTES);
     }
 
@@ -112,7 +112,7 @@ public final class EventGridSender implements EndpointSender {
         for (SinkRecord record : records) {
             byte[] event;
             try {
-                event = EventGridEvents.toEvent(record);
+                event = target.encode(record);
             } catch (RecordRejectedException e) {
                 if (listener.rejected(record, e.getMessage())) {
                     continue;
@@ -165,10 +165,11 @@ public final class EventGridSender implements EndpointSender {
      * Event Grid's own ways of pointing at an event of the request: its position ({@code index 0},
      * as in "Event at index 0: ..."; or a JSON path from the array, {@code [0]} / {@code [0].eventTime},
      * as in "... Path '[0].eventTime' ..."), or one of the schema's properties in quotes
-     * ({@code 'eventTime'}, {@code "id"}).
+     * ({@code 'eventTime'}, {@code "id"}; a CloudEvent's attributes too: {@code 'specversion'}).
      */
     private static final Pattern NAMES_AN_EVENT = Pattern.compile(
-        "\\bindex\\s*:?\\s*0\\b|\\[0]|['\"](?:id|topic|subject|eventType|eventTime|data|dataVersion|metadataVersion)['\"]",
+        "\\bindex\\s*:?\\s*0\\b|\\[0]|['\"](?:id|topic|subject|eventType|eventTime|data|dataVersion|metadataVersion"
+            + "|source|type|time|specversion|datacontenttype|dataschema|data_base64)['\"]",
         Pattern.CASE_INSENSITIVE);
 
     /**
@@ -204,10 +205,9 @@ public final class EventGridSender implements EndpointSender {
     private HttpResponse<byte[]> sendWithQuickRetries(byte[] body) throws IOException, InterruptedException {
         for (int attempt = 0; ; attempt++) {
             TrackedBody tracked = new TrackedBody(body);
-            HttpRequest request = HttpRequest.newBuilder(endpoint)
+            HttpRequest request = target.authorize(HttpRequest.newBuilder(target.endpoint()), key)
                 .timeout(tryTimeout)
-                .header(KEY_HEADER, key.value())
-                .header("Content-Type", "application/json")
+                .header("Content-Type", target.contentType())
                 .POST(tracked)
                 .build();
             try {

@@ -2,6 +2,7 @@ package io.twinegress.connect.eventhubs;
 
 import io.twinegress.connect.core.AmqpEndpoint;
 import io.twinegress.connect.core.DeliveryConfig;
+import io.twinegress.connect.format.FormatConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
@@ -62,6 +63,7 @@ public class EventHubsSinkConfig extends DeliveryConfig {
         addRetryGroup(def);
         addBatchGroup(def, BATCH_MAX_RECORDS_DEFAULT, BATCH_MAX_RECORDS_LIMIT, BATCH_MAX_BYTES_DEFAULT, BATCH_MAX_BYTES_LIMIT);
         addDeliveryGroup(def);
+        FormatConfig.addFormatGroup(def, true);
         def.define(DEVICE_MESSAGES_CONFIG, Type.BOOLEAN, DEVICE_MESSAGES_DEFAULT, Importance.HIGH, DEVICE_MESSAGES_DOC,
             EVENT_HUBS_GROUP, 1, Width.SHORT, DEVICE_MESSAGES_DISPLAY);
         return def;

@@ -2,6 +2,7 @@ package io.twinegress.connect.servicebus;
 
 import io.twinegress.connect.core.AmqpEndpoint;
 import io.twinegress.connect.core.DeliveryConfig;
+import io.twinegress.connect.format.FormatConfig;
 import org.apache.kafka.common.config.ConfigDef;
 
 import java.util.Map;
@@ -57,6 +58,7 @@ public class ServiceBusSinkConfig extends DeliveryConfig {
         addRetryGroup(def);
         addBatchGroup(def, BATCH_MAX_RECORDS_DEFAULT, BATCH_MAX_RECORDS_LIMIT, BATCH_MAX_BYTES_DEFAULT, BATCH_MAX_BYTES_LIMIT);
         addDeliveryGroup(def);
+        FormatConfig.addFormatGroup(def, true);
         def.define(ENTITY_PARTITIONED_CONFIG, ConfigDef.Type.BOOLEAN, ENTITY_PARTITIONED_DEFAULT, ConfigDef.Importance.MEDIUM,
             ENTITY_PARTITIONED_DOC, SERVICE_BUS_GROUP, 1, ConfigDef.Width.SHORT, ENTITY_PARTITIONED_DISPLAY);
         return def;
