@@ -23,7 +23,8 @@ public class EventGridSinkConfig extends DeliveryConfig {
         "Access key of the Event Grid topic (key1 or key2 in the Azure portal), sent in the aeg-sas-key header. "
             + "For Event Grid an endpoint's connectionString is the topic key itself, not an Endpoint=...;SharedAccessKey=... "
             + "string. Keep it out of the connector config with a ConfigProvider, e.g. "
-            + "${file:/etc/twin-egress/eventgrid.properties:key1} or ${env:EG_KEY1}.";
+            + "${file:/etc/twin-egress/eventgrid.properties:key1} or ${env:EG_KEY1}. With eventgrid.kind=namespace-topic: "
+            + "an access key of the namespace, sent as 'Authorization: SharedAccessKey <key>'.";
     public static final String SECONDARY_CONNECTION_STRING_DOC =
         "The topic's other access key. When the endpoint refuses the key in use (401/403), the task switches to the "
             + "other one at once and re-sends; with both refused it backs off and keeps trying both.";

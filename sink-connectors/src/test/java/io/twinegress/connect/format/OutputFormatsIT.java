@@ -376,6 +376,7 @@ class OutputFormatsIT {
         Set<Integer> sizes = got.stream().map(ReceivedEvent::requestSize).collect(Collectors.toSet());
         assertTrue(sizes.stream().allMatch(s -> s <= EventGridEmulator.MAX_NAMESPACE_EVENTS_PER_REQUEST), sizes.toString());
         assertTrue(sizes.contains(EventGridEmulator.MAX_NAMESPACE_EVENTS_PER_REQUEST), "full requests were sent: " + sizes);
+        assertEquals(0, eg.responses(400), "no request was over the limit: " + eg.responseCounts());
     }
 
     @Test
