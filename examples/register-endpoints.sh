@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Registers the four sample endpoints of docker-compose.yml the way an operator does:
+# Registers the five sample endpoints of docker-compose.yml the way an operator does:
 #   1. the routing part (type, eventTypes, path; never a key) as records on twin.endpoints,
 #   2. the delivery part as one connector per endpoint through the Connect REST API.
 # Run from the repository root after `docker compose up -d --build`.

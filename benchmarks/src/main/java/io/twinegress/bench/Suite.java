@@ -31,7 +31,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The benchmark suite: starts a real broker as a child process, runs every figure (1–7, and 8 for content filters) with
+ * The benchmark suite: starts a real broker as a child process, runs every figure (1–7, 8 for content filters, 9 for CloudEvents vs as-is) with
  * its baseline interleaved (A B A B …), and writes the report.
  *
  * <pre>
@@ -67,7 +67,7 @@ public final class Suite {
         Integer records = null;
         Integer connectorRecords = null;
         Path out = Path.of("docs");
-        Set<Integer> only = new TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8));
+        Set<Integer> only = new TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9));
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--smoke" -> smoke = true;
@@ -153,7 +153,7 @@ public final class Suite {
         if (only.contains(3) || only.contains(6)) {
             routerTimings(streams);
         }
-        if (only.contains(5) || only.contains(6) || only.contains(7)) {
+        if (only.contains(5) || only.contains(6) || only.contains(7) || only.contains(9)) {
             connectors();
         }
     }
@@ -205,6 +205,9 @@ public final class Suite {
                         conn.get(t), read.get(t), null, null, "what reading from Kafka costs on these cores, which the raw loop never pays"));
                 }
             }
+            if (only.contains(9)) {
+                cloudEventsVsAsIs(bench);
+            }
             if (only.contains(6)) {
                 for (StandIns.Target t : StandIns.Target.values()) {
                     Measure[] m = bench.failoverAndKeyUpdate(t, ctx.sizes().trials());
@@ -218,6 +221,38 @@ public final class Suite {
                 report.add(new Row(7, "peak RSS: Connect worker during figure 5's connector runs", rss, null, null, null,
                     "VmHWM of the worker JVM (" + SubjectJvm.HEAP + "), reset before each run; all three connectors"));
             }
+        }
+    }
+
+    /**
+     * Figure 9: each connector with {@code event.format=cloudevents} vs {@code as-is}, the same records and
+     * stand-in, interleaved (as-is, cloudevents per target and cycle).
+     */
+    private void cloudEventsVsAsIs(ConnectBench bench) throws Exception {
+        Map<StandIns.Target, Measure> asIs = new LinkedHashMap<>();
+        Map<StandIns.Target, Measure> ce = new LinkedHashMap<>();
+        for (StandIns.Target t : StandIns.Target.values()) {
+            asIs.put(t, new Measure("records/s"));
+            ce.put(t, new Measure("records/s"));
+        }
+        int cycles = ctx.sizes().warmups() + ctx.sizes().runs();
+        for (int c = 0; c < cycles; c++) {
+            boolean warm = c < ctx.sizes().warmups();
+            String tag = warm ? "warm-up" : "run " + (c - ctx.sizes().warmups() + 1) + "/" + ctx.sizes().runs();
+            for (StandIns.Target t : StandIns.Target.values()) {
+                double a = bench.connector(t, false).recordsPerSec();
+                double b = bench.connector(t, true).recordsPerSec();
+                ctx.progress("fig 9 %s: %s connector, as-is %,.0f records/s, cloudevents %,.0f records/s", tag, t.label, a, b);
+                if (!warm) {
+                    asIs.get(t).add(a);
+                    ce.get(t).add(b);
+                }
+            }
+        }
+        for (StandIns.Target t : StandIns.Target.values()) {
+            report.add(new Row(9, t.label + " connector, event.format=cloudevents vs as-is", ce.get(t), asIs.get(t), "≥ 0.90×",
+                ce.get(t).median() / asIs.get(t).median() >= 0.9, (t == StandIns.Target.EVENT_GRID ? "JSON batch format"
+                : "AMQP binary mode") + ", " + ctx.sizes().connectorRecords() + " records of " + io.twinegress.bench.load.Events.RECORD_BYTES + " B"));
         }
     }
 

@@ -177,7 +177,7 @@ class ComposeFileTest {
         List<SampleEndpoint> endpoints = SampleEndpoints.localStack(Ports.defaults());
         Properties docker = properties("docker/standins/emulators.properties");
         Map<String, String> local = StandIns.properties(Ports.defaults(), endpoints, Path.of("x"));
-        for (String key : List.of("amqp.servicebus.topics", "amqp.eventhubs", "eventgrid.topics")) {
+        for (String key : List.of("amqp.servicebus.topics", "amqp.eventhubs", "eventgrid.topics", "eventgrid.namespace.topics")) {
             assertEquals(local.get(key), docker.getProperty(key), key);
         }
         Set<String> localKeyNames = local.keySet().stream().filter(k -> k.startsWith("amqp.keys.")).collect(Collectors.toSet());

@@ -86,7 +86,7 @@ class OptionsTest {
                 assertThrows(IllegalArgumentException.class,
                         () -> Options.parse(List.of("--duration", "soon"), HOME)).getMessage());
         assertThrows(IllegalArgumentException.class, () -> Options.parse(List.of("--rate", "0"), HOME));
-        assertEquals("--fault-endpoint must be one of [servicebus, eventgrid, eventhub, devicemessages], got sb",
+        assertEquals("--fault-endpoint must be one of [servicebus, eventgrid, eventhub, devicemessages, eventgrid-namespace], got sb",
                 assertThrows(IllegalArgumentException.class,
                         () -> Options.parse(List.of("--fault-endpoint", "sb"), HOME)).getMessage());
     }

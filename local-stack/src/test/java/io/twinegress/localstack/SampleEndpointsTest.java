@@ -27,8 +27,8 @@ class SampleEndpointsTest {
     private final List<SampleEndpoint> endpoints = SampleEndpoints.localStack(Ports.defaults());
 
     @Test
-    void theFourSeedEndpointsWithTheirTypesAndEventTypes() {
-        assertEquals(List.of("servicebus", "eventgrid", "eventhub", "devicemessages"),
+    void theFourSeedEndpointsWithTheirTypesAndEventTypesAndTheNamespaceTopic() {
+        assertEquals(List.of("servicebus", "eventgrid", "eventhub", "devicemessages", "eventgrid-namespace"),
                 endpoints.stream().map(SampleEndpoint::id).toList());
         List<EventType> three = List.of(EventType.SensorChange, EventType.SpaceChange, EventType.TopologyOperation);
         assertEquals(EndpointType.ServiceBus, endpoints.get(0).type());
@@ -41,6 +41,26 @@ class SampleEndpointsTest {
         assertEquals(List.of(EventType.DeviceMessage), endpoints.get(3).eventTypes());
         assertTrue(endpoints.get(3).connectionString("k").contains(";EntityPath=twin-device-telemetry"),
                 "the DeviceMessage hub is named in its connection string, as the seed has it");
+        SampleEndpoint namespace = endpoints.get(4);
+        assertEquals(EndpointType.EventGrid, namespace.type());
+        assertEquals(three, namespace.eventTypes());
+        assertTrue(namespace.namespaceTopic());
+        Map<String, String> config = namespace.connectorConfig(Path.of("/s"));
+        assertEquals("namespace-topic", config.get("eventgrid.kind"));
+        assertEquals("twin-namespace-topic", config.get("namespace.topic"));
+        assertEquals("cloudevents", config.get("event.format"), "a namespace topic takes CloudEvents only");
+        assertEquals(endpoints.get(1).primaryKey(), namespace.primaryKey(), "the Event Grid stand-in's keys serve all its topics");
+        assertEquals(endpoints.get(1).secondaryKey(), namespace.secondaryKey());
+        assertEquals("cloudevents", endpoints.get(2).connectorConfig(Path.of("/s")).get("event.format"),
+                "the eventhub endpoint sends CloudEvents");
+        assertEquals("structured", endpoints.get(2).connectorConfig(Path.of("/s")).get("cloudevents.mode"));
+    }
+
+    @Test
+    void theStandInsServeTheNamespaceTopicApartFromTheTopics() {
+        Map<String, String> p = io.twinegress.localstack.standins.StandIns.properties(Ports.defaults(), endpoints, Path.of("r"));
+        assertEquals("twin-eventgrid-topic", p.get("eventgrid.topics"));
+        assertEquals("twin-namespace-topic", p.get("eventgrid.namespace.topics"));
     }
 
     @Test

@@ -95,6 +95,14 @@ public final class ConnectBench implements AutoCloseable {
 
     /** One connector run: a fresh topic filled with {@code n} egress records, a fresh connector, until all arrived. */
     public Throughput connector(StandIns.Target t) throws Exception {
+        return connector(t, false);
+    }
+
+    /**
+     * As {@link #connector(StandIns.Target)}, with {@code event.format=cloudevents} when {@code cloudEvents}
+     * (Service Bus and Event Hubs in the default binary mode; Event Grid to a CloudEvents-schema topic).
+     */
+    public Throughput connector(StandIns.Target t, boolean cloudEvents) throws Exception {
         int n = ctx.sizes().connectorRecords();
         String name = "bench-c" + (seq++) + "-" + t.name().toLowerCase().replace('_', '-');
         String topic = "bench.connect." + name;
@@ -105,11 +113,16 @@ public final class ConnectBench implements AutoCloseable {
         try {
             double rate;
             double peak;
-            worker.rest().putConnector(name, config(t, topic, primary, secondary));
+            Map<String, String> config = config(t, topic, primary, secondary);
+            if (cloudEvents) {
+                config.put("event.format", "cloudevents");
+                config.put("path", standIns.cloudEventsPath(t));
+            }
+            worker.rest().putConnector(name, config);
             try {
-                awaitCount(t, n, Duration.ofMinutes(5), name);
+                awaitCount(t, cloudEvents, n, Duration.ofMinutes(5), name);
                 peak = PeakRss.mib(worker.process().pid());
-                rate = n / spanSeconds(standIns.arrivals(t));
+                rate = n / spanSeconds(standIns.arrivals(t, cloudEvents));
             } finally {
                 worker.rest().deleteConnector(name); // before the read-alone run, so it competes with nothing
             }
@@ -166,10 +179,14 @@ public final class ConnectBench implements AutoCloseable {
     }
 
     private void awaitCount(StandIns.Target t, int n, Duration deadline, String what) throws InterruptedException {
+        awaitCount(t, false, n, deadline, what);
+    }
+
+    private void awaitCount(StandIns.Target t, boolean cloudEvents, int n, Duration deadline, String what) throws InterruptedException {
         long end = System.nanoTime() + deadline.toNanos();
-        while (standIns.count(t) < n) {
+        while (standIns.count(t, cloudEvents) < n) {
             if (System.nanoTime() > end) {
-                throw new IllegalStateException(what + ": only " + standIns.count(t) + " of " + n + " arrived at the " + t.label
+                throw new IllegalStateException(what + ": only " + standIns.count(t, cloudEvents) + " of " + n + " arrived at the " + t.label
                     + " stand-in; connector status " + status(what) + ", worker log " + worker.process().log());
             }
             Thread.sleep(20);

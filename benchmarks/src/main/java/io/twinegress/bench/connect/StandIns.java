@@ -19,6 +19,8 @@ public final class StandIns implements AutoCloseable {
     public static final String SB_TOPIC = "bench-sb";
     public static final String EVENT_HUB = "bench-eh";
     public static final String EG_TOPIC = "bench-eg";
+    /** The Event Grid topic with the CloudEvents input schema, for {@code event.format=cloudevents}. */
+    public static final String EG_CE_TOPIC = "bench-eg-ce";
 
     public enum Target {
         SERVICE_BUS("ServiceBusSinkConnector", "Service Bus", SB_TOPIC),
@@ -49,7 +51,7 @@ public final class StandIns implements AutoCloseable {
         AmqpEmulator amqp = AmqpEmulator.builder().retainPerEntity(0)
             .serviceBusTopic(SB_TOPIC).eventHub(EVENT_HUB, 4)
             .key(KEY_NAME, primary).key(KEY_NAME, secondary).start();
-        EventGridEmulator eg = EventGridEmulator.builder().retainPerTopic(0).topic(EG_TOPIC).key(primary).key(secondary).start();
+        EventGridEmulator eg = EventGridEmulator.builder().retainPerTopic(0).topic(EG_TOPIC).cloudEventsTopic(EG_CE_TOPIC).key(primary).key(secondary).start();
         return new StandIns(amqp, eg);
     }
 
@@ -81,13 +83,30 @@ public final class StandIns implements AutoCloseable {
         return eventGrid.endpoint(EG_TOPIC);
     }
 
+    /** The {@code path} value for CloudEvents: Event Grid's CloudEvents-schema topic; the same entity otherwise. */
+    public String cloudEventsPath(Target t) {
+        return t == Target.EVENT_GRID ? eventGrid.endpoint(EG_CE_TOPIC) : t.entity;
+    }
+
+    private static String entity(Target t, boolean cloudEvents) {
+        return cloudEvents && t == Target.EVENT_GRID ? EG_CE_TOPIC : t.entity;
+    }
+
     public int count(Target t) {
-        return standIn(t).count(t.entity);
+        return count(t, false);
+    }
+
+    public int count(Target t, boolean cloudEvents) {
+        return standIn(t).count(entity(t, cloudEvents));
     }
 
     /** What arrived, oldest first: each with its arrival time and the fingerprint of its key. */
     public List<? extends Received> arrivals(Target t) {
-        return standIn(t).received(t.entity);
+        return arrivals(t, false);
+    }
+
+    public List<? extends Received> arrivals(Target t, boolean cloudEvents) {
+        return standIn(t).received(entity(t, cloudEvents));
     }
 
     /** How many times a key was refused so far (AMQP put-token 401s; Event Grid 401 responses). */

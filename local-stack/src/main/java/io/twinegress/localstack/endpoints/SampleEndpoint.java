@@ -25,14 +25,27 @@ import java.util.Map;
  * @param keyName     SAS policy name (AMQP); null for Event Grid
  * @param primaryKey  never printed or logged; {@link #toString()} leaves it out
  * @param filter      its content filter, or null (the seed's bodies have none)
+ * @param options     connector keys of its own (output format, Event Grid target), added to {@link #connectorConfig}
  */
 public record SampleEndpoint(String id, EndpointType type, List<EventType> eventTypes, String path, String entity,
-        String keyName, String primaryKey, String secondaryKey, String connectionStringTemplate, Filter filter) {
+        String keyName, String primaryKey, String secondaryKey, String connectionStringTemplate, Filter filter,
+        Map<String, String> options) {
 
     /** The same endpoint with this content filter. */
     public SampleEndpoint withFilter(Filter newFilter) {
         return new SampleEndpoint(id, type, eventTypes, path, entity, keyName, primaryKey, secondaryKey, connectionStringTemplate,
-                newFilter);
+                newFilter, options);
+    }
+
+    /** The same endpoint with these connector keys of its own. */
+    public SampleEndpoint withOptions(Map<String, String> newOptions) {
+        return new SampleEndpoint(id, type, eventTypes, path, entity, keyName, primaryKey, secondaryKey, connectionStringTemplate,
+                filter, Map.copyOf(newOptions));
+    }
+
+    /** Whether its connector publishes to an Event Grid namespace topic (the stand-in serves {@link #entity} as one). */
+    public boolean namespaceTopic() {
+        return "namespace-topic".equals(options.get("eventgrid.kind"));
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -102,6 +115,7 @@ public record SampleEndpoint(String id, EndpointType type, List<EventType> event
         c.put("errors.deadletterqueue.context.headers.enable", "true");
         // a local demo recovers within a minute; production keeps the 30-minute default cap
         c.put("retry.backoff.max.ms", "60000");
+        c.putAll(options);
         return c;
     }
 

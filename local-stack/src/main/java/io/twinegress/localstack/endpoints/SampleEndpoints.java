@@ -14,12 +14,15 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The four endpoints of the local stack, read from the seed's management-API bodies
  * ({@code samples/endpoints/*.json} in the schemas module): their type and event types as the seed
  * has them, with the placeholders ({@code YOUR_TOPIC_NAME}, {@code YOUR_PRIMARY_KEY}...) filled in
- * for the local stand-ins. Keys are random per run.
+ * for the local stand-ins. Keys are random per run. The local stack adds to the seed's four (see
+ * {@link #localStack}): {@code eventhub} sends CloudEvents, and {@code eventgrid-namespace} is the
+ * {@code eventgrid} endpoint as an Event Grid namespace topic.
  */
 public final class SampleEndpoints {
 
@@ -44,16 +47,42 @@ public final class SampleEndpoints {
     public static final String EVENTHUB_FILTER =
             "$body.DataType = 'Motion' OR $body.SpacesToNotify = '3a16d146-ca39-49ee-b803-17a18a12ba36'";
 
+    /** The local stack's Event Grid namespace topic endpoint: the {@code eventgrid} body, published to a namespace topic. */
+    public static final String NAMESPACE_ENDPOINT = "eventgrid-namespace";
+    public static final String NAMESPACE_TOPIC = "twin-namespace-topic";
+
+    /** The {@code eventhub} endpoint's format in the local stack: CloudEvents, structured mode. */
+    static final Map<String, String> EVENTHUB_OPTIONS = Map.of(
+            "event.format", "cloudevents", "cloudevents.mode", "structured", "cloudevents.source", "urn:twin-egress:local");
+    static final Map<String, String> NAMESPACE_OPTIONS = Map.of(
+            "event.format", "cloudevents", "cloudevents.source", "urn:twin-egress:local",
+            "eventgrid.kind", "namespace-topic", "namespace.topic", NAMESPACE_TOPIC);
+
     private SampleEndpoints() {
     }
 
-    /** {@link #local} as {@code ./twin-egress-local} (and examples/) registers them: {@code eventhub} with {@link #EVENTHUB_FILTER}. */
+    /**
+     * {@link #local} as {@code ./twin-egress-local} (and examples/) registers them: {@code eventhub} with
+     * {@link #EVENTHUB_FILTER} and in CloudEvents; and {@value #NAMESPACE_ENDPOINT}, the {@code eventgrid}
+     * endpoint's event types published to namespace topic {@value #NAMESPACE_TOPIC} of the same stand-in
+     * (whose keys serve all its topics: it has the {@code eventgrid} endpoint's keys).
+     */
     public static List<SampleEndpoint> localStack(Ports ports) {
-        return local(ports).stream().map(e -> e.id().equals("eventhub") ? e.withFilter(Filter.parse(EVENTHUB_FILTER)) : e).toList();
+        List<SampleEndpoint> out = new ArrayList<>(local(ports).stream()
+                .map(e -> e.id().equals("eventhub") ? e.withFilter(Filter.parse(EVENTHUB_FILTER)).withOptions(EVENTHUB_OPTIONS) : e)
+                .toList());
+        SampleEndpoint eventGrid = out.stream().filter(e -> e.id().equals("eventgrid")).findFirst().orElseThrow();
+        out.add(new SampleEndpoint(NAMESPACE_ENDPOINT, EndpointType.EventGrid, eventGrid.eventTypes(),
+                "http://" + Ports.HOST + ":" + ports.eventGrid(), NAMESPACE_TOPIC, null, eventGrid.primaryKey(),
+                eventGrid.secondaryKey(), "{key}", null, NAMESPACE_OPTIONS));
+        return out;
     }
 
+    /** The local stack's endpoint ids: the seed's four and {@value #NAMESPACE_ENDPOINT}. */
     public static List<String> ids() {
-        return SEEDS.stream().map(Seed::id).toList();
+        List<String> ids = new ArrayList<>(SEEDS.stream().map(Seed::id).toList());
+        ids.add(NAMESPACE_ENDPOINT);
+        return ids;
     }
 
     /** The four endpoints for stand-ins listening on {@code ports}, with fresh random keys, as the seed has them (no filter). */
@@ -72,7 +101,7 @@ public final class SampleEndpoints {
             SampleEndpoint e = switch (type) {
                 case EventGrid -> new SampleEndpoint(s.id(), type, eventTypes,
                         "http://" + Ports.HOST + ":" + ports.eventGrid() + "/" + s.entity() + "/api/events",
-                        s.entity(), null, primary, secondary, "{key}", null);
+                        s.entity(), null, primary, secondary, "{key}", null, Map.of());
                 case ServiceBus, EventHub -> {
                     String keyName = s.id() + "-send";
                     // the seed's shape, pointed at the AMQP stand-in (plain TCP needs UseDevelopmentEmulator)
@@ -81,7 +110,7 @@ public final class SampleEndpoints {
                             + (seedConnectionString.contains("EntityPath=") ? ";EntityPath=" + s.entity() : "")
                             + ";UseDevelopmentEmulator=true";
                     yield new SampleEndpoint(s.id(), type, eventTypes, s.entity(), s.entity(), keyName, primary,
-                            secondary, cs, null);
+                            secondary, cs, null, Map.of());
                 }
             };
             out.add(e);

@@ -65,7 +65,9 @@ public final class StandIns implements AutoCloseable {
             }
         }
         p.put("eventgrid.port", String.valueOf(ports.eventGrid()));
-        p.put("eventgrid.topics", entities(endpoints, EndpointType.EventGrid, ""));
+        p.put("eventgrid.topics", entities(endpoints.stream().filter(e -> !e.namespaceTopic()).toList(), EndpointType.EventGrid, ""));
+        p.put("eventgrid.namespace.topics", entities(endpoints.stream().filter(SampleEndpoint::namespaceTopic).toList(),
+                EndpointType.EventGrid, ""));
         endpoints.stream().filter(e -> e.type() == EndpointType.EventGrid).findFirst()
                 .ifPresent(e -> p.put("eventgrid.keys", e.primaryKey() + "," + e.secondaryKey()));
         p.put("admin.port", String.valueOf(ports.admin()));

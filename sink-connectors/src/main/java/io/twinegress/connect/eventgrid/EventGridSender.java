@@ -11,7 +11,6 @@ import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -43,8 +42,9 @@ import java.util.regex.Pattern;
  *
  * <p>Request: {@code POST <endpoint>}, {@code aeg-sas-key: <key>} (or, with an identity,
  * {@code Authorization: Bearer <token>}: {@link RequestAuthorization}), {@code Content-Type:
- * application/json}, body {@code [event,event,...]} as {@link EventGridEvents} makes each event.
- * HTTP/1.1 is forced: the JDK client would otherwise ask for {@code Upgrade: h2c}.
+ * application/json}, body {@code [event,event,...]} as {@link EventGridEvents} makes each event;
+ * CloudEvents and namespace topics as {@link EventGridTarget} says (URL, key header, content type,
+ * events per request). HTTP/1.1 is forced: the JDK client would otherwise ask for {@code Upgrade: h2c}.
  *
  * <p>Batches: at most {@code batch.max.records} events (≤ 5,000) and {@code batch.max.bytes}
  * (≤ 1 MB) per request, counting the array's exact bytes (brackets and commas included). An event
@@ -73,7 +73,7 @@ public final class EventGridSender implements EndpointSender {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final HttpClient http;
-    private final URI endpoint;
+    private final EventGridTarget target;
     private final RequestAuthorization auth;
     private final Duration tryTimeout;
     private final int quickRetries;
@@ -81,17 +81,26 @@ public final class EventGridSender implements EndpointSender {
     private final long maxBytes;
 
     public EventGridSender(EventGridSinkConfig config, HttpClient http, Password key) {
-        this(config, http, RequestAuthorization.key(key));
+        this(config, http, new EventGridTarget(config), key);
     }
 
     /** Authenticating each request as {@code auth} says (a topic key, or an identity's bearer token). */
     public EventGridSender(EventGridSinkConfig config, HttpClient http, RequestAuthorization auth) {
+        this(config, http, new EventGridTarget(config), auth);
+    }
+
+    /** The key in the header the target takes it in ({@code aeg-sas-key}, or {@code SharedAccessKey} for a namespace). */
+    private EventGridSender(EventGridSinkConfig config, HttpClient http, EventGridTarget target, Password key) {
+        this(config, http, target, (RequestAuthorization) request -> target.authorize(request, key));
+    }
+
+    private EventGridSender(EventGridSinkConfig config, HttpClient http, EventGridTarget target, RequestAuthorization auth) {
         this.http = http;
-        this.endpoint = config.endpoint();
+        this.target = target;
         this.auth = auth;
         this.tryTimeout = config.tryTimeout();
         this.quickRetries = config.clientMaxRetries();
-        this.maxRecords = config.batchMaxRecords();
+        this.maxRecords = Math.min(config.batchMaxRecords(), target.maxEventsPerRequest());
         this.maxBytes = Math.min(config.batchMaxBytes(), EventGridSinkConfig.MAX_REQUEST_BYTES);
     }
 
@@ -118,7 +127,7 @@ public final class EventGridSender implements EndpointSender {
         for (SinkRecord record : records) {
             byte[] event;
             try {
-                event = EventGridEvents.toEvent(record);
+                event = target.encode(record);
             } catch (RecordRejectedException e) {
                 if (listener.rejected(record, e.getMessage())) {
                     continue;
@@ -171,10 +180,11 @@ public final class EventGridSender implements EndpointSender {
      * Event Grid's own ways of pointing at an event of the request: its position ({@code index 0},
      * as in "Event at index 0: ..."; or a JSON path from the array, {@code [0]} / {@code [0].eventTime},
      * as in "... Path '[0].eventTime' ..."), or one of the schema's properties in quotes
-     * ({@code 'eventTime'}, {@code "id"}).
+     * ({@code 'eventTime'}, {@code "id"}; a CloudEvent's attributes too: {@code 'specversion'}).
      */
     private static final Pattern NAMES_AN_EVENT = Pattern.compile(
-        "\\bindex\\s*:?\\s*0\\b|\\[0]|['\"](?:id|topic|subject|eventType|eventTime|data|dataVersion|metadataVersion)['\"]",
+        "\\bindex\\s*:?\\s*0\\b|\\[0]|['\"](?:id|topic|subject|eventType|eventTime|data|dataVersion|metadataVersion"
+            + "|source|type|time|specversion|datacontenttype|dataschema|data_base64)['\"]",
         Pattern.CASE_INSENSITIVE);
 
     /**
@@ -210,9 +220,9 @@ public final class EventGridSender implements EndpointSender {
     private HttpResponse<byte[]> sendWithQuickRetries(byte[] body) throws IOException, InterruptedException {
         for (int attempt = 0; ; attempt++) {
             TrackedBody tracked = new TrackedBody(body);
-            HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint)
+            HttpRequest.Builder builder = HttpRequest.newBuilder(target.endpoint())
                 .timeout(tryTimeout)
-                .header("Content-Type", "application/json")
+                .header("Content-Type", target.contentType())
                 .POST(tracked);
             auth.addTo(builder);
             HttpRequest request = builder.build();

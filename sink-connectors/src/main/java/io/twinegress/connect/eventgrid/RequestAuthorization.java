@@ -5,7 +5,6 @@ import com.azure.core.credential.SimpleTokenCache;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
 import com.azure.core.exception.ClientAuthenticationException;
-import org.apache.kafka.common.config.types.Password;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpTimeoutException;
@@ -13,8 +12,8 @@ import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
 /**
- * What authenticates one Event Grid publish request: the topic key in {@code aeg-sas-key}, or a
- * Microsoft Entra ID token in {@code Authorization: Bearer}. The secret goes into the header and
+ * What authenticates one Event Grid publish request: the key (in the header {@link EventGridTarget}
+ * names for the target), or a Microsoft Entra ID token in {@code Authorization: Bearer}. The secret goes into the header and
  * nowhere else.
  */
 @FunctionalInterface
@@ -25,11 +24,6 @@ public interface RequestAuthorization {
 
     /** Adds the request's authentication header. */
     void addTo(HttpRequest.Builder request) throws HttpTimeoutException;
-
-    /** The topic's access key in {@value EventGridSender#KEY_HEADER}. */
-    static RequestAuthorization key(Password key) {
-        return request -> request.header(EventGridSender.KEY_HEADER, key.value());
-    }
 
     /**
      * A token of {@code credential} for {@value EventGridSinkConfig#ENTRA_SCOPE}, held by the SDK's

@@ -12,11 +12,15 @@ import io.twinegress.connect.core.ConnectionString;
 import io.twinegress.connect.core.EndpointSender;
 import io.twinegress.connect.core.EventRecords;
 import io.twinegress.connect.core.SendListener;
+import io.twinegress.connect.format.AmqpCloudEvent;
+import io.twinegress.connect.format.AmqpOutput;
+import io.twinegress.connect.format.FormatConfig;
 import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.connect.sink.SinkRecord;
 import reactor.core.publisher.Mono;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Sends records to one event hub with one key: one producer client, and batches packed and sent
@@ -26,7 +30,10 @@ import java.util.List;
  * <p>A record becomes an event with: body = the value bytes exactly as they arrived (event JSON, or
  * raw device telemetry, never parsed or re-encoded); content type {@code application/json} for
  * events, none for device messages; partition key = the record key as a string (none for a null or
- * empty key; {@code sha256-<hex>} of it past 128 characters); properties = the record headers as strings.
+ * empty key; {@code sha256-<hex>} of it past 128 characters); properties = the record headers as strings,
+ * and the W3C trace context as {@code Diagnostic-Id}/{@code traceparent}/{@code tracestate}. With
+ * {@code event.format=cloudevents} the body and content type are those of the CloudEvent in
+ * {@code cloudevents.mode}, with its {@code cloudEvents:} properties ({@link AmqpOutput}).
  *
  * <p>Order: events with the same partition key are sent in record order, which is the order Event
  * Hubs keeps (per partition). Events with different keys travel in different batches and may be
@@ -40,6 +47,7 @@ public final class EventHubsSender implements EndpointSender {
     private final EventHubProducerAsyncClient client;
     private final AmqpBatches<EventData, EventDataBatch> batches;
     private final boolean deviceMessages;
+    private final AmqpOutput output;
 
     public EventHubsSender(EventHubsSinkConfig config, Password connectionString) {
         this(config, withKey(config, connectionString));
@@ -75,6 +83,7 @@ public final class EventHubsSender implements EndpointSender {
         this.client = builder.retryOptions(AmqpEndpoint.retryOptions(config)).buildAsyncProducerClient();
         this.batches = new AmqpBatches<>(new Sdk(), config, true);
         this.deviceMessages = config.deviceMessages();
+        this.output = AmqpOutput.of(FormatConfig.settings(config));
     }
 
     /** The Event Hubs calls {@link AmqpBatches} makes: a batch is created for one partition key. */
@@ -119,16 +128,27 @@ public final class EventHubsSender implements EndpointSender {
     /** Packs and sends as {@link AmqpBatches} does; listener calls on the calling thread. */
     @Override
     public void send(List<SinkRecord> records, SendListener listener) {
-        batches.send(records, record -> toEvent(record, deviceMessages), listener);
+        batches.send(records, record -> toEvent(record, deviceMessages, output), listener);
     }
 
-    /** The event for one record; see the class comment. */
+    /** The event for one record, as it came; see the class comment. */
     static EventData toEvent(SinkRecord record, boolean deviceMessages) {
-        EventData event = new EventData(EventRecords.body(record));
-        if (!deviceMessages && !EventRecords.isDeviceMessage(record)) {
+        return toEvent(record, deviceMessages, AmqpOutput.asIs());
+    }
+
+    /** The event for one record in the format {@code output} says; see the class comment. */
+    static EventData toEvent(SinkRecord record, boolean deviceMessages, AmqpOutput output) {
+        boolean raw = deviceMessages || EventRecords.isDeviceMessage(record);
+        Optional<AmqpCloudEvent> cloudEvent = output.cloudEvent(record, raw);
+        EventData event = new EventData(cloudEvent.isPresent() ? cloudEvent.get().body() : EventRecords.body(record));
+        if (cloudEvent.isPresent()) {
+            event.setContentType(cloudEvent.get().contentType());
+        } else if (!raw) {
             event.setContentType(CONTENT_TYPE);
         }
         event.getProperties().putAll(EventRecords.headers(record));
+        cloudEvent.ifPresent(c -> event.getProperties().putAll(c.applicationProperties()));
+        AmqpOutput.putTraceContext(record, event.getProperties());
         return event;
     }
 

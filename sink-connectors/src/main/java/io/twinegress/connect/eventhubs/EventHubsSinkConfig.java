@@ -3,6 +3,7 @@ package io.twinegress.connect.eventhubs;
 import io.twinegress.connect.core.AmqpEndpoint;
 import io.twinegress.connect.core.AuthConfig;
 import io.twinegress.connect.core.DeliveryConfig;
+import io.twinegress.connect.format.FormatConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
@@ -71,6 +72,7 @@ public class EventHubsSinkConfig extends DeliveryConfig {
         addDeliveryGroup(def);
         AuthConfig.addAuthGroup(def);
         AuthConfig.addNamespace(def, NAMESPACE_DOC);
+        FormatConfig.addFormatGroup(def, true);
         def.define(DEVICE_MESSAGES_CONFIG, Type.BOOLEAN, DEVICE_MESSAGES_DEFAULT, Importance.HIGH, DEVICE_MESSAGES_DOC,
             EVENT_HUBS_GROUP, 1, Width.SHORT, DEVICE_MESSAGES_DISPLAY);
         return def;

@@ -12,6 +12,9 @@ import io.twinegress.connect.core.AmqpEndpoint;
 import io.twinegress.connect.core.EndpointSender;
 import io.twinegress.connect.core.EventRecords;
 import io.twinegress.connect.core.SendListener;
+import io.twinegress.connect.format.AmqpCloudEvent;
+import io.twinegress.connect.format.AmqpOutput;
+import io.twinegress.connect.format.FormatConfig;
 import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.slf4j.Logger;
@@ -40,7 +43,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Bus duplicate detection drops redeliveries; PartitionKey = the record key (per-object order; the
  * same 128-character rule; none for a null or empty key); subject = the event type; application
  * properties = the record headers as strings, within Service Bus's header limits
- * ({@link MessageProperties}).
+ * ({@link MessageProperties}), and the W3C trace context as {@code Diagnostic-Id}/{@code traceparent}/
+ * {@code tracestate}. With {@code event.format=cloudevents} the body and content type are those of the
+ * CloudEvent in {@code cloudevents.mode}, with its {@code cloudEvents:} properties ({@link AmqpOutput}).
  */
 public final class ServiceBusSender implements EndpointSender {
 
@@ -52,6 +57,7 @@ public final class ServiceBusSender implements EndpointSender {
     private final AmqpBatches<ServiceBusMessage, ServiceBusMessageBatch> batches;
     private final String name;
     private final AtomicBoolean propertiesTrimmedWarned;
+    private final AmqpOutput output;
 
     /**
      * @param propertiesTrimmedWarned the task's: set once a record's headers were cut to Service
@@ -85,6 +91,7 @@ public final class ServiceBusSender implements EndpointSender {
         this.batches = new AmqpBatches<>(new Sdk(), config, config.entityPartitioned());
         this.name = config.connectorName();
         this.propertiesTrimmedWarned = propertiesTrimmedWarned;
+        this.output = AmqpOutput.of(FormatConfig.settings(config));
     }
 
     /** The Service Bus calls {@link AmqpBatches} makes; a batch carries no key of its own (each message does). */
@@ -122,7 +129,7 @@ public final class ServiceBusSender implements EndpointSender {
     public void send(List<SinkRecord> records, SendListener listener) {
         batches.send(records, record -> {
             List<String> leftOut = new ArrayList<>(0);
-            ServiceBusMessage message = toMessage(record, leftOut);
+            ServiceBusMessage message = toMessage(record, leftOut, output);
             if (!leftOut.isEmpty()) {
                 warnOnce(record, leftOut);
             }
@@ -143,20 +150,27 @@ public final class ServiceBusSender implements EndpointSender {
 
     /** The Service Bus message for one record. */
     static ServiceBusMessage toMessage(SinkRecord record) {
-        return toMessage(record, new ArrayList<>(0));
+        return toMessage(record, new ArrayList<>(0), AmqpOutput.asIs());
     }
 
-    /** As {@link #toMessage(SinkRecord)}; adds the names of headers left out (see {@link MessageProperties}) to {@code leftOut}. */
-    static ServiceBusMessage toMessage(SinkRecord record, List<String> leftOut) {
-        byte[] body = EventRecords.body(record);
+    /**
+     * As {@link #toMessage(SinkRecord)} in the format {@code output} says; adds the names of headers
+     * left out (see {@link MessageProperties}) to {@code leftOut}.
+     */
+    static ServiceBusMessage toMessage(SinkRecord record, List<String> leftOut, AmqpOutput output) {
         EventRecords.EventFields fields = EventRecords.fields(record);
-        ServiceBusMessage message = new ServiceBusMessage(BinaryData.fromBytes(body));
         boolean raw = fields.type().filter(EventRecords.DEVICE_MESSAGE::equals).isPresent();
-        message.setContentType(raw ? DEVICE_MESSAGE_CONTENT_TYPE : CONTENT_TYPE);
+        Optional<AmqpCloudEvent> cloudEvent = output.cloudEvent(record, raw);
+        byte[] body = cloudEvent.isPresent() ? cloudEvent.get().body() : EventRecords.body(record);
+        ServiceBusMessage message = new ServiceBusMessage(BinaryData.fromBytes(body));
+        message.setContentType(cloudEvent.isPresent() ? cloudEvent.get().contentType()
+            : raw ? DEVICE_MESSAGE_CONTENT_TYPE : CONTENT_TYPE);
         message.setMessageId(messageId(fields.id(), record));
         EventRecords.partitionKey(record).ifPresent(message::setPartitionKey);
         fields.type().ifPresent(message::setSubject);
         leftOut.addAll(MessageProperties.copyWithinLimits(EventRecords.headers(record), message.getApplicationProperties()));
+        cloudEvent.ifPresent(c -> message.getApplicationProperties().putAll(c.applicationProperties()));
+        AmqpOutput.putTraceContext(record, message.getApplicationProperties());
         return message;
     }
 

@@ -3,6 +3,7 @@ package io.twinegress.connect.servicebus;
 import io.twinegress.connect.core.AmqpEndpoint;
 import io.twinegress.connect.core.AuthConfig;
 import io.twinegress.connect.core.DeliveryConfig;
+import io.twinegress.connect.format.FormatConfig;
 import org.apache.kafka.common.config.ConfigDef;
 
 import java.util.Map;
@@ -66,6 +67,7 @@ public class ServiceBusSinkConfig extends DeliveryConfig {
         addDeliveryGroup(def);
         AuthConfig.addAuthGroup(def);
         AuthConfig.addNamespace(def, NAMESPACE_DOC);
+        FormatConfig.addFormatGroup(def, true);
         def.define(ENTITY_PARTITIONED_CONFIG, ConfigDef.Type.BOOLEAN, ENTITY_PARTITIONED_DEFAULT, ConfigDef.Importance.MEDIUM,
             ENTITY_PARTITIONED_DOC, SERVICE_BUS_GROUP, 1, ConfigDef.Width.SHORT, ENTITY_PARTITIONED_DISPLAY);
         return def;
