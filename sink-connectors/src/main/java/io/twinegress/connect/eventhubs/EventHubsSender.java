@@ -15,7 +15,9 @@ import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.connect.sink.SinkRecord;
 import reactor.core.publisher.Mono;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Sends records to one event hub with one key: one producer client, and batches packed and sent
@@ -25,7 +27,8 @@ import java.util.List;
  * <p>A record becomes an event with: body = the value bytes exactly as they arrived (event JSON, or
  * raw device telemetry, never parsed or re-encoded); content type {@code application/json} for
  * events, none for device messages; partition key = the record key as a string (none for a null or
- * empty key; {@code sha256-<hex>} of it past 128 characters); properties = the record headers as strings.
+ * empty key; {@code sha256-<hex>} of it past 128 characters), or as {@link PartitionChoice} says (a
+ * partition key or a partition id from a named header); properties = the record headers as strings.
  *
  * <p>Order: events with the same partition key are sent in record order, which is the order Event
  * Hubs keeps (per partition). Events with different keys travel in different batches and may be
@@ -39,6 +42,10 @@ public final class EventHubsSender implements EndpointSender {
     private final EventHubProducerAsyncClient client;
     private final AmqpBatches<EventData, EventDataBatch> batches;
     private final boolean deviceMessages;
+    private final PartitionChoice partitions;
+    private final Duration operationTimeout;
+    /** The hub's partition ids, read once, when a record first names a partition. */
+    private Set<String> partitionIds;
 
     public EventHubsSender(EventHubsSinkConfig config, Password connectionString) {
         EventHubClientBuilder builder = new EventHubClientBuilder().retryOptions(AmqpEndpoint.retryOptions(config));
@@ -50,6 +57,8 @@ public final class EventHubsSender implements EndpointSender {
         this.client = builder.buildAsyncProducerClient();
         this.batches = new AmqpBatches<>(new Sdk(), config, true);
         this.deviceMessages = config.deviceMessages();
+        this.partitions = new PartitionChoice(config);
+        this.operationTimeout = AmqpEndpoint.operationTimeout(config);
     }
 
     /** The Event Hubs calls {@link AmqpBatches} makes: a batch is created for one partition key. */
@@ -63,6 +72,18 @@ public final class EventHubsSender implements EndpointSender {
             if (partitionKey != null) {
                 options.setPartitionKey(partitionKey);
             }
+            if (maxBytes != null) {
+                options.setMaximumSizeInBytes(maxBytes);
+            }
+            return client.createBatch(options);
+        }
+
+        @Override
+        public Mono<EventDataBatch> createBatch(AmqpBatches.Route route, Integer maxBytes) {
+            if (route.partitionId() == null) {
+                return createBatch(route.partitionKey(), maxBytes);
+            }
+            CreateBatchOptions options = new CreateBatchOptions().setPartitionId(route.partitionId());
             if (maxBytes != null) {
                 options.setMaximumSizeInBytes(maxBytes);
             }
@@ -94,7 +115,17 @@ public final class EventHubsSender implements EndpointSender {
     /** Packs and sends as {@link AmqpBatches} does; listener calls on the calling thread. */
     @Override
     public void send(List<SinkRecord> records, SendListener listener) {
-        batches.send(records, record -> toEvent(record, deviceMessages), listener);
+        batches.send(records, record -> toEvent(record, deviceMessages),
+            (record, event) -> partitions.route(record, this::partitionIds), listener);
+    }
+
+    /** The hub's partition ids (for {@link PartitionChoice}), asked of the hub once per sender. */
+    private Set<String> partitionIds() {
+        if (partitionIds == null) {
+            List<String> ids = client.getPartitionIds().collectList().block(operationTimeout);
+            partitionIds = Set.copyOf(ids == null ? List.of() : ids);
+        }
+        return partitionIds;
     }
 
     /** The event for one record; see the class comment. */

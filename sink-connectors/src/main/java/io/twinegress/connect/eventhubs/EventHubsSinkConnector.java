@@ -35,6 +35,7 @@ public class EventHubsSinkConnector extends DeliverySinkConnector {
     protected void validateEndpoint(Map<String, String> props, Map<String, ConfigValue> values) {
         AmqpEndpoint.validateEntity(props, values, EventHubsSinkConfig.ERROR_NO_PATH,
             EventHubsSinkConfig.ERROR_ENTITY_PATH_MISMATCH);
+        PartitionChoiceConfig.validate(values);
         if (Boolean.TRUE.equals(values.get(EventHubsSinkConfig.DEVICE_MESSAGES_CONFIG).value())) {
             requireEntityPath(values.get(DeliveryConfig.CONNECTION_STRING_CONFIG), true);
             requireEntityPath(values.get(DeliveryConfig.SECONDARY_CONNECTION_STRING_CONFIG), false);

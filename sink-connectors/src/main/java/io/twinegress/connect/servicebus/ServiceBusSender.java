@@ -39,7 +39,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Bus duplicate detection drops redeliveries; PartitionKey = the record key (per-object order; the
  * same 128-character rule; none for a null or empty key); subject = the event type; application
  * properties = the record headers as strings, within Service Bus's header limits
- * ({@link MessageProperties}).
+ * ({@link MessageProperties}). What the message model keys add (SessionId, TimeToLive, CorrelationId,
+ * ReplyTo, ScheduledEnqueueTime, which headers become properties) is {@link MessageModel}'s; messages
+ * are batched and ordered by their PartitionKey (the SessionId, with sessions).
  */
 public final class ServiceBusSender implements EndpointSender {
 
@@ -51,6 +53,7 @@ public final class ServiceBusSender implements EndpointSender {
     private final AmqpBatches<ServiceBusMessage, ServiceBusMessageBatch> batches;
     private final String name;
     private final AtomicBoolean propertiesTrimmedWarned;
+    private final MessageModel model;
 
     /**
      * @param propertiesTrimmedWarned the task's: set once a record's headers were cut to Service
@@ -66,6 +69,7 @@ public final class ServiceBusSender implements EndpointSender {
         this.batches = new AmqpBatches<>(new Sdk(), config, config.entityPartitioned());
         this.name = config.connectorName();
         this.propertiesTrimmedWarned = propertiesTrimmedWarned;
+        this.model = new MessageModel(config);
     }
 
     /** The Service Bus calls {@link AmqpBatches} makes; a batch carries no key of its own (each message does). */
@@ -103,12 +107,12 @@ public final class ServiceBusSender implements EndpointSender {
     public void send(List<SinkRecord> records, SendListener listener) {
         batches.send(records, record -> {
             List<String> leftOut = new ArrayList<>(0);
-            ServiceBusMessage message = toMessage(record, leftOut);
+            ServiceBusMessage message = toMessage(record, model, leftOut);
             if (!leftOut.isEmpty()) {
                 warnOnce(record, leftOut);
             }
             return message;
-        }, listener);
+        }, (record, message) -> MessageModel.route(message), listener);
     }
 
     /** The first record of the task whose headers were cut to Service Bus's limits: one line, never the values. */
@@ -129,6 +133,11 @@ public final class ServiceBusSender implements EndpointSender {
 
     /** As {@link #toMessage(SinkRecord)}; adds the names of headers left out (see {@link MessageProperties}) to {@code leftOut}. */
     static ServiceBusMessage toMessage(SinkRecord record, List<String> leftOut) {
+        return toMessage(record, MessageModel.PLAIN, leftOut);
+    }
+
+    /** As {@link #toMessage(SinkRecord, List)}, with the configured message model's parts ({@link MessageModel}). */
+    static ServiceBusMessage toMessage(SinkRecord record, MessageModel model, List<String> leftOut) {
         byte[] body = EventRecords.body(record);
         EventRecords.EventFields fields = EventRecords.fields(record);
         ServiceBusMessage message = new ServiceBusMessage(BinaryData.fromBytes(body));
@@ -137,7 +146,7 @@ public final class ServiceBusSender implements EndpointSender {
         message.setMessageId(messageId(fields.id(), record));
         EventRecords.partitionKey(record).ifPresent(message::setPartitionKey);
         fields.type().ifPresent(message::setSubject);
-        leftOut.addAll(MessageProperties.copyWithinLimits(EventRecords.headers(record), message.getApplicationProperties()));
+        model.apply(record, message, leftOut);
         return message;
     }
 

@@ -25,7 +25,7 @@ public class ServiceBusSinkConfig extends DeliveryConfig {
     public static final String ENTITY_PARTITIONED_CONFIG = "entity.partitioned";
     public static final boolean ENTITY_PARTITIONED_DEFAULT = true;
     public static final String ENTITY_PARTITIONED_DOC =
-        "Whether the topic is partitioned (partitioning enabled on the topic, or a partitioned Premium namespace). "
+        "Whether the topic or queue is partitioned (partitioning enabled on the topic, or a partitioned Premium namespace). "
             + "Every message carries the record key as its PartitionKey either way. A partitioned entity takes one "
             + "PartitionKey per batch, so the connector batches per key (several keys at once): with many distinct keys "
             + "in what one poll brings, batches carry few records. A topic that is not partitioned takes any mix of "
@@ -41,7 +41,7 @@ public class ServiceBusSinkConfig extends DeliveryConfig {
     public static final long BATCH_MAX_BYTES_LIMIT = 1024 * 1024L;
 
     public static final String ERROR_NO_PATH =
-        "Name the Service Bus topic: set path, or EntityPath in the connection string.";
+        "Name the Service Bus topic or queue: set path, or EntityPath in the connection string.";
     public static final String ERROR_ENTITY_PATH_MISMATCH =
         "The connection string's EntityPath names another entity than path.";
 
@@ -59,6 +59,7 @@ public class ServiceBusSinkConfig extends DeliveryConfig {
         addDeliveryGroup(def);
         def.define(ENTITY_PARTITIONED_CONFIG, ConfigDef.Type.BOOLEAN, ENTITY_PARTITIONED_DEFAULT, ConfigDef.Importance.MEDIUM,
             ENTITY_PARTITIONED_DOC, SERVICE_BUS_GROUP, 1, ConfigDef.Width.SHORT, ENTITY_PARTITIONED_DISPLAY);
+        MessageModelConfig.define(def);
         return def;
     }
 
@@ -67,7 +68,7 @@ public class ServiceBusSinkConfig extends DeliveryConfig {
         return getBoolean(ENTITY_PARTITIONED_CONFIG);
     }
 
-    /** The topic to send to: {@code path}, else the primary connection string's EntityPath. */
+    /** The topic or queue to send to (both are addressed by name alike): {@code path}, else the primary connection string's EntityPath. */
     public String topicName() {
         return AmqpEndpoint.entityName(this, ERROR_NO_PATH);
     }
