@@ -7,6 +7,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 
 import java.time.Duration;
@@ -35,6 +36,25 @@ public final class MessageModelConfig {
 
         static SessionIdSource of(String text) {
             return valueOf(text.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        }
+    }
+
+    /** {@code none}, {@code record-key} or {@code header}, in any case. */
+    static final class SessionIdSourceValidator implements ConfigDef.Validator {
+        static final String ERROR = "Must be none, record-key or header.";
+
+        @Override
+        public void ensureValid(String name, Object value) {
+            try {
+                SessionIdSource.of(String.valueOf(value));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name, value, ERROR);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "none, record-key, header";
         }
     }
 
@@ -110,7 +130,7 @@ public final class MessageModelConfig {
         ConfigDef.Validator header = new HeaderNameValidator();
         return def
             .define(SESSION_ID_SOURCE_CONFIG, Type.STRING, SESSION_ID_SOURCE_DEFAULT,
-                ConfigDef.CaseInsensitiveValidString.in("none", "record-key", "header"), Importance.MEDIUM,
+                new SessionIdSourceValidator(), Importance.MEDIUM,
                 SESSION_ID_SOURCE_DOC, GROUP, ++order, Width.SHORT, "SessionId from")
             .define(SESSION_ID_HEADER_CONFIG, Type.STRING, "", header, Importance.MEDIUM, SESSION_ID_HEADER_DOC,
                 GROUP, ++order, Width.MEDIUM, "SessionId header")

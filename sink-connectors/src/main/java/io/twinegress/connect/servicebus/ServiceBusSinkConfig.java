@@ -26,7 +26,7 @@ public class ServiceBusSinkConfig extends DeliveryConfig {
     public static final boolean ENTITY_PARTITIONED_DEFAULT = true;
     public static final String ENTITY_PARTITIONED_DOC =
         "Whether the topic or queue is partitioned (partitioning enabled on the topic, or a partitioned Premium namespace). "
-            + "Every message carries the record key as its PartitionKey either way. A partitioned entity takes one "
+            + "Every message carries its PartitionKey either way (the record key, or what the message model keys choose). A partitioned entity takes one "
             + "PartitionKey per batch, so the connector batches per key (several keys at once): with many distinct keys "
             + "in what one poll brings, batches carry few records. A topic that is not partitioned takes any mix of "
             + "keys in a batch: set false there, and batches are filled whatever the keys (order per key is kept "

@@ -93,7 +93,7 @@ class ServiceBusSinkConnectorTest {
 
     static Stream<Arguments> badMessageModel() {
         return Stream.of(
-            Arguments.of(MessageModelConfig.SESSION_ID_SOURCE_CONFIG, "subject", Map.of(), "String must be one of"),
+            Arguments.of(MessageModelConfig.SESSION_ID_SOURCE_CONFIG, "subject", Map.of(), MessageModelConfig.SessionIdSourceValidator.ERROR),
             Arguments.of(MessageModelConfig.SESSION_ID_HEADER_CONFIG, "",
                 Map.of(MessageModelConfig.SESSION_ID_SOURCE_CONFIG, "header"), MessageModelConfig.ERROR_SESSION_HEADER_MISSING),
             Arguments.of(MessageModelConfig.SESSION_ID_HEADER_CONFIG, "order-id", Map.of(), MessageModelConfig.ERROR_SESSION_HEADER_UNUSED),
