@@ -29,7 +29,7 @@ public final class PartitionChoiceConfig {
         "A record header whose value is the id of the partition the event is sent to (\"0\" to \"<partitions - 1>\"), "
             + "checked against the event hub's partitions: a record naming a partition the hub does not have is "
             + "dead-lettered with the reason, never sent elsewhere. A record without the header is sent by its record "
-            + "key as today. Events are batched and ordered per partition. Not with partition.key.header.";
+            + "key, as without this key. Events are batched and ordered per partition. Not with partition.key.header.";
 
     public static final String ERROR_BOTH_HEADERS =
         "Set partition.key.header or partition.id.header, not both: an event goes by a partition key or to a partition.";
