@@ -77,6 +77,7 @@ public final class Suite {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--records" -> records = Integer.parseInt(args[++i]);
                 case "--connector-records" -> connectorRecords = Integer.parseInt(args[++i]);
+                case "--message-model" -> System.setProperty(ConnectBench.MESSAGE_MODEL_PROPERTY, "true");
                 case "--only" -> {
                     only.clear();
                     for (String s : args[++i].split(",")) {
@@ -84,7 +85,7 @@ public final class Suite {
                     }
                 }
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                    + " (known: --smoke, --full, --jfr, --out DIR, --only 1,2,…, --records N, --connector-records N, --diagnose)");
+                    + " (known: --smoke, --full, --jfr, --out DIR, --only 1,2,…, --records N, --connector-records N, --message-model, --diagnose)");
             }
         }
         Ctx.Sizes sizes = smoke ? Ctx.Sizes.smoke() : Ctx.Sizes.full();

@@ -5,6 +5,7 @@ import io.twinegress.connect.core.AuthConfig;
 import io.twinegress.connect.core.ConnectionString;
 import io.twinegress.connect.core.DeliveryConfig;
 import io.twinegress.connect.core.DeliverySinkConnector;
+import io.twinegress.connect.core.HeaderNameValidator;
 import io.twinegress.connect.core.Version;
 import io.twinegress.connect.eventgrid.EventGridSinkConfig;
 import io.twinegress.connect.eventgrid.EventGridSinkConnector;
@@ -177,6 +178,21 @@ class SinkConnectorsTest {
             DeliveryConfig.SECONDARY_CONNECTION_STRING_CONFIG, List.of(ConnectionString.ERROR_NO_KEY)), s.errors(p));
         p.put(DeliveryConfig.SECONDARY_CONNECTION_STRING_CONFIG, CANARY);
         assertEquals(List.of(ConnectionString.ERROR_FORMAT), s.errors(p).get(DeliveryConfig.SECONDARY_CONNECTION_STRING_CONFIG));
+    }
+
+    /** Both AMQP connectors can take the partition key from a named header; a bad header name is refused on the key. */
+    @ParameterizedTest
+    @MethodSource("amqpConnectors")
+    void aPartitionKeyHeaderIsOneExactHeaderName(Subject s) {
+        Map<String, String> p = s.props();
+        p.put("partition.key.header", "device-id");
+        assertEquals(Map.of(), s.errors(p));
+        for (String bad : List.of("device-*", "*")) {
+            p.put("partition.key.header", bad);
+            Map<String, List<String>> errors = s.errors(p);
+            assertEquals(List.of("partition.key.header"), List.copyOf(errors.keySet()), bad);
+            assertTrue(errors.get("partition.key.header").get(0).contains(HeaderNameValidator.ERROR_WILDCARD), errors.toString());
+        }
     }
 
     @ParameterizedTest

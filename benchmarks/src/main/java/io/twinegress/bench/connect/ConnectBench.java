@@ -77,7 +77,34 @@ public final class ConnectBench implements AutoCloseable {
         c.put("errors.tolerance", "all");
         c.put("errors.deadletterqueue.topic.name", topic + ".dlq");
         c.put("errors.deadletterqueue.topic.replication.factor", "1");
+        if (Boolean.getBoolean(MESSAGE_MODEL_PROPERTY)) {
+            c.putAll(messageModel(t));
+        }
         return c;
+    }
+
+    /** Set by {@code Suite --message-model}: the connector runs with every message-model option on. */
+    public static final String MESSAGE_MODEL_PROPERTY = "twin-egress.bench.message-model";
+
+    /**
+     * Every Service Bus message-model key on, reading the router's headers (SessionId from the key,
+     * so batches stay per key as without; the ScheduledEnqueueTime header is looked up and absent);
+     * Event Hubs' partition id header, looked up and absent (every header the events carry has one
+     * value or one per record, which would change the batching being compared).
+     */
+    static Map<String, String> messageModel(StandIns.Target t) {
+        return switch (t) {
+            case SERVICE_BUS -> Map.of(
+                "session.id.source", "record-key",
+                "time.to.live.ms", "3600000",
+                "correlation.id.header", "twin-egress.event-id",
+                "reply.to.header", "twin-egress.endpoint-id",
+                "scheduled.enqueue.time.header", "bench.not-before",
+                "properties.include", "twin-egress.*",
+                "properties.exclude", "twin-egress.source-*");
+            case EVENT_HUBS -> Map.of("partition.id.header", "bench.partition");
+            case EVENT_GRID -> Map.of();
+        };
     }
 
     /**

@@ -19,7 +19,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * one; a message too large for an empty batch travels alone in a batch of the link's own maximum
  * size (probed once per sender) when it fits that, and is rejected with the reason otherwise.
  *
- * <p>Per partition key: a batch then never mixes keys (an Event Hubs batch has one by construction,
+ * <p>Per partition key (the record key by default, or the {@link Route} a {@link Router} gives: a
+ * partition key, or an Event Hubs partition id): a batch then never mixes keys (an Event Hubs batch has one by construction,
  * and a partitioned Service Bus entity takes one per batch). The batches of one key are sent one
  * after the other, in record order; up to {@link #KEYS_IN_FLIGHT} keys' batches are in flight at
  * once, so an endpoint keyed by device is not paced by one round trip per device. Otherwise (a
@@ -36,10 +37,49 @@ public final class AmqpBatches<M, B> {
     /** Partition keys whose batches are in flight at once; each key still has one batch in flight at a time. */
     public static final int KEYS_IN_FLIGHT = 16;
 
+    /**
+     * Where in the entity a message goes: a partition key, or (Event Hubs) an explicit partition id,
+     * or neither ({@link #NONE}). Messages of one route share batches and are sent in record order.
+     */
+    public record Route(String partitionKey, String partitionId) {
+        public static final Route NONE = new Route(null, null);
+
+        public Route {
+            if (partitionKey != null && partitionId != null) {
+                throw new IllegalArgumentException("a route has a partition key or a partition id, not both");
+            }
+        }
+
+        /** The route of a partition key; {@link #NONE} for null. */
+        public static Route key(String partitionKey) {
+            return partitionKey == null ? NONE : new Route(partitionKey, null);
+        }
+
+        public static Route partitionId(String partitionId) {
+            return new Route(null, partitionId);
+        }
+    }
+
+    /** The route of a record's message; may refuse the record with the reason. */
+    @FunctionalInterface
+    public interface Router<M> {
+        Route route(SinkRecord record, M message) throws RecordRejectedException;
+    }
+
+    /** The default route: the record key as partition key ({@link EventRecords#partitionKey}). */
+    public static <M> Router<M> byRecordKey() {
+        return (record, message) -> Route.key(EventRecords.partitionKey(record).orElse(null));
+    }
+
     /** The SDK calls one target needs. */
     public interface Sdk<M, B> {
         /** A new batch for {@code partitionKey} (null: none) of at most {@code maxBytes}, or the link's own maximum when null. */
         Mono<B> createBatch(String partitionKey, Integer maxBytes);
+
+        /** A new batch for {@code route}; by default for its partition key (a target with partition ids overrides it). */
+        default Mono<B> createBatch(Route route, Integer maxBytes) {
+            return createBatch(route.partitionKey(), maxBytes);
+        }
 
         /** The SDK's own {@code tryAdd}: false when the message does not fit; may throw when it is larger than the batch. */
         boolean tryAdd(B batch, M message);
@@ -82,19 +122,29 @@ public final class AmqpBatches<M, B> {
      * thrown, the others suppressed in it.
      */
     public void send(List<SinkRecord> records, ToMessage<M> toMessage, SendListener listener) {
-        Map<String, Chain> chains = new LinkedHashMap<>();
+        send(records, toMessage, byRecordKey(), listener);
+    }
+
+    /**
+     * As {@link #send(List, ToMessage, SendListener)}, with each message's route (its partition key
+     * or partition id) given by {@code router} instead of the record key; a record the router refuses
+     * is rejected like one {@code toMessage} refuses.
+     */
+    public void send(List<SinkRecord> records, ToMessage<M> toMessage, Router<M> router, SendListener listener) {
+        Map<Route, Chain> chains = new LinkedHashMap<>();
         for (SinkRecord record : records) {
             M message;
+            Route route;
             try {
                 message = toMessage.convert(record);
+                route = perPartitionKey ? router.route(record, message) : Route.NONE;
             } catch (RecordRejectedException e) {
                 if (listener.rejected(record, e.getMessage())) {
                     continue;
                 }
                 return;
             }
-            String key = perPartitionKey ? EventRecords.partitionKey(record).orElse(null) : null;
-            Chain c = chains.computeIfAbsent(key, Chain::new);
+            Chain c = chains.computeIfAbsent(route, Chain::new);
             if (!c.add(message, record, listener)) {
                 return;
             }
@@ -161,11 +211,11 @@ public final class AmqpBatches<M, B> {
         }
     }
 
-    private B newBatch(String partitionKey, long size) {
+    private B newBatch(Route route, long size) {
         if (linkMaxBytes < 0) {
-            linkMaxBytes = sdk.maxSizeInBytes(block(sdk.createBatch(null, null)));
+            linkMaxBytes = sdk.maxSizeInBytes(block(sdk.createBatch(Route.NONE, null)));
         }
-        return block(sdk.createBatch(partitionKey, size < linkMaxBytes ? Integer.valueOf((int) size) : null));
+        return block(sdk.createBatch(route, size < linkMaxBytes ? Integer.valueOf((int) size) : null));
     }
 
     /** One SDK operation, waited for at most as long as it may take with its own retries. */
@@ -177,17 +227,17 @@ public final class AmqpBatches<M, B> {
     private record Filled<B>(B batch, List<SinkRecord> records) {
     }
 
-    /** One partition key's batches, in record order, the one being filled, and what the send achieved. */
+    /** One route's batches, in record order, the one being filled, and what the send achieved. */
     private final class Chain {
-        final String partitionKey;
+        final Route route;
         final List<Filled<B>> filled = new ArrayList<>();
         final List<Filled<B>> sent = new CopyOnWriteArrayList<>();
         volatile Throwable failure;
         private B batch;
         private List<SinkRecord> records = new ArrayList<>();
 
-        Chain(String partitionKey) {
-            this.partitionKey = partitionKey;
+        Chain(Route route) {
+            this.route = route;
         }
 
         /** Adds the message; false when it was rejected and the listener said to stop. */
@@ -213,7 +263,7 @@ public final class AmqpBatches<M, B> {
          */
         private boolean alone(M message, SinkRecord record, SendListener listener) {
             if (linkMaxBytes > maxBytes) {
-                B single = newBatch(partitionKey, linkMaxBytes);
+                B single = newBatch(route, linkMaxBytes);
                 if (tryAdd(single, message)) {
                     filled.add(new Filled<>(single, List.of(record)));
                     return true;
@@ -224,7 +274,7 @@ public final class AmqpBatches<M, B> {
 
         private B batch() {
             if (batch == null) {
-                batch = newBatch(partitionKey, maxBytes);
+                batch = newBatch(route, maxBytes);
             }
             return batch;
         }

@@ -19,8 +19,10 @@ import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.connect.sink.SinkRecord;
 import reactor.core.publisher.Mono;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Sends records to one event hub with one key: one producer client, and batches packed and sent
@@ -30,7 +32,8 @@ import java.util.Optional;
  * <p>A record becomes an event with: body = the value bytes exactly as they arrived (event JSON, or
  * raw device telemetry, never parsed or re-encoded); content type {@code application/json} for
  * events, none for device messages; partition key = the record key as a string (none for a null or
- * empty key; {@code sha256-<hex>} of it past 128 characters); properties = the record headers as strings,
+ * empty key; {@code sha256-<hex>} of it past 128 characters), or as {@link PartitionChoice} says (a
+ * partition key or a partition id from a named header); properties = the record headers as strings,
  * and the W3C trace context as {@code Diagnostic-Id}/{@code traceparent}/{@code tracestate}. With
  * {@code event.format=cloudevents} the body and content type are those of the CloudEvent in
  * {@code cloudevents.mode}, with its {@code cloudEvents:} properties ({@link AmqpOutput}).
@@ -48,6 +51,10 @@ public final class EventHubsSender implements EndpointSender {
     private final AmqpBatches<EventData, EventDataBatch> batches;
     private final boolean deviceMessages;
     private final AmqpOutput output;
+    private final PartitionChoice partitions;
+    private final Duration operationTimeout;
+    /** The hub's partition ids, read once, when a record first names a partition. */
+    private Set<String> partitionIds;
 
     public EventHubsSender(EventHubsSinkConfig config, Password connectionString) {
         this(config, withKey(config, connectionString));
@@ -84,6 +91,8 @@ public final class EventHubsSender implements EndpointSender {
         this.batches = new AmqpBatches<>(new Sdk(), config, true);
         this.deviceMessages = config.deviceMessages();
         this.output = AmqpOutput.of(FormatConfig.settings(config));
+        this.partitions = new PartitionChoice(config);
+        this.operationTimeout = AmqpEndpoint.operationTimeout(config);
     }
 
     /** The Event Hubs calls {@link AmqpBatches} makes: a batch is created for one partition key. */
@@ -97,6 +106,18 @@ public final class EventHubsSender implements EndpointSender {
             if (partitionKey != null) {
                 options.setPartitionKey(partitionKey);
             }
+            if (maxBytes != null) {
+                options.setMaximumSizeInBytes(maxBytes);
+            }
+            return client.createBatch(options);
+        }
+
+        @Override
+        public Mono<EventDataBatch> createBatch(AmqpBatches.Route route, Integer maxBytes) {
+            if (route.partitionId() == null) {
+                return createBatch(route.partitionKey(), maxBytes);
+            }
+            CreateBatchOptions options = new CreateBatchOptions().setPartitionId(route.partitionId());
             if (maxBytes != null) {
                 options.setMaximumSizeInBytes(maxBytes);
             }
@@ -128,7 +149,17 @@ public final class EventHubsSender implements EndpointSender {
     /** Packs and sends as {@link AmqpBatches} does; listener calls on the calling thread. */
     @Override
     public void send(List<SinkRecord> records, SendListener listener) {
-        batches.send(records, record -> toEvent(record, deviceMessages, output), listener);
+        batches.send(records, record -> toEvent(record, deviceMessages, output),
+            (record, event) -> partitions.route(record, this::partitionIds), listener);
+    }
+
+    /** The hub's partition ids (for {@link PartitionChoice}), asked of the hub once per sender. */
+    private Set<String> partitionIds() {
+        if (partitionIds == null) {
+            List<String> ids = client.getPartitionIds().collectList().block(operationTimeout);
+            partitionIds = Set.copyOf(ids == null ? List.of() : ids);
+        }
+        return partitionIds;
     }
 
     /** The event for one record, as it came; see the class comment. */

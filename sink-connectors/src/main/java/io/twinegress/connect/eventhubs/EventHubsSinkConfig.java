@@ -75,6 +75,7 @@ public class EventHubsSinkConfig extends DeliveryConfig {
         FormatConfig.addFormatGroup(def, true);
         def.define(DEVICE_MESSAGES_CONFIG, Type.BOOLEAN, DEVICE_MESSAGES_DEFAULT, Importance.HIGH, DEVICE_MESSAGES_DOC,
             EVENT_HUBS_GROUP, 1, Width.SHORT, DEVICE_MESSAGES_DISPLAY);
+        PartitionChoiceConfig.define(def);
         return def;
     }
 

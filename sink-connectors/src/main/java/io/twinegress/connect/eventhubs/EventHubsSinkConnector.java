@@ -42,6 +42,7 @@ public class EventHubsSinkConnector extends DeliverySinkConnector {
     protected void validateEndpoint(Map<String, String> props, Map<String, ConfigValue> values) {
         AmqpEndpoint.validateEntity(props, values, EventHubsSinkConfig.ERROR_NO_PATH,
             EventHubsSinkConfig.ERROR_ENTITY_PATH_MISMATCH);
+        PartitionChoiceConfig.validate(values);
         // with an identity there is no connection string: path, required then, names the hub
         if (Boolean.TRUE.equals(values.get(EventHubsSinkConfig.DEVICE_MESSAGES_CONFIG).value())
             && AuthConfig.mode(props) == AuthMode.CONNECTION_STRING) {

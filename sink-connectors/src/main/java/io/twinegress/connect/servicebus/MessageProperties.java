@@ -31,11 +31,14 @@ final class MessageProperties {
      * @return the names left out (empty when everything fitted)
      */
     static List<String> copyWithinLimits(Map<String, String> headers, Map<String, Object> properties) {
+        return copyWithinLimits(headers, properties, MAX_HEADER_BYTES - SYSTEM_PROPERTIES_BYTES);
+    }
+
+    /** As {@link #copyWithinLimits(Map, Map)}, within {@code budget} bytes (what the rest of the header left). */
+    static List<String> copyWithinLimits(Map<String, String> headers, Map<String, Object> properties, long budget) {
         List<String> left = new ArrayList<>(0);
-        long budget = MAX_HEADER_BYTES - SYSTEM_PROPERTIES_BYTES;
         for (Map.Entry<String, String> h : headers.entrySet()) {
-            long size = h.getKey().getBytes(StandardCharsets.UTF_8).length
-                + (long) h.getValue().getBytes(StandardCharsets.UTF_8).length + ENTRY_OVERHEAD_BYTES;
+            long size = entryBytes(h.getKey(), h.getValue());
             if (size > MAX_PROPERTY_BYTES || size > budget) {
                 left.add(h.getKey());
                 continue;
@@ -44,5 +47,20 @@ final class MessageProperties {
             properties.put(h.getKey(), h.getValue());
         }
         return left;
+    }
+
+    /** What one name and string value take in the header. */
+    static long entryBytes(String name, String value) {
+        return name.getBytes(StandardCharsets.UTF_8).length + (long) value.getBytes(StandardCharsets.UTF_8).length
+            + ENTRY_OVERHEAD_BYTES;
+    }
+
+    /** What the properties already set take (string values; others counted by their text). */
+    static long bytes(Map<String, Object> properties) {
+        long total = 0;
+        for (Map.Entry<String, Object> e : properties.entrySet()) {
+            total += entryBytes(e.getKey(), String.valueOf(e.getValue()));
+        }
+        return total;
     }
 }

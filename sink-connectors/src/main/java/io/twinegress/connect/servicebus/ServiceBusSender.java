@@ -44,8 +44,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * same 128-character rule; none for a null or empty key); subject = the event type; application
  * properties = the record headers as strings, within Service Bus's header limits
  * ({@link MessageProperties}), and the W3C trace context as {@code Diagnostic-Id}/{@code traceparent}/
- * {@code tracestate}. With {@code event.format=cloudevents} the body and content type are those of the
- * CloudEvent in {@code cloudevents.mode}, with its {@code cloudEvents:} properties ({@link AmqpOutput}).
+ * {@code tracestate}. What the message model keys add (SessionId, TimeToLive, CorrelationId,
+ * ReplyTo, ScheduledEnqueueTime, which headers become properties) is {@link MessageModel}'s; messages
+ * are batched and ordered by their PartitionKey (the SessionId, with sessions). With
+ * {@code event.format=cloudevents} the body and content type are those of the CloudEvent in
+ * {@code cloudevents.mode}, with its {@code cloudEvents:} properties ({@link AmqpOutput}).
  */
 public final class ServiceBusSender implements EndpointSender {
 
@@ -58,6 +61,7 @@ public final class ServiceBusSender implements EndpointSender {
     private final String name;
     private final AtomicBoolean propertiesTrimmedWarned;
     private final AmqpOutput output;
+    private final MessageModel model;
 
     /**
      * @param propertiesTrimmedWarned the task's: set once a record's headers were cut to Service
@@ -92,6 +96,7 @@ public final class ServiceBusSender implements EndpointSender {
         this.name = config.connectorName();
         this.propertiesTrimmedWarned = propertiesTrimmedWarned;
         this.output = AmqpOutput.of(FormatConfig.settings(config));
+        this.model = new MessageModel(config);
     }
 
     /** The Service Bus calls {@link AmqpBatches} makes; a batch carries no key of its own (each message does). */
@@ -129,12 +134,12 @@ public final class ServiceBusSender implements EndpointSender {
     public void send(List<SinkRecord> records, SendListener listener) {
         batches.send(records, record -> {
             List<String> leftOut = new ArrayList<>(0);
-            ServiceBusMessage message = toMessage(record, leftOut, output);
+            ServiceBusMessage message = toMessage(record, model, leftOut, output);
             if (!leftOut.isEmpty()) {
                 warnOnce(record, leftOut);
             }
             return message;
-        }, listener);
+        }, (record, message) -> MessageModel.route(message), listener);
     }
 
     /** The first record of the task whose headers were cut to Service Bus's limits: one line, never the values. */
@@ -153,11 +158,16 @@ public final class ServiceBusSender implements EndpointSender {
         return toMessage(record, new ArrayList<>(0), AmqpOutput.asIs());
     }
 
-    /**
-     * As {@link #toMessage(SinkRecord)} in the format {@code output} says; adds the names of headers
-     * left out (see {@link MessageProperties}) to {@code leftOut}.
-     */
+    /** As {@link #toMessage(SinkRecord)}; adds the names of headers left out (see {@link MessageProperties}) to {@code leftOut}. */
     static ServiceBusMessage toMessage(SinkRecord record, List<String> leftOut, AmqpOutput output) {
+        return toMessage(record, MessageModel.PLAIN, leftOut, output);
+    }
+
+    /**
+     * The message with the configured message model's parts ({@link MessageModel}), in the format
+     * {@code output} says; adds the names of headers left out (see {@link MessageProperties}) to {@code leftOut}.
+     */
+    static ServiceBusMessage toMessage(SinkRecord record, MessageModel model, List<String> leftOut, AmqpOutput output) {
         EventRecords.EventFields fields = EventRecords.fields(record);
         boolean raw = fields.type().filter(EventRecords.DEVICE_MESSAGE::equals).isPresent();
         Optional<AmqpCloudEvent> cloudEvent = output.cloudEvent(record, raw);
@@ -168,9 +178,10 @@ public final class ServiceBusSender implements EndpointSender {
         message.setMessageId(messageId(fields.id(), record));
         EventRecords.partitionKey(record).ifPresent(message::setPartitionKey);
         fields.type().ifPresent(message::setSubject);
-        leftOut.addAll(MessageProperties.copyWithinLimits(EventRecords.headers(record), message.getApplicationProperties()));
+        // the CloudEvents attributes and the trace context first: the model's headers get what room is left
         cloudEvent.ifPresent(c -> message.getApplicationProperties().putAll(c.applicationProperties()));
         AmqpOutput.putTraceContext(record, message.getApplicationProperties());
+        model.apply(record, message, leftOut);
         return message;
     }
 

@@ -33,8 +33,8 @@ public class ServiceBusSinkConfig extends DeliveryConfig {
     public static final String ENTITY_PARTITIONED_CONFIG = "entity.partitioned";
     public static final boolean ENTITY_PARTITIONED_DEFAULT = true;
     public static final String ENTITY_PARTITIONED_DOC =
-        "Whether the topic is partitioned (partitioning enabled on the topic, or a partitioned Premium namespace). "
-            + "Every message carries the record key as its PartitionKey either way. A partitioned entity takes one "
+        "Whether the topic or queue is partitioned (partitioning enabled on the topic, or a partitioned Premium namespace). "
+            + "Every message carries its PartitionKey either way (the record key, or what the message model keys choose). A partitioned entity takes one "
             + "PartitionKey per batch, so the connector batches per key (several keys at once): with many distinct keys "
             + "in what one poll brings, batches carry few records. A topic that is not partitioned takes any mix of "
             + "keys in a batch: set false there, and batches are filled whatever the keys (order per key is kept "
@@ -49,7 +49,7 @@ public class ServiceBusSinkConfig extends DeliveryConfig {
     public static final long BATCH_MAX_BYTES_LIMIT = 1024 * 1024L;
 
     public static final String ERROR_NO_PATH =
-        "Name the Service Bus topic: set path, or EntityPath in the connection string.";
+        "Name the Service Bus topic or queue: set path, or EntityPath in the connection string.";
     public static final String ERROR_ENTITY_PATH_MISMATCH =
         "The connection string's EntityPath names another entity than path.";
 
@@ -70,6 +70,7 @@ public class ServiceBusSinkConfig extends DeliveryConfig {
         FormatConfig.addFormatGroup(def, true);
         def.define(ENTITY_PARTITIONED_CONFIG, ConfigDef.Type.BOOLEAN, ENTITY_PARTITIONED_DEFAULT, ConfigDef.Importance.MEDIUM,
             ENTITY_PARTITIONED_DOC, SERVICE_BUS_GROUP, 1, ConfigDef.Width.SHORT, ENTITY_PARTITIONED_DISPLAY);
+        MessageModelConfig.define(def);
         return def;
     }
 
@@ -83,7 +84,7 @@ public class ServiceBusSinkConfig extends DeliveryConfig {
         return getBoolean(ENTITY_PARTITIONED_CONFIG);
     }
 
-    /** The topic to send to: {@code path}, else the primary connection string's EntityPath. */
+    /** The topic or queue to send to (both are addressed by name alike): {@code path}, else the primary connection string's EntityPath. */
     public String topicName() {
         return AmqpEndpoint.entityName(this, ERROR_NO_PATH);
     }

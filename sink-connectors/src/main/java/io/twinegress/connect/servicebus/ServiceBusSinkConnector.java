@@ -9,7 +9,7 @@ import org.apache.kafka.connect.connector.Task;
 import java.util.Map;
 
 /**
- * Delivers an endpoint's egress topic to an Azure Service Bus topic: one message per event, body =
+ * Delivers an endpoint's egress topic to an Azure Service Bus topic or queue: one message per event, body =
  * the event JSON, MessageId = the event id, subject = the event type. See {@link ServiceBusSender}.
  */
 public class ServiceBusSinkConnector extends DeliverySinkConnector {
@@ -33,5 +33,6 @@ public class ServiceBusSinkConnector extends DeliverySinkConnector {
     protected void validateEndpoint(Map<String, String> props, Map<String, ConfigValue> values) {
         AmqpEndpoint.validateEntity(props, values, ServiceBusSinkConfig.ERROR_NO_PATH,
             ServiceBusSinkConfig.ERROR_ENTITY_PATH_MISMATCH);
+        MessageModelConfig.validate(values);
     }
 }

@@ -97,10 +97,27 @@ class EventHubsSinkConnectorTest {
             EventHubsSinkConfig.CONFIG_DEF.configKeys().get(DeliveryConfig.SECONDARY_CONNECTION_STRING_CONFIG).type);
         assertEquals(List.of(DeliveryConfig.CONNECTION_GROUP, DeliveryConfig.RETRY_GROUP, DeliveryConfig.BATCH_GROUP,
             DeliveryConfig.DELIVERY_GROUP, io.twinegress.connect.core.AuthConfig.AUTH_GROUP,
-            io.twinegress.connect.format.FormatConfig.FORMAT_GROUP, EventHubsSinkConfig.EVENT_HUBS_GROUP), EventHubsSinkConfig.CONFIG_DEF.groups());
+            io.twinegress.connect.format.FormatConfig.FORMAT_GROUP, EventHubsSinkConfig.EVENT_HUBS_GROUP, PartitionChoiceConfig.GROUP),
+            EventHubsSinkConfig.CONFIG_DEF.groups());
+        assertEquals("", config.getString(PartitionChoiceConfig.PARTITION_KEY_HEADER_CONFIG), "the record key, as today");
+        assertEquals("", config.getString(PartitionChoiceConfig.PARTITION_ID_HEADER_CONFIG));
         Map<String, String> tooBig = props();
         tooBig.put(DeliveryConfig.BATCH_MAX_BYTES_CONFIG, String.valueOf(2 * 1024 * 1024));
         assertEquals(List.of(DeliveryConfig.BATCH_MAX_BYTES_CONFIG), List.copyOf(errors(tooBig).keySet()));
         assertFalse(config.toString().contains(CANARY));
+    }
+
+    @Test
+    void aPartitionKeyHeaderAndAPartitionIdHeaderExcludeEachOther() {
+        Map<String, String> p = props();
+        p.put(PartitionChoiceConfig.PARTITION_KEY_HEADER_CONFIG, "device");
+        assertEquals(Map.of(), errors(p));
+        p.put(PartitionChoiceConfig.PARTITION_ID_HEADER_CONFIG, "partition");
+        assertEquals(Map.of(PartitionChoiceConfig.PARTITION_ID_HEADER_CONFIG, List.of(PartitionChoiceConfig.ERROR_BOTH_HEADERS)),
+            errors(p));
+        p.remove(PartitionChoiceConfig.PARTITION_KEY_HEADER_CONFIG);
+        assertEquals(Map.of(), errors(p));
+        p.put(PartitionChoiceConfig.PARTITION_ID_HEADER_CONFIG, "part*");
+        assertEquals(List.of(PartitionChoiceConfig.PARTITION_ID_HEADER_CONFIG), List.copyOf(errors(p).keySet()));
     }
 }

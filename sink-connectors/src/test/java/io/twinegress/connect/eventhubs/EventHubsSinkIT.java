@@ -260,4 +260,93 @@ class EventHubsSinkIT extends DeliveryContractIT {
         assertTrue(created.body().contains(EventHubsSinkConfig.ERROR_DEVICE_MESSAGES_NEED_ENTITY_PATH), created.body());
         assertFalse(CONNECT.rest().connectors().contains("eh-bad"), "no connector, so no task");
     }
+
+    /**
+     * Events naming a partition in a header land in that partition, in record order there and one
+     * partition per batch; the one naming a partition the hub lacks is dead-lettered with the reason
+     * (nothing lost, nothing sent elsewhere); one without the header goes by its record key.
+     * validate() over REST refuses both partitioning headers at once, on the key.
+     */
+    @Test
+    void eventsNamingAPartitionLandThereAndOneNamingAnUnknownPartitionIsDeadLettered() {
+        amqp.addEventHub("routed", 4);
+        String topic = "twin.egress.eh-routed";
+        KAFKA.createTopic(topic, 1);
+        KAFKA.createTopic(topic + ".dlq", 1); // else Connect's reporter creates it on the first dead letter, slowly
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            List<Header> headers = new ArrayList<>(List.of(header(EgressHeaders.EVENT_TYPE, "SensorChange"),
+                header(EgressHeaders.EVENT_ID, "routed-" + i), header(SEQ, Integer.toString(i))));
+            if (i != 20) {
+                headers.add(header("partition", i == 9 ? "4" : Integer.toString(i % 4)));
+            }
+            records.add(new ProducerRecord<>(topic, 0, ("sensor-" + i).getBytes(StandardCharsets.UTF_8),
+                event("routed-" + i, "SensorChange", i, 20).getBytes(StandardCharsets.UTF_8), headers));
+        }
+        KAFKA.produce(records);
+        Map<String, String> config = config(topic, "routed", amqp.connectionString("send", "send-key"), null);
+        config.put("partition.id.header", "partition");
+        config.put("partition.key.header", "device");
+        config.put("name", "eh-routed");
+        ConnectRestClient.Validation v = CONNECT.rest().validate(CONNECTOR, config);
+        assertEquals(1, v.errorCount(), v.response().toString());
+        assertEquals(List.of(PartitionChoiceConfig.ERROR_BOTH_HEADERS), v.errors().get("partition.id.header"));
+        config.remove("partition.key.header");
+        config.put(DeliveryConfig.BATCH_MAX_RECORDS_CONFIG, "3");
+        connectors.start("eh-routed", config);
+
+        List<ReceivedMessage> got = amqp.awaitCount("routed", 29, DEADLINE);
+        await("committed past the dead-lettered record").atMost(DEADLINE).until(() -> committed(KAFKA, "eh-routed") == 30);
+        assertEquals(29, amqp.count("routed"), "nothing twice, nothing elsewhere");
+        Map<String, Integer> lastSeq = new HashMap<>();
+        Map<Long, Set<String>> partitionsPerTransfer = new HashMap<>();
+        for (ReceivedMessage m : got) {
+            int i = Integer.parseInt(m.property(SEQ));
+            if (i == 20) {
+                assertEquals("sensor-20", m.partitionKey(), "no header: by the record key");
+                continue;
+            }
+            assertEquals(Integer.toString(i % 4), m.partitionId(), "record " + i);
+            assertEquals(null, m.partitionKey(), "to a partition, not by a key");
+            Integer before = lastSeq.put(m.partitionId(), i);
+            assertTrue(before == null || before < i, "order in partition " + m.partitionId() + ": " + before + " then " + i);
+            partitionsPerTransfer.computeIfAbsent(m.transferId(), t -> new TreeSet<>()).add(m.partitionId());
+        }
+        assertTrue(partitionsPerTransfer.values().stream().allMatch(p -> p.size() == 1), "one partition per batch");
+        assertTrue(got.stream().anyMatch(m -> m.transferSize() > 1), "in batches");
+        List<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> dead = KAFKA.consume(topic + ".dlq", 1, DEADLINE);
+        assertEquals(1, dead.size());
+        assertEquals("routed-9", new String(dead.get(0).headers().lastHeader(EgressHeaders.EVENT_ID).value(), StandardCharsets.UTF_8));
+        String reason = new String(dead.get(0).headers().lastHeader("__connect.errors.exception.message").value(), StandardCharsets.UTF_8);
+        assertTrue(reason.contains("Header 'partition' names partition '4', which the event hub does not have (its partitions: 0, 1, 2, 3)"),
+            reason);
+    }
+
+    /** The partition key from a named header: each event carries it, batched and ordered by it. */
+    @Test
+    void aPartitionKeyFromAHeaderReplacesTheRecordKey() {
+        amqp.addEventHub("by-device", 2);
+        String topic = "twin.egress.eh-by-device";
+        KAFKA.createTopic(topic, 1);
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            records.add(new ProducerRecord<>(topic, 0, ("sensor-" + i).getBytes(StandardCharsets.UTF_8),
+                event("dev-" + i, "SensorChange", i, 20).getBytes(StandardCharsets.UTF_8),
+                List.of(header(EgressHeaders.EVENT_TYPE, "SensorChange"), header(SEQ, Integer.toString(i)),
+                    header("device", "device-" + (i % 3)))));
+        }
+        KAFKA.produce(records);
+        Map<String, String> config = config(topic, "by-device", amqp.connectionString("send", "send-key"), null);
+        config.put("partition.key.header", "device");
+        connectors.start("eh-by-device", config);
+        List<ReceivedMessage> got = amqp.awaitCount("by-device", 20, DEADLINE);
+        Map<String, Integer> lastSeq = new HashMap<>();
+        for (ReceivedMessage m : got) {
+            int i = Integer.parseInt(m.property(SEQ));
+            assertEquals("device-" + (i % 3), m.partitionKey(), "record " + i);
+            Integer before = lastSeq.put(m.partitionKey(), i);
+            assertTrue(before == null || before < i, "order per key: " + before + " then " + i);
+        }
+        await("committed").atMost(DEADLINE).until(() -> committed(KAFKA, "eh-by-device") == 20);
+    }
 }

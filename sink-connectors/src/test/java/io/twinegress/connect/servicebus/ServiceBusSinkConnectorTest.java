@@ -1,13 +1,20 @@
 package io.twinegress.connect.servicebus;
 
 import io.twinegress.connect.core.DeliveryConfig;
+import io.twinegress.connect.core.HeaderNameValidator;
+import io.twinegress.connect.core.HeaderNamesValidator;
 import org.apache.kafka.common.config.ConfigValue;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -60,7 +67,60 @@ class ServiceBusSinkConnectorTest {
         assertTrue(config.entityPartitioned(), "batches per partition key: safe on any topic");
         assertEquals(List.of(DeliveryConfig.CONNECTION_GROUP, DeliveryConfig.RETRY_GROUP, DeliveryConfig.BATCH_GROUP,
             DeliveryConfig.DELIVERY_GROUP, io.twinegress.connect.core.AuthConfig.AUTH_GROUP,
-            io.twinegress.connect.format.FormatConfig.FORMAT_GROUP, ServiceBusSinkConfig.SERVICE_BUS_GROUP), ServiceBusSinkConfig.CONFIG_DEF.groups());
+            io.twinegress.connect.format.FormatConfig.FORMAT_GROUP, ServiceBusSinkConfig.SERVICE_BUS_GROUP, MessageModelConfig.GROUP),
+            ServiceBusSinkConfig.CONFIG_DEF.groups());
+        assertEquals("none", ServiceBusSinkConfig.CONFIG_DEF.configKeys().get(MessageModelConfig.SESSION_ID_SOURCE_CONFIG).defaultValue);
+        assertEquals(0L, ServiceBusSinkConfig.CONFIG_DEF.configKeys().get(MessageModelConfig.TIME_TO_LIVE_MS_CONFIG).defaultValue);
+        for (String key : List.of(MessageModelConfig.SESSION_ID_HEADER_CONFIG, MessageModelConfig.PARTITION_KEY_HEADER_CONFIG,
+            MessageModelConfig.CORRELATION_ID_HEADER_CONFIG, MessageModelConfig.REPLY_TO_HEADER_CONFIG,
+            MessageModelConfig.SCHEDULED_ENQUEUE_TIME_HEADER_CONFIG)) {
+            assertEquals("", ServiceBusSinkConfig.CONFIG_DEF.configKeys().get(key).defaultValue, key);
+        }
+        assertEquals(List.of(), config.getList(MessageModelConfig.PROPERTIES_INCLUDE_CONFIG), "every header, as today");
+        assertEquals(List.of(), config.getList(MessageModelConfig.PROPERTIES_EXCLUDE_CONFIG));
+    }
+
+    /** A bad message-model value is refused by validate() on its own key, with the message a test can name. */
+    @ParameterizedTest(name = "{0}={1}")
+    @MethodSource("badMessageModel")
+    void aBadMessageModelValueIsRefusedOnItsKey(String key, String value, Map<String, String> also, String error) {
+        Map<String, String> p = props();
+        p.putAll(also);
+        p.put(key, value);
+        Map<String, List<String>> errors = errors(p);
+        assertEquals(Set.of(key), errors.keySet(), errors.toString());
+        assertTrue(errors.get(key).stream().anyMatch(e -> e.contains(error)), errors.toString());
+    }
+
+    static Stream<Arguments> badMessageModel() {
+        return Stream.of(
+            Arguments.of(MessageModelConfig.SESSION_ID_SOURCE_CONFIG, "subject", Map.of(), MessageModelConfig.SessionIdSourceValidator.ERROR),
+            Arguments.of(MessageModelConfig.SESSION_ID_HEADER_CONFIG, "",
+                Map.of(MessageModelConfig.SESSION_ID_SOURCE_CONFIG, "header"), MessageModelConfig.ERROR_SESSION_HEADER_MISSING),
+            Arguments.of(MessageModelConfig.SESSION_ID_HEADER_CONFIG, "order-id", Map.of(), MessageModelConfig.ERROR_SESSION_HEADER_UNUSED),
+            Arguments.of(MessageModelConfig.PARTITION_KEY_HEADER_CONFIG, "pk",
+                Map.of(MessageModelConfig.SESSION_ID_SOURCE_CONFIG, "record-key"), MessageModelConfig.ERROR_PARTITION_KEY_WITH_SESSION),
+            Arguments.of(MessageModelConfig.CORRELATION_ID_HEADER_CONFIG, "corr-*", Map.of(), HeaderNameValidator.ERROR_WILDCARD),
+            Arguments.of(MessageModelConfig.REPLY_TO_HEADER_CONFIG, "reply*", Map.of(), HeaderNameValidator.ERROR_WILDCARD),
+            Arguments.of(MessageModelConfig.SCHEDULED_ENQUEUE_TIME_HEADER_CONFIG, "*", Map.of(), HeaderNameValidator.ERROR_WILDCARD),
+            Arguments.of(MessageModelConfig.TIME_TO_LIVE_MS_CONFIG, "-1", Map.of(), "Value must be at least 0"),
+            Arguments.of(MessageModelConfig.TIME_TO_LIVE_MS_CONFIG, "PT10M", Map.of(), "Not a number of type LONG"),
+            Arguments.of(MessageModelConfig.PROPERTIES_INCLUDE_CONFIG, "a,,b", Map.of(), HeaderNamesValidator.ERROR_BLANK),
+            Arguments.of(MessageModelConfig.PROPERTIES_EXCLUDE_CONFIG, "*.secret", Map.of(), HeaderNamesValidator.ERROR_WILDCARD));
+    }
+
+    @Test
+    void theMessageModelKeysTogetherValidateClean() {
+        Map<String, String> p = props();
+        p.put(MessageModelConfig.SESSION_ID_SOURCE_CONFIG, "header");
+        p.put(MessageModelConfig.SESSION_ID_HEADER_CONFIG, "order-id");
+        p.put(MessageModelConfig.CORRELATION_ID_HEADER_CONFIG, "corr");
+        p.put(MessageModelConfig.REPLY_TO_HEADER_CONFIG, "reply");
+        p.put(MessageModelConfig.SCHEDULED_ENQUEUE_TIME_HEADER_CONFIG, "at");
+        p.put(MessageModelConfig.TIME_TO_LIVE_MS_CONFIG, "600000");
+        p.put(MessageModelConfig.PROPERTIES_INCLUDE_CONFIG, "twin-egress.*,app.code");
+        p.put(MessageModelConfig.PROPERTIES_EXCLUDE_CONFIG, "twin-egress.source-offset");
+        assertEquals(Map.of(), errors(p));
     }
 
 }

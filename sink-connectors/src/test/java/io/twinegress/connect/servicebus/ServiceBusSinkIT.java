@@ -6,6 +6,7 @@ import io.twinegress.connect.it.AmqpTarget;
 import io.twinegress.connect.it.DeliveryContractIT;
 import io.twinegress.connect.it.SinkIt;
 import io.twinegress.emulators.amqp.AmqpEmulator;
+import io.twinegress.emulators.amqp.AmqpEntity;
 import io.twinegress.emulators.amqp.ReceivedMessage;
 import io.twinegress.schemas.EgressHeaders;
 import io.twinegress.testing.kafka.ConnectRestClient;
@@ -276,6 +277,155 @@ class ServiceBusSinkIT extends DeliveryContractIT {
                 }
             }
         }
+    }
+
+    // ---------------------------------------------------------------- the message model, on a queue
+
+    /** Records keyed {@code sensor-<i % 3>}, with the headers the message model reads; see the test. */
+    static List<ProducerRecord<byte[], byte[]>> modelRecords(String topic, int n) {
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String id = topic + "-" + i;
+            List<Header> headers = new ArrayList<>(List.of(
+                SinkIt.header(EgressHeaders.EVENT_TYPE, "SensorChange"),
+                SinkIt.header(EgressHeaders.EVENT_ID, id),
+                SinkIt.header(EgressHeaders.SOURCE_OFFSET, Integer.toString(i)),
+                SinkIt.header("corr", "c-" + i),
+                SinkIt.header("reply", "replies"),
+                SinkIt.header("app.code", "007")));
+            if (i % 2 == 0) {
+                headers.add(SinkIt.header("at", i == 12 ? "tomorrow" : "2026-12-03T15:00:00Z"));
+            }
+            byte[] key = i == 7 ? null : ("sensor-" + (i % 3)).getBytes(StandardCharsets.UTF_8);
+            out.add(new ProducerRecord<>(topic, 0, key, SinkIt.event(id, "SensorChange", i, 10).getBytes(StandardCharsets.UTF_8),
+                headers));
+        }
+        return out;
+    }
+
+    /**
+     * A session-enabled, partitioned queue with every message-model key on: each message carries the
+     * record key as SessionId (and PartitionKey), the TimeToLive, CorrelationId, ReplyTo and
+     * ScheduledEnqueueTime from their headers, and only the headers the lists let through, one session
+     * per batch in record order. The record without a key (no SessionId) and the one whose
+     * ScheduledEnqueueTime is not RFC 3339 are dead-lettered with the reason; nothing is lost.
+     */
+    @Test
+    void aSessionQueueGetsEveryEventWithTheWholeMessageModelAndTheUnsendableOnesAreDeadLettered() {
+        amqp.addEntity(AmqpEntity.serviceBusQueue("orders").withSessions().withPartitioning());
+        String topic = "twin.egress.sb-orders";
+        KAFKA.createTopic(topic, 1);
+        KAFKA.createTopic(topic + ".dlq", 1); // else Connect's reporter creates it on the first dead letter, slowly
+        List<ProducerRecord<byte[], byte[]>> records = modelRecords(topic, 20);
+        produce(records);
+        Map<String, String> config = config(topic, "orders", amqp.connectionString("send", "send-key"), null);
+        config.put("session.id.source", "record-key");
+        config.put("time.to.live.ms", "600000");
+        config.put("correlation.id.header", "corr");
+        config.put("reply.to.header", "reply");
+        config.put("scheduled.enqueue.time.header", "at");
+        config.put("properties.exclude", "corr,reply,at,twin-egress.endpoint*");
+        config.put(DeliveryConfig.BATCH_MAX_RECORDS_CONFIG, "4");
+        Map<String, String> headerless = new HashMap<>(config);
+        headerless.put("session.id.source", "header");
+        headerless.put("name", "sb-orders");
+        ConnectRestClient.Validation v = CONNECT.rest().validate(CONNECTOR, headerless);
+        assertEquals(1, v.errorCount(), v.response().toString());
+        assertEquals(List.of("With session.id.source=header, name the header that carries the SessionId."),
+            v.errors().get("session.id.header"), "validate over REST names the key");
+        connectors.start("sb-orders", config);
+
+        List<ReceivedMessage> got = amqp.awaitCount("orders", 18, DEADLINE);
+        await("offsets committed past the dead-lettered records").atMost(DEADLINE).until(() -> committed(KAFKA, "sb-orders") == 20);
+        assertEquals(18, amqp.count("orders"), "nothing twice");
+        Map<String, Integer> lastSeq = new HashMap<>();
+        Map<Long, Set<String>> sessionsPerTransfer = new HashMap<>();
+        for (ReceivedMessage m : got) {
+            int i = Integer.parseInt(m.property(EgressHeaders.SOURCE_OFFSET));
+            assertEquals("sensor-" + (i % 3), m.sessionId(), "offset " + i);
+            assertEquals(m.sessionId(), m.partitionKey(), "PartitionKey = SessionId");
+            assertEquals(Duration.ofMinutes(10), m.timeToLive(), "TTL recorded");
+            assertTrue(m.expiresAt().isAfter(m.receivedAt().plus(Duration.ofMinutes(9))), m.expiresAt().toString());
+            assertEquals("c-" + i, m.correlationId());
+            assertEquals("replies", m.replyTo());
+            assertEquals(i % 2 == 0 ? java.time.Instant.parse("2026-12-03T15:00:00Z") : null, m.scheduledEnqueueTime(), "offset " + i);
+            assertEquals(Set.of(EgressHeaders.EVENT_TYPE, EgressHeaders.EVENT_ID, EgressHeaders.SOURCE_OFFSET, "app.code"),
+                m.applicationProperties().keySet(), "the headers the lists let through");
+            assertEquals("007", m.property("app.code"));
+            Integer before = lastSeq.put(m.sessionId(), i);
+            assertTrue(before == null || before < i, "order per session: " + before + " then " + i);
+            sessionsPerTransfer.computeIfAbsent(m.transferId(), t -> new HashSet<>()).add(m.sessionId());
+        }
+        assertTrue(sessionsPerTransfer.values().stream().allMatch(sessions -> sessions.size() == 1), "one session per batch");
+        assertTrue(got.stream().anyMatch(m -> m.transferSize() > 1), "in batches");
+
+        List<ConsumerRecord<byte[], byte[]>> dead = KAFKA.consume(topic + ".dlq", 2, DEADLINE);
+        assertEquals(2, dead.size());
+        Map<String, String> reasons = new HashMap<>();
+        dead.forEach(d -> reasons.put(new String(d.headers().lastHeader(EgressHeaders.EVENT_ID).value(), StandardCharsets.UTF_8),
+            new String(d.headers().lastHeader("__connect.errors.exception.message").value(), StandardCharsets.UTF_8)));
+        assertTrue(reasons.get(topic + "-7").contains("session.id.source=record-key") && reasons.get(topic + "-7").contains("no key"),
+            reasons.toString());
+        assertTrue(reasons.get(topic + "-12").contains("Header 'at' is not an RFC 3339 date-time"), reasons.toString());
+        assertEquals(2, metricLong("sb-orders", "dead-lettered-records-total"));
+    }
+
+    /**
+     * A session queue refuses every message without a SessionId (the stand-in as the service): a
+     * connector not set for sessions fails its task with the service's reason and commits nothing;
+     * set to take the SessionId from the record key, the same records are all delivered.
+     */
+    @Test
+    void aSessionQueueRefusesAConnectorWithoutSessionsAndOnceConfiguredEveryEventArrives() {
+        amqp.addEntity(AmqpEntity.serviceBusQueue("sessions-only").withSessions());
+        String topic = "twin.egress.sb-sessions-only";
+        KAFKA.createTopic(topic, 1);
+        List<ProducerRecord<byte[], byte[]>> records = routed(topic, "sessions-only", 1, 0, 5, 10);
+        produce(records);
+        Map<String, String> config = config(topic, "sessions-only", amqp.connectionString("send", "send-key"), null);
+        String name = "sb-sessions-only";
+        try {
+            CONNECT.rest().putConnector(name, config);
+            await("the task fails with the service's reason").atMost(DEADLINE).until(() -> CONNECT.rest()
+                .connectorStatus(name).map(st -> st.tasks().values().stream().anyMatch(t -> "FAILED".equals(t.state())
+                    && t.trace() != null && t.trace().contains("The SessionId was not set on a message"))).orElse(false));
+            assertEquals(0, amqp.count("sessions-only"), "refused, not stored");
+            assertEquals(0, committed(KAFKA, name), "nothing committed: nothing lost");
+
+            config.put("session.id.source", "record-key");
+            CONNECT.rest().putConnector(name, config);
+            // the failed task stays failed until restarted; restarted, it reads the new config
+            await("running with sessions").atMost(DEADLINE).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().until(() -> {
+                var st = CONNECT.rest().connectorStatus(name).orElseThrow();
+                if (st.hasFailed()) {
+                    CONNECT.rest().restartConnector(name);
+                }
+                return st.isRunning();
+            });
+            List<ReceivedMessage> got = amqp.awaitCount("sessions-only", 5, DEADLINE);
+            assertEquals(eventIds(records), messageIds(got));
+            assertTrue(got.stream().allMatch(m -> "sensor-0".equals(m.sessionId())), got.toString());
+            await("committed").atMost(DEADLINE).until(() -> committed(KAFKA, name) == 5);
+        } finally {
+            CONNECT.rest().deleteConnector(name);
+        }
+    }
+
+    /** A plain queue takes the connector's messages as a topic does (the entity is named by path alike). */
+    @Test
+    void aQueueGetsEveryEventAsATopicDoes() {
+        amqp.addServiceBusQueue("jobs");
+        String topic = "twin.egress.sb-jobs";
+        KAFKA.createTopic(topic, 2);
+        List<ProducerRecord<byte[], byte[]>> records = routed(topic, "jobs", 2, 0, 40, 50);
+        produce(records);
+        connectors.start("sb-jobs", config(topic, "jobs", amqp.connectionString("send", "send-key"), null));
+        List<ReceivedMessage> got = amqp.awaitCount("jobs", 40, DEADLINE);
+        assertEquals(eventIds(records), messageIds(got));
+        assertTrue(got.stream().allMatch(m -> m.sessionId() == null && m.timeToLive() == null && m.correlationId() == null),
+            "nothing of the message model at the defaults");
+        assertTrue(got.stream().allMatch(m -> m.property("app.code") != null), "every header, as today");
+        await("committed").atMost(DEADLINE).until(() -> committed(KAFKA, "sb-jobs") == 40);
     }
 
     static boolean contains(byte[] haystack, byte[] needle) {
