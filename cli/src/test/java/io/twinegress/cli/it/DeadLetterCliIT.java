@@ -1,5 +1,6 @@
 package io.twinegress.cli.it;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,7 +11,6 @@ import io.twinegress.cli.Cli;
 import io.twinegress.cli.dlq.DeadLetterHeaders;
 import io.twinegress.cli.output.Console;
 import io.twinegress.schemas.EgressHeaders;
-import io.twinegress.testing.kafka.Await;
 import io.twinegress.testing.kafka.KafkaBroker;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -87,12 +87,12 @@ class DeadLetterCliIT {
             p.store(out, "DeadLetterCliIT");
         }
         Child child = Child.start(ROUTER_JAR, Path.of("target", "dlq-it-router-" + maxEventBytes + ".log"), file.toString());
-        Await.waitUntil(() -> {
+        await("router RUNNING").atMost(DEADLINE).until(() -> {
             if (!child.alive()) {
                 throw new AssertionError("the router exited:\n" + child.output());
             }
             return child.output().contains("to RUNNING");
-        }, DEADLINE, "router RUNNING");
+        });
         return child;
     }
 
@@ -130,9 +130,8 @@ class DeadLetterCliIT {
     }
 
     static void awaitState(String id, String state) {
-        Await.waitUntil(() -> KAFKA.consumeStrings("twin.endpoints.status", 0, DEADLINE).stream()
-                .filter(r -> id.equals(r.key())).reduce((a, b) -> b).map(r -> r.value().contains("\"" + state + "\"")).orElse(false),
-                DEADLINE, id + " " + state);
+        await(id + " " + state).atMost(DEADLINE).until(() -> KAFKA.consumeStrings("twin.endpoints.status", 0, DEADLINE).stream()
+                .filter(r -> id.equals(r.key())).reduce((a, b) -> b).map(r -> r.value().contains("\"" + state + "\"")).orElse(false));
     }
 
     /**
@@ -259,7 +258,7 @@ class DeadLetterCliIT {
         input.add(new ProducerRecord<>("twin.events", utf8("bad-0"), utf8("not json")));
         input.add(new ProducerRecord<>("twin.events", utf8("bad-1"), utf8("{\"id\":\"bad-1\"}")));
         KAFKA.produce(input);
-        Await.waitUntil(() -> KAFKA.consume("twin.events.dlq", 0, DEADLINE).size() >= 5, DEADLINE, "5 dead letters of the router");
+        await("5 dead letters of the router").atMost(DEADLINE).until(() -> KAFKA.consume("twin.events.dlq", 0, DEADLINE).size() >= 5);
 
         Run list = cli("dlq", "list", "router");
         assertEquals(Cli.OK, list.exit(), list.output());
@@ -274,11 +273,9 @@ class DeadLetterCliIT {
         assertTrue(replay.output().contains("selected 5: 5 copied, 0 replayed before, 0 cannot be replayed"), replay.output());
         assertTrue(replay.output().contains("5 into twin.events"), replay.output());
 
-        List<ConsumerRecord<byte[], byte[]>> routed = Await.value(() -> {
-            var all = KAFKA.consume("twin.egress.sb-routed", 0, DEADLINE).stream()
-                    .filter(r -> String.valueOf(text(r, EgressHeaders.EVENT_ID)).startsWith("big-")).toList();
-            return all.size() >= 3 ? java.util.Optional.of(all) : java.util.Optional.empty();
-        }, DEADLINE, "the three large events routed");
+        List<ConsumerRecord<byte[], byte[]>> routed = await("the three large events routed").atMost(DEADLINE)
+                .until(() -> KAFKA.consume("twin.egress.sb-routed", 0, DEADLINE).stream()
+                        .filter(r -> String.valueOf(text(r, EgressHeaders.EVENT_ID)).startsWith("big-")).toList(), all -> all.size() >= 3);
         assertEquals(3, routed.size());
         for (ConsumerRecord<byte[], byte[]> r : routed) {
             String id = text(r, EgressHeaders.EVENT_ID);
@@ -288,7 +285,7 @@ class DeadLetterCliIT {
             assertNull(text(r, DeadLetterHeaders.ROUTER_REASON), "the router's dead-letter headers are not copied");
         }
         // The invalid two fail again, as new dead letters that say they were replayed; replaying again copies only those.
-        Await.waitUntil(() -> KAFKA.consume("twin.events.dlq", 0, DEADLINE).size() >= 7, DEADLINE, "the invalid two dead-lettered again");
+        await("the invalid two dead-lettered again").atMost(DEADLINE).until(() -> KAFKA.consume("twin.events.dlq", 0, DEADLINE).size() >= 7);
         assertTrue(KAFKA.consume("twin.events.dlq", 0, DEADLINE).stream().skip(5)
                 .allMatch(r -> text(r, DeadLetterHeaders.REPLAY_DEAD_LETTER_TOPIC) != null));
         Run again = cli("dlq", "replay", "router", "--dry-run");
@@ -311,12 +308,12 @@ class DeadLetterCliIT {
         assertTrue(Files.isRegularFile(CLI_JAR), "packaged before the ITs run: " + CLI_JAR.toAbsolutePath());
         Child slow = Child.start(CLI_JAR, Path.of("target", "dlq-it-replay-killed.log"), "dlq", "replay", "sb-kill", "--dlq-topic", dlq,
                 "--rate", "400", "--batch", "50", "--bootstrap-server", KAFKA.bootstrapServers(), "--connect-url", nowhere, "--timeout", "30");
-        Await.waitUntil(() -> {
+        await("the replay under way").atMost(DEADLINE).until(() -> {
             if (!slow.alive()) {
                 throw new AssertionError("the replay ended before it was killed:\n" + slow.output());
             }
             return KAFKA.consume("twin.egress.sb-kill", 0, DEADLINE, IsolationLevel.READ_UNCOMMITTED).size() >= 600;
-        }, DEADLINE, "the replay under way");
+        });
         slow.kill();
         int committedAtKill = KAFKA.consume("twin.egress.sb-kill", 0, DEADLINE).size();
         assertTrue(committedAtKill < total, "killed in the middle: " + committedAtKill);

@@ -1,5 +1,6 @@
 package io.twinegress.router.it;
 
+import static org.awaitility.Awaitility.await;
 import static io.twinegress.router.Fixtures.event;
 import static io.twinegress.router.Fixtures.string;
 import static io.twinegress.router.Fixtures.utf8;
@@ -18,7 +19,6 @@ import io.twinegress.schemas.EndpointStatus;
 import io.twinegress.schemas.EventType;
 import io.twinegress.schemas.JsonSerdes;
 import io.twinegress.schemas.ReplayStatus;
-import io.twinegress.testing.kafka.Await;
 import io.twinegress.testing.kafka.KafkaBroker;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -112,7 +112,7 @@ class ReplayIT {
      * router has not processed yet when the endpoint becomes Active are routed live, as they should).
      */
     private static void awaitRouterCaughtUp(String applicationId, String topic) {
-        Await.waitUntil(() -> {
+        await("router " + applicationId + " caught up with " + topic).atMost(DEADLINE).until(() -> {
             Map<TopicPartition, Long> committed = KAFKA.committedOffsets(applicationId);
             try {
                 var partitions = KAFKA.admin().describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
@@ -123,21 +123,21 @@ class ReplayIT {
             } catch (Exception e) {
                 return false;
             }
-        }, DEADLINE, "router " + applicationId + " caught up with " + topic);
+        });
     }
 
     /** The latest status record of an endpoint, once it satisfies {@code until}. */
     private static EndpointStatus awaitStatus(String topic, String id, java.util.function.Predicate<EndpointStatus> until, Duration deadline,
                                               String what) {
-        return Await.value(() -> {
+        return await(what).atMost(deadline).until((java.util.concurrent.Callable<Optional<EndpointStatus>>) () -> {
             EndpointStatus latest = null;
             for (ConsumerRecord<byte[], byte[]> r : KAFKA.consume(topic, 0, Duration.ofSeconds(10))) {
                 if (id.equals(string(r.key()))) {
                     latest = JsonSerdes.endpointStatus().deserializer().deserialize(topic, r.value());
                 }
             }
-            return latest != null && until.test(latest) ? Optional.of(latest) : Optional.empty();
-        }, deadline, what);
+            return latest != null && until.test(latest) ? Optional.of(latest) : Optional.<EndpointStatus>empty();
+        }, Optional::isPresent).get();
     }
 
     /**
@@ -390,8 +390,7 @@ class ReplayIT {
             long start = System.nanoTime();
             batch.forEach(producer::send);
             producer.flush();
-            Await.waitUntil(() -> reader.poll(Duration.ofMillis(200)).size() >= before + count, Duration.ofMinutes(3),
-                    count + " live events routed");
+            await(count + " live events routed").atMost(Duration.ofMinutes(3)).until(() -> reader.poll(Duration.ofMillis(200)).size() >= before + count);
             return count / ((System.nanoTime() - start) / 1e9);
         }
     }
