@@ -357,6 +357,10 @@ public final class Suite {
         Measure rEosSteady = new Measure("events/s");
         Measure ptAlosSteady = new Measure("events/s");
         Measure rAlosSteady = new Measure("events/s");
+        Measure ptEosCpu = new Measure("CPU s");
+        Measure rEosCpu = new Measure("CPU s");
+        Measure ptAlosCpu = new Measure("CPU s");
+        Measure rAlosCpu = new Measure("CPU s");
         Measure ptEos = new Measure("events/s");
         Measure rEos = new Measure("events/s");
         Measure ptAlos = new Measure("events/s");
@@ -383,7 +387,13 @@ public final class Suite {
             }
             ctx.progress("fig 1 %s: steady state (last half of the output): pass-through %s %,.0f, router %,.0f; %s %,.0f, router %,.0f events/s",
                 tag, EOS, a.steadyEventsPerSec(), b.steadyEventsPerSec(), ALOS, d.steadyEventsPerSec(), e.steadyEventsPerSec());
+            ctx.progress("fig 1 %s: CPU seconds per run (whole JVM): pass-through %s %.1f, router %.1f; %s %.1f, router %.1f; load %s",
+                tag, EOS, a.cpuSeconds(), b.cpuSeconds(), ALOS, d.cpuSeconds(), e.cpuSeconds(), load1());
             if (!warm) {
+                ptEosCpu.add(a.cpuSeconds());
+                rEosCpu.add(b.cpuSeconds());
+                ptAlosCpu.add(d.cpuSeconds());
+                rAlosCpu.add(e.cpuSeconds());
                 ptEosSteady.add(a.steadyEventsPerSec());
                 rEosSteady.add(b.steadyEventsPerSec());
                 ptAlosSteady.add(d.steadyEventsPerSec());
@@ -409,6 +419,10 @@ public final class Suite {
             rEosSteady.median() / ptEosSteady.median() >= 0.9, "the same runs, the last half of each output (past the JIT warm-up)"));
         report.add(new Row(1, "router vs pass-through, at_least_once, steady state", rAlosSteady, ptAlosSteady, "≥ 0.90×",
             rAlosSteady.median() / ptAlosSteady.median() >= 0.9, "the same runs, the last half of each output"));
+        report.add(new Row(1, "CPU per run: router vs pass-through, exactly_once_v2 (lower is better)", rEosCpu, ptEosCpu, null, null,
+            "user + system CPU seconds of the subject's JVM for the whole run (start, JIT, " + String.format(Locale.ROOT, "%,d",
+                ctx.sizes().records()) + " events): what a loaded machine does not distort; 1 ÷ ratio ≈ the rate ratio on idle cores"));
+        report.add(new Row(1, "CPU per run: router vs pass-through, at_least_once (lower is better)", rAlosCpu, ptAlosCpu, null, null, ""));
         if (pp.count() > 0) {
             report.add(new Row(2, "router (exactly_once_v2) vs ProducerPerformance", rEos, pp, null, null,
                 "how far from the broker's raw write rate on this machine"));
@@ -437,7 +451,11 @@ public final class Suite {
             new Step("pass-through, " + TUNED_NAME, true, TUNED),
             new Step("router, " + TUNED_NAME, false, TUNED));
         Map<String, Measure> rate = new LinkedHashMap<>();
-        plan.forEach(st -> rate.put(st.name(), new Measure("events/s")));
+        Map<String, Measure> cpu = new LinkedHashMap<>();
+        plan.forEach(st -> {
+            rate.put(st.name(), new Measure("events/s"));
+            cpu.put(st.name(), new Measure("CPU s"));
+        });
         String loadBefore = load1();
         int warmups = only.contains(1) || only.contains(4) || only.contains(8) ? 0 : ctx.sizes().warmups();
         for (int c = 0; c < warmups + ctx.sizes().runs(); c++) {
@@ -447,10 +465,11 @@ public final class Suite {
                 String id = "f9c" + c + "s" + (k++);
                 StreamsBench.RunResult r = st.passThrough() ? streams.passThrough(id, EOS, st.props())
                     : streams.router(id, EOS, 1, true, st.props());
-                ctx.progress("fig 9 %s: %s: %,.0f events/s steady (%,.0f whole run), load %s", warm ? "warm-up" : "run", st.name(),
-                    r.steadyEventsPerSec(), r.eventsPerSec(), load1());
+                ctx.progress("fig 9 %s: %s: %,.0f events/s steady (%,.0f whole run), %.1f CPU s, load %s", warm ? "warm-up" : "run",
+                    st.name(), r.steadyEventsPerSec(), r.eventsPerSec(), r.cpuSeconds(), load1());
                 if (!warm) {
                     rate.get(st.name()).add(r.steadyEventsPerSec());
+                    cpu.get(st.name()).add(r.cpuSeconds());
                 }
             }
         }
@@ -464,6 +483,13 @@ public final class Suite {
         report.add(new Row(9, "steps: pass-through, " + TUNED_NAME + " vs pass-through", tunedPt, pt, null, null, TUNED.toString()));
         report.add(new Row(9, "steps: router vs pass-through, both " + TUNED_NAME, rate.get("router, " + TUNED_NAME), tunedPt, null, null,
             "the same producer settings for both subjects"));
+        Measure ptCpu = cpu.get("pass-through");
+        for (Step st : plan.subList(1, 6)) {
+            report.add(new Row(9, "steps, CPU per run: " + st.name() + " vs pass-through (lower is better)", cpu.get(st.name()), ptCpu,
+                null, null, "user + system CPU seconds of the subject's JVM, whole run"));
+        }
+        report.add(new Row(9, "steps, CPU per run: router vs pass-through, both " + TUNED_NAME + " (lower is better)",
+            cpu.get("router, " + TUNED_NAME), cpu.get("pass-through, " + TUNED_NAME), null, null, ""));
     }
 
     /** The producer settings figure 9 gives both subjects: batches for the router's many small records. */

@@ -63,6 +63,7 @@ class SuiteSmokeIT {
             assertTrue(pt.eventsPerSec() > 0 && pt.steadyEventsPerSec() > 0);
             assertEquals(2 * router.eventsPerSec(), router.outputPerSec(), 1e-6, "every event reached both matching egress topics");
             assertTrue(router.peakRssMib() > 0, "the router's peak RSS was read");
+            assertTrue(router.cpuSeconds() > 0 && pt.cpuSeconds() > 0, "the subjects' CPU time was read");
 
             try (ConnectWorker worker = BenchWorker.start(ctx, List.of())) {
                 assertSubjectJvm(worker.process());

@@ -1,6 +1,7 @@
 package io.twinegress.bench.streams;
 
 import io.twinegress.bench.Ctx;
+import io.twinegress.bench.infra.CpuTime;
 import io.twinegress.bench.infra.OutputWatch;
 import io.twinegress.bench.infra.PeakRss;
 import io.twinegress.bench.infra.Progress;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,7 +47,8 @@ public final class StreamsBench {
      * peak RSS, input events per second after the first {@link #STEADY_SKIP} of the output (steady state),
      * and how long the subject took to start (launch → its group stable; the pass-through: launch only).
      */
-    public record RunResult(double eventsPerSec, double outputPerSec, double peakRssMib, double steadyEventsPerSec, double startSeconds) {
+    public record RunResult(double eventsPerSec, double outputPerSec, double peakRssMib, double steadyEventsPerSec, double startSeconds,
+                            double cpuSeconds) {
     }
 
     /**
@@ -284,12 +287,24 @@ public final class StreamsBench {
             subject = start.get();
             double startSeconds = (System.nanoTime() - t0) / 1e9;
             Progress progress = new Progress(ctx.admin(), prefix + "app", INPUT, outputs, n * fanOut, guarantee);
+            long pid = subject.pid();
+            double[] cpu = {-1};
+            BooleanSupplier done = () -> {
+                boolean d = progress.done();
+                if (d) {
+                    cpu[0] = CpuTime.seconds(pid);   // the subject's CPU for its whole run, before it idles on
+                }
+                return d;
+            };
             OutputWatch.Span span = readWhileRunning
                 ? OutputWatch.await(ctx.bootstrap(), outputs, n * fanOut, Duration.ofMinutes(5), subject::isAlive)
-                : OutputWatch.awaitDone(ctx.bootstrap(), outputs, n * fanOut, Duration.ofMinutes(5), subject::isAlive, progress::done);
-            double peak = PeakRss.mib(subject.pid());
+                : OutputWatch.awaitDone(ctx.bootstrap(), outputs, n * fanOut, Duration.ofMinutes(5), subject::isAlive, done);
+            if (cpu[0] < 0) {
+                cpu[0] = CpuTime.seconds(pid);
+            }
+            double peak = PeakRss.mib(pid);
             double seconds = span.seconds();
-            return new RunResult(n / seconds, n * fanOut / seconds, peak, span.steadyPerSec(STEADY_SKIP) / fanOut, startSeconds);
+            return new RunResult(n / seconds, n * fanOut / seconds, peak, span.steadyPerSec(STEADY_SKIP) / fanOut, startSeconds, cpu[0]);
         } finally {
             // Everything measured is committed and read: a short grace, then SIGKILL, keeps the suite short
             // (a fresh application id and transactional id per run, so nothing is left to fence).
