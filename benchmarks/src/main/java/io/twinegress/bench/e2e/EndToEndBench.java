@@ -156,6 +156,35 @@ public final class EndToEndBench implements AutoCloseable {
         }
     }
 
+    /** Each connector's config as {@link #start} PUT it, to be PUT again with extra keys. */
+    private final Map<Target, Map<String, String>> configs = new LinkedHashMap<>();
+
+    /**
+     * PUTs every connector's config again with {@code extra} on top of the defaults (empty: the defaults
+     * again) and waits until every target receives once more (the tasks restart).
+     */
+    public void reconfigure(Map<String, String> extra) throws Exception {
+        for (Map.Entry<Target, Map<String, String>> e : configs.entrySet()) {
+            Map<String, String> c = new HashMap<>(e.getValue());
+            c.putAll(extra);
+            worker.rest().putConnector("e2e-" + e.getKey().id, c);
+        }
+        clear();
+        try (KafkaProducer<byte[], byte[]> producer = Events.producer(ctx.bootstrap(), 0)) {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            while (!everyTargetReceived()) {
+                for (int i = 0; i < 4; i++) {
+                    send(producer);
+                }
+                Thread.sleep(50);
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("after a reconfiguration not every target received in 2 minutes: " + counts());
+                }
+            }
+        }
+        awaitDeliveries(deliveries(seq) - deliveries(seqAtClear), Duration.ofMinutes(1));
+    }
+
     private void connector(Target t, String connectorClass, String connectionString, String path) throws Exception {
         Map<String, String> c = new HashMap<>();
         c.put("connector.class", connectorClass);
@@ -166,6 +195,7 @@ public final class EndToEndBench implements AutoCloseable {
         c.put("errors.tolerance", "all");
         c.put("errors.deadletterqueue.topic.name", PREFIX + t.id + ".dlq");
         c.put("errors.deadletterqueue.topic.replication.factor", "1");
+        configs.put(t, Map.copyOf(c));
         worker.rest().putConnector("e2e-" + t.id, c);
     }
 
