@@ -7,6 +7,7 @@ import org.apache.kafka.clients.admin.Admin;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * What every benchmark shares: the broker, an admin client, the child processes (each started
@@ -21,24 +22,26 @@ public record Ctx(KafkaBroker broker, Admin admin, Children children, Path work,
      * the harness works.
      */
     public record Sizes(int records, int partitions, int warmups, int runs, int connectorRecords, int latencySeconds,
-                        int latencyWindows, int trials, boolean fanOut100) {
+                        int latencyWindows, int trials, boolean fanOut100, List<Integer> scaleEndpoints, int scaleTrials) {
 
         public static Sizes full() {
-            return new Sizes(100_000, 3, 1, 3, 100_000, 8, 3, 5, true);
+            return new Sizes(100_000, 3, 1, 3, 100_000, 8, 3, 5, true, List.of(100, 1000), 30);
         }
 
         /** The same with another number of records per throughput run (figures 1, 2, 4). */
         public Sizes withRecords(int n) {
-            return new Sizes(n, partitions, warmups, runs, connectorRecords, latencySeconds, latencyWindows, trials, fanOut100);
+            return new Sizes(n, partitions, warmups, runs, connectorRecords, latencySeconds, latencyWindows, trials, fanOut100,
+                scaleEndpoints, scaleTrials);
         }
 
         /** The same with another number of records per connector run (figure 5). */
         public Sizes withConnectorRecords(int n) {
-            return new Sizes(records, partitions, warmups, runs, n, latencySeconds, latencyWindows, trials, fanOut100);
+            return new Sizes(records, partitions, warmups, runs, n, latencySeconds, latencyWindows, trials, fanOut100, scaleEndpoints,
+                scaleTrials);
         }
 
         public static Sizes smoke() {
-            return new Sizes(2_000, 3, 0, 1, 500, 2, 1, 1, false);
+            return new Sizes(2_000, 3, 0, 1, 500, 2, 1, 1, false, List.of(5, 10), 2);
         }
     }
 

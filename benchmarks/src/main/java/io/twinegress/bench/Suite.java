@@ -2,12 +2,14 @@ package io.twinegress.bench;
 
 import io.twinegress.bench.connect.ConnectBench;
 import io.twinegress.bench.connect.StandIns;
+import io.twinegress.bench.e2e.EndToEndBench;
 import io.twinegress.bench.infra.BenchBroker;
 import io.twinegress.bench.infra.Repo;
 import io.twinegress.bench.infra.SubjectJvm;
 import io.twinegress.bench.report.Measure;
 import io.twinegress.bench.report.Report;
 import io.twinegress.bench.report.Row;
+import io.twinegress.bench.scale.RouterScaleBench;
 import io.twinegress.bench.streams.StreamsBench;
 import io.twinegress.bench.timing.RouterTimingBench;
 import io.twinegress.localstack.kafka.KafkaBroker;
@@ -31,7 +33,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The benchmark suite: starts a real broker as a child process, runs every figure (1–7, 8 for content filters, 9 for CloudEvents vs as-is) with
+ * The benchmark suite: starts a real broker as a child process, runs every figure (1–7; 8 content filters; 9 the
+ * router's cost by step; 10 the router with 100 and 1,000 endpoints; 11 end to end; 12 CloudEvents vs as-is) with
  * its baseline interleaved (A B A B …), and writes the report.
  *
  * <pre>
@@ -67,7 +70,7 @@ public final class Suite {
         Integer records = null;
         Integer connectorRecords = null;
         Path out = Path.of("docs");
-        Set<Integer> only = new TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9));
+        Set<Integer> only = new TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12));
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--smoke" -> smoke = true;
@@ -135,7 +138,7 @@ public final class Suite {
             streams.routerJvmArgs(List.of("-XX:StartFlightRecording=filename=" + ctx.work().resolve("router-{run}.jfr") + ",settings=profile"));
         }
         if (only.contains(1) || only.contains(2) || only.contains(3) || only.contains(4) || only.contains(7) || only.contains(8)
-            || only.contains(DIAGNOSE)) {
+            || only.contains(9) || only.contains(10) || only.contains(DIAGNOSE)) {
             ctx.progress("filling %s with %,d events of %d bytes", StreamsBench.INPUT, ctx.sizes().records(), io.twinegress.bench.load.Events.RECORD_BYTES);
             streams.prepare();
         }
@@ -151,11 +154,91 @@ public final class Suite {
         if (only.contains(DIAGNOSE)) {
             diagnose(streams);
         }
+        if (only.contains(9)) {
+            steps(streams);
+        }
+        if (only.contains(10)) {
+            scale(streams);
+        }
         if (only.contains(3) || only.contains(6)) {
             routerTimings(streams);
         }
-        if (only.contains(5) || only.contains(6) || only.contains(7) || only.contains(9)) {
+        if (only.contains(5) || only.contains(6) || only.contains(7) || only.contains(12)) {
             connectors();
+        }
+        if (only.contains(11)) {
+            endToEnd(streams);
+        }
+    }
+
+    /**
+     * Figure 11: produce → router → Connect → stand-in with the four sample endpoints: the maximum rate
+     * (a burst), then latency per target at half of it.
+     */
+    private void endToEnd(StreamsBench streams) throws Exception {
+        String loadBefore = load1();
+        ctx.progress("fig 11: stand-ins, a router and a Connect worker with the four sample endpoints");
+        try (EndToEndBench e2e = new EndToEndBench(ctx)) {
+            e2e.start(streams);
+            Measure input = new Measure("records/s");
+            Measure deliveries = new Measure("deliveries/s");
+            int burst = Math.max(400, ctx.sizes().records() / 5);
+            for (int c = 0; c < ctx.sizes().warmups() + ctx.sizes().runs(); c++) {
+                double[] r = e2e.maxRate(burst);
+                boolean warm = c < ctx.sizes().warmups();
+                ctx.progress("fig 11 %s: burst of %,d input records: %,.0f input records/s, %,.0f deliveries/s, load %s",
+                    warm ? "warm-up" : "run", burst, r[0], r[1], load1());
+                if (!warm) {
+                    input.add(r[0]);
+                    deliveries.add(r[1]);
+                }
+            }
+            double rate = input.median() / 2;
+            EndToEndBench.Latency l = e2e.latency(rate, ctx.sizes().latencySeconds(), ctx.sizes().latencyWindows());
+            // The same rate with the connectors' consumers told not to wait for more data (Kafka's default fetch.max.wait.ms
+            // is 500 ms), interleaved: fetch wait, defaults again, fetch wait.
+            Map<String, Measure> tail = new LinkedHashMap<>();
+            tail.put("defaults", new Measure("ms"));
+            tail.put("fetch", new Measure("ms"));
+            double worstOfMain = 0;
+            for (EndToEndBench.Target t : EndToEndBench.Target.values()) {
+                worstOfMain = Math.max(worstOfMain, Measure.percentile(l.byTarget().get(t).values(), 99));
+            }
+            tail.get("defaults").add(worstOfMain);
+            for (String variant : List.of("fetch", "defaults", "fetch")) {
+                e2e.reconfigure(variant.equals("fetch") ? E2E_FETCH : Map.of());
+                EndToEndBench.Latency v = e2e.latency(rate, ctx.sizes().latencySeconds(), ctx.sizes().latencyWindows());
+                List<String> parts = new ArrayList<>();
+                double worst = 0;
+                for (EndToEndBench.Target t : EndToEndBench.Target.values()) {
+                    double q = Measure.percentile(v.byTarget().get(t).values(), 99);
+                    worst = Math.max(worst, q);
+                    parts.add(t.label + " p50 " + Report.fmt(Measure.percentile(v.byTarget().get(t).values(), 50)) + " / p99 " + Report.fmt(q));
+                }
+                tail.get(variant).add(worst);
+                ctx.progress("fig 11: %s at %,.0f input records/s: %s ms; load %s", variant.equals("fetch") ? E2E_FETCH : "defaults", rate,
+                    String.join(", ", parts), load1());
+            }
+            String load = "load " + loadBefore + " → " + load1();
+            report.add(new Row(11, "end to end p99 (worst target), connectors with " + E2E_FETCH + " vs their defaults", tail.get("fetch"),
+                tail.get("defaults"), null, null, "at the same rate, interleaved (defaults, fetch, defaults, fetch); the defaults' first value "
+                    + "is the main run's"));
+            report.add(new Row(11, "end to end: maximum rate, four sample endpoints (input records/s)", input, null, null, null,
+                "a burst of " + String.format(Locale.ROOT, "%,d", burst) + " input records (3 of 4 events, each to 3 endpoints; 1 of 4 raw "
+                    + "telemetry, to 1): input ÷ (last stand-in arrival − first produce); " + load));
+            report.add(new Row(11, "end to end: maximum rate, deliveries/s at the stand-ins", deliveries, null, null, null, ""));
+            for (EndToEndBench.Target t : EndToEndBench.Target.values()) {
+                Measure m = l.byTarget().get(t);
+                double p50 = Measure.percentile(m.values(), 50);
+                double p99 = Measure.percentile(m.values(), 99);
+                double p999 = Measure.percentile(m.values(), 99.9);
+                ctx.progress("fig 11: %s at %,.0f input records/s: p50 %.0f ms, p99 %.0f ms, p99.9 %.0f ms (%,d deliveries)", t.label, rate,
+                    p50, p99, p999, m.count());
+                report.add(new Row(11, "end to end latency, " + t.label + ": p99", single("ms", p99), null, "p99 ≤ 250 ms", p99 <= 250,
+                    String.format(Locale.ROOT, "p50 %.0f ms, p99 %.0f ms, p99.9 %.0f ms over %,d deliveries at %,.0f input records/s "
+                        + "(half the maximum); produce → stand-in arrival, exactly_once_v2, commit.interval.ms 100", p50, p99, p999,
+                        m.count(), rate)));
+            }
         }
     }
 
@@ -171,10 +254,17 @@ public final class Suite {
                 Map<StandIns.Target, Measure> conn = new LinkedHashMap<>();
                 Map<StandIns.Target, Measure> raw = new LinkedHashMap<>();
                 Map<StandIns.Target, Measure> read = new LinkedHashMap<>();
+                Map<StandIns.Target, Map<Integer, Measure>> async = new LinkedHashMap<>();
+                Map<StandIns.Target, Measure> limit = new LinkedHashMap<>();
+                String loadBefore = load1();
                 for (StandIns.Target t : StandIns.Target.values()) {
                     conn.put(t, new Measure("records/s"));
                     raw.put(t, new Measure("records/s"));
                     read.put(t, new Measure("records/s"));
+                    limit.put(t, new Measure("records/s"));
+                    Map<Integer, Measure> byWindow = new LinkedHashMap<>();
+                    IN_FLIGHT.forEach(k -> byWindow.put(k, new Measure("records/s")));
+                    async.put(t, byWindow);
                 }
                 int cycles = ctx.sizes().warmups() + ctx.sizes().runs();
                 for (int c = 0; c < cycles; c++) {
@@ -183,11 +273,20 @@ public final class Suite {
                     for (StandIns.Target t : StandIns.Target.values()) {
                         double r = bench.raw(t);
                         ctx.progress("fig 5 %s: raw SDK loop, %s: %,.0f records/s", tag, t.label, r);
+                        Map<Integer, Double> a = new LinkedHashMap<>();
+                        for (int k : IN_FLIGHT) {
+                            a.put(k, bench.async(t, k));
+                        }
+                        double lim = bench.limit(t, LIMIT_IN_FLIGHT);
+                        ctx.progress("fig 5 %s: async SDK, %s, batches in flight %s records/s; stand-in limit %,.0f records/s; load %s",
+                            tag, t.label, a, lim, load1());
                         ConnectBench.Throughput k = bench.connector(t);
                         ctx.progress("fig 5 %s: connector,    %s: %,.0f records/s, worker peak RSS %.0f MiB; its topic read alone: %,.0f records/s",
                             tag, t.label, k.recordsPerSec(), k.workerPeakRssMib(), k.readAlonePerSec());
                         if (!warm) {
                             raw.get(t).add(r);
+                            a.forEach((w, v) -> async.get(t).get(w).add(v));
+                            limit.get(t).add(lim);
                             conn.get(t).add(k.recordsPerSec());
                             read.get(t).add(k.readAlonePerSec());
                             rss.add(k.workerPeakRssMib());
@@ -197,16 +296,32 @@ public final class Suite {
                 for (StandIns.Target t : StandIns.Target.values()) {
                     Measure m = conn.get(t);
                     Measure b = raw.get(t);
-                    report.add(new Row(5, t.label + " connector in a Connect worker vs raw SDK loop", m, b, "≥ 0.90×",
-                        m.median() / b.median() >= 0.9, "records delivered/s at the stand-in, " + ctx.sizes().connectorRecords()
-                        + " records of " + io.twinegress.bench.load.Events.RECORD_BYTES + " B"));
+                    report.add(new Row(5, t.label + " connector in a Connect worker vs sync SDK loop (one batch at a time)", m, b, null,
+                        null, "records delivered/s at the stand-in, " + ctx.sizes().connectorRecords()
+                        + " records of " + io.twinegress.bench.load.Events.RECORD_BYTES + " B; the earlier baseline"));
+                }
+                String load = "load " + loadBefore + " → " + load1();
+                for (StandIns.Target t : StandIns.Target.values()) {
+                    Measure m = conn.get(t);
+                    int best = IN_FLIGHT.get(0);
+                    for (int k : IN_FLIGHT) {
+                        if (async.get(t).get(k).median() > async.get(t).get(best).median()) {
+                            best = k;
+                        }
+                    }
+                    Measure b = async.get(t).get(best);
+                    report.add(new Row(5, t.label + " connector vs the best SDK baseline (async, " + best + " batch(es) in flight)", m, b,
+                        "≥ 0.90×", m.median() / b.median() >= 0.9, "of async with 1/2/4 batches in flight, the best median; " + medians(async.get(t))
+                        + "; " + load));
+                    report.add(new Row(5, t.label + " connector vs the stand-in's ingest limit", m, limit.get(t), null, null,
+                        "limit: every batch built before timing, " + LIMIT_IN_FLIGHT + " in flight"));
                 }
                 for (StandIns.Target t : StandIns.Target.values()) {
                     report.add(new Row(5, t.label + " connector vs its input topic read alone (plain consumer, read_committed)",
                         conn.get(t), read.get(t), null, null, "what reading from Kafka costs on these cores, which the raw loop never pays"));
                 }
             }
-            if (only.contains(9)) {
+            if (only.contains(12)) {
                 cloudEventsVsAsIs(bench);
             }
             if (only.contains(6)) {
@@ -226,7 +341,7 @@ public final class Suite {
     }
 
     /**
-     * Figure 9: each connector with {@code event.format=cloudevents} vs {@code as-is}, the same records and
+     * Figure 12: each connector with {@code event.format=cloudevents} vs {@code as-is}, the same records and
      * stand-in, interleaved (as-is, cloudevents per target and cycle).
      */
     private void cloudEventsVsAsIs(ConnectBench bench) throws Exception {
@@ -243,7 +358,7 @@ public final class Suite {
             for (StandIns.Target t : StandIns.Target.values()) {
                 double a = bench.connector(t, false).recordsPerSec();
                 double b = bench.connector(t, true).recordsPerSec();
-                ctx.progress("fig 9 %s: %s connector, as-is %,.0f records/s, cloudevents %,.0f records/s", tag, t.label, a, b);
+                ctx.progress("fig 12 %s: %s connector, as-is %,.0f records/s, cloudevents %,.0f records/s", tag, t.label, a, b);
                 if (!warm) {
                     asIs.get(t).add(a);
                     ce.get(t).add(b);
@@ -251,10 +366,24 @@ public final class Suite {
             }
         }
         for (StandIns.Target t : StandIns.Target.values()) {
-            report.add(new Row(9, t.label + " connector, event.format=cloudevents vs as-is", ce.get(t), asIs.get(t), "≥ 0.90×",
+            report.add(new Row(12, t.label + " connector, event.format=cloudevents vs as-is", ce.get(t), asIs.get(t), "≥ 0.90×",
                 ce.get(t).median() / asIs.get(t).median() >= 0.9, (t == StandIns.Target.EVENT_GRID ? "JSON batch format"
                 : "AMQP binary mode") + ", " + ctx.sizes().connectorRecords() + " records of " + io.twinegress.bench.load.Events.RECORD_BYTES + " B"));
         }
+    }
+
+    /** Figure 11's variant: the connectors' consumers answer as soon as there is data (the default waits up to 500 ms). */
+    static final Map<String, String> E2E_FETCH = Map.of("consumer.override.fetch.max.wait.ms", "50");
+
+    /** Figure 5's async baselines: batches in flight at once. */
+    static final List<Integer> IN_FLIGHT = List.of(1, 2, 4);
+    /** Figure 5's stand-in limit: batches in flight at once (more than any baseline, so the wire is never idle). */
+    static final int LIMIT_IN_FLIGHT = 8;
+
+    private static String medians(Map<Integer, Measure> byWindow) {
+        List<String> parts = new ArrayList<>();
+        byWindow.forEach((k, m) -> parts.add(k + ": " + Report.fmt(m.median())));
+        return String.join(", ", parts);
     }
 
     /** Figure 3 (latency at half the measured maximum) and figure 6's activation time, on one router. */
@@ -289,6 +418,15 @@ public final class Suite {
 
     /** Figures 1, 2 and the router half of 7, interleaved: PT-eos, R-eos, PT-alos, R-alos, PP per cycle. */
     private void routerVsPassThrough(StreamsBench streams) throws Exception {
+        String loadBefore = load1();
+        Measure ptEosSteady = new Measure("events/s");
+        Measure rEosSteady = new Measure("events/s");
+        Measure ptAlosSteady = new Measure("events/s");
+        Measure rAlosSteady = new Measure("events/s");
+        Measure ptEosCpu = new Measure("CPU s");
+        Measure rEosCpu = new Measure("CPU s");
+        Measure ptAlosCpu = new Measure("CPU s");
+        Measure rAlosCpu = new Measure("CPU s");
         Measure ptEos = new Measure("events/s");
         Measure rEos = new Measure("events/s");
         Measure ptAlos = new Measure("events/s");
@@ -313,7 +451,19 @@ public final class Suite {
                 p = streams.producerPerformance("f2c" + c);
                 ctx.progress("fig 2 %s: ProducerPerformance %,.0f records/s", tag, p);
             }
+            ctx.progress("fig 1 %s: steady state (last half of the output): pass-through %s %,.0f, router %,.0f; %s %,.0f, router %,.0f events/s",
+                tag, EOS, a.steadyEventsPerSec(), b.steadyEventsPerSec(), ALOS, d.steadyEventsPerSec(), e.steadyEventsPerSec());
+            ctx.progress("fig 1 %s: CPU seconds per run (whole JVM): pass-through %s %.1f, router %.1f; %s %.1f, router %.1f; load %s",
+                tag, EOS, a.cpuSeconds(), b.cpuSeconds(), ALOS, d.cpuSeconds(), e.cpuSeconds(), load1());
             if (!warm) {
+                ptEosCpu.add(a.cpuSeconds());
+                rEosCpu.add(b.cpuSeconds());
+                ptAlosCpu.add(d.cpuSeconds());
+                rAlosCpu.add(e.cpuSeconds());
+                ptEosSteady.add(a.steadyEventsPerSec());
+                rEosSteady.add(b.steadyEventsPerSec());
+                ptAlosSteady.add(d.steadyEventsPerSec());
+                rAlosSteady.add(e.steadyEventsPerSec());
                 ptEos.add(a.eventsPerSec());
                 rEos.add(b.eventsPerSec());
                 ptAlos.add(d.eventsPerSec());
@@ -326,10 +476,19 @@ public final class Suite {
             }
         }
         routerEosRate = rEos.median();
+        String load = "load " + loadBefore + " → " + load1();
         report.add(new Row(1, "router vs pass-through Kafka Streams app, exactly_once_v2", rEos, ptEos, "≥ 0.90×",
-            rEos.median() / ptEos.median() >= 0.9, "input events/s, fan-out 1"));
+            rEos.median() / ptEos.median() >= 0.9, "input events/s over the whole run of a fresh JVM, fan-out 1; " + load));
         report.add(new Row(1, "router vs pass-through Kafka Streams app, at_least_once", rAlos, ptAlos, "≥ 0.90×",
-            rAlos.median() / ptAlos.median() >= 0.9, "input events/s, fan-out 1"));
+            rAlos.median() / ptAlos.median() >= 0.9, "input events/s over the whole run, fan-out 1"));
+        report.add(new Row(1, "router vs pass-through, exactly_once_v2, steady state", rEosSteady, ptEosSteady, "≥ 0.90×",
+            rEosSteady.median() / ptEosSteady.median() >= 0.9, "the same runs, the last half of each output (past the JIT warm-up)"));
+        report.add(new Row(1, "router vs pass-through, at_least_once, steady state", rAlosSteady, ptAlosSteady, "≥ 0.90×",
+            rAlosSteady.median() / ptAlosSteady.median() >= 0.9, "the same runs, the last half of each output"));
+        report.add(new Row(1, "CPU per run: router vs pass-through, exactly_once_v2 (lower is better)", rEosCpu, ptEosCpu, null, null,
+            "user + system CPU seconds of the subject's JVM for the whole run (start, JIT, " + String.format(Locale.ROOT, "%,d",
+                ctx.sizes().records()) + " events): what a loaded machine does not distort; 1 ÷ ratio ≈ the rate ratio on idle cores"));
+        report.add(new Row(1, "CPU per run: router vs pass-through, at_least_once (lower is better)", rAlosCpu, ptAlosCpu, null, null, ""));
         if (pp.count() > 0) {
             report.add(new Row(2, "router (exactly_once_v2) vs ProducerPerformance", rEos, pp, null, null,
                 "how far from the broker's raw write rate on this machine"));
@@ -337,6 +496,77 @@ public final class Suite {
         }
         report.add(new Row(7, "peak RSS: router vs pass-through app (figure 1 runs)", rssRouter, rssPt, null, null,
             "VmHWM of the child JVM, " + SubjectJvm.HEAP + ", the larger of its two runs per cycle"));
+    }
+
+    /**
+     * Figure 9: what each part of the router's output costs, as ratios to a pass-through run of the same
+     * cycle (exactly_once_v2, steady state): the router as shipped (three lineage headers), with none, with
+     * each one alone; and both subjects given the same producer batching ({@link #TUNED}).
+     */
+    private void steps(StreamsBench streams) throws Exception {
+        record Step(String name, boolean passThrough, Map<String, String> props) {
+        }
+        String lineage = "twin.lineage.headers";
+        List<Step> plan = List.of(
+            new Step("pass-through", true, Map.of()),
+            new Step("router, 3 lineage headers (default)", false, Map.of()),
+            new Step("router, no lineage header", false, Map.of(lineage, "")),
+            new Step("router, source-topic only", false, Map.of(lineage, "source-topic")),
+            new Step("router, source-partition only", false, Map.of(lineage, "source-partition")),
+            new Step("router, source-offset only", false, Map.of(lineage, "source-offset")),
+            new Step("pass-through, " + TUNED_NAME, true, TUNED),
+            new Step("router, " + TUNED_NAME, false, TUNED));
+        Map<String, Measure> rate = new LinkedHashMap<>();
+        Map<String, Measure> cpu = new LinkedHashMap<>();
+        plan.forEach(st -> {
+            rate.put(st.name(), new Measure("events/s"));
+            cpu.put(st.name(), new Measure("CPU s"));
+        });
+        String loadBefore = load1();
+        int warmups = only.contains(1) || only.contains(4) || only.contains(8) ? 0 : ctx.sizes().warmups();
+        for (int c = 0; c < warmups + ctx.sizes().runs(); c++) {
+            boolean warm = c < warmups;
+            int k = 0;
+            for (Step st : plan) {
+                String id = "f9c" + c + "s" + (k++);
+                StreamsBench.RunResult r = st.passThrough() ? streams.passThrough(id, EOS, st.props())
+                    : streams.router(id, EOS, 1, true, st.props());
+                ctx.progress("fig 9 %s: %s: %,.0f events/s steady (%,.0f whole run), %.1f CPU s, load %s", warm ? "warm-up" : "run",
+                    st.name(), r.steadyEventsPerSec(), r.eventsPerSec(), r.cpuSeconds(), load1());
+                if (!warm) {
+                    rate.get(st.name()).add(r.steadyEventsPerSec());
+                    cpu.get(st.name()).add(r.cpuSeconds());
+                }
+            }
+        }
+        String load = "load " + loadBefore + " → " + load1();
+        Measure pt = rate.get("pass-through");
+        for (Step st : plan.subList(1, 6)) {
+            report.add(new Row(9, "steps: " + st.name() + " vs pass-through", rate.get(st.name()), pt, null, null,
+                "exactly_once_v2, steady state (last half of the output), fan-out 1; " + load));
+        }
+        Measure tunedPt = rate.get("pass-through, " + TUNED_NAME);
+        report.add(new Row(9, "steps: pass-through, " + TUNED_NAME + " vs pass-through", tunedPt, pt, null, null, TUNED.toString()));
+        report.add(new Row(9, "steps: router vs pass-through, both " + TUNED_NAME, rate.get("router, " + TUNED_NAME), tunedPt, null, null,
+            "the same producer settings for both subjects"));
+        Measure ptCpu = cpu.get("pass-through");
+        for (Step st : plan.subList(1, 6)) {
+            report.add(new Row(9, "steps, CPU per run: " + st.name() + " vs pass-through (lower is better)", cpu.get(st.name()), ptCpu,
+                null, null, "user + system CPU seconds of the subject's JVM, whole run"));
+        }
+        report.add(new Row(9, "steps, CPU per run: router vs pass-through, both " + TUNED_NAME + " (lower is better)",
+            cpu.get("router, " + TUNED_NAME), cpu.get("pass-through, " + TUNED_NAME), null, null, ""));
+    }
+
+    /** The producer settings figure 9 gives both subjects: batches for the router's many small records. */
+    static final Map<String, String> TUNED = Map.of("producer.linger.ms", "20", "producer.batch.size", "131072");
+    static final String TUNED_NAME = "linger.ms 20, batch.size 128 KiB";
+
+    /** The 1-minute load average, as /proc/loadavg has it. */
+    static String load1() {
+        String all = loadAverage();
+        int space = all.indexOf(' ');
+        return space < 0 ? all : all.substring(0, space);
     }
 
     /** Figure 1's gap, by parts: pass-through, router, router without the device-messages sub-topology (EOS). */
@@ -447,6 +677,86 @@ public final class Suite {
         Measure e = events.get("envelope");
         report.add(new Row(8, "filters: 10 endpoints with subject/source filters, 1 matching vs 1 endpoint without a filter", e, base,
             null, null, "input events/s; data is skipped as without filters"));
+    }
+
+    /**
+     * Figure 10: the router with 100 and 1,000 endpoints registered through its control plane
+     * (registration, live heap, activation), then routing throughput with one matching endpoint of
+     * 1, 100 and 1,000 (fresh routers on figure 1's input, as figure 4).
+     */
+    private void scale(StreamsBench streams) throws Exception {
+        RouterScaleBench bench = new RouterScaleBench(ctx, streams);
+        List<Integer> sizes = ctx.sizes().scaleEndpoints();
+        int largest = sizes.get(sizes.size() - 1);
+        {
+            List<RouterScaleBench.Size> measured = bench.run(sizes, ctx.sizes().scaleTrials());
+            RouterScaleBench.Size previous = measured.get(0);
+            for (RouterScaleBench.Size s : measured.subList(1, measured.size())) {
+                String range = count(previous.endpoints()) + " → " + count(s.endpoints());
+                report.add(new Row(10, "scale: registering endpoints through twin.endpoints, per endpoint (" + range + ")",
+                    single("ms", s.registrationMsPerEndpoint()), null, null, null,
+                    "endpoint records produced → all Active in the status topic (validation, egress topic, status record), ÷ endpoints"));
+                double perEndpoint = (s.heapBytes() - previous.heapBytes()) / (double) (s.endpoints() - previous.endpoints());
+                report.add(new Row(10, "scale: router live heap per endpoint (" + range + ")", single("bytes", perEndpoint), null, null, null,
+                    "jcmd GC.class_histogram totals (full GC, reachable objects) of the same router; " + Report.fmt(s.heapBytes() / 1048576.0)
+                        + " MiB live with " + count(s.endpoints()) + " endpoints; most growth: " + growth(s.heapGrowth())));
+                Measure a = s.activationMs();
+                double p99 = Measure.percentile(a.values(), 99);
+                report.add(new Row(10, "scale: endpoint activation with " + count(s.endpoints()) + " endpoints (p50 = median)", a, null,
+                    "< 5 s", a.max() < 5000, "p99 = " + Report.fmt(p99) + " ms of " + a.count() + " trials; as figure 6, the egress topic created by the router"));
+                previous = s;
+            }
+        }
+        Map<Integer, Measure> rate = new LinkedHashMap<>();
+        Map<Integer, Measure> start = new LinkedHashMap<>();
+        List<Integer> tables = new ArrayList<>(List.of(1));
+        tables.addAll(sizes);
+        tables.forEach(n -> {
+            rate.put(n, new Measure("events/s"));
+            start.put(n, new Measure("s"));
+        });
+        try {
+            int warmups = only.contains(1) || only.contains(4) || only.contains(8) ? 0 : ctx.sizes().warmups();
+            for (int c = 0; c < warmups + ctx.sizes().runs(); c++) {
+                boolean warm = c < warmups;
+                for (int n : tables) {
+                    StreamsBench.RunResult r = streams.router("f10c" + c + "n" + n, EOS, StreamsBench.subscriptions(n, false), 1, Map.of(),
+                        RouterScaleBench.idleEgressPrefix());
+                    ctx.progress("fig 10 %s: router, %,d endpoints, 1 matching: %,.0f events/s (steady %,.0f), started in %.1f s",
+                        warm ? "warm-up" : "run", n, r.eventsPerSec(), r.steadyEventsPerSec(), r.startSeconds());
+                    if (!warm) {
+                        rate.get(n).add(r.steadyEventsPerSec());
+                        start.get(n).add(r.startSeconds());
+                    }
+                }
+            }
+        } finally {
+            bench.cleanUp();
+        }
+        Measure one = rate.get(1);
+        for (int n : sizes) {
+            report.add(new Row(10, "scale: routing throughput, " + count(n) + " endpoints, 1 matching vs 1 endpoint", rate.get(n), one,
+                n == largest ? "≥ 0.80×" : null, n == largest ? rate.get(n).median() / one.median() >= 0.8 : null,
+                "steady-state input events/s (as figure 1), exactly_once_v2; the others take other event types"));
+        }
+        report.add(new Row(10, "scale: router start with " + count(largest) + " endpoints vs 1 (launch → group stable)", start.get(largest),
+            start.get(1), null, null, "the routing index rebuilt from the status topic before the first event"));
+    }
+
+    private static String count(int n) {
+        return String.format(Locale.ROOT, "%,d", n);
+    }
+
+    private static Measure single(String unit, double v) {
+        Measure m = new Measure(unit);
+        m.add(v);
+        return m;
+    }
+
+    private static String growth(Map<String, Long> byClass) {
+        List<String> parts = new ArrayList<>();
+        byClass.forEach((k, v) -> parts.add(k + " " + Report.fmt(v / 1024.0) + " KiB"));
+        return String.join(", ", parts.subList(0, Math.min(4, parts.size())));
     }
 
     private static void facts(Report report, Ctx.Sizes sizes, Instant started) {

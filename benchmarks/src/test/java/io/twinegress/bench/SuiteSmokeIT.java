@@ -53,16 +53,17 @@ class SuiteSmokeIT {
              Admin admin = BenchBroker.admin(broker)) {
             assertBenchmarkBroker(broker, admin);
 
-            Ctx.Sizes sizes = new Ctx.Sizes(500, 2, 0, 1, 100, 1, 1, 1, false);
+            Ctx.Sizes sizes = new Ctx.Sizes(500, 2, 0, 1, 100, 1, 1, 1, false, List.of(2), 1);
             Ctx ctx = new Ctx(broker, admin, children, dir, System.getProperty("java.class.path"), log4j.toString(), sizes, Instant.now());
             StreamsBench streams = new StreamsBench(ctx);
             streams.prepare();
             StreamsBench.RunResult pt = streams.passThrough("smoke-pt", Suite.ALOS);
             // Three endpoints with $body filters (figure 8's status records), two of which match every event.
             StreamsBench.RunResult router = streams.router("smoke-r", Suite.EOS, StreamsBench.bodyFiltered(3, 2), 2, java.util.Map.of());
-            assertTrue(pt.eventsPerSec() > 0);
+            assertTrue(pt.eventsPerSec() > 0 && pt.steadyEventsPerSec() > 0);
             assertEquals(2 * router.eventsPerSec(), router.outputPerSec(), 1e-6, "every event reached both matching egress topics");
             assertTrue(router.peakRssMib() > 0, "the router's peak RSS was read");
+            assertTrue(router.cpuSeconds() > 0 && pt.cpuSeconds() > 0, "the subjects' CPU time was read");
 
             try (ConnectWorker worker = BenchWorker.start(ctx, List.of())) {
                 assertSubjectJvm(worker.process());

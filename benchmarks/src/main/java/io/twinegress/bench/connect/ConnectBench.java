@@ -205,6 +205,31 @@ public final class ConnectBench implements AutoCloseable {
         }
     }
 
+    /** One run of the async SDK client with up to {@code inFlight} batches on the wire, the same records and batches. */
+    public double async(StandIns.Target t, int inFlight) throws Exception {
+        int n = ctx.sizes().connectorRecords();
+        List<RawSdkLoop.Rec> records = RawSdkLoop.records(n, "SensorChange", "bench.raw");
+        try (RawSdkLoop.Sender sender = AsyncSdkLoop.sender(t, standIns, primary, inFlight)) {
+            standIns.clear();
+            sender.send(records);
+            awaitCount(t, n, Duration.ofMinutes(5), "async SDK loop");
+            return n / spanSeconds(standIns.arrivals(t));
+        }
+    }
+
+    /** The stand-in's ingest ceiling: every batch built before the timed part, {@code inFlight} on the wire at once. */
+    public double limit(StandIns.Target t, int inFlight) throws Exception {
+        int n = ctx.sizes().connectorRecords();
+        List<RawSdkLoop.Rec> records = RawSdkLoop.records(n, "SensorChange", "bench.raw");
+        try (AsyncSdkLoop.Prepared sender = AsyncSdkLoop.limit(t, standIns, primary, inFlight)) {
+            sender.prepare(records);
+            standIns.clear();
+            sender.send(records);
+            awaitCount(t, n, Duration.ofMinutes(5), "stand-in limit");
+            return n / spanSeconds(standIns.arrivals(t));
+        }
+    }
+
     private void awaitCount(StandIns.Target t, int n, Duration deadline, String what) throws InterruptedException {
         awaitCount(t, false, n, deadline, what);
     }

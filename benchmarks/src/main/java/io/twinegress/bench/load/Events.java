@@ -33,6 +33,11 @@ public final class Events {
         return (head + "x".repeat(pad) + tail).getBytes(StandardCharsets.UTF_8);
     }
 
+    /** The {@code seq} an event id of {@link #event} was made from (its last twelve digits). */
+    public static long seqOf(String id) {
+        return Long.parseLong(id.substring(id.length() - 12));
+    }
+
     public static byte[] key(long seq) {
         return ("sensor-" + (seq % KEYS)).getBytes(StandardCharsets.UTF_8);
     }

@@ -18,6 +18,7 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 
 import io.twinegress.router.deadletter.RouterProcessingExceptionHandler;
 import io.twinegress.router.deadletter.RouterProductionExceptionHandler;
+import io.twinegress.router.routing.Lineage;
 
 /**
  * The router's own configuration keys (all {@code twin.}-prefixed) plus the Kafka Streams
@@ -119,6 +120,14 @@ public final class RouterConfig extends AbstractConfig {
             + "routed copy that does not is dead-lettered as oversized instead, and a dead-letter record that does not "
             + "leaves out the value, then the input headers.";
 
+    public static final String LINEAGE_HEADERS_CONFIG = "twin.lineage.headers";
+    public static final String LINEAGE_HEADERS_DEFAULT = String.join(",", Lineage.NAMES);
+    private static final String LINEAGE_HEADERS_DOC = "Lineage headers every routed copy carries besides the event type, event id and "
+            + "endpoint id: the input record's topic (twin-egress.source-topic), partition (twin-egress.source-partition) and offset "
+            + "(twin-egress.source-offset), any of them; empty: none. With the default topic names the three add about 100 bytes to each copy "
+            + "(what the broker stores and every egress reader fetches, and headers the sink connectors pass on as message "
+            + "properties). Dead-letter records always carry their source coordinates.";
+
     public static final String REPLAY_RATE_CONFIG = "twin.replay.max.records.per.second";
     public static final int REPLAY_RATE_DEFAULT = 5_000;
     private static final String REPLAY_RATE_DOC = "The most input records the backfills of endpoints with replayFrom read per second, "
@@ -178,6 +187,8 @@ public final class RouterConfig extends AbstractConfig {
                     Importance.LOW, EGRESS_CREATE_ATTEMPTS_DOC, GROUP_EGRESS, 5, ConfigDef.Width.SHORT, "Egress topic step attempts")
             .define(EVENT_MAX_BYTES_CONFIG, Type.INT, EVENT_MAX_BYTES_DEFAULT, ConfigDef.Range.between(1, Integer.MAX_VALUE - RECORD_OVERHEAD_BYTES),
                     Importance.MEDIUM, EVENT_MAX_BYTES_DOC, GROUP_EVENTS, 1, ConfigDef.Width.SHORT, "Max event size")
+            .define(LINEAGE_HEADERS_CONFIG, Type.LIST, LINEAGE_HEADERS_DEFAULT, new LineageHeaders(), Importance.LOW,
+                    LINEAGE_HEADERS_DOC, GROUP_EVENTS, 2, ConfigDef.Width.MEDIUM, "Lineage headers")
             .define(REPLAY_TOPIC_CONFIG, Type.STRING, REPLAY_TOPIC_DEFAULT, new TopicName(false), Importance.MEDIUM,
                     REPLAY_TOPIC_DOC, GROUP_TOPICS, 7, ConfigDef.Width.MEDIUM, "Replay progress topic")
             .define(REPLAY_RATE_CONFIG, Type.INT, REPLAY_RATE_DEFAULT, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
@@ -452,6 +463,11 @@ public final class RouterConfig extends AbstractConfig {
         return Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(maxEventBytes() + RECORD_OVERHEAD_BYTES));
     }
 
+    /** The lineage headers of the routed copies. */
+    public Lineage lineage() {
+        return Lineage.of(getList(LINEAGE_HEADERS_CONFIG));
+    }
+
     public long shutdownTimeoutMs() {
         return getLong(SHUTDOWN_TIMEOUT_CONFIG);
     }
@@ -533,6 +549,28 @@ public final class RouterConfig extends AbstractConfig {
         @Override
         public String toString() {
             return "a non-empty list of topic names";
+        }
+    }
+
+    /** Each of the lineage header names at most once (an empty list is allowed: no lineage headers). */
+    static final class LineageHeaders implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            @SuppressWarnings("unchecked")
+            List<String> names = (List<String>) value;
+            for (String header : names) {
+                if (!Lineage.NAMES.contains(header)) {
+                    throw new ConfigException(name, value, "unknown lineage header '" + header + "'; each must be one of " + this);
+                }
+            }
+            if (new TreeSet<>(names).size() != names.size()) {
+                throw new ConfigException(name, value, "names a lineage header twice");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return String.join(", ", Lineage.NAMES) + " (any of them, or empty)";
         }
     }
 

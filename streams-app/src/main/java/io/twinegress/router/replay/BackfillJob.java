@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.twinegress.router.routing.EgressCopies;
+import io.twinegress.router.routing.Lineage;
 import io.twinegress.router.routing.Route;
 import io.twinegress.schemas.EgressHeaders;
 import io.twinegress.schemas.Endpoint;
@@ -70,7 +71,7 @@ final class BackfillJob implements AutoCloseable {
 
     /** What the job needs from the router: its clients' configs, topic names and limits. */
     record Settings(String applicationId, List<String> eventTopics, Optional<String> deviceMessagesTopic, String progressTopic,
-                    int batchRecords, int maxEventBytes, int maxRecordBytes, String instanceId,
+                    int batchRecords, int maxEventBytes, int maxRecordBytes, Lineage lineage, String instanceId,
                     Map<String, Object> consumerConfigs, Map<String, Object> producerConfigs) {
     }
 
@@ -362,8 +363,8 @@ final class BackfillJob implements AutoCloseable {
         if (d.verdict() != BackfillSelector.Verdict.ROUTE) {
             return;
         }
-        Headers headers = EgressCopies.backfill(r.headers(), d.eventType(), d.eventId(), r.topic(), r.partition(), r.offset(),
-                replayHeader, route);
+        Headers headers = EgressCopies.backfill(r.headers(), d.eventType(), d.eventId(), settings.lineage(), r.topic(), r.partition(),
+                r.offset(), replayHeader, route);
         if (EgressCopies.size(r.key(), value, headers) > settings.maxRecordBytes()) {
             return;  // the live routing would dead-letter this copy as oversized; the backfill leaves it out
         }

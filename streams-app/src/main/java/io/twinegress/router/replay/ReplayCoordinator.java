@@ -68,7 +68,7 @@ public final class ReplayCoordinator implements AutoCloseable {
         Map<String, Object> producerConfigs = new HashMap<>(streams.getProducerConfigs(appId + "-backfill"));
         this.settings = new BackfillJob.Settings(appId, config.inputTopics(), config.deviceMessagesTopic(),
                 config.replayProgressTopic(), config.replayBatchRecords(), config.maxEventBytes(), config.maxRecordBytes(),
-                UUID.randomUUID().toString().substring(0, 8), consumerConfigs, producerConfigs);
+                config.lineage(), UUID.randomUUID().toString().substring(0, 8), consumerConfigs, producerConfigs);
         this.admin = Admin.create(streams.getAdminConfigs(appId + "-backfill"));
         Map<String, Object> streamsConfigs = new HashMap<>();
         config.streamsProperties().forEach((k, v) -> streamsConfigs.put(String.valueOf(k), v));

@@ -11,8 +11,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 /**
  * The headers of a routed copy, the same for the live routing and the backfill: the input headers
  * but the router's own (a producer's header with one of those names is never passed on), event
- * type, event id (when parsed), source topic, partition and offset, the backfill's
- * {@link EgressHeaders#REPLAY} when it is one, and the endpoint id last.
+ * type, event id (when parsed), the {@link Lineage} headers configured (source topic, partition and
+ * offset), the backfill's {@link EgressHeaders#REPLAY} when it is one, and the endpoint id last.
  */
 public final class EgressCopies {
 
@@ -29,29 +29,42 @@ public final class EgressCopies {
      * The headers of every copy of one record, with a last slot left empty for the endpoint id
      * (each route puts its own there; {@link RecordHeaders} copies the array).
      *
-     * @param replay the backfill's header, or null for the live routing
+     * @param sourceTopic     the source-topic header, used when the lineage has it
+     * @param sourcePartition the source-partition header, used when the lineage has it
+     * @param replay          the backfill's header, or null for the live routing
      */
-    static Header[] headers(Headers input, EventType eventType, byte[] eventId, Header sourceTopic, Header sourcePartition,
-                            long sourceOffset, Header replay) {
+    static Header[] headers(Headers input, EventType eventType, byte[] eventId, Lineage lineage, Header sourceTopic,
+                            Header sourcePartition, long sourceOffset, Header replay) {
         Header[] carried = input.toArray();
         int kept = 0;
         for (Header header : carried) {
             kept += isOwn(header.key()) ? 0 : 1;
         }
-        Header[] headers = new Header[kept + (eventId == null ? 5 : 6) + (replay == null ? 0 : 1)];
+        Header[] headers = new Header[kept + (eventId == null ? 2 : 3) + lineage.count() + (replay == null ? 0 : 1)];
         int i = 0;
-        for (Header header : carried) {
-            if (!isOwn(header.key())) {
-                headers[i++] = header;
+        if (kept == carried.length) {
+            System.arraycopy(carried, 0, headers, 0, kept);
+            i = kept;
+        } else {
+            for (Header header : carried) {
+                if (!isOwn(header.key())) {
+                    headers[i++] = header;
+                }
             }
         }
         headers[i++] = TYPE_HEADERS[eventType.ordinal()];
         if (eventId != null) {
             headers[i++] = new RecordHeader(EgressHeaders.EVENT_ID, eventId);
         }
-        headers[i++] = sourceTopic;
-        headers[i++] = sourcePartition;
-        headers[i++] = new RecordHeader(EgressHeaders.SOURCE_OFFSET, Long.toString(sourceOffset).getBytes(StandardCharsets.UTF_8));
+        if (lineage.topic()) {
+            headers[i++] = sourceTopic;
+        }
+        if (lineage.partition()) {
+            headers[i++] = sourcePartition;
+        }
+        if (lineage.offset()) {
+            headers[i++] = new RecordHeader(EgressHeaders.SOURCE_OFFSET, Long.toString(sourceOffset).getBytes(StandardCharsets.UTF_8));
+        }
         if (replay != null) {
             headers[i] = replay;
         }
@@ -63,9 +76,9 @@ public final class EgressCopies {
      *
      * @param eventId null for raw telemetry (never parsed)
      */
-    public static Headers backfill(Headers input, EventType eventType, String eventId, String sourceTopic, int sourcePartition,
-                                   long sourceOffset, Header replay, Route route) {
-        Header[] headers = headers(input, eventType, eventId == null ? null : eventId.getBytes(StandardCharsets.UTF_8),
+    public static Headers backfill(Headers input, EventType eventType, String eventId, Lineage lineage, String sourceTopic,
+                                   int sourcePartition, long sourceOffset, Header replay, Route route) {
+        Header[] headers = headers(input, eventType, eventId == null ? null : eventId.getBytes(StandardCharsets.UTF_8), lineage,
                 new RecordHeader(EgressHeaders.SOURCE_TOPIC, sourceTopic.getBytes(StandardCharsets.UTF_8)),
                 new RecordHeader(EgressHeaders.SOURCE_PARTITION, Integer.toString(sourcePartition).getBytes(StandardCharsets.UTF_8)),
                 sourceOffset, replay);

@@ -29,12 +29,22 @@ public final class EndpointIndex {
      * route's matcher reads only values collected with this plan), and the Active endpoints by id
      * that the routes were made from. A new table is published only when what routes changes, so
      * "the same table" means "the same routing".
+     *
+     * @param idHeaderBytes per event type, the largest endpoint-id header among its routes (as
+     *                      {@link RecordSize} counts it): the size check of a routed copy reads it
+     *                      instead of going through every route of the type for every event
      */
-    public record Table(Map<EventType, List<Route>> byType, FilterPlan plan, Map<String, Endpoint> endpoints) {
+    public record Table(Map<EventType, List<Route>> byType, FilterPlan plan, Map<String, Endpoint> endpoints,
+                        Map<EventType, Long> idHeaderBytes) {
 
         /** The routes for an event type, sorted by endpoint id; empty when none. Never null. */
         public List<Route> routes(EventType type) {
             return byType.get(type);
+        }
+
+        /** The largest endpoint-id header of the type's routes; 0 when it has none. */
+        long largestEndpointIdHeader(EventType type) {
+            return idHeaderBytes.get(type);
         }
     }
 
@@ -112,6 +122,10 @@ public final class EndpointIndex {
             }
         });
         byType.replaceAll((type, list) -> List.copyOf(list));
-        return new Table(Collections.unmodifiableMap(byType), plan.build(), Collections.unmodifiableMap(endpoints));
+        Map<EventType, Long> idHeaderBytes = new EnumMap<>(EventType.class);
+        byType.forEach((type, routes) -> idHeaderBytes.put(type,
+                routes.stream().mapToLong(route -> RecordSize.of(route.endpointIdHeader())).max().orElse(0)));
+        return new Table(Collections.unmodifiableMap(byType), plan.build(), Collections.unmodifiableMap(endpoints),
+                Collections.unmodifiableMap(idHeaderBytes));
     }
 }

@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * Routes the records of one input topic where they arrive (no repartition): one output record per
  * Active endpoint whose eventTypes hold the event's type and whose filter (if any) the event
  * passes, same key, same value bytes, same timestamp, the input headers plus the router's (event
- * type, event id, endpoint id, source topic/partition/offset). Bad input becomes one dead-letter
- * record instead.
+ * type, event id, endpoint id, and the source topic/partition/offset its {@link Lineage} keeps). Bad
+ * input becomes one dead-letter record instead.
  *
  * <p>Two modes:
  * <ul>
@@ -75,6 +75,7 @@ public final class EventRouter implements Processor<byte[], byte[], byte[], Outg
     private final String dlqTopic;
     private final int maxEventBytes;
     private final int maxRecordBytes;
+    private final Lineage lineage;
     private final EventParser parser = new EventParser();
     private final SourceHeaders sourceHeaders = new SourceHeaders();
     private final String inputTopic;
@@ -85,7 +86,8 @@ public final class EventRouter implements Processor<byte[], byte[], byte[], Outg
     private boolean lookupFailureLogged;
 
     private EventRouter(boolean rawDeviceMessages, EndpointIndex index, RouterMetrics metrics, String dlqTopic, int maxEventBytes,
-                        int maxRecordBytes, String inputTopic, PositionLookup.Factory positions) {
+                        int maxRecordBytes, Lineage lineage, String inputTopic, PositionLookup.Factory positions) {
+        this.lineage = lineage;
         this.rawDeviceMessages = rawDeviceMessages;
         this.inputTopic = inputTopic;
         this.positions = positions;
@@ -101,18 +103,19 @@ public final class EventRouter implements Processor<byte[], byte[], byte[], Outg
      *
      * @param maxEventBytes  the largest value routed
      * @param maxRecordBytes the largest record written (key, value and headers)
+     * @param lineage        the lineage headers of the routed copies
      * @param inputTopic     the topic it reads: its live history is kept in {@link LiveHistoryRecorder#storeName}
      * @param positions      where an idle task learns its resume position (for the live history)
      */
     public static EventRouter events(EndpointIndex index, RouterMetrics metrics, String dlqTopic, int maxEventBytes, int maxRecordBytes,
-                                     String inputTopic, PositionLookup.Factory positions) {
-        return new EventRouter(false, index, metrics, dlqTopic, maxEventBytes, maxRecordBytes, inputTopic, positions);
+                                     Lineage lineage, String inputTopic, PositionLookup.Factory positions) {
+        return new EventRouter(false, index, metrics, dlqTopic, maxEventBytes, maxRecordBytes, lineage, inputTopic, positions);
     }
 
     /** For the raw device telemetry topic. */
     public static EventRouter deviceMessages(EndpointIndex index, RouterMetrics metrics, String dlqTopic, int maxEventBytes,
-                                             int maxRecordBytes, String inputTopic, PositionLookup.Factory positions) {
-        return new EventRouter(true, index, metrics, dlqTopic, maxEventBytes, maxRecordBytes, inputTopic, positions);
+                                             int maxRecordBytes, Lineage lineage, String inputTopic, PositionLookup.Factory positions) {
+        return new EventRouter(true, index, metrics, dlqTopic, maxEventBytes, maxRecordBytes, lineage, inputTopic, positions);
     }
 
     @Override
@@ -202,11 +205,11 @@ public final class EventRouter implements Processor<byte[], byte[], byte[], Outg
             }
             if (headers == null) {
                 // The first endpoint that takes the event: build the copies' headers and check their size, once.
-                headers = EgressCopies.headers(record.headers(), eventType, eventId, sourceHeaders.topic(source.topic()),
+                headers = EgressCopies.headers(record.headers(), eventType, eventId, lineage, sourceHeaders.topic(source.topic()),
                         sourceHeaders.partition(source.partition()), source.offset(), null);
                 endpointSlot = headers.length - 1;
                 long size = RecordSize.withoutHeaders(record.key(), value) + RecordSize.of(headers, endpointSlot)
-                        + largestEndpointIdHeader(routes);
+                        + table.largestEndpointIdHeader(eventType);
                 if (size > maxRecordBytes) {
                     deadLetter(record, DeadLetters.Kind.oversized, "RecordTooLargeException", "$", "the routed record (key, value and "
                             + "headers) would be up to " + size + " bytes, over the " + maxRecordBytes + " bytes the router may write "
@@ -223,14 +226,6 @@ public final class EventRouter implements Processor<byte[], byte[], byte[], Outg
         if (headers == null) {
             metrics.unmatched();
         }
-    }
-
-    private static long largestEndpointIdHeader(List<Route> routes) {
-        long largest = 0;
-        for (Route route : routes) {
-            largest = Math.max(largest, RecordSize.of(route.endpointIdHeader()));
-        }
-        return largest;
     }
 
     /**

@@ -101,11 +101,11 @@ public final class RouterTopology {
         // Data plane: one sub-topology per input topic.
         for (String topic : config.inputTopics()) {
             route(builder, topic, "events-" + topic, () -> EventRouter.events(index, metrics, config.dlqTopic(), config.maxEventBytes(),
-                    config.maxRecordBytes(), topic, positions));
+                    config.maxRecordBytes(), config.lineage(), topic, positions));
         }
         config.deviceMessagesTopic().ifPresent(topic -> route(builder, topic, "device-messages",
                 () -> EventRouter.deviceMessages(index, metrics, config.dlqTopic(), config.maxEventBytes(), config.maxRecordBytes(),
-                        topic, positions)));
+                        config.lineage(), topic, positions)));
         return builder.build();
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.twinegress.router.routing.Lineage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -89,6 +90,28 @@ class RouterConfigTest {
             ConfigException e = assertThrows(ConfigException.class, () -> new RouterConfig(props), bad.getKey());
             assertTrue(e.getMessage().contains(bad.getKey()), e.getMessage());
         }
+    }
+
+    @Test
+    void lineageHeadersAreAllThreeByDefaultAnySubsetOrNone() {
+        assertEquals(Lineage.ALL, new RouterConfig(minimal()).lineage());
+        Map<String, Object> props = minimal();
+        props.put(RouterConfig.LINEAGE_HEADERS_CONFIG, "source-offset, source-topic");
+        assertEquals(new Lineage(true, false, true), new RouterConfig(props).lineage());
+        props.put(RouterConfig.LINEAGE_HEADERS_CONFIG, "");
+        assertEquals(new Lineage(false, false, false), new RouterConfig(props).lineage());
+    }
+
+    @Test
+    void anUnknownOrRepeatedLineageHeaderFailsNamingTheKeyAndTheChoices() {
+        Map<String, Object> props = minimal();
+        props.put(RouterConfig.LINEAGE_HEADERS_CONFIG, "source-topic,offset");
+        ConfigException unknown = assertThrows(ConfigException.class, () -> new RouterConfig(props));
+        assertTrue(unknown.getMessage().contains(RouterConfig.LINEAGE_HEADERS_CONFIG), unknown.getMessage());
+        assertTrue(unknown.getMessage().contains("'offset'") && unknown.getMessage().contains("source-partition"), unknown.getMessage());
+        props.put(RouterConfig.LINEAGE_HEADERS_CONFIG, "source-topic,source-topic");
+        ConfigException twice = assertThrows(ConfigException.class, () -> new RouterConfig(props));
+        assertTrue(twice.getMessage().contains("twice"), twice.getMessage());
     }
 
     @Test

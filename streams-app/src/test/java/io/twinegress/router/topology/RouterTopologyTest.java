@@ -95,6 +95,29 @@ class RouterTopologyTest {
     }
 
     @Test
+    void theLineageHeadersAreTheConfiguredOnesAndDeadLettersKeepTheirCoordinates() {
+        router.close();
+        router = new RouterDriver(Map.of(RouterConfig.LINEAGE_HEADERS_CONFIG, "source-offset"));
+        router.endpoint("sb", endpoint("ServiceBus", "sb-topic", SensorChange));
+        router.send("twin.events", utf8("sensor-1"), seedEvent(SensorChange), new RecordHeaders().add("traceparent", utf8("00-abc-01")));
+        router.event(utf8("k"), utf8("not json"));
+        TestRecord<byte[], byte[]> r = router.egress("sb").get(0);
+        assertEquals(List.of("traceparent", EgressHeaders.EVENT_TYPE, EgressHeaders.EVENT_ID, EgressHeaders.SOURCE_OFFSET,
+                EgressHeaders.ENDPOINT_ID), java.util.Arrays.stream(r.headers().toArray()).map(Header::key).toList());
+        TestRecord<byte[], byte[]> dead = router.dlq().get(0);
+        assertEquals("twin.events", header(dead, EgressHeaders.SOURCE_TOPIC));
+        assertEquals("0", header(dead, EgressHeaders.SOURCE_PARTITION));
+        assertEquals("1", header(dead, EgressHeaders.SOURCE_OFFSET));
+
+        router.close();
+        router = new RouterDriver(Map.of(RouterConfig.LINEAGE_HEADERS_CONFIG, ""));
+        router.endpoint("sb", endpoint("ServiceBus", "sb-topic", SensorChange));
+        router.event(utf8("k"), seedEvent(SensorChange));
+        assertEquals(List.of(EgressHeaders.EVENT_TYPE, EgressHeaders.EVENT_ID, EgressHeaders.ENDPOINT_ID),
+                java.util.Arrays.stream(router.egress("sb").get(0).headers().toArray()).map(Header::key).toList());
+    }
+
+    @Test
     void eachCopyCarriesItsOwnEventsHeaders() {
         router.endpoint("sb", endpoint("ServiceBus", "sb-topic", SensorChange, SpaceChange));
         router.endpoint("eg", endpoint("EventGrid", "eg.westus2-1.eventgrid.azure.net", SensorChange, SpaceChange));
