@@ -231,33 +231,44 @@ class ClusterIT {
 
     /**
      * Over the window (from, to]: per endpoint the longest time without a new event arriving (a
-     * gap counts in the window its end falls in, so the gap across a kill belongs to that kill) and
-     * the longest delay from send to first arrival of an event arriving in the window; the worst of each.
+     * gap counts in the window its end falls in, so the gap across a kill belongs to that kill),
+     * and the delays from send to first arrival of the events arriving in the window (over all
+     * endpoints: median, 99th percentile, worst, and when the worst arrived).
      */
     private static String pause(Map<SampleEndpoint, List<Instant[]>> firsts, Instant from, Instant to) {
         Duration gap = Duration.ZERO;
         String gapAt = "-";
-        Duration delay = Duration.ZERO;
-        String delayAt = "-";
+        List<Duration> delays = new ArrayList<>();
+        Duration worst = Duration.ZERO;
+        String worstAt = "-";
         for (Map.Entry<SampleEndpoint, List<Instant[]>> e : firsts.entrySet()) {
             Instant previous = null;
             for (Instant[] sentAndArrived : e.getValue()) {
                 Instant arrived = sentAndArrived[1];
-                boolean inWindow = arrived.isAfter(from) && !arrived.isAfter(to);
-                if (inWindow && previous != null && Duration.between(previous, arrived).compareTo(gap) > 0) {
-                    gap = Duration.between(previous, arrived);
-                    gapAt = e.getKey().id();
-                }
-                if (inWindow && sentAndArrived[0] != null
-                        && Duration.between(sentAndArrived[0], arrived).compareTo(delay) > 0) {
-                    delay = Duration.between(sentAndArrived[0], arrived);
-                    delayAt = e.getKey().id();
+                if (arrived.isAfter(from) && !arrived.isAfter(to)) {
+                    if (previous != null && Duration.between(previous, arrived).compareTo(gap) > 0) {
+                        gap = Duration.between(previous, arrived);
+                        gapAt = e.getKey().id();
+                    }
+                    Duration delay = Duration.between(sentAndArrived[0], arrived);
+                    delays.add(delay);
+                    if (delay.compareTo(worst) > 0) {
+                        worst = delay;
+                        worstAt = String.format("%s, arrived %.1f s into the window", e.getKey().id(),
+                                seconds(Duration.between(from, arrived)));
+                    }
                 }
                 previous = arrived;
             }
         }
-        return String.format("delivery pause %.2f s (%s), worst send-to-arrival %.2f s (%s)", seconds(gap), gapAt,
-                seconds(delay), delayAt);
+        delays.sort(null);
+        return String.format("delivery pause %.2f s (%s); send-to-arrival p50 %.2f s, p99 %.2f s, worst %.2f s (%s)",
+                seconds(gap), gapAt, seconds(percentile(delays, 0.50)), seconds(percentile(delays, 0.99)), seconds(worst),
+                worstAt);
+    }
+
+    private static Duration percentile(List<Duration> sorted, double p) {
+        return sorted.isEmpty() ? Duration.ZERO : sorted.get((int) Math.min(sorted.size() - 1, Math.floor(p * sorted.size())));
     }
 
     private static int routerMembers() throws Exception {
