@@ -61,6 +61,8 @@ public final class StackParts implements AutoCloseable {
     private final LocalIdentities identities;
     private volatile LocalIdentities.Ready identityReady;
     private volatile Path entraSecretFile;
+    /** The bootstrap servers of a Kafka cluster the caller runs, or null: the stack starts its own broker. */
+    private final String externalKafka;
     private final Children children = new Children();
     private final Map<String, Duration> startupTimes = new LinkedHashMap<>();
 
@@ -85,6 +87,7 @@ public final class StackParts implements AutoCloseable {
         this.deadline = b.deadline;
         this.observability = b.observability;
         this.identities = b.identities;
+        this.externalKafka = b.externalKafka;
     }
 
     /** Parts of the packaged artifacts of {@code layout}, on {@code ports}, logging to {@code logDir}. */
@@ -106,6 +109,7 @@ public final class StackParts implements AutoCloseable {
         private Function<Ports, List<SampleEndpoint>> endpoints = SampleEndpoints::localStack;
         private Observability observability;
         private LocalIdentities identities;
+        private String externalKafka;
 
         private Builder(Layout layout, Ports ports, Path logDir) {
             this.layout = layout;
@@ -167,6 +171,16 @@ public final class StackParts implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Runs the other parts on the Kafka cluster at {@code bootstrap}, which the caller started and
+         * stops (e.g. several brokers), instead of starting the single broker; the topics the stack
+         * creates then take the cluster's {@code default.replication.factor}.
+         */
+        public Builder kafka(String bootstrap) {
+            this.externalKafka = bootstrap;
+            return this;
+        }
+
         /** Checks the artifacts and makes the data directory; nothing runs yet. */
         public StackParts create() throws IOException {
             List<String> missing = new java.util.ArrayList<>(layout.missing());
@@ -190,19 +204,22 @@ public final class StackParts implements AutoCloseable {
     public void start(Consumer<String> progress) {
         progress.accept("data directory " + dataDir + " (removed on exit), logs in " + logDir);
 
-        progress.accept("starting Kafka broker (KRaft) on " + ports.kafkaBootstrap() + " and the Azure stand-ins (AMQP "
+        progress.accept((externalKafka == null ? "starting Kafka broker (KRaft) on " + ports.kafkaBootstrap()
+                : "on the Kafka cluster at " + externalKafka) + " and the Azure stand-ins (AMQP "
                 + ports.amqp() + ", Event Grid " + ports.eventGrid() + ", admin " + ports.admin() + ")");
         Map<String, String> standInExtras = identities == null ? Map.of() : identities.standInProperties(endpoints);
         CompletableFuture<StandIns> standInsFuture = CompletableFuture.supplyAsync(() -> timed("Azure stand-ins",
                 () -> StandIns.start(children, layout, ports, endpoints, standInExtras, dataDir, logDir, deadline)));
-        broker = timed("Kafka broker", () -> KafkaBroker.start(children, layout, ports, dataDir, logDir, deadline));
-        progress.accept("Kafka broker ready in " + seconds(startupTimes().get("Kafka broker")));
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()));
+        if (externalKafka == null) {
+            broker = timed("Kafka broker", () -> KafkaBroker.start(children, layout, ports, dataDir, logDir, deadline));
+            progress.accept("Kafka broker ready in " + seconds(startupTimes().get("Kafka broker")));
+        }
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()));
         try {
             Topics.create(admin, Topics.specs(SampleEndpoints.ids()));
         } catch (Exception e) {
             throw new StartupException("topics", "could not create the pipeline's topics: " + e.getMessage(),
-                    broker.process().log(), e);
+                    brokerLog(), e);
         }
         progress.accept("topics created: " + Topics.specs(SampleEndpoints.ids()).stream().map(Topics.Spec::name).toList());
 
@@ -230,13 +247,13 @@ public final class StackParts implements AutoCloseable {
                 + ", plugins " + connectorPluginsOrUnknown());
 
         long t0 = System.nanoTime();
-        statuses = new StatusWatcher(broker.bootstrap());
+        statuses = new StatusWatcher(bootstrap());
         try {
             secretsFile = EndpointRegistrar.writeSecrets(dataDir, endpoints);
             if (identities != null) {
                 entraSecretFile = identities.writeSecret(dataDir);
             }
-            EndpointRegistrar.publishRouting(broker.bootstrap(), endpoints);
+            EndpointRegistrar.publishRouting(bootstrap(), endpoints);
             progress.accept("endpoints registered on " + Topics.ENDPOINTS + ": " + endpoints.stream().map(
                     SampleEndpoint::toString).toList());
             EndpointRegistrar.putConnectors(connect.rest(), endpoints, this::connectorConfig);
@@ -246,7 +263,7 @@ public final class StackParts implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new StartupException("endpoint registration", "interrupted", null, e);
         } catch (Exception e) {
-            Path log = e instanceof RuntimeException ? connect.process().log() : broker.process().log();
+            Path log = e instanceof RuntimeException ? connect.process().log() : brokerLog();
             throw new StartupException("endpoint registration", e.getMessage(), log, e);
         }
         EndpointRegistrar.awaitLive(statuses, connect.rest(), endpoints, router.process(), connect.process(), deadline);
@@ -273,7 +290,7 @@ public final class StackParts implements AutoCloseable {
      * its log {@code router.log} in the log directory (instance 1) or in {@code <logs>/router-<n>}.
      */
     public RouterProcess startRouter(int instance) {
-        RouterProcess.Launch launch = RouterProcess.launch(children, layout, broker.bootstrap(), admin,
+        RouterProcess.Launch launch = RouterProcess.launch(children, layout, bootstrap(), admin,
                 dataDir.resolve("router-" + instance), instance == 1 ? logDir : logDir.resolve("router-" + instance));
         Map<String, String> settings = new LinkedHashMap<>(routerExtras);
         if (observability != null && instance == 1) {
@@ -288,7 +305,7 @@ public final class StackParts implements AutoCloseable {
      * {@code on.connect()}: its files in {@code <data>/connect-<n>}, its log as for {@link #startRouter}.
      */
     public ConnectWorker startWorker(int instance, Ports on) {
-        ConnectWorker.Launch launch = ConnectWorker.launch(children, layout, on, broker.bootstrap(),
+        ConnectWorker.Launch launch = ConnectWorker.launch(children, layout, on, bootstrap(),
                 dataDir.resolve("connect-" + instance), instance == 1 ? logDir : logDir.resolve("connect-" + instance));
         Map<String, String> settings = ConnectWorker.localSettings();
         settings.putAll(workerExtras);
@@ -313,13 +330,27 @@ public final class StackParts implements AutoCloseable {
 
     /** Starts the broker again on the same storage and ports (after a kill). */
     public void restartBroker() {
+        if (externalKafka != null) {
+            throw new IllegalStateException("the stack runs on the caller's Kafka cluster at " + externalKafka
+                    + ": restart its brokers there");
+        }
         broker = KafkaBroker.restart(children, layout, ports, dataDir, logDir, deadline);
     }
 
     // ---- access -------------------------------------------------------------------------------
 
+    /** The stack's own broker; null when it runs on the caller's cluster ({@link Builder#kafka}). */
     public KafkaBroker broker() {
         return broker;
+    }
+
+    /** The bootstrap servers every part uses: the stack's broker, or the caller's cluster. */
+    public String bootstrap() {
+        return externalKafka != null ? externalKafka : broker.bootstrap();
+    }
+
+    private Path brokerLog() {
+        return broker == null ? null : broker.process().log();
     }
 
     public StandIns standIns() {

@@ -189,7 +189,7 @@ class ReliabilityIT {
             assertEquals(routerPid, stack.routerProcess().pid(), "the same router process");
             assertEquals(diedBefore, routerLogCount("A stream thread died"), "no stream thread died or was replaced");
             results.add(new Results.Row("fuzzed events (" + kinds.length + " kinds of damage)", good.acked() + bad.size(),
-                    egressSummary(egress), standInSummary(arrived),
+                    Tally.summary(egress.values()), Tally.summary(arrived.values().stream().map(Tally.Arrivals::counts).toList()),
                     bad.size() + " bad all dead-lettered once with a reason " + byDamage + "; " + good.acked()
                             + " good all routed; router pid unchanged, no thread replaced; seed " + Settings.SEED,
                     since(t0)));
@@ -254,8 +254,8 @@ class ReliabilityIT {
                     Settings.DELIVERY_DEADLINE);
             Map<SampleEndpoint, Counts> egress = Tally.egress(stack.bootstrap(), stack.parts().endpoints(), t);
             assertExactlyOnceAndComplete(egress, arrived);
-            results.add(new Results.Row("invalid endpoint records (" + bad.size() + ")", t.acked(), egressSummary(egress),
-                    standInSummary(arrived), bad.size() + " Rejected with the rule's reason, no egress topic; a record "
+            results.add(new Results.Row("invalid endpoint records (" + bad.size() + ")", t.acked(), Tally.summary(egress.values()),
+                    Tally.summary(arrived.values().stream().map(Tally.Arrivals::counts).toList()), bad.size() + " Rejected with the rule's reason, no egress topic; a record "
                             + "carrying connection strings Active with a warning; sample endpoints unaffected", since(t0)));
         } finally {
             try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of(
@@ -532,7 +532,7 @@ class ReliabilityIT {
                 });
         Map<SampleEndpoint, Counts> egress = Tally.egress(stack.bootstrap(), stack.parts().endpoints(), t);
         String failures = failed.isEmpty() ? "" : " **FAILED tasks needed a manual restart: " + failed + "**";
-        results.add(new Results.Row(scenario, t.acked(), egressSummary(egress), standInSummary(arrived), notes + failures,
+        results.add(new Results.Row(scenario, t.acked(), Tally.summary(egress.values()), Tally.summary(arrived.values().stream().map(Tally.Arrivals::counts).toList()), notes + failures,
                 since(t0)));
         assertEquals(0, t.failed(), "every produced record acknowledged: " + t.lastError());
         assertExactlyOnceAndComplete(egress, arrived);
@@ -582,30 +582,6 @@ class ReliabilityIT {
             assertEquals(Set.of(), a.counts().unexpected(), a.counts() + ": nothing it does not subscribe to");
             assertEquals(0, a.messageIdMismatches(), a.counts() + ": a redelivery carries the event id as MessageId");
         }
-    }
-
-    private static String egressSummary(Map<SampleEndpoint, Counts> egress) {
-        int d = 0;
-        int l = 0;
-        int dup = 0;
-        for (Counts c : egress.values()) {
-            d += c.delivered();
-            l += c.lost().size();
-            dup += c.duplicated();
-        }
-        return d + " / " + l + " / " + dup;
-    }
-
-    private static String standInSummary(Map<SampleEndpoint, Tally.Arrivals> arrived) {
-        int d = 0;
-        int l = 0;
-        int dup = 0;
-        for (Tally.Arrivals a : arrived.values()) {
-            d += a.counts().delivered();
-            l += a.counts().lost().size();
-            dup += a.counts().duplicated();
-        }
-        return d + " / " + l + " / " + dup;
     }
 
     private static Duration since(long t0) {

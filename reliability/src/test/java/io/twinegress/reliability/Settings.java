@@ -25,12 +25,30 @@ final class Settings {
     /** How long everything may take to arrive after the last fault ended. */
     static final Duration DELIVERY_DEADLINE = Duration.ofSeconds(Integer.getInteger("reliability.deadline.seconds", 240));
 
+    /** Run the three-broker cluster scenario ({@code ClusterIT}). */
+    static final boolean CLUSTER = Boolean.getBoolean("reliability.cluster");
+    /** kill -9 rounds of the broker leading most egress partitions. */
+    static final int CLUSTER_BROKER_KILLS = Integer.getInteger("reliability.cluster.broker.kills", 1);
+    /** How long a killed broker stays down before it restarts. */
+    static final Duration CLUSTER_DOWN = Duration.ofSeconds(Integer.getInteger("reliability.cluster.down.seconds", 5));
+    /** Also kill -9 one of the two routers and one of the two Connect workers. */
+    static final boolean CLUSTER_MEMBER_KILLS = Boolean.parseBoolean(System.getProperty("reliability.cluster.member.kills", "true"));
+
     private Settings() {
     }
 
     static String describe() {
         return (CHAOS ? "chaos" : "verify") + ": events " + EVENTS + ", fuzz " + FUZZ + ", rate " + RATE + "/s, outage "
                 + OUTAGE.toSeconds() + " s, router kills " + ROUTER_KILLS + ", seed " + SEED;
+    }
+
+    static String describeCluster() {
+        return "broker kills " + CLUSTER_BROKER_KILLS + ", down " + CLUSTER_DOWN.toSeconds() + " s, router + worker kills "
+                + CLUSTER_MEMBER_KILLS;
+    }
+
+    static boolean cluster() {
+        return CLUSTER;
     }
 
     static boolean chaos() {

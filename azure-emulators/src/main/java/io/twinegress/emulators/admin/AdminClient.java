@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -52,9 +53,14 @@ public final class AdminClient {
 
     /**
      * One arrival: the event id (AMQP: the message id), the body when it is text (Event Grid: the event as
-     * sent), the fingerprint of its key, or the client id of the Entra ID token that authorized it.
+     * sent), the fingerprint of its key, or the client id of the Entra ID token that authorized it, and
+     * when the stand-in accepted it (null if the API did not say).
      */
-    public record Arrival(String id, String body, String keyFingerprint, String principal) {
+    public record Arrival(String id, String body, String keyFingerprint, String principal, Instant receivedAt) {
+
+        public Arrival(String id, String body, String keyFingerprint, String principal) {
+            this(id, body, keyFingerprint, principal, null);
+        }
     }
 
     /**
@@ -235,7 +241,7 @@ public final class AdminClient {
         @Override
         Arrival arrival(JsonNode n) {
             return new Arrival(n.path("messageId").asText(null), n.hasNonNull("body") ? n.path("body").asText() : null,
-                    n.path("keyFingerprint").asText(null), n.path("principal").asText(null));
+                    n.path("keyFingerprint").asText(null), n.path("principal").asText(null), receivedAt(n));
         }
     }
 
@@ -270,7 +276,7 @@ public final class AdminClient {
         Arrival arrival(JsonNode n) {
             JsonNode event = n.path("event");
             return new Arrival(event.path("id").asText(null), event.toString(), n.path("keyFingerprint").asText(null),
-                    n.path("principal").asText(null));
+                    n.path("principal").asText(null), receivedAt(n));
         }
     }
 
@@ -330,6 +336,10 @@ public final class AdminClient {
             send("POST", "/identity/federated-token", JSON.createObjectNode().put("clientId", clientId)
                     .put("file", file.toAbsolutePath().toString()).toString());
         }
+    }
+
+    private static Instant receivedAt(JsonNode arrival) {
+        return arrival.hasNonNull("receivedAt") ? Instant.parse(arrival.path("receivedAt").asText()) : null;
     }
 
     private JsonNode get(String path, Duration timeout) throws IOException, InterruptedException {

@@ -2,6 +2,7 @@ package io.twinegress.emulators.admin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -87,8 +89,9 @@ class AdminServerTest {
     }
 
     @Test
-    void arrivalsComeBackTypedWithTheFingerprintOfTheirKey() throws Exception {
+    void arrivalsComeBackTypedWithTheFingerprintOfTheirKeyAndTheirArrivalTime() throws Exception {
         eventGrid.clear();
+        Instant before = Instant.now();
         HttpResponse<String> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
                 HttpRequest.newBuilder(URI.create(eventGrid.endpoint("twins"))).header("aeg-sas-key", "egkey1")
                         .POST(HttpRequest.BodyPublishers.ofString("[{\"id\":\"a-1\",\"subject\":\"s\",\"eventType\":"
@@ -101,6 +104,9 @@ class AdminServerTest {
         AdminClient.Arrival only = admin.eventGrid().arrivals("twins").get(0);
         assertEquals("a-1", only.id());
         assertEquals(AdminClient.fingerprint("egkey1"), only.keyFingerprint());
+        assertNotNull(only.receivedAt());
+        assertFalse(only.receivedAt().isBefore(before.minusMillis(1)), only.receivedAt() + " vs " + before);
+        assertFalse(only.receivedAt().isAfter(Instant.now()), only.receivedAt().toString());
         assertEquals(only, admin.eventGrid().last("twins"));
         assertEquals(null, admin.amqp().last("orders"));
 

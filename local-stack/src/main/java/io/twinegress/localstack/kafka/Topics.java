@@ -8,6 +8,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -40,10 +41,13 @@ public final class Topics {
     private Topics() {
     }
 
-    /** A topic the stack creates at start. */
+    /**
+     * A topic the stack creates at start, with the broker's {@code default.replication.factor}
+     * (1 on the local stack's single broker, more on a cluster).
+     */
     public record Spec(String name, int partitions, boolean compacted) {
         NewTopic toNewTopic() {
-            NewTopic t = new NewTopic(name, partitions, (short) 1);
+            NewTopic t = new NewTopic(name, Optional.of(partitions), Optional.empty());
             return compacted ? t.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)) : t;
         }
     }

@@ -34,6 +34,19 @@ public final class Tally {
         return out;
     }
 
+    /** "delivered / lost / duplicated" summed over {@code counts}: one cell of the results table. */
+    public static String summary(java.util.Collection<Counts> counts) {
+        int d = 0;
+        int l = 0;
+        int dup = 0;
+        for (Counts c : counts) {
+            d += c.delivered();
+            l += c.lost().size();
+            dup += c.duplicated();
+        }
+        return d + " / " + l + " / " + dup;
+    }
+
     /** What arrived at the endpoint's stand-in entity, and Service Bus MessageIds that differ from the event id. */
     public record Arrivals(Counts counts, int messageIdMismatches) {
     }

@@ -10,6 +10,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -30,6 +31,8 @@ public final class Traffic implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final SampleEvents samples = new SampleEvents();
     private final Map<String, EventType> acked = new ConcurrentHashMap<>();
+    /** When each acknowledged record was handed to the producer: the start of its end-to-end delay. */
+    private final Map<String, Instant> sentAt = new ConcurrentHashMap<>();
     private final AtomicLong seq = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -60,8 +63,10 @@ public final class Traffic implements AutoCloseable {
     /** Sends a record whose id (event id, or the id inside raw telemetry) is {@code id}. */
     public void send(ProducerRecord<byte[], byte[]> record, String id, EventType type) {
         sent.incrementAndGet();
+        Instant now = Instant.now();
         producer.send(record, (md, e) -> {
             if (e == null) {
+                sentAt.put(id, now);
                 acked.put(id, type);
             } else {
                 failed.incrementAndGet();
@@ -134,6 +139,11 @@ public final class Traffic implements AutoCloseable {
     /** Every acknowledged id. */
     public Set<String> ids() {
         return Set.copyOf(acked.keySet());
+    }
+
+    /** When the acknowledged record {@code id} was sent, or null if it was not acknowledged. */
+    public Instant sentAt(String id) {
+        return sentAt.get(id);
     }
 
     /** The acknowledged ids this endpoint subscribes to. */

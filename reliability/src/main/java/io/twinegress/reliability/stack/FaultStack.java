@@ -9,13 +9,16 @@ import io.twinegress.localstack.endpoints.SampleEndpoints;
 import io.twinegress.localstack.process.ChildProcess;
 import io.twinegress.localstack.router.RouterProcess;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -23,10 +26,11 @@ import java.util.stream.Stream;
  * processes from the packaged artifacts), each reachable for faults: kill -9 or stop any part and
  * start it again on the same data and ports, add a second router instance and a second Connect worker.
  *
- * <p>Settings that only make recovery quicker, never change what is checked: routers and
- * workers leave a dead member's group after 6 s instead of 45 s / 10 s; Connect reassigns a
- * lost worker's tasks after 5 s instead of 5 min; the connectors back off 200 ms to 2 s instead
- * of up to 30 min; the router's largest event is 64 KiB so oversized events are cheap to send.
+ * <p>Settings that only make recovery quicker, never change what is checked: routers, workers
+ * and the sink tasks' consumers leave a dead member's group after 6 s instead of 45 s / 10 s /
+ * 45 s; Connect reassigns a lost worker's tasks after 5 s instead of 5 min; the connectors back
+ * off 200 ms to 2 s instead of up to 30 min; the router's largest event is 64 KiB so oversized
+ * events are cheap to send. On {@link #startOnCluster} every topic has three replicas.
  */
 public final class FaultStack implements AutoCloseable {
 
@@ -37,35 +41,76 @@ public final class FaultStack implements AutoCloseable {
     public static final String CONNECTOR_OVERRIDE = "reliability.connector.";
 
     private final StackParts parts;
+    /** The three-broker cluster the parts run on, or null: the stack's own single broker. */
+    private final KafkaCluster cluster;
     private ConnectWorker connect2;
     private RouterProcess router2;
 
-    private FaultStack(StackParts parts) {
+    private FaultStack(StackParts parts, KafkaCluster cluster) {
         this.parts = parts;
+        this.cluster = cluster;
     }
 
     /** Starts every part and registers the four sample endpoints (router Active, connector RUNNING). */
     public static FaultStack start(Layout layout, Path logDir) throws Exception {
-        Files.createDirectories(logDir);
-        try (Stream<Path> old = Files.walk(logDir)) {
-            old.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(logDir)).forEach(p -> p.toFile().delete());
+        cleanLogs(logDir);
+        return start(layout, logDir, null, routerExtras(), workerExtras(), FaultStack::quickRecovery);
+    }
+
+    /**
+     * The same on a {@link KafkaCluster} of three brokers started first (logs {@code kafka-<id>.log}):
+     * every topic, the routers' and Connect's internal ones included, with three replicas; routers
+     * under exactly_once_v2.
+     */
+    public static FaultStack startOnCluster(Layout layout, Path logDir) throws Exception {
+        cleanLogs(logDir);
+        KafkaCluster cluster = KafkaCluster.start(layout, logDir, START_DEADLINE);
+        try {
+            Map<String, String> router = new LinkedHashMap<>(routerExtras());
+            router.put("processing.guarantee", "exactly_once_v2");
+            router.put("replication.factor", String.valueOf(KafkaCluster.NODES));
+            Map<String, String> worker = new LinkedHashMap<>(workerExtras());
+            for (String topic : List.of("config", "offset", "status")) {
+                worker.put(topic + ".storage.replication.factor", String.valueOf(KafkaCluster.NODES));
+            }
+            return start(layout, logDir, cluster, router, worker, c -> {
+                c.put("errors.deadletterqueue.topic.replication.factor", String.valueOf(KafkaCluster.NODES));
+                return quickRecovery(c);
+            });
+        } catch (Exception | Error e) {
+            cluster.close();
+            throw e;
         }
-        StackParts parts = StackParts.builder(layout, Ports.free(), logDir)
+    }
+
+    private static FaultStack start(Layout layout, Path logDir, KafkaCluster cluster, Map<String, String> routerExtras,
+            Map<String, String> workerExtras, UnaryOperator<Map<String, String>> connectorConfig) throws Exception {
+        StackParts.Builder builder = StackParts.builder(layout, Ports.free(), logDir)
                 .dataDirPrefix("twin-egress-reliability-")
                 // no content filter: the scenarios count what each endpoint must receive by event type
                 .endpoints(SampleEndpoints::local)
                 .deadline(START_DEADLINE)
-                .routerExtras(routerExtras())
-                .workerExtras(workerExtras())
-                .connectorConfig(FaultStack::quickRecovery)
-                .create();
+                .routerExtras(routerExtras)
+                .workerExtras(workerExtras)
+                .connectorConfig(connectorConfig);
+        if (cluster != null) {
+            builder.kafka(cluster.bootstrap());
+        }
+        StackParts parts = builder.create();
         try {
             parts.start(line -> { });
         } catch (RuntimeException | Error e) {
             parts.close();
             throw e;
         }
-        return new FaultStack(parts);
+        return new FaultStack(parts, cluster);
+    }
+
+    private static void cleanLogs(Path logDir) throws IOException {
+        Files.createDirectories(logDir);
+        try (Stream<Path> old = Files.walk(logDir)) {
+            old.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(logDir)).forEach(p -> p.toFile().delete());
+        }
     }
 
     /** The endpoint's connector config as the local stack makes it, with short backoff. */
@@ -92,11 +137,17 @@ public final class FaultStack implements AutoCloseable {
                 "twin.event.max.bytes", String.valueOf(EVENT_MAX_BYTES));
     }
 
-    /** Extra worker properties: quick recovery after a crash. */
+    /**
+     * Extra worker properties: quick recovery after a crash. The {@code consumer.} pair is for the
+     * sink tasks' own consumer groups: a task moved off a crashed worker would otherwise wait 45 s
+     * for the dead consumer to leave its group before it gets any partition.
+     */
     public static Map<String, String> workerExtras() {
         return Map.of(
                 "session.timeout.ms", "6000",
                 "heartbeat.interval.ms", "1500",
+                "consumer.session.timeout.ms", "6000",
+                "consumer.heartbeat.interval.ms", "1500",
                 "scheduled.rebalance.max.delay.ms", "5000",
                 "offset.flush.interval.ms", "1000");
     }
@@ -146,8 +197,11 @@ public final class FaultStack implements AutoCloseable {
         }
     }
 
-    /** kill -9 the broker, then start it again on the same storage and ports. */
+    /** kill -9 the broker, then start it again on the same storage and ports (the single-broker stack). */
     public void crashAndRestartBroker() {
+        if (cluster != null) {
+            throw new IllegalStateException("on a cluster, kill and restart its nodes: cluster()");
+        }
         parts.broker().process().kill();
         parts.restartBroker();
     }
@@ -160,7 +214,17 @@ public final class FaultStack implements AutoCloseable {
     }
 
     public String bootstrap() {
-        return parts.broker().bootstrap();
+        return parts.bootstrap();
+    }
+
+    /** The three-broker cluster, or null on the single-broker stack. */
+    public KafkaCluster cluster() {
+        return cluster;
+    }
+
+    /** The second Connect worker, while it runs (its REST API answers while the first one is down). */
+    public ConnectWorker secondConnect() {
+        return connect2;
     }
 
     public ChildProcess routerProcess() {
@@ -181,9 +245,15 @@ public final class FaultStack implements AutoCloseable {
         return keys;
     }
 
-    /** Stops every part (the broker last) and deletes the data. */
+    /** Stops every part (the brokers last) and deletes the data. */
     @Override
     public void close() {
-        parts.close();
+        try {
+            parts.close();
+        } finally {
+            if (cluster != null) {
+                cluster.close();
+            }
+        }
     }
 }
