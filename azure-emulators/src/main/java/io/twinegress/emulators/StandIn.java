@@ -27,7 +27,7 @@ public abstract class StandIn<T extends Received> implements AutoCloseable {
     /** The key name a stand-in whose keys have no names keeps them under. */
     private static final String UNNAMED = "keys";
 
-    private final Logger log = LoggerFactory.getLogger(getClass());
+    private final Logger LOG = LoggerFactory.getLogger(getClass());
     private final String name;
     private final String throttledUnit;
     private final boolean namedKeys;
@@ -194,7 +194,7 @@ public abstract class StandIn<T extends Received> implements AutoCloseable {
     /** Accepts one more key for {@code keyName}; nothing is dropped. */
     public final void addKey(String keyName, String key) {
         keys.add(scope(keyName), key);
-        log.info("{}: key added{}", name, ofName(" for ", keyName));
+        LOG.info("{}: key added{}", name, ofName(" for ", keyName));
     }
 
     /**
@@ -203,14 +203,14 @@ public abstract class StandIn<T extends Received> implements AutoCloseable {
      */
     public final void setKeys(String keyName, List<String> newKeys) {
         keys.set(scope(keyName), newKeys);
-        log.info("{}: keys{} replaced ({} valid){}", name, ofName(" of ", keyName), newKeys.size(),
+        LOG.info("{}: keys{} replaced ({} valid){}", name, ofName(" of ", keyName), newKeys.size(),
                 dropped(dropSessionsWithInvalidKeys()));
     }
 
     /** Stops accepting one key; sessions authenticated with it are cut before this returns. */
     public final void revokeKey(String keyName, String key) {
         keys.revoke(scope(keyName), key);
-        log.info("{}: a key{} revoked ({} valid){}", name, ofName(" of ", keyName),
+        LOG.info("{}: a key{} revoked ({} valid){}", name, ofName(" of ", keyName),
                 keys.keys(scope(keyName)).size(), dropped(dropSessionsWithInvalidKeys()));
     }
 
@@ -264,7 +264,7 @@ public abstract class StandIn<T extends Received> implements AutoCloseable {
     /** On: every request is throttled until turned off (off also ends {@link #throttleNext(int)}). */
     public final void throttle(boolean on) {
         if (throttle.set(on)) {
-            log.info("{} throttling {}", name, on ? "on" + throttleAnswer() : "off");
+            LOG.info("{} throttling {}", name, on ? "on" + throttleAnswer() : "off");
         }
     }
 
@@ -276,7 +276,7 @@ public abstract class StandIn<T extends Received> implements AutoCloseable {
     /** Throttles the next {@code requests} requests, then accepts again. */
     public final void throttleNext(int requests) {
         throttle.next(requests);
-        log.info("{} throttling the next {} {}(s)", name, requests, throttledUnit);
+        LOG.info("{} throttling the next {} {}(s)", name, requests, throttledUnit);
     }
 
     /** Whether requests are being throttled now. */
@@ -299,7 +299,7 @@ public abstract class StandIn<T extends Received> implements AutoCloseable {
         Duration was = responseDelay;
         responseDelay = notNegative(delay);
         if (!was.equals(responseDelay)) {
-            log.info("{} response delay {}", name, responseDelay);
+            LOG.info("{} response delay {}", name, responseDelay);
         }
     }
 

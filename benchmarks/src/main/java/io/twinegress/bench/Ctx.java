@@ -2,12 +2,11 @@ package io.twinegress.bench;
 
 import io.twinegress.localstack.kafka.KafkaBroker;
 import io.twinegress.localstack.process.Children;
-import org.apache.kafka.clients.admin.Admin;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.apache.kafka.clients.admin.Admin;
 
 /**
  * What every benchmark shares: the broker, an admin client, the child processes (each started

@@ -14,8 +14,6 @@ import io.twinegress.bench.streams.StreamsBench;
 import io.twinegress.bench.timing.RouterTimingBench;
 import io.twinegress.localstack.kafka.KafkaBroker;
 import io.twinegress.localstack.process.Children;
-import org.apache.kafka.clients.admin.Admin;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -31,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.kafka.clients.admin.Admin;
 
 /**
  * The benchmark suite: starts a real broker as a child process, runs every figure (1–7; 8 content filters; 9 the

@@ -1,5 +1,11 @@
 package io.twinegress.bench;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import io.twinegress.bench.connect.BenchWorker;
 import io.twinegress.bench.infra.BenchBroker;
 import io.twinegress.bench.infra.Repo;
@@ -12,12 +18,6 @@ import io.twinegress.localstack.connect.ConnectWorker;
 import io.twinegress.localstack.kafka.KafkaBroker;
 import io.twinegress.localstack.process.ChildProcess;
 import io.twinegress.localstack.process.Children;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.common.config.ConfigResource;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.FileReader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,12 +26,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Proves the harness still works, in seconds and with tiny sizes: the child-process broker with the

@@ -1,15 +1,12 @@
 package io.twinegress.localstack;
 
-import io.twinegress.localstack.identity.LocalIdentities;
-
 import io.twinegress.localstack.connect.ConnectWorker;
 import io.twinegress.localstack.dashboard.Monitor;
 import io.twinegress.localstack.endpoints.SampleEndpoint;
+import io.twinegress.localstack.identity.LocalIdentities;
 import io.twinegress.localstack.process.StartupException;
 import io.twinegress.localstack.standins.StandIns;
 import io.twinegress.localstack.traffic.TrafficGenerator;
-import org.apache.kafka.clients.admin.Admin;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
 
 /**
  * The whole pipeline on loopback ({@link StackParts}: broker, Connect worker with the packaged

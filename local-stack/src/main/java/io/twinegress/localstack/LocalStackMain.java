@@ -1,15 +1,13 @@
 package io.twinegress.localstack;
 
-import io.twinegress.localstack.identity.LocalIdentities;
-import io.twinegress.localstack.identity.RoleDemo;
-
 import io.twinegress.localstack.dashboard.Deliveries;
 import io.twinegress.localstack.dashboard.EndpointRow;
 import io.twinegress.localstack.dashboard.Table;
 import io.twinegress.localstack.endpoints.SampleEndpoint;
+import io.twinegress.localstack.identity.LocalIdentities;
+import io.twinegress.localstack.identity.RoleDemo;
 import io.twinegress.localstack.process.Log4j;
 import io.twinegress.localstack.process.StartupException;
-
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -4,9 +4,9 @@ import io.twinegress.connectrest.ConnectRest;
 import io.twinegress.localstack.connect.ConnectWorker;
 import io.twinegress.localstack.endpoints.EndpointRegistrar;
 import io.twinegress.localstack.endpoints.SampleEndpoint;
-import io.twinegress.localstack.identity.LocalIdentities;
 import io.twinegress.localstack.endpoints.SampleEndpoints;
 import io.twinegress.localstack.endpoints.StatusWatcher;
+import io.twinegress.localstack.identity.LocalIdentities;
 import io.twinegress.localstack.kafka.KafkaBroker;
 import io.twinegress.localstack.kafka.Topics;
 import io.twinegress.localstack.process.ChildProcess;
@@ -14,9 +14,6 @@ import io.twinegress.localstack.process.Children;
 import io.twinegress.localstack.process.StartupException;
 import io.twinegress.localstack.router.RouterProcess;
 import io.twinegress.localstack.standins.StandIns;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +29,8 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * The pipeline's parts on loopback: a KRaft broker, the Azure stand-ins, a Connect worker with the

@@ -13,9 +13,6 @@ import io.twinegress.emulators.eventgrid.EventGridEmulator;
 import io.twinegress.emulators.eventgrid.ReceivedEvent;
 import io.twinegress.localstack.connect.ConnectWorker;
 import io.twinegress.localstack.router.RouterProcess;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Figure 11, the whole pipeline: events produced to the router's input topics → the router

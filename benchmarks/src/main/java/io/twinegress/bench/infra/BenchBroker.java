@@ -3,14 +3,13 @@ package io.twinegress.bench.infra;
 import io.twinegress.localstack.Ports;
 import io.twinegress.localstack.kafka.KafkaBroker;
 import io.twinegress.localstack.process.Children;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * The suite's broker: the local stack's {@link KafkaBroker} launcher (a single KRaft node in a

@@ -13,9 +13,6 @@ import io.twinegress.bench.passthrough.PassThroughApp;
 import io.twinegress.localstack.process.ChildProcess;
 import io.twinegress.localstack.process.Java;
 import io.twinegress.localstack.router.RouterProcess;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,6 +26,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Figures 1, 2, 4, 7 (router side) and 8: the router (through the local stack's launcher) and the

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** {@code dlq list <endpoint|router>}: how many dead letters, the oldest and newest, how many per reason. */
 @Command(name = "list", sortOptions = false, abbreviateSynopsis = true,

@@ -1,14 +1,13 @@
 package io.twinegress.testing.kafka;
 
-import io.twinegress.connectrest.ConnectRest;
-import org.awaitility.core.ConditionTimeoutException;
+import static org.awaitility.Awaitility.await;
 
+import io.twinegress.connectrest.ConnectRest;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static org.awaitility.Awaitility.await;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The project's Connect REST client ({@link ConnectRest}: every call, the rebalance retry rule,

@@ -1,14 +1,6 @@
 package io.twinegress.testing.kafka;
 
-import org.apache.kafka.common.utils.Exit;
-import org.apache.kafka.connect.cli.ConnectDistributed;
-import org.apache.kafka.connect.converters.ByteArrayConverter;
-import org.apache.kafka.connect.runtime.Connect;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -19,8 +11,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-
-import static org.awaitility.Awaitility.await;
+import org.apache.kafka.common.utils.Exit;
+import org.apache.kafka.connect.cli.ConnectDistributed;
+import org.apache.kafka.connect.converters.ByteArrayConverter;
+import org.apache.kafka.connect.runtime.Connect;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A real Kafka Connect distributed worker running in the test JVM against a
@@ -51,7 +50,7 @@ import static org.awaitility.Awaitility.await;
  */
 public class ConnectWorker implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(ConnectWorker.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectWorker.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private final KafkaBroker broker;
@@ -108,9 +107,9 @@ public class ConnectWorker implements BeforeAllCallback, AfterAllCallback, AutoC
         }
         long startNanos = System.nanoTime();
         Exit.setExitProcedure((status, message) ->
-                log.error("Connect asked to exit the JVM with status {}: {} (ignored in tests)", status, message));
+                LOG.error("Connect asked to exit the JVM with status {}: {} (ignored in tests)", status, message));
         Exit.setHaltProcedure((status, message) ->
-                log.error("Connect asked to halt the JVM with status {}: {} (ignored in tests)", status, message));
+                LOG.error("Connect asked to halt the JVM with status {}: {} (ignored in tests)", status, message));
         // Connect registers a JVM shutdown hook that stop() leaves behind, holding the whole
         // stopped worker until the JVM exits; keep hold of it to remove it on close.
         Exit.setShutdownHookAdder((name, hook) -> {
@@ -130,7 +129,7 @@ public class ConnectWorker implements BeforeAllCallback, AfterAllCallback, AutoC
             close();
             throw e;
         }
-        log.info("Connect worker ready at {} in {} ms", rest.baseUrl(),
+        LOG.info("Connect worker ready at {} in {} ms", rest.baseUrl(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
         return this;
     }
@@ -145,7 +144,7 @@ public class ConnectWorker implements BeforeAllCallback, AfterAllCallback, AutoC
             shutdownHooks.clear();
             connect = null;
             rest = null;
-            log.info("Connect worker stopped");
+            LOG.info("Connect worker stopped");
         }
         if (pluginPath != null) {
             PluginPath.delete(pluginPath);

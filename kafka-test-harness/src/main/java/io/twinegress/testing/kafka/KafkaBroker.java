@@ -1,5 +1,20 @@
 package io.twinegress.testing.kafka;
 
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -19,22 +34,6 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-
-import static org.awaitility.Awaitility.await;
 
 /**
  * A real single-node KRaft Kafka broker (combined broker + controller) running in the test
@@ -66,7 +65,7 @@ import static org.awaitility.Awaitility.await;
  */
 public class KafkaBroker implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(KafkaBroker.class);
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
     private final Map<String, String> brokerProperties = new LinkedHashMap<>();
@@ -105,7 +104,7 @@ public class KafkaBroker implements BeforeAllCallback, AfterAllCallback, AutoClo
             closeQuietly();
             throw new IllegalStateException("Kafka broker failed to start", e);
         }
-        log.info("Kafka broker ready at {} in {} ms", bootstrapServers(),
+        LOG.info("Kafka broker ready at {} in {} ms", bootstrapServers(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
         return this;
     }
@@ -117,7 +116,7 @@ public class KafkaBroker implements BeforeAllCallback, AfterAllCallback, AutoClo
             return;
         }
         closeQuietly();
-        log.info("Kafka broker stopped");
+        LOG.info("Kafka broker stopped");
     }
 
     private void closeQuietly() {
@@ -133,7 +132,7 @@ public class KafkaBroker implements BeforeAllCallback, AfterAllCallback, AutoClo
             try {
                 cluster.close();
             } catch (Exception e) {
-                log.warn("Kafka broker did not stop cleanly", e);
+                LOG.warn("Kafka broker did not stop cleanly", e);
             }
             cluster = null;
         }

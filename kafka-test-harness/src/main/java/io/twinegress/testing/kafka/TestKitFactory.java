@@ -1,13 +1,12 @@
 package io.twinegress.testing.kafka;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
 import org.apache.kafka.server.common.Feature;
 import org.apache.kafka.server.common.MetadataVersion;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Builds a one-node combined KRaft test kit that behaves like a production cluster of the

@@ -1,10 +1,5 @@
 package io.twinegress.testing.kafka;
 
-import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.connect.sink.SinkConnector;
-
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -17,6 +12,10 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.connect.sink.SinkConnector;
 
 /**
  * Builds, at test time, a plugin directory holding one jar with a sink connector that is

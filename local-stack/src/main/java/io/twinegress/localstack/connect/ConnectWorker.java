@@ -4,7 +4,6 @@ import io.twinegress.connectrest.ConnectRest;
 import io.twinegress.localstack.Layout;
 import io.twinegress.localstack.Ports;
 import io.twinegress.localstack.kafka.Topics;
-import io.twinegress.localstack.process.StartupWait;
 import io.twinegress.localstack.process.ChildLaunch;
 import io.twinegress.localstack.process.ChildProcess;
 import io.twinegress.localstack.process.Children;
@@ -12,7 +11,7 @@ import io.twinegress.localstack.process.Java;
 import io.twinegress.localstack.process.Log4j;
 import io.twinegress.localstack.process.PropertiesFiles;
 import io.twinegress.localstack.process.StartupException;
-
+import io.twinegress.localstack.process.StartupWait;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

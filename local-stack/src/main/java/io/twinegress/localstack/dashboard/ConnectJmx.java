@@ -1,13 +1,12 @@
 package io.twinegress.localstack.dashboard;
 
 import com.sun.tools.attach.VirtualMachine;
-
+import java.util.Set;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
-import java.util.Set;
 
 /**
  * Reads the connectors' delivery metrics ({@code kafka.connect:type=plugins,connector=<id>,task=<n>},

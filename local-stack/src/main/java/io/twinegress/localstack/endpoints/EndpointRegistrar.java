@@ -2,13 +2,8 @@ package io.twinegress.localstack.endpoints;
 
 import io.twinegress.connectrest.ConnectRest;
 import io.twinegress.localstack.kafka.Topics;
-import io.twinegress.localstack.process.StartupWait;
 import io.twinegress.localstack.process.ChildProcess;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
-
+import io.twinegress.localstack.process.StartupWait;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +14,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Registers endpoints the way an operator does: the routing part as a record on

@@ -4,16 +4,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.twinegress.emulators.admin.AdminClient;
 import io.twinegress.localstack.kafka.Topics;
+import io.twinegress.localstack.traffic.Kind;
 import io.twinegress.schemas.EndpointType;
 import io.twinegress.schemas.EventType;
 import io.twinegress.schemas.filter.Filter;
-import io.twinegress.localstack.traffic.Kind;
-import org.apache.kafka.clients.producer.ProducerRecord;
-
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * One endpoint of the local stack, from a seed management-API body: the routing part that goes

@@ -2,7 +2,6 @@ package io.twinegress.localstack.kafka;
 
 import io.twinegress.localstack.Layout;
 import io.twinegress.localstack.Ports;
-import io.twinegress.localstack.process.StartupWait;
 import io.twinegress.localstack.process.ChildLaunch;
 import io.twinegress.localstack.process.ChildProcess;
 import io.twinegress.localstack.process.Children;
@@ -10,16 +9,16 @@ import io.twinegress.localstack.process.Java;
 import io.twinegress.localstack.process.Log4j;
 import io.twinegress.localstack.process.PropertiesFiles;
 import io.twinegress.localstack.process.StartupException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.common.Uuid;
-
+import io.twinegress.localstack.process.StartupWait;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
 
 /**
  * A real single-node KRaft broker (combined broker + controller) as a child process: the storage is

@@ -1,22 +1,21 @@
 package io.twinegress.localstack.router;
 
 import io.twinegress.localstack.Layout;
-import io.twinegress.localstack.process.StartupWait;
 import io.twinegress.localstack.process.ChildLaunch;
 import io.twinegress.localstack.process.ChildProcess;
 import io.twinegress.localstack.process.Children;
 import io.twinegress.localstack.process.Java;
 import io.twinegress.localstack.process.PropertiesFiles;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.common.GroupState;
-
+import io.twinegress.localstack.process.StartupWait;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.common.GroupState;
 
 /** The packaged router, {@code java -jar twin-egress-router.jar router.properties}, as a child process. */
 public final class RouterProcess implements AutoCloseable {

@@ -2,20 +2,18 @@ package io.twinegress.localstack.standins;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-
 import io.twinegress.emulators.admin.AdminClient;
 import io.twinegress.localstack.Layout;
 import io.twinegress.localstack.Ports;
 import io.twinegress.localstack.endpoints.SampleEndpoint;
-import io.twinegress.localstack.process.StartupWait;
 import io.twinegress.localstack.process.ChildProcess;
 import io.twinegress.localstack.process.Children;
 import io.twinegress.localstack.process.Java;
 import io.twinegress.localstack.process.PropertiesFiles;
+import io.twinegress.localstack.process.StartupWait;
 import io.twinegress.schemas.EndpointType;
-
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

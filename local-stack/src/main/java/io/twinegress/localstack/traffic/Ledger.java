@@ -1,15 +1,13 @@
 package io.twinegress.localstack.traffic;
 
 import io.twinegress.localstack.endpoints.SampleEndpoint;
-
-import org.apache.kafka.clients.producer.ProducerRecord;
-
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * The ids of every record the broker acknowledged, by kind: what each endpoint must receive. For an

@@ -1,20 +1,19 @@
 package io.twinegress.localstack.identity;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.twinegress.localstack.Ports;
 import io.twinegress.localstack.endpoints.SampleEndpoint;
 import io.twinegress.localstack.endpoints.SampleEndpoints;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What {@code --auth entra-id} gives each part: the stand-ins' identities and roles, the worker, each connector. */
 class LocalIdentitiesTest {

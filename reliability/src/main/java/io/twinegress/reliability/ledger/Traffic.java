@@ -4,11 +4,6 @@ import io.twinegress.localstack.endpoints.SampleEndpoint;
 import io.twinegress.localstack.traffic.Kind;
 import io.twinegress.localstack.traffic.SampleEvents;
 import io.twinegress.schemas.EventType;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -18,6 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Produces the seed's sample events of every kind (and raw device telemetry), round robin, each

@@ -2,15 +2,6 @@ package io.twinegress.reliability.security;
 
 import com.sun.tools.attach.VirtualMachine;
 import io.twinegress.reliability.ledger.EgressReader;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.header.Header;
-
-import javax.management.MBeanAttributeInfo;
-import javax.management.MBeanServerConnection;
-import javax.management.ObjectName;
-import javax.management.remote.JMXConnector;
-import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +12,14 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import javax.management.MBeanAttributeInfo;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.header.Header;
 
 /**
  * Looks for secrets (canaries) where they must never be: log files, every record (key, value,

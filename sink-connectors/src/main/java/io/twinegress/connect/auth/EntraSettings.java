@@ -1,8 +1,7 @@
 package io.twinegress.connect.auth;
 
-import org.apache.kafka.common.config.types.Password;
-
 import java.util.Optional;
+import org.apache.kafka.common.config.types.Password;
 
 /**
  * What a connector's {@code entra.*} keys say about its identity. The secret stays a {@link Password}

@@ -1,16 +1,15 @@
 package io.twinegress.connect.core;
 
-import org.apache.kafka.connect.sink.SinkRecord;
-import reactor.core.Exceptions;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.connect.sink.SinkRecord;
+import reactor.core.Exceptions;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * How both AMQP senders (Service Bus, Event Hubs) pack and send, the way the Azure SDK samples do:

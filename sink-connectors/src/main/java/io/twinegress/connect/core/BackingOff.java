@@ -1,12 +1,11 @@
 package io.twinegress.connect.core;
 
+import java.time.Duration;
+import java.util.Collection;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.sink.SinkTaskContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.time.Duration;
-import java.util.Collection;
 
 /**
  * A backoff as the task lives it: when the next attempt is due ({@link Backoff}), the input paused
@@ -16,7 +15,7 @@ import java.util.Collection;
  */
 final class BackingOff {
 
-    private static final Logger log = LoggerFactory.getLogger(DeliveryEngine.class);
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryEngine.class);
 
     private final String name;
     private final Backoff backoff;
@@ -62,10 +61,10 @@ final class BackingOff {
         metrics.backoffStarted(backoff.attempts());
         pauser.pause();
         if (starting) {
-            log.warn("{}: endpoint unavailable ({}); holding {} records, retrying in {} ms with {} "
+            LOG.warn("{}: endpoint unavailable ({}); holding {} records, retrying in {} ms with {} "
                 + "(input paused until the endpoint takes records again)", name, f.reason(), held, delay.toMillis(), credential);
         } else {
-            log.debug("{}: attempt {} failed ({}); retrying in {} ms", name, backoff.attempts(), f.reason(), delay.toMillis());
+            LOG.debug("{}: attempt {} failed ({}); retrying in {} ms", name, backoff.attempts(), f.reason(), delay.toMillis());
         }
         context.timeout(Math.max(1, delay.toMillis()));
     }
@@ -80,7 +79,7 @@ final class BackingOff {
         if (backoff.active()) {
             int attempts = backoff.attempts();
             Duration lasted = end();
-            log.info("{}: endpoint accepts records again with {}, after {} ms of backoff and {} failed attempts; "
+            LOG.info("{}: endpoint accepts records again with {}, after {} ms of backoff and {} failed attempts; "
                 + "{} records held, input resumed", name, credential, lasted.toMillis(), attempts, held);
         }
     }
@@ -90,7 +89,7 @@ final class BackingOff {
         if (backoff.active()) {
             int attempts = backoff.attempts();
             Duration lasted = end();
-            log.info("{}: backoff over after {} ms and {} failed attempts: nothing held any more ({}); input resumed",
+            LOG.info("{}: backoff over after {} ms and {} failed attempts: nothing held any more ({}); input resumed",
                 name, lasted.toMillis(), attempts, why);
         }
     }

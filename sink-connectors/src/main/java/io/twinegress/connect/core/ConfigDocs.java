@@ -1,14 +1,13 @@
 package io.twinegress.connect.core;
 
-import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.connect.sink.SinkConnector;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.connect.sink.SinkConnector;
 
 /**
  * Generates the configuration reference of every connector in the plugin (found through

@@ -1,11 +1,10 @@
 package io.twinegress.connect.core;
 
-import org.apache.kafka.common.config.types.Password;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.Optional;
+import org.apache.kafka.common.config.types.Password;
 
 /**
  * A Service Bus / Event Hubs connection string in the Azure portal's format:

@@ -1,17 +1,10 @@
 package io.twinegress.connect.core;
 
+import static io.twinegress.connect.core.HeldRecords.notDone;
+
 import io.twinegress.connect.auth.AuthMode;
 import io.twinegress.connect.core.HeldRecords.Held;
 import io.twinegress.connect.core.PipelinedSend.SendTimeoutException;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.connect.errors.ConnectException;
-import org.apache.kafka.connect.sink.ErrantRecordReporter;
-import org.apache.kafka.connect.sink.SinkRecord;
-import org.apache.kafka.connect.sink.SinkTaskContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,8 +14,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.function.DoubleSupplier;
-
-import static io.twinegress.connect.core.HeldRecords.notDone;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTaskContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The delivery core every twin-egress sink task runs: what to do with the records Connect hands
@@ -75,7 +74,7 @@ public final class DeliveryEngine implements AutoCloseable {
         EndpointSender open(KeySlot slot) throws Exception;
     }
 
-    private static final Logger log = LoggerFactory.getLogger(DeliveryEngine.class);
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryEngine.class);
     /**
      * How soon Connect calls {@code put()} again (with or without new records) while a send is in
      * flight, so its outcome - a failure above all - is acted on promptly even when the topic is quiet.
@@ -148,7 +147,7 @@ public final class DeliveryEngine implements AutoCloseable {
         this.sends = new PipelinedSend(name, sendThread, clock, waitBudget);
         this.reporter = config.deadLetterAvailable() ? context.errantRecordReporter() : null;
         if (reporter == null) {
-            log.warn("{}: {}", name, DeliveryConfig.WARNING_NO_DEAD_LETTER_TOPIC);
+            LOG.warn("{}: {}", name, DeliveryConfig.WARNING_NO_DEAD_LETTER_TOPIC);
         }
     }
 
@@ -464,9 +463,9 @@ public final class DeliveryEngine implements AutoCloseable {
         }
         String line = "{}: no answer to a send after {} ms; giving it up and closing the client (its records are held and sent again)";
         if (backoff.active()) {
-            log.debug(line, name, r.ranMs()); // the backoff's own line said so
+            LOG.debug(line, name, r.ranMs()); // the backoff's own line said so
         } else {
-            log.warn(line, name, r.ranMs());
+            LOG.warn(line, name, r.ranMs());
         }
     }
 
@@ -475,7 +474,7 @@ public final class DeliveryEngine implements AutoCloseable {
             try {
                 sender.close();
             } catch (RuntimeException e) {
-                log.debug("{}: closing the sender failed", name, e);
+                LOG.debug("{}: closing the sender failed", name, e);
             }
             sender = null;
         }
@@ -528,9 +527,9 @@ public final class DeliveryEngine implements AutoCloseable {
 
     private static void logAt(boolean warn, String format, Object... args) {
         if (warn) {
-            log.warn(format, args);
+            LOG.warn(format, args);
         } else {
-            log.debug(format, args);
+            LOG.debug(format, args);
         }
     }
 
@@ -543,10 +542,10 @@ public final class DeliveryEngine implements AutoCloseable {
                     + " ms); last failure: " + f.reason();
                 expired.forEach(h -> deadLetter(h, reason, false));
                 held.removeDone();
-                log.warn("{}: sent {} records to the dead-letter topic: {}", name, expired.size(), reason);
+                LOG.warn("{}: sent {} records to the dead-letter topic: {}", name, expired.size(), reason);
             } else if (!deadlineWarned) {
                 deadlineWarned = true;
-                log.warn("{}: {} records are past delivery.deadline.ms ({} ms) and no dead-letter topic is configured; "
+                LOG.warn("{}: {} records are past delivery.deadline.ms ({} ms) and no dead-letter topic is configured; "
                     + "holding them and retrying", name, expired.size(), deadline.toMillis());
             }
         }
@@ -576,10 +575,10 @@ public final class DeliveryEngine implements AutoCloseable {
         loggedHold = null;
         if (refusedAt != null) {
             if (identity != null) {
-                log.info("{}: delivering with the {}, {} ms after the endpoint refused its token",
+                LOG.info("{}: delivering with the {}, {} ms after the endpoint refused its token",
                     name, identity.identity(), Duration.between(refusedAt, clock.instant()).toMillis());
             } else {
-                log.info("{}: delivering with the {} key, {} ms after the endpoint refused a key",
+                LOG.info("{}: delivering with the {} key, {} ms after the endpoint refused a key",
                     name, ring.active(), Duration.between(refusedAt, clock.instant()).toMillis());
             }
             refusedAt = null;
@@ -599,7 +598,7 @@ public final class DeliveryEngine implements AutoCloseable {
         h.done = true;
         metrics.recordDeadLettered();
         if (logIt) {
-            log.warn("{}: sent record {} to the dead-letter topic: {}", name, h, reason);
+            LOG.warn("{}: sent record {} to the dead-letter topic: {}", name, h, reason);
         }
         return true;
     }
@@ -609,7 +608,7 @@ public final class DeliveryEngine implements AutoCloseable {
         holdReason = reason;
         if (h != null && h != loggedHold) {
             loggedHold = h;
-            log.error("{}: record {} cannot be delivered ({}) and no dead-letter topic is configured "
+            LOG.error("{}: record {} cannot be delivered ({}) and no dead-letter topic is configured "
                 + "(errors.tolerance=all, errors.deadletterqueue.topic.name): holding it and retrying", name, h, reason);
         }
     }

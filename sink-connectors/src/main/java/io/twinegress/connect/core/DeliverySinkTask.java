@@ -3,12 +3,6 @@ package io.twinegress.connect.core;
 import com.azure.core.credential.TokenCredential;
 import io.twinegress.connect.auth.AuthMode;
 import io.twinegress.connect.auth.EntraCredentials;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.types.Password;
-import org.apache.kafka.connect.sink.SinkRecord;
-import org.apache.kafka.connect.sink.SinkTask;
-
 import java.time.Clock;
 import java.util.Collection;
 import java.util.Map;
@@ -16,6 +10,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
 
 /**
  * Base of every twin-egress sink task: wires Connect's task lifecycle to a {@link DeliveryEngine}.

@@ -1,8 +1,7 @@
 package io.twinegress.connect.core;
 
-import org.apache.kafka.connect.sink.SinkRecord;
-
 import java.util.List;
+import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
  * The only part of a connector that talks to its target: turns records into the target's

@@ -4,12 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.twinegress.schemas.EgressHeaders;
-import org.apache.kafka.connect.data.Values;
-import org.apache.kafka.connect.header.Header;
-import org.apache.kafka.connect.sink.SinkRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +14,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.connect.data.Values;
+import org.apache.kafka.connect.header.Header;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the connectors read from an egress record, the same way for all three targets.
@@ -46,7 +45,7 @@ public final class EventRecords {
     public static final String DEVICE_MESSAGE = "DeviceMessage";
 
     private static final JsonFactory JSON = new JsonFactory();
-    private static final Logger log = LoggerFactory.getLogger(EventRecords.class);
+    private static final Logger LOG = LoggerFactory.getLogger(EventRecords.class);
     /** One warning per worker JVM is enough for an operator; per record would flood the log. */
     private static final AtomicBoolean PARSED_HEADER_WARNED = new AtomicBoolean();
 
@@ -122,7 +121,7 @@ public final class EventRecords {
             return new String(b, StandardCharsets.UTF_8);
         }
         if (!(v instanceof String) && PARSED_HEADER_WARNED.compareAndSet(false, true)) {
-            log.warn("Header '{}' arrived as {}, parsed by the worker's header converter (Connect's default "
+            LOG.warn("Header '{}' arrived as {}, parsed by the worker's header converter (Connect's default "
                 + "SimpleHeaderConverter re-formats values, e.g. 007 becomes 7): forwarding it as text as well as it can be. "
                 + "Set header.converter=org.apache.kafka.connect.converters.ByteArrayConverter on the connector or the worker "
                 + "to forward header values byte for byte.", h.key(), h.schema() == null ? v.getClass().getSimpleName() : h.schema().type());

@@ -1,9 +1,8 @@
 package io.twinegress.connect.core;
 
+import java.util.List;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
-
-import java.util.List;
 
 /**
  * A list of record header names, each an exact name or a prefix ending in {@code *}

@@ -1,10 +1,9 @@
 package io.twinegress.connect.core;
 
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.connect.sink.SinkTaskContext;
-
 import java.util.Collection;
 import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.sink.SinkTaskContext;
 
 /**
  * Holds the task's input back for the time of a backoff, the way the Elasticsearch sink's partition

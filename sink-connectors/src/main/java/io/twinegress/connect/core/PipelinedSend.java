@@ -1,11 +1,6 @@
 package io.twinegress.connect.core;
 
 import io.twinegress.connect.core.HeldRecords.Held;
-import org.apache.kafka.connect.errors.ConnectException;
-import org.apache.kafka.connect.sink.SinkRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +12,10 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sending half of the delivery core: one batch at a time on the task's send thread, never
@@ -42,7 +41,7 @@ final class PipelinedSend {
     /** Every wait is cut in slices this long, so a deadline on the task's clock is seen within one. */
     static final long WAIT_SLICE_MS = 50;
 
-    private static final Logger log = LoggerFactory.getLogger(PipelinedSend.class);
+    private static final Logger LOG = LoggerFactory.getLogger(PipelinedSend.class);
 
     /** A send given up on, or one there was no time left for: transient, like any timeout. */
     static final class SendTimeoutException extends TimeoutException {
@@ -234,7 +233,7 @@ final class PipelinedSend {
             try {
                 s.close();
             } catch (RuntimeException e) {
-                log.debug("{}: closing a client given up on failed", name, e);
+                LOG.debug("{}: closing a client given up on failed", name, e);
             }
         }, Thread.currentThread().getName() + "-close");
         closer.setDaemon(true);

@@ -1,8 +1,7 @@
 package io.twinegress.connect.core;
 
-import org.apache.kafka.connect.sink.SinkRecord;
-
 import java.util.List;
+import org.apache.kafka.connect.sink.SinkRecord;
 
 /** How an {@link EndpointSender} reports progress to the delivery core. See its contract. */
 public interface SendListener {

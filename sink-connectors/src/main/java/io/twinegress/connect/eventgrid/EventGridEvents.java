@@ -5,12 +5,11 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.twinegress.connect.core.EventRecords;
 import io.twinegress.connect.core.RecordRejectedException;
-import org.apache.kafka.connect.sink.SinkRecord;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
  * Turns an egress record into one element of an Event Grid publish request.

@@ -7,9 +7,6 @@ import io.twinegress.connect.core.EndpointSender;
 import io.twinegress.connect.core.FailureClassifier;
 import io.twinegress.connect.core.RecordRejectedException;
 import io.twinegress.connect.core.SendListener;
-import org.apache.kafka.common.config.types.Password;
-import org.apache.kafka.connect.sink.SinkRecord;
-
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,6 +22,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
+import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
  * Publishes records to one Event Grid topic with one key, over a plain {@link HttpClient}.

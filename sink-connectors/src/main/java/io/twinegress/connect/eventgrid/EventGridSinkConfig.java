@@ -4,11 +4,6 @@ import io.twinegress.connect.core.AuthConfig;
 import io.twinegress.connect.core.DeliveryConfig;
 import io.twinegress.connect.format.ChoiceValidator;
 import io.twinegress.connect.format.FormatConfig;
-import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigDef.Importance;
-import org.apache.kafka.common.config.ConfigDef.Type;
-import org.apache.kafka.common.config.ConfigDef.Width;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Arrays;
@@ -16,6 +11,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
 
 /** Configuration of {@link EventGridSinkConnector}: the shared delivery fragments, with Event Grid's publish limits. */
 public class EventGridSinkConfig extends DeliveryConfig {

@@ -4,11 +4,10 @@ import io.twinegress.connect.core.DeliveryConfig;
 import io.twinegress.connect.core.DeliverySinkConnector;
 import io.twinegress.connect.format.EventFormat;
 import io.twinegress.connect.format.FormatConfig;
+import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
-
-import java.util.Map;
 
 /**
  * Delivers an endpoint's egress topic to an Azure Event Grid topic: each event becomes one element

@@ -5,13 +5,12 @@ import io.twinegress.connect.core.DeliveryConfig;
 import io.twinegress.connect.core.DeliverySinkTask;
 import io.twinegress.connect.core.EndpointSender;
 import io.twinegress.connect.core.KeySlot;
-import org.apache.kafka.common.config.types.Password;
-
 import java.net.http.HttpClient;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.config.types.Password;
 
 /**
  * An Event Grid sink task: the shared delivery core with an {@link EventGridSender}. One HTTP

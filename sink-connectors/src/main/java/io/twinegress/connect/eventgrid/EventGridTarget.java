@@ -6,11 +6,10 @@ import io.twinegress.connect.core.RecordRejectedException;
 import io.twinegress.connect.format.CloudEventJson;
 import io.twinegress.connect.format.CloudEventMapper;
 import io.twinegress.connect.format.FormatConfig;
-import org.apache.kafka.common.config.types.Password;
-import org.apache.kafka.connect.sink.SinkRecord;
-
 import java.net.URI;
 import java.net.http.HttpRequest;
+import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
  * What differs between the Event Grid targets and formats, for {@link EventGridSender}: where a

@@ -1,9 +1,8 @@
 package io.twinegress.connect.eventgrid;
 
+import java.util.regex.Pattern;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
-
-import java.util.regex.Pattern;
 
 /** An Event Grid namespace topic name (3 to 50 letters, digits and '-'), or empty (not a namespace topic). */
 final class NamespaceTopicValidator implements ConfigDef.Validator {

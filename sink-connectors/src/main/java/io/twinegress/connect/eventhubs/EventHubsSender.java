@@ -15,14 +15,13 @@ import io.twinegress.connect.core.SendListener;
 import io.twinegress.connect.format.AmqpCloudEvent;
 import io.twinegress.connect.format.AmqpOutput;
 import io.twinegress.connect.format.FormatConfig;
-import org.apache.kafka.common.config.types.Password;
-import org.apache.kafka.connect.sink.SinkRecord;
-import reactor.core.publisher.Mono;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.connect.sink.SinkRecord;
+import reactor.core.publisher.Mono;
 
 /**
  * Sends records to one event hub with one key: one producer client, and batches packed and sent

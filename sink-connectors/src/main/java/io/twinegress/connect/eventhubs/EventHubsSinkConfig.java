@@ -4,12 +4,11 @@ import io.twinegress.connect.core.AmqpEndpoint;
 import io.twinegress.connect.core.AuthConfig;
 import io.twinegress.connect.core.DeliveryConfig;
 import io.twinegress.connect.format.FormatConfig;
+import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
-
-import java.util.Map;
 
 /** Configuration of {@link EventHubsSinkConnector}: the shared delivery fragments with Event Hubs limits, and {@code device.messages}. */
 public class EventHubsSinkConfig extends DeliveryConfig {

@@ -5,11 +5,10 @@ import io.twinegress.connect.core.AmqpEndpoint;
 import io.twinegress.connect.core.AuthConfig;
 import io.twinegress.connect.core.DeliveryConfig;
 import io.twinegress.connect.core.DeliverySinkConnector;
+import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
-
-import java.util.Map;
 
 /**
  * Delivers an endpoint's egress topic to an Azure Event Hub: one event per record, body = the event

@@ -5,9 +5,8 @@ import io.twinegress.connect.core.DeliveryConfig;
 import io.twinegress.connect.core.DeliverySinkTask;
 import io.twinegress.connect.core.EndpointSender;
 import io.twinegress.connect.core.KeySlot;
-import org.apache.kafka.common.config.types.Password;
-
 import java.util.Map;
+import org.apache.kafka.common.config.types.Password;
 
 /** An Event Hubs sink task: the shared delivery core with an {@link EventHubsSender}. */
 public class EventHubsSinkTask extends DeliverySinkTask {

@@ -3,13 +3,12 @@ package io.twinegress.connect.eventhubs;
 import io.twinegress.connect.core.AmqpBatches.Route;
 import io.twinegress.connect.core.EventRecords;
 import io.twinegress.connect.core.RecordRejectedException;
-import org.apache.kafka.common.config.AbstractConfig;
-import org.apache.kafka.connect.sink.SinkRecord;
-
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
  * Where an event goes in the event hub ({@link PartitionChoiceConfig}): by the partition key of a

@@ -1,13 +1,12 @@
 package io.twinegress.connect.eventhubs;
 
 import io.twinegress.connect.core.HeaderNameValidator;
+import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigValue;
-
-import java.util.Map;
 
 /**
  * The Event Hubs partitioning keys (group {@value #GROUP}): the partition key from a named header

@@ -1,9 +1,8 @@
 package io.twinegress.connect.format;
 
-import org.apache.kafka.connect.sink.SinkRecord;
-
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
  * The event-format hook of the AMQP senders (Service Bus, Event Hubs): with

@@ -1,10 +1,9 @@
 package io.twinegress.connect.format;
 
-import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigException;
-
 import java.util.List;
 import java.util.Locale;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 
 /** One of a fixed list of words, in any case; {@link #toString()} is the list, as the docs show it. */
 public final class ChoiceValidator implements ConfigDef.Validator {

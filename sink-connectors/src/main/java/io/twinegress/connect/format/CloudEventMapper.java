@@ -8,8 +8,6 @@ import io.cloudevents.core.builder.CloudEventBuilder;
 import io.twinegress.connect.core.EventRecords;
 import io.twinegress.connect.core.RecordRejectedException;
 import io.twinegress.schemas.EgressHeaders;
-import org.apache.kafka.connect.sink.SinkRecord;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -19,6 +17,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
+import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
  * An egress record as a CloudEvents 1.0 event (the SDK's {@link CloudEvent}, whose builder checks

@@ -1,13 +1,12 @@
 package io.twinegress.connect.format;
 
+import java.util.Arrays;
+import java.util.List;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
-
-import java.util.Arrays;
-import java.util.List;
 
 /**
  * The event-format keys every connector has ({@code event.format}, {@code cloudevents.source}),

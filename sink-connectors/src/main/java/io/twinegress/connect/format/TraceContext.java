@@ -1,13 +1,12 @@
 package io.twinegress.connect.format;
 
 import io.twinegress.connect.core.EventRecords;
-import org.apache.kafka.connect.header.Header;
-import org.apache.kafka.connect.sink.SinkRecord;
-
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.apache.kafka.connect.header.Header;
+import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
  * The W3C trace context of a record: its {@code traceparent} header (name in any case), when it is

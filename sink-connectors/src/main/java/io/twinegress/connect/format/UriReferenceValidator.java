@@ -1,10 +1,9 @@
 package io.twinegress.connect.format;
 
-import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigException;
-
 import java.net.URI;
 import java.net.URISyntaxException;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
 
 /** A non-empty URI-reference (RFC 3986), what a CloudEvents {@code source} must be. */
 final class UriReferenceValidator implements ConfigDef.Validator {

@@ -6,9 +6,6 @@ import io.twinegress.connect.core.EventRecords;
 import io.twinegress.connect.core.HeaderNamesValidator;
 import io.twinegress.connect.core.RecordRejectedException;
 import io.twinegress.connect.servicebus.MessageModelConfig.SessionIdSource;
-import org.apache.kafka.common.config.AbstractConfig;
-import org.apache.kafka.connect.sink.SinkRecord;
-
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -17,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
  * The optional parts of a Service Bus message, as {@link MessageModelConfig} configures them: SessionId

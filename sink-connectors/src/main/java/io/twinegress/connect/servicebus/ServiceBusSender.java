@@ -15,16 +15,15 @@ import io.twinegress.connect.core.SendListener;
 import io.twinegress.connect.format.AmqpCloudEvent;
 import io.twinegress.connect.format.AmqpOutput;
 import io.twinegress.connect.format.FormatConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Sends records to one Service Bus topic with one key: one sender client, and batches packed and
@@ -54,7 +53,7 @@ public final class ServiceBusSender implements EndpointSender {
 
     public static final String CONTENT_TYPE = "application/json";
     public static final String DEVICE_MESSAGE_CONTENT_TYPE = "application/octet-stream";
-    private static final Logger log = LoggerFactory.getLogger(ServiceBusSender.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceBusSender.class);
 
     private final ServiceBusSenderAsyncClient client;
     private final AmqpBatches<ServiceBusMessage, ServiceBusMessageBatch> batches;
@@ -145,7 +144,7 @@ public final class ServiceBusSender implements EndpointSender {
     /** The first record of the task whose headers were cut to Service Bus's limits: one line, never the values. */
     private void warnOnce(SinkRecord record, List<String> leftOut) {
         if (propertiesTrimmedWarned.compareAndSet(false, true)) {
-            log.warn("{}: record {}-{}@{} has headers over Service Bus's limits ({} bytes per application property, "
+            LOG.warn("{}: record {}-{}@{} has headers over Service Bus's limits ({} bytes per application property, "
                 + "{} bytes for the whole message header): sent without {}; later records are trimmed the same way "
                 + "without another line", name, record.originalTopic(), record.originalKafkaPartition(),
                 record.originalKafkaOffset(), MessageProperties.MAX_PROPERTY_BYTES, MessageProperties.MAX_HEADER_BYTES,

@@ -4,9 +4,8 @@ import io.twinegress.connect.core.AmqpEndpoint;
 import io.twinegress.connect.core.AuthConfig;
 import io.twinegress.connect.core.DeliveryConfig;
 import io.twinegress.connect.format.FormatConfig;
-import org.apache.kafka.common.config.ConfigDef;
-
 import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
 
 /** Configuration of {@link ServiceBusSinkConnector}: the shared delivery fragments, with Service Bus limits. */
 public class ServiceBusSinkConfig extends DeliveryConfig {

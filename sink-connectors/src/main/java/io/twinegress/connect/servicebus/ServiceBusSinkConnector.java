@@ -2,11 +2,10 @@ package io.twinegress.connect.servicebus;
 
 import io.twinegress.connect.core.AmqpEndpoint;
 import io.twinegress.connect.core.DeliverySinkConnector;
+import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
-
-import java.util.Map;
 
 /**
  * Delivers an endpoint's egress topic to an Azure Service Bus topic or queue: one message per event, body =

@@ -5,10 +5,9 @@ import io.twinegress.connect.core.DeliveryConfig;
 import io.twinegress.connect.core.DeliverySinkTask;
 import io.twinegress.connect.core.EndpointSender;
 import io.twinegress.connect.core.KeySlot;
-import org.apache.kafka.common.config.types.Password;
-
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.common.config.types.Password;
 
 /** A Service Bus sink task: the shared delivery core with a {@link ServiceBusSender}. */
 public class ServiceBusSinkTask extends DeliverySinkTask {

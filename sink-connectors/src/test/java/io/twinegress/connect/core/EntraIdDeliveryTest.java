@@ -1,12 +1,15 @@
 package io.twinegress.connect.core;
 
+import static io.twinegress.connect.core.DeliveryEngineTest.current;
+import static io.twinegress.connect.core.DeliveryEngineTest.records;
+import static io.twinegress.connect.core.DeliveryEngineTest.unauthorized;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.azure.core.exception.ClientAuthenticationException;
 import io.twinegress.connect.servicebus.ServiceBusSinkConfig;
 import io.twinegress.testing.kafka.TestLogs;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.connect.sink.SinkRecord;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,13 +18,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
-
-import static io.twinegress.connect.core.DeliveryEngineTest.current;
-import static io.twinegress.connect.core.DeliveryEngineTest.records;
-import static io.twinegress.connect.core.DeliveryEngineTest.unauthorized;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.Test;
 
 /**
  * The delivery core with a Microsoft Entra ID identity ({@code auth.mode=entra-id}): a refused token

@@ -1,18 +1,17 @@
 package io.twinegress.connect.core;
 
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.connect.errors.IllegalWorkerStateException;
-import org.apache.kafka.common.metrics.PluginMetrics;
-import org.apache.kafka.connect.sink.ErrantRecordReporter;
-import org.apache.kafka.connect.sink.SinkRecord;
-import org.apache.kafka.connect.sink.SinkTaskContext;
-
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.connect.errors.IllegalWorkerStateException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTaskContext;
 
 /**
  * A SinkTaskContext that records what the task asks of Connect. Pausing and resuming behave as the

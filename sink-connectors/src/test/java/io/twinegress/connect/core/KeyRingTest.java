@@ -1,12 +1,12 @@
 package io.twinegress.connect.core;
 
-import org.junit.jupiter.api.Test;
-
 import static io.twinegress.connect.core.KeyRing.Decision.BACK_OFF;
 import static io.twinegress.connect.core.KeyRing.Decision.RETRY_NOW;
 import static io.twinegress.connect.core.KeySlot.PRIMARY;
 import static io.twinegress.connect.core.KeySlot.SECONDARY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
 
 class KeyRingTest {
 

@@ -1,11 +1,10 @@
 package io.twinegress.connect.core;
 
-import org.apache.kafka.connect.sink.SinkRecord;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.connect.sink.SinkRecord;
 
 /** A {@link SendListener} for sender tests: the delivered batches in order, and the rejected records' reasons by offset. */
 public final class RecordingListener implements SendListener {

@@ -1,14 +1,13 @@
 package io.twinegress.connect.eventgrid;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import io.twinegress.connect.core.RecordRejectedException;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** What becomes of one event's bytes on its way into an Event Grid request. */
 class EventGridEventsTest {

@@ -1,18 +1,17 @@
 package io.twinegress.connect.eventgrid;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.twinegress.connect.core.ConnectionString;
 import io.twinegress.connect.core.DeliveryConfig;
-import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigValue;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigValue;
+import org.junit.jupiter.api.Test;
 
 class EventGridSinkConnectorTest {
 

@@ -1,5 +1,17 @@
 package io.twinegress.connect.eventhubs;
 
+import static io.twinegress.connect.it.SinkIt.committed;
+import static io.twinegress.connect.it.SinkIt.event;
+import static io.twinegress.connect.it.SinkIt.header;
+import static io.twinegress.connect.it.SinkIt.metric;
+import static io.twinegress.connect.it.SinkIt.metricLong;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.twinegress.connect.core.ConnectionString;
 import io.twinegress.connect.core.DeliveryConfig;
 import io.twinegress.connect.it.AmqpTarget;
@@ -11,14 +23,6 @@ import io.twinegress.schemas.EgressHeaders;
 import io.twinegress.testing.kafka.ConnectRestClient;
 import io.twinegress.testing.kafka.ConnectWorker;
 import io.twinegress.testing.kafka.KafkaBroker;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestReporter;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,18 +35,13 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-
-import static io.twinegress.connect.it.SinkIt.committed;
-import static io.twinegress.connect.it.SinkIt.event;
-import static io.twinegress.connect.it.SinkIt.header;
-import static io.twinegress.connect.it.SinkIt.metric;
-import static io.twinegress.connect.it.SinkIt.metricLong;
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestReporter;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Event Hubs connector from the packaged plugin directory in a real Connect worker on a real

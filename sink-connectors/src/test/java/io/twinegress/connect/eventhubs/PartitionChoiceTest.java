@@ -1,5 +1,10 @@
 package io.twinegress.connect.eventhubs;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.twinegress.connect.core.AmqpBatches.Route;
 import io.twinegress.connect.core.DeliveryConfig;
 import io.twinegress.connect.core.EventRecords;
@@ -8,13 +13,6 @@ import io.twinegress.connect.core.RecordingListener;
 import io.twinegress.emulators.amqp.AmqpEmulator;
 import io.twinegress.emulators.amqp.ReceivedMessage;
 import io.twinegress.schemas.EgressHeaders;
-import org.apache.kafka.common.record.TimestampType;
-import org.apache.kafka.connect.header.ConnectHeaders;
-import org.apache.kafka.connect.sink.SinkRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,11 +23,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.connect.header.ConnectHeaders;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Where an event goes (pure), and explicit partition ids through the real Event Hubs SDK to the AMQP

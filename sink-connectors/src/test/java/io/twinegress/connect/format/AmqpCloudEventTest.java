@@ -1,16 +1,15 @@
 package io.twinegress.connect.format;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.cloudevents.CloudEvent;
 import io.cloudevents.jackson.JsonFormat;
-import org.apache.kafka.connect.header.ConnectHeaders;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.apache.kafka.connect.header.ConnectHeaders;
+import org.junit.jupiter.api.Test;
 
 /**
  * The AMQP binding's two modes. What the service receives is judged by the CloudEvents SDK's AMQP

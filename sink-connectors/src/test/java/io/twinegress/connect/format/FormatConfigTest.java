@@ -1,26 +1,25 @@
 package io.twinegress.connect.format;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.twinegress.connect.core.DeliveryConfig;
 import io.twinegress.connect.core.DeliverySinkConnector;
 import io.twinegress.connect.eventgrid.EventGridSinkConfig;
 import io.twinegress.connect.eventgrid.EventGridSinkConnector;
 import io.twinegress.connect.eventhubs.EventHubsSinkConnector;
 import io.twinegress.connect.servicebus.ServiceBusSinkConnector;
-import org.apache.kafka.common.config.ConfigValue;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.kafka.common.config.ConfigValue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The event-format keys on the three connectors, and the Event Grid namespace-topic keys: defaults,

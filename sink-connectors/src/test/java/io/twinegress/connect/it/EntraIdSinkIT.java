@@ -1,5 +1,14 @@
 package io.twinegress.connect.it;
 
+import static io.twinegress.connect.it.SinkIt.committed;
+import static io.twinegress.connect.it.SinkIt.header;
+import static io.twinegress.connect.it.SinkIt.metric;
+import static io.twinegress.connect.it.SinkIt.metricLong;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.twinegress.connect.core.AuthConfig;
 import io.twinegress.connect.core.DeliveryConfig;
 import io.twinegress.emulators.Received;
@@ -16,21 +25,6 @@ import io.twinegress.schemas.EgressHeaders;
 import io.twinegress.testing.kafka.ConnectWorker;
 import io.twinegress.testing.kafka.KafkaBroker;
 import io.twinegress.testing.kafka.TestLogs;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestReporter;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -44,15 +38,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-
-import static io.twinegress.connect.it.SinkIt.committed;
-import static io.twinegress.connect.it.SinkIt.header;
-import static io.twinegress.connect.it.SinkIt.metric;
-import static io.twinegress.connect.it.SinkIt.metricLong;
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestReporter;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The three connectors with {@code auth.mode=entra-id}, from the packaged plugin in a real Connect

@@ -3,12 +3,6 @@ package io.twinegress.connect.it;
 import io.twinegress.connect.core.DeliveryConfig;
 import io.twinegress.testing.kafka.ConnectWorker;
 import io.twinegress.testing.kafka.KafkaBroker;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeader;
-
-import javax.management.AttributeNotFoundException;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -18,6 +12,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.management.AttributeNotFoundException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 
 /**
  * What every sink-connector IT in this module shares: the worker loading the packaged plugin

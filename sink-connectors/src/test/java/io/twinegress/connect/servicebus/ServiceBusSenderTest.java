@@ -1,10 +1,16 @@
 package io.twinegress.connect.servicebus;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.azure.messaging.servicebus.ServiceBusMessage;
 import io.twinegress.connect.core.DeliveryConfig;
 import io.twinegress.connect.core.DeliveryEngine;
-import io.twinegress.connect.core.FakeContext;
 import io.twinegress.connect.core.FailureClassifier;
+import io.twinegress.connect.core.FakeContext;
 import io.twinegress.connect.core.Outcome;
 import io.twinegress.connect.core.RecordRejectedException;
 import io.twinegress.connect.core.RecordingListener;
@@ -12,15 +18,6 @@ import io.twinegress.emulators.amqp.AmqpEmulator;
 import io.twinegress.emulators.amqp.ReceivedMessage;
 import io.twinegress.schemas.EgressHeaders;
 import io.twinegress.testing.kafka.TestLogs;
-import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.data.SchemaBuilder;
-import org.apache.kafka.connect.header.ConnectHeaders;
-import org.apache.kafka.connect.sink.SinkRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,12 +26,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.header.ConnectHeaders;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The record-to-message mapping, and the batching through the real Service Bus SDK against the

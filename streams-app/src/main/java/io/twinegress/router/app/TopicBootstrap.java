@@ -1,6 +1,7 @@
 package io.twinegress.router.app;
 
 import io.twinegress.router.config.RouterConfig;
+import io.twinegress.schemas.ControlTopics;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,7 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import io.twinegress.schemas.ControlTopics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;

@@ -1,5 +1,8 @@
 package io.twinegress.router.config;
 
+import io.twinegress.router.deadletter.RouterProcessingExceptionHandler;
+import io.twinegress.router.deadletter.RouterProductionExceptionHandler;
+import io.twinegress.router.routing.Lineage;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,10 +18,6 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
-
-import io.twinegress.router.deadletter.RouterProcessingExceptionHandler;
-import io.twinegress.router.deadletter.RouterProductionExceptionHandler;
-import io.twinegress.router.routing.Lineage;
 
 /**
  * The router's own configuration keys (all {@code twin.}-prefixed) plus the Kafka Streams

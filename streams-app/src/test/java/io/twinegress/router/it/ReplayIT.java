@@ -1,12 +1,12 @@
 package io.twinegress.router.it;
 
-import static org.awaitility.Awaitility.await;
 import static io.twinegress.router.Fixtures.event;
 import static io.twinegress.router.Fixtures.string;
 import static io.twinegress.router.Fixtures.utf8;
 import static io.twinegress.router.it.EgressReader.header;
 import static io.twinegress.schemas.EventType.SensorChange;
 import static io.twinegress.schemas.EventType.SpaceChange;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
