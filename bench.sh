@@ -2,7 +2,7 @@
 # Runs the benchmark suite against a real broker in a child process and writes
 # docs/benchmarks.md and docs/benchmarks.json. 9–14 minutes on 2 cores, depending on load.
 #   ./bench.sh                 the full suite
-#   ./bench.sh --only 1,2      some figures (1–8; 8 = content filters)
+#   ./bench.sh --only 1,2      some figures (1–8; 8 = content filters; 11 = 100 connectors on one worker)
 #   ./bench.sh --jfr           also record the router runs with JFR (benchmarks/target/bench-work/...)
 #   ./bench.sh --smoke --out /tmp/b   tiny sizes, proves the harness
 # Set BENCH_SKIP_BUILD=1 to reuse the jars already built.
