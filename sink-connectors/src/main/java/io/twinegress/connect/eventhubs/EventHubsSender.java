@@ -5,6 +5,7 @@ import com.azure.messaging.eventhubs.EventDataBatch;
 import com.azure.messaging.eventhubs.EventHubClientBuilder;
 import com.azure.messaging.eventhubs.EventHubProducerAsyncClient;
 import com.azure.messaging.eventhubs.models.CreateBatchOptions;
+import io.twinegress.connect.clients.LeasedClient;
 import io.twinegress.connect.core.AmqpBatches;
 import io.twinegress.connect.core.AmqpEndpoint;
 import io.twinegress.connect.core.ConnectionString;
@@ -18,7 +19,8 @@ import reactor.core.publisher.Mono;
 import java.util.List;
 
 /**
- * Sends records to one event hub with one key: one producer client, and batches packed and sent
+ * Sends records to one event hub with one key: one producer client (on the worker's shared
+ * connection for the hub and key, {@link EventHubsClients}), and batches packed and sent
  * as {@link AmqpBatches} says (per partition key an {@link EventDataBatch} created with
  * {@code CreateBatchOptions.setPartitionKey}, filled with {@code tryAdd}).
  *
@@ -36,6 +38,7 @@ public final class EventHubsSender implements EndpointSender {
 
     public static final String CONTENT_TYPE = "application/json";
 
+    private final LeasedClient<EventHubProducerAsyncClient> leased;
     private final EventHubProducerAsyncClient client;
     private final AmqpBatches<EventData, EventDataBatch> batches;
     private final boolean deviceMessages;
@@ -47,7 +50,8 @@ public final class EventHubsSender implements EndpointSender {
         } else {
             builder.connectionString(connectionString.value(), config.eventHubName());
         }
-        this.client = builder.buildAsyncProducerClient();
+        this.leased = EventHubsClients.producer(config, connectionString, () -> builder);
+        this.client = leased.client();
         this.batches = new AmqpBatches<>(new Sdk(), config, true);
         this.deviceMessages = config.deviceMessages();
     }
@@ -117,6 +121,6 @@ public final class EventHubsSender implements EndpointSender {
 
     @Override
     public void close() {
-        AmqpBatches.closeQuietly(client);
+        leased.close();
     }
 }

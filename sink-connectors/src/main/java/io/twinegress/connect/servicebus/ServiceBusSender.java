@@ -6,6 +6,7 @@ import com.azure.messaging.servicebus.ServiceBusMessage;
 import com.azure.messaging.servicebus.ServiceBusMessageBatch;
 import com.azure.messaging.servicebus.ServiceBusSenderAsyncClient;
 import com.azure.messaging.servicebus.models.CreateMessageBatchOptions;
+import io.twinegress.connect.clients.LeasedClient;
 import io.twinegress.connect.core.AmqpBatches;
 import io.twinegress.connect.core.AmqpEndpoint;
 import io.twinegress.connect.core.EndpointSender;
@@ -23,7 +24,8 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Sends records to one Service Bus topic with one key: one sender client, and batches packed and
+ * Sends records to one Service Bus topic with one key: one sender client (on the worker's shared
+ * connection for the namespace and key, {@link ServiceBusClients}), and batches packed and
  * sent as {@link AmqpBatches} says ({@code tryAddMessage} into a {@link ServiceBusMessageBatch});
  * per partition key when the entity is partitioned ({@code entity.partitioned}, the default: such
  * an entity takes one partition key per batch), across keys otherwise.
@@ -47,6 +49,7 @@ public final class ServiceBusSender implements EndpointSender {
     public static final String DEVICE_MESSAGE_CONTENT_TYPE = "application/octet-stream";
     private static final Logger log = LoggerFactory.getLogger(ServiceBusSender.class);
 
+    private final LeasedClient<ServiceBusSenderAsyncClient> leased;
     private final ServiceBusSenderAsyncClient client;
     private final AmqpBatches<ServiceBusMessage, ServiceBusMessageBatch> batches;
     private final String name;
@@ -57,12 +60,10 @@ public final class ServiceBusSender implements EndpointSender {
      *                                Bus's limits and that was logged (one line per task, not per record)
      */
     public ServiceBusSender(ServiceBusSinkConfig config, Password connectionString, AtomicBoolean propertiesTrimmedWarned) {
-        this.client = new ServiceBusClientBuilder()
+        this.leased = ServiceBusClients.sender(config, connectionString, () -> new ServiceBusClientBuilder()
             .connectionString(connectionString.value())
-            .retryOptions(AmqpEndpoint.retryOptions(config))
-            .sender()
-            .topicName(config.topicName())
-            .buildAsyncClient();
+            .retryOptions(AmqpEndpoint.retryOptions(config)));
+        this.client = leased.client();
         this.batches = new AmqpBatches<>(new Sdk(), config, config.entityPartitioned());
         this.name = config.connectorName();
         this.propertiesTrimmedWarned = propertiesTrimmedWarned;
@@ -147,6 +148,6 @@ public final class ServiceBusSender implements EndpointSender {
 
     @Override
     public void close() {
-        AmqpBatches.closeQuietly(client);
+        leased.close();
     }
 }

@@ -27,7 +27,8 @@ class EventGridSinkTaskTest {
 
     static Set<Thread> httpThreads() {
         return Thread.getAllStackTraces().keySet().stream()
-            .filter(t -> t.isAlive() && (t.getName().startsWith("HttpClient-") || t.getName().contains("-http-client")))
+            .filter(t -> t.isAlive() && (t.getName().startsWith("HttpClient-") || t.getName().contains("-http-client")
+                || t.getName().startsWith("twin-egress-eventgrid-http-")))
             .collect(Collectors.toSet());
     }
 
