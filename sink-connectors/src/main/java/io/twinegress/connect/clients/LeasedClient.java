@@ -31,6 +31,17 @@ public final class LeasedClient<C extends AutoCloseable> implements AutoCloseabl
         return client;
     }
 
+    /**
+     * As {@link #close}, after a send that hung: the shared resource is retired first, so the next
+     * lease of its key builds a new one (a fresh connection) while the other holders keep this one.
+     */
+    public void abandon() {
+        if (lease != null) {
+            lease.retire();
+        }
+        close();
+    }
+
     /** Closes the client, then releases the lease. Never throws. */
     @Override
     public void close() {

@@ -232,7 +232,7 @@ final class PipelinedSend {
     private void closeInBackground(EndpointSender s) {
         Thread closer = new Thread(() -> {
             try {
-                s.close();
+                s.abandon();
             } catch (RuntimeException e) {
                 log.debug("{}: closing a client given up on failed", name, e);
             }

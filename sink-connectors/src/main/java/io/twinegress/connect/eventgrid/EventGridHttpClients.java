@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -48,18 +49,19 @@ final class EventGridHttpClients {
     /** A lease on the worker's client for this connect timeout (a client of the task's own when sharing is off). */
     static SharedClients<Client>.Lease lease(Duration connectTimeout) {
         if (!ClientSharing.enabled()) {
-            return new SharedClients<>(EventGridHttpClients::close).acquire(key(connectTimeout), () -> open(connectTimeout));
+            return new SharedClients<>(EventGridHttpClients::close).acquire(key(connectTimeout), () -> {
+                ExecutorService threads = taskThreads();
+                return new Client(EventGridSender.httpClient(connectTimeout, threads), threads);
+            });
         }
-        return CLIENTS.acquire(key(connectTimeout), () -> open(connectTimeout));
+        return CLIENTS.acquire(key(connectTimeout), () -> {
+            ExecutorService threads = sharedThreads();
+            return new Client(EventGridSender.httpClient(connectTimeout, threads), threads);
+        });
     }
 
     private static ClientKey key(Duration connectTimeout) {
         return ClientKey.of("eventgrid-http", null, Map.of(), connectTimeout);
-    }
-
-    private static Client open(Duration connectTimeout) {
-        ExecutorService threads = threads();
-        return new Client(EventGridSender.httpClient(connectTimeout, threads), threads);
     }
 
     private static void close(Client c) {
@@ -74,13 +76,12 @@ final class EventGridHttpClients {
     }
 
     /**
-     * At most {@value #POOL_THREADS} daemon threads, ended after a minute idle, named after the
-     * first task's thread and with its class loader (the plugin's).
+     * At most {@value #POOL_THREADS} daemon threads, ended after a minute idle, with the first task's
+     * class loader (the plugin's, which the client needs).
      */
-    private static ExecutorService threads() {
-        Thread task = Thread.currentThread();
+    private static ExecutorService sharedThreads() {
         String name = "twin-egress-eventgrid-http-";
-        ClassLoader loader = task.getContextClassLoader();
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
         AtomicInteger n = new AtomicInteger();
         ThreadPoolExecutor pool = new ThreadPoolExecutor(POOL_THREADS, POOL_THREADS, 60, TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(), r -> {
@@ -91,6 +92,20 @@ final class EventGridHttpClients {
             });
         pool.allowCoreThreadTimeOut(true);
         return pool;
+    }
+
+    /** A task's own client's threads (sharing off): a cached pool named after the task's thread, as before sharing. */
+    private static ExecutorService taskThreads() {
+        Thread task = Thread.currentThread();
+        String name = task.getName() + "-http-client-";
+        ClassLoader loader = task.getContextClassLoader();
+        AtomicInteger n = new AtomicInteger();
+        return Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, name + n.getAndIncrement());
+            t.setDaemon(true);
+            t.setContextClassLoader(loader);
+            return t;
+        });
     }
 
     /** The registry, for tests. */

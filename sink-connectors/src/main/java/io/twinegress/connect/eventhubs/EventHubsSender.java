@@ -123,4 +123,9 @@ public final class EventHubsSender implements EndpointSender {
     public void close() {
         leased.close();
     }
+
+    @Override
+    public void abandon() {
+        leased.abandon();
+    }
 }

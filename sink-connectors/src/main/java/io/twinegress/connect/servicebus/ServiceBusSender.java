@@ -150,4 +150,9 @@ public final class ServiceBusSender implements EndpointSender {
     public void close() {
         leased.close();
     }
+
+    @Override
+    public void abandon() {
+        leased.abandon();
+    }
 }

@@ -111,6 +111,30 @@ class SharedConnectionsTest {
         awaitConnections(0, "the connection ends with its last sender");
     }
 
+    /** After a send the core gave up on, the task's next sender reconnects; the others stay on their connection. */
+    @Test
+    void anAbandonedSendersNextSenderGetsAFreshConnectionAndTheOthersKeepTheirs() throws Exception {
+        ServiceBusSender a = serviceBus("a", "key-1");
+        ServiceBusSender b = serviceBus("b", "key-1");
+        send(a, 0);
+        send(b, 1);
+        awaitConnections(1, "shared");
+
+        a.abandon(); // as the core does with the sender of a send that hung
+        ServiceBusSender again = serviceBus("a", "key-1");
+        send(again, 2);
+        send(b, 3);
+        awaitConnections(2, "a fresh connection for the new sender, the old one kept for b");
+        assertEquals(2, amqp.count("a"));
+        assertEquals(2, amqp.count("b"));
+
+        b.close();
+        awaitConnections(1, "the retired connection ends with its last sender");
+        send(again, 4);
+        again.close();
+        awaitConnections(0, "all closed");
+    }
+
     @Test
     void anotherKeyIsAnotherConnectionAndItsRefusalLeavesTheOtherKeySending() throws Exception {
         ServiceBusSender one = serviceBus("a", "key-1");
