@@ -150,6 +150,8 @@ public final class ConnectorScaleBench {
                 rest.deleteConnector(name);
             }
             int after = settledThreads(pid, 5);
+            ctx.progress("fig %d %s, %d connectors deleted: threads by name %s", FIGURE, variant, n,
+                top(ProcStats.threadGroups(pid), 10));
             return new Point(n, toRunning, toFirst, threadsIdle, rssIdle, peak, rate, after, connections, top(groups, 10));
         } finally {
             for (String name : names) {
