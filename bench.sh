@@ -4,7 +4,7 @@
 #   ./bench.sh                 the full suite
 #   ./bench.sh --only 1,2      some figures (1–12; 8 = content filters, 9 = the router's cost by step,
 #                              10 = 1,000 endpoints in the router, 11 = end to end with the four sample endpoints,
-#                              12 = CloudEvents vs as-is)
+#                              12 = CloudEvents vs as-is, 13 = 100 connectors on one worker)
 #   ./bench.sh --jfr           also record the router runs with JFR (benchmarks/target/bench-work/...)
 #   ./bench.sh --smoke --out /tmp/b   tiny sizes, proves the harness
 # Set BENCH_SKIP_BUILD=1 to reuse the jars already built.

@@ -69,7 +69,7 @@ public final class Suite {
         Integer records = null;
         Integer connectorRecords = null;
         Path out = Path.of("docs");
-        Set<Integer> only = new TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12));
+        Set<Integer> only = new TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, io.twinegress.bench.scale.ConnectorScaleBench.FIGURE));
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--smoke" -> smoke = true;
@@ -167,6 +167,10 @@ public final class Suite {
         }
         if (only.contains(11)) {
             endToEnd(streams);
+        }
+        if (only.contains(io.twinegress.bench.scale.ConnectorScaleBench.FIGURE)) {
+            new io.twinegress.bench.scale.ConnectorScaleBench(ctx, ctx.sizes().fanOut100() ? 100 : 6,
+                Math.max(60, ctx.sizes().connectorRecords() / 2)).run(report);
         }
     }
 

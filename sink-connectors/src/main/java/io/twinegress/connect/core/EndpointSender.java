@@ -39,4 +39,13 @@ public interface EndpointSender extends AutoCloseable {
     /** Releases the client. Must not throw. */
     @Override
     void close();
+
+    /**
+     * Releases the client after a send the core gave up on (it may still run): as {@link #close}, and
+     * a sender whose connection is shared with other tasks also stops handing that connection to new
+     * senders, so this task's next sender gets a fresh one while the others keep theirs. Must not throw.
+     */
+    default void abandon() {
+        close();
+    }
 }

@@ -231,7 +231,7 @@ final class PipelinedSend {
     private void closeInBackground(EndpointSender s) {
         Thread closer = new Thread(() -> {
             try {
-                s.close();
+                s.abandon();
             } catch (RuntimeException e) {
                 LOG.debug("{}: closing a client given up on failed", name, e);
             }

@@ -291,7 +291,7 @@ public final class EventGridSender implements EndpointSender {
         return text.length() > MAX_REASON_CHARS ? text.substring(0, MAX_REASON_CHARS) + "…" : text;
     }
 
-    /** Nothing to release: the HTTP client belongs to the task, and the key is only a header. */
+    /** Nothing to release: the HTTP client belongs to the task (its lease), and the key is only a header. */
     @Override
     public void close() {
     }

@@ -6,6 +6,7 @@ import com.azure.messaging.eventhubs.EventDataBatch;
 import com.azure.messaging.eventhubs.EventHubClientBuilder;
 import com.azure.messaging.eventhubs.EventHubProducerAsyncClient;
 import com.azure.messaging.eventhubs.models.CreateBatchOptions;
+import io.twinegress.connect.clients.LeasedClient;
 import io.twinegress.connect.core.AmqpBatches;
 import io.twinegress.connect.core.AmqpEndpoint;
 import io.twinegress.connect.core.ConnectionString;
@@ -24,7 +25,8 @@ import org.apache.kafka.connect.sink.SinkRecord;
 import reactor.core.publisher.Mono;
 
 /**
- * Sends records to one event hub with one key: one producer client, and batches packed and sent
+ * Sends records to one event hub with one key: one producer client (on the worker's shared
+ * connection for the hub and key, {@link EventHubsClients}), and batches packed and sent
  * as {@link AmqpBatches} says (per partition key an {@link EventDataBatch} created with
  * {@code CreateBatchOptions.setPartitionKey}, filled with {@code tryAdd}).
  *
@@ -46,6 +48,7 @@ public final class EventHubsSender implements EndpointSender {
 
     public static final String CONTENT_TYPE = "application/json";
 
+    private final LeasedClient<EventHubProducerAsyncClient> leased;
     private final EventHubProducerAsyncClient client;
     private final AmqpBatches<EventData, EventDataBatch> batches;
     private final boolean deviceMessages;
@@ -56,7 +59,7 @@ public final class EventHubsSender implements EndpointSender {
     private Set<String> partitionIds;
 
     public EventHubsSender(EventHubsSinkConfig config, Password connectionString) {
-        this(config, withKey(config, connectionString));
+        this(config, EventHubsClients.producer(config, connectionString, () -> withKey(config, connectionString)));
     }
 
     /**
@@ -65,7 +68,8 @@ public final class EventHubsSender implements EndpointSender {
      * asks again before each token expires.
      */
     public EventHubsSender(EventHubsSinkConfig config, TokenCredential credential) {
-        this(config, withIdentity(config, credential));
+        // a client of its own: the worker's shared connections are keyed on connection strings
+        this(config, LeasedClient.own(withIdentity(config, credential).buildAsyncProducerClient()));
     }
 
     private static EventHubClientBuilder withKey(EventHubsSinkConfig config, Password connectionString) {
@@ -75,18 +79,19 @@ public final class EventHubsSender implements EndpointSender {
         } else {
             builder.connectionString(connectionString.value(), config.eventHubName());
         }
-        return builder;
+        return builder.retryOptions(AmqpEndpoint.retryOptions(config));
     }
 
     private static EventHubClientBuilder withIdentity(EventHubsSinkConfig config, TokenCredential credential) {
         EventHubClientBuilder builder = new EventHubClientBuilder()
             .credential(AmqpEndpoint.namespace(config), config.eventHubName(), credential);
         AmqpEndpoint.customEndpoint(config).ifPresent(builder::customEndpointAddress);
-        return builder;
+        return builder.retryOptions(AmqpEndpoint.retryOptions(config));
     }
 
-    private EventHubsSender(EventHubsSinkConfig config, EventHubClientBuilder builder) {
-        this.client = builder.retryOptions(AmqpEndpoint.retryOptions(config)).buildAsyncProducerClient();
+    private EventHubsSender(EventHubsSinkConfig config, LeasedClient<EventHubProducerAsyncClient> leased) {
+        this.leased = leased;
+        this.client = leased.client();
         this.batches = new AmqpBatches<>(new Sdk(), config, true);
         this.deviceMessages = config.deviceMessages();
         this.output = AmqpOutput.of(FormatConfig.settings(config));
@@ -192,6 +197,11 @@ public final class EventHubsSender implements EndpointSender {
 
     @Override
     public void close() {
-        AmqpBatches.closeQuietly(client);
+        leased.close();
+    }
+
+    @Override
+    public void abandon() {
+        leased.abandon();
     }
 }

@@ -7,6 +7,7 @@ import com.azure.messaging.servicebus.ServiceBusMessage;
 import com.azure.messaging.servicebus.ServiceBusMessageBatch;
 import com.azure.messaging.servicebus.ServiceBusSenderAsyncClient;
 import com.azure.messaging.servicebus.models.CreateMessageBatchOptions;
+import io.twinegress.connect.clients.LeasedClient;
 import io.twinegress.connect.core.AmqpBatches;
 import io.twinegress.connect.core.AmqpEndpoint;
 import io.twinegress.connect.core.EndpointSender;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
 /**
- * Sends records to one Service Bus topic with one key: one sender client, and batches packed and
+ * Sends records to one Service Bus topic with one key: one sender client (on the worker's shared
+ * connection for the namespace and key, {@link ServiceBusClients}), and batches packed and
  * sent as {@link AmqpBatches} says ({@code tryAddMessage} into a {@link ServiceBusMessageBatch});
  * per partition key when the entity is partitioned ({@code entity.partitioned}, the default: such
  * an entity takes one partition key per batch), across keys otherwise.
@@ -55,6 +57,7 @@ public final class ServiceBusSender implements EndpointSender {
     public static final String DEVICE_MESSAGE_CONTENT_TYPE = "application/octet-stream";
     private static final Logger LOG = LoggerFactory.getLogger(ServiceBusSender.class);
 
+    private final LeasedClient<ServiceBusSenderAsyncClient> leased;
     private final ServiceBusSenderAsyncClient client;
     private final AmqpBatches<ServiceBusMessage, ServiceBusMessageBatch> batches;
     private final String name;
@@ -67,16 +70,23 @@ public final class ServiceBusSender implements EndpointSender {
      *                                Bus's limits and that was logged (one line per task, not per record)
      */
     public ServiceBusSender(ServiceBusSinkConfig config, Password connectionString, AtomicBoolean propertiesTrimmedWarned) {
-        this(config, new ServiceBusClientBuilder().connectionString(connectionString.value()), propertiesTrimmedWarned);
+        this(config, ServiceBusClients.sender(config, connectionString, () -> new ServiceBusClientBuilder()
+            .connectionString(connectionString.value())
+            .retryOptions(AmqpEndpoint.retryOptions(config))), propertiesTrimmedWarned);
     }
 
     /**
      * With a Microsoft Entra ID identity: the client connects to {@code namespace} (or
      * {@code custom.endpoint.address}) and gets its tokens from {@code credential}, which the SDK
-     * asks again before each token expires.
+     * asks again before each token expires. A client of its own: the worker's shared connections
+     * are keyed on connection strings.
      */
     public ServiceBusSender(ServiceBusSinkConfig config, TokenCredential credential, AtomicBoolean propertiesTrimmedWarned) {
-        this(config, withIdentity(config, credential), propertiesTrimmedWarned);
+        this(config, LeasedClient.own(withIdentity(config, credential)
+            .retryOptions(AmqpEndpoint.retryOptions(config))
+            .sender()
+            .topicName(config.topicName())
+            .buildAsyncClient()), propertiesTrimmedWarned);
     }
 
     private static ServiceBusClientBuilder withIdentity(ServiceBusSinkConfig config, TokenCredential credential) {
@@ -85,12 +95,10 @@ public final class ServiceBusSender implements EndpointSender {
         return builder;
     }
 
-    private ServiceBusSender(ServiceBusSinkConfig config, ServiceBusClientBuilder builder, AtomicBoolean propertiesTrimmedWarned) {
-        this.client = builder
-            .retryOptions(AmqpEndpoint.retryOptions(config))
-            .sender()
-            .topicName(config.topicName())
-            .buildAsyncClient();
+    private ServiceBusSender(ServiceBusSinkConfig config, LeasedClient<ServiceBusSenderAsyncClient> leased,
+                             AtomicBoolean propertiesTrimmedWarned) {
+        this.leased = leased;
+        this.client = leased.client();
         this.batches = new AmqpBatches<>(new Sdk(), config, config.entityPartitioned());
         this.name = config.connectorName();
         this.propertiesTrimmedWarned = propertiesTrimmedWarned;
@@ -190,6 +198,11 @@ public final class ServiceBusSender implements EndpointSender {
 
     @Override
     public void close() {
-        AmqpBatches.closeQuietly(client);
+        leased.close();
+    }
+
+    @Override
+    public void abandon() {
+        leased.abandon();
     }
 }

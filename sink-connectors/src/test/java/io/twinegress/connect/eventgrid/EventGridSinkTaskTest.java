@@ -19,14 +19,18 @@ import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.Test;
 
-/** The Event Grid task's own resources: its HTTP client lives from the first send to stop(), not longer. */
+/**
+ * The Event Grid tasks' HTTP client: one for every task of the worker, from the first task's first
+ * send to the last task's stop(), not longer.
+ */
 class EventGridSinkTaskTest {
 
     static final String KEY = "a2V5LW9uZQ==";
 
     static Set<Thread> httpThreads() {
         return Thread.getAllStackTraces().keySet().stream()
-            .filter(t -> t.isAlive() && (t.getName().startsWith("HttpClient-") || t.getName().contains("-http-client")))
+            .filter(t -> t.isAlive() && (t.getName().startsWith("HttpClient-") || t.getName().contains("-http-client")
+                || t.getName().startsWith("twin-egress-eventgrid-http-")))
             .collect(Collectors.toSet());
     }
 
@@ -64,6 +68,57 @@ class EventGridSinkTaskTest {
                 return started.stream().noneMatch(Thread::isAlive);
             });
             assertTrue(started.stream().noneMatch(Thread::isAlive));
+        }
+    }
+
+    static EventGridSinkTask started(EventGridEmulator eg, String name) {
+        Map<String, String> props = new HashMap<>();
+        props.put("name", name);
+        props.put(DeliveryConfig.CONNECTION_STRING_CONFIG, KEY);
+        props.put(DeliveryConfig.PATH_CONFIG, eg.endpoint("twins"));
+        EventGridSinkTask task = new EventGridSinkTask();
+        task.initialize(new FakeContext(props, false));
+        task.start(props);
+        return task;
+    }
+
+    static void putOne(EventGridSinkTask task, long offset) {
+        String event = "{\"id\":\"t-" + offset + "\",\"subject\":\"Sensor\",\"data\":{},\"eventType\":\"SensorChange\","
+            + "\"eventTime\":\"2026-11-22T10:00:00Z\",\"dataVersion\":\"1.0\"}";
+        task.put(List.of(new SinkRecord("twin.egress.eg", 0, null, null, Schema.OPTIONAL_BYTES_SCHEMA,
+            event.getBytes(StandardCharsets.UTF_8), offset)));
+    }
+
+    /** Two tasks run one client (one selector thread); stopping one leaves the other sending; the last stop ends it. */
+    @Test
+    void theTasksOfAWorkerShareOneClientThatEndsWithTheLast() throws Exception {
+        try (EventGridEmulator eg = EventGridEmulator.builder().topic("twins").key(KEY).start()) {
+            Set<Thread> before = httpThreads();
+            EventGridSinkTask a = started(eg, "eg-a");
+            EventGridSinkTask b = started(eg, "eg-b");
+            putOne(a, 0);
+            putOne(b, 0);
+            // a put may return with its send in flight (pipelined): wait for the arrivals
+            await("both delivered").atMost(Duration.ofSeconds(30)).until(() -> eg.count("twins") == 2);
+            Set<Thread> started = httpThreads();
+            started.removeAll(before);
+            assertEquals(1, started.stream().filter(t -> t.getName().endsWith("SelectorManager")).count(),
+                "one client's selector for both tasks: " + started);
+
+            a.stop();
+            putOne(b, 1);
+            await("the other task still sends after one stopped").atMost(Duration.ofSeconds(30)).until(() -> eg.count("twins") == 3);
+            assertTrue(started.stream().anyMatch(Thread::isAlive));
+
+            b.stop();
+            // as Connect does after stop(): the stopped tasks are dropped (a send that was still in
+            // flight at stop keeps its sender, and so the client, reachable from its task)
+            a = null;
+            b = null;
+            await("the client's threads end with the last task").atMost(Duration.ofSeconds(30)).until(() -> {
+                System.gc(); // Java 17: the client's selector thread ends once the client is collected
+                return started.stream().noneMatch(Thread::isAlive);
+            });
         }
     }
 }

@@ -464,6 +464,106 @@ public abstract class DeliveryContractIT {
         assertEquals(9, s.count(entity), "nothing twice");
     }
 
+    /**
+     * Two connectors sending to one entity with one primary key share the worker's connection (on
+     * the AMQP stand-in: one connection for both), and each still keeps its own keys and backoff:
+     * deleting one leaves the other delivering on the shared connection; when the shared primary is
+     * revoked each fails over to its own secondary; when one's secondary is refused too, that one
+     * backs off and holds its records while the other keeps delivering, undisturbed; once its key is
+     * back it delivers all it held. Each record once, in order.
+     */
+    @Test
+    void twoConnectorsSharingAConnectionFailOverAndBackOffEachOnItsOwn() {
+        Target t = target();
+        StandIn<?> s = t.standIn();
+        Endpoint a = endpoint("shared-a", 1, "primary", "secondary-a", "secondary-b");
+        String entity = a.name();
+        String b = connectorName("shared-b");
+        String bTopic = "twin.egress." + b;
+        kafka().createTopic(bTopic, 1);
+        String primary = a.keys().get(0);
+        String secondaryA = a.keys().get(1);
+        String secondaryB = a.keys().get(2);
+        Map<String, String> bConfig = config(bTopic, s, entity, t.connectionString(s, entity, primary),
+            t.connectionString(s, entity, secondaryB));
+        connectors.start(a.name(), config(a.topic(), s, entity, t.connectionString(s, entity, primary),
+            t.connectionString(s, entity, secondaryA)));
+        connectors.start(b, bConfig);
+        List<ProducerRecord<byte[], byte[]>> toA = new ArrayList<>();
+        List<ProducerRecord<byte[], byte[]>> toB = new ArrayList<>();
+        produceMore(toA, a.topic(), a.name(), 10);
+        produceMore(toB, bTopic, b, 10);
+        awaitArrivals(s, entity, a.name(), 10);
+        awaitArrivals(s, entity, b, 10);
+        if (s instanceof io.twinegress.emulators.amqp.AmqpEmulator amqp) {
+            await("both connectors on one AMQP connection").atMost(DEADLINE).until(() -> amqp.openConnections() == 1);
+        }
+
+        // deleting one connector closes its client, not the connection the other one uses
+        await("b committed").atMost(DEADLINE).until(() -> committed(kafka(), b) == 10);
+        connect().rest().deleteConnector(b);
+        await("b is gone").atMost(DEADLINE).until(() -> connect().rest().connectorStatus(b).isEmpty());
+        produceMore(toA, a.topic(), a.name(), 10);
+        awaitArrivals(s, entity, a.name(), 20);
+        connectors.start(b, bConfig);
+
+        // the shared primary is revoked: each fails over to its own secondary
+        s.revokeKey(entity, primary);
+        produceMore(toA, a.topic(), a.name(), 10);
+        produceMore(toB, bTopic, b, 10);
+        List<Received> gotA = awaitArrivals(s, entity, a.name(), 30);
+        List<Received> gotB = awaitArrivals(s, entity, b, 20);
+        assertEquals(StandIn.fingerprint(secondaryA), gotA.get(29).keyFingerprint(), "a on its own secondary");
+        assertEquals(StandIn.fingerprint(secondaryB), gotB.get(19).keyFingerprint(), "b on its own secondary");
+        assertEquals(1, metricLong(a.name(), "failovers-total"));
+        assertEquals(1, metricLong(b, "failovers-total"));
+
+        // b's secondary is refused too: b backs off and holds; a keeps delivering, undisturbed
+        s.revokeKey(entity, secondaryB);
+        produceMore(toB, bTopic, b, 10);
+        await("b backs off").atMost(DEADLINE).until(() -> metricLong(b, "backing-off") == 1);
+        produceMore(toA, a.topic(), a.name(), 10);
+        gotA = awaitArrivals(s, entity, a.name(), 40);
+        assertEquals(StandIn.fingerprint(secondaryA), gotA.get(39).keyFingerprint());
+        assertEquals(0, metricLong(a.name(), "backing-off"), "a never waited for b");
+        assertEquals(1, metricLong(a.name(), "failovers-total"), "a stayed on its key");
+        assertEquals(20, arrivals(s, entity, b).size(), "b held its records");
+        assertTrue(committed(kafka(), b) <= 20, "nothing committed past a held record");
+
+        // b's key is back: it delivers everything it held
+        s.addKey(entity, secondaryB);
+        gotB = awaitArrivals(s, entity, b, 30);
+        await("b's backoff over").atMost(DEADLINE).until(() -> metricLong(b, "backing-off") == 0);
+        assertEachOnceInOrderPerPartition(toA, gotA, 1);
+        assertEachOnceInOrderPerPartition(toB, gotB, 1);
+        await("both committed").atMost(DEADLINE).until(() -> committed(kafka(), a.name()) == 40 && committed(kafka(), b) == 30);
+    }
+
+    /** Produces {@code n} more routed records for {@code endpoint}, numbered on from those in {@code sent}. */
+    private void produceMore(List<ProducerRecord<byte[], byte[]>> sent, String topic, String endpoint, int n) {
+        List<ProducerRecord<byte[], byte[]>> more = routed(topic, endpoint, 1, sent.size(), n, 50);
+        produce(more);
+        sent.addAll(more);
+    }
+
+    /** What arrived at {@code entity} from {@code endpoint}'s connector (its event ids start with its name). */
+    private List<Received> arrivals(StandIn<?> s, String entity, String endpoint) {
+        List<Received> out = new ArrayList<>();
+        for (Received r : s.received(entity)) {
+            if (target().eventId(r).startsWith(endpoint + "-")) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    private List<Received> awaitArrivals(StandIn<?> s, String entity, String endpoint, int n) {
+        await(endpoint + ": " + n + " arrived").atMost(DEADLINE).until(() -> arrivals(s, entity, endpoint).size() >= n);
+        List<Received> got = arrivals(s, entity, endpoint);
+        assertEquals(n, got.size(), endpoint + ": nothing twice");
+        return got;
+    }
+
     /** A connector (and entity, topic, key scope) name unique to this test and target. */
     private String connectorName(String scenario) {
         return target().connector().replace("SinkConnector", "").toLowerCase() + "-" + scenario;
