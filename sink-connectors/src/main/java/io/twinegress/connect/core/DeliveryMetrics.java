@@ -76,7 +76,16 @@ public final class DeliveryMetrics {
 
     private void add(String name, String description, Supplier<?> value) {
         MetricName metricName = registry.metricName(name, description, new LinkedHashMap<>());
-        registry.addMetric(metricName, (Gauge<Object>) (config, now) -> value.get());
+        Gauge<Object> gauge = (config, now) -> value.get();
+        try {
+            registry.addMetric(metricName, gauge);
+        } catch (IllegalArgumentException stillThere) {
+            // The previous instance of this task (same connector and task id) has not finished
+            // stopping, e.g. its graceful stop timed out after a rebalance: its gauge still holds the
+            // name, and only it can remove it. Start without this gauge rather than fail the task,
+            // which would stop delivery until someone restarts it.
+            return;
+        }
         registered.add(metricName);
     }
 
