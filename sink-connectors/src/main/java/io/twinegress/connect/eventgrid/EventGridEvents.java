@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.twinegress.connect.core.EventRecords;
+import io.twinegress.connect.core.JsonBytes;
 import io.twinegress.connect.core.RecordRejectedException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -87,42 +88,20 @@ final class EventGridEvents {
         }
         if (leading > 0) {
             int from = starts.get(0);
-            int to = leading < members ? starts.get(leading) : valueEnd(body, starts.get(members));
+            int to = leading < members ? starts.get(leading) : JsonBytes.valueEnd(body, starts.get(members));
             out.write(body, copied, from - copied);
             copied = to;
         }
         for (int i : scan.topics) {
             if (i >= leading) {
-                int from = valueEnd(body, starts.get(i)); // just after the member before it
-                int to = valueEnd(body, starts.get(i + 1));
+                int from = JsonBytes.valueEnd(body, starts.get(i)); // just after the member before it
+                int to = JsonBytes.valueEnd(body, starts.get(i + 1));
                 out.write(body, copied, from - copied);
                 copied = to;
             }
         }
         out.write(body, copied, body.length - copied);
         return out.toByteArray();
-    }
-
-    /**
-     * Where the value before {@code next} (the start of the next member's name, or of the closing
-     * brace) ends: back over whitespace, at most one comma, and whitespace again.
-     */
-    private static int valueEnd(byte[] body, int next) {
-        int i = next;
-        while (i > 0 && isWhitespace(body[i - 1])) {
-            i--;
-        }
-        if (i > 0 && body[i - 1] == ',') {
-            i--;
-            while (i > 0 && isWhitespace(body[i - 1])) {
-                i--;
-            }
-        }
-        return i;
-    }
-
-    private static boolean isWhitespace(byte b) {
-        return b == ' ' || b == '\t' || b == '\n' || b == '\r';
     }
 
     /** One streaming pass over the top level: which required properties are there, with the right type. */

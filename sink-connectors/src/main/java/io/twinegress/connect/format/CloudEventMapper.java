@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.twinegress.connect.core.EventRecords;
+import io.twinegress.connect.core.JsonBytes;
 import io.twinegress.connect.core.RecordRejectedException;
 import io.twinegress.schemas.EgressHeaders;
 import java.io.IOException;
@@ -172,7 +173,7 @@ public final class CloudEventMapper {
             JsonToken t;
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
                 if (inData) {
-                    f.dataEnd = valueEnd(body, Math.toIntExact(p.currentTokenLocation().getByteOffset()));
+                    f.dataEnd = JsonBytes.valueEnd(body, Math.toIntExact(p.currentTokenLocation().getByteOffset()));
                     inData = false;
                 }
                 String field = p.currentName();
@@ -202,7 +203,7 @@ public final class CloudEventMapper {
                 throw new RecordRejectedException(NOT_AN_OBJECT);
             }
             if (inData) {
-                f.dataEnd = valueEnd(body, Math.toIntExact(p.currentTokenLocation().getByteOffset()));
+                f.dataEnd = JsonBytes.valueEnd(body, Math.toIntExact(p.currentTokenLocation().getByteOffset()));
             }
             if (p.nextToken() != null) {
                 throw new RecordRejectedException(NOT_AN_OBJECT);
@@ -211,24 +212,5 @@ public final class CloudEventMapper {
             throw new RecordRejectedException(NOT_AN_OBJECT);
         }
         return f;
-    }
-
-    /** Where the value before {@code next} (the next member's name, or the closing brace) ends: back over whitespace, a comma, whitespace. */
-    private static int valueEnd(byte[] body, int next) {
-        int i = next;
-        while (i > 0 && isWhitespace(body[i - 1])) {
-            i--;
-        }
-        if (i > 0 && body[i - 1] == ',') {
-            i--;
-            while (i > 0 && isWhitespace(body[i - 1])) {
-                i--;
-            }
-        }
-        return i;
-    }
-
-    private static boolean isWhitespace(byte b) {
-        return b == ' ' || b == '\t' || b == '\n' || b == '\r';
     }
 }
