@@ -149,7 +149,9 @@ public final class LocalIdentities {
         c.put("entra.credential", kind(e));
         c.put("entra.client.id", clientId(e));
         if (e.type() == EndpointType.EventGrid) {
-            c.put("path", "https://" + Ports.HOST + ":" + ready.eventGridHttps() + "/" + e.entity() + "/api/events");
+            String https = "https://" + Ports.HOST + ":" + ready.eventGridHttps();
+            // a namespace topic's path is the namespace's base URL: the connector appends /topics/<topic>:publish
+            c.put("path", "namespace-topic".equals(c.get("eventgrid.kind")) ? https : https + "/" + e.entity() + "/api/events");
         } else {
             c.put("namespace", NAMESPACE);
             c.put("custom.endpoint.address", "https://" + Ports.HOST + ":" + ready.amqps());

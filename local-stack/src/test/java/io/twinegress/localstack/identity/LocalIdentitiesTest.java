@@ -37,7 +37,7 @@ class LocalIdentitiesTest {
         assertEquals("SERVICE_BUS_DATA_SENDER@twin-servicebus-topic", p.get("identity.roles." + LocalIdentities.MANAGED));
         assertEquals("EVENT_HUBS_DATA_SENDER@twin-eventhub,EVENT_HUBS_DATA_SENDER@twin-device-telemetry",
                 p.get("identity.roles." + LocalIdentities.WORKLOAD));
-        assertEquals("EVENT_GRID_DATA_SENDER@twin-eventgrid-topic", p.get("identity.roles." + LocalIdentities.APP));
+        assertEquals("EVENT_GRID_DATA_SENDER@twin-eventgrid-topic,EVENT_GRID_DATA_SENDER@twin-namespace-topic", p.get("identity.roles." + LocalIdentities.APP));
         assertEquals(LocalIdentities.SUBJECT, p.get("identity.workload." + LocalIdentities.WORKLOAD));
     }
 
@@ -56,7 +56,8 @@ class LocalIdentitiesTest {
                 case ServiceBus -> assertEquals("https://127.0.0.1:45671", c.get("custom.endpoint.address"));
                 case EventHub -> assertEquals("/data/tls/" + LocalIdentities.WORKLOAD + ".token", c.get("entra.token.file"));
                 case EventGrid -> {
-                    assertEquals("https://127.0.0.1:45682/twin-eventgrid-topic/api/events", c.get("path"));
+                    assertEquals(e.id().equals("eventgrid-namespace") ? "https://127.0.0.1:45682"
+                            : "https://127.0.0.1:45682/twin-eventgrid-topic/api/events", c.get("path"));
                     assertEquals("${file:" + secret.toAbsolutePath() + ":" + LocalIdentities.SECRET_PROPERTY + "}",
                             c.get("entra.client.secret"));
                 }
