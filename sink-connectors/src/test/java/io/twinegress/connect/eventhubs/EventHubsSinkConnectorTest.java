@@ -96,7 +96,7 @@ class EventHubsSinkConnectorTest {
         assertEquals(ConfigDef.Type.PASSWORD,
             EventHubsSinkConfig.CONFIG_DEF.configKeys().get(DeliveryConfig.SECONDARY_CONNECTION_STRING_CONFIG).type);
         assertEquals(List.of(DeliveryConfig.CONNECTION_GROUP, DeliveryConfig.RETRY_GROUP, DeliveryConfig.BATCH_GROUP,
-            DeliveryConfig.DELIVERY_GROUP, EventHubsSinkConfig.EVENT_HUBS_GROUP), EventHubsSinkConfig.CONFIG_DEF.groups());
+            DeliveryConfig.DELIVERY_GROUP, io.twinegress.connect.format.FormatConfig.FORMAT_GROUP, EventHubsSinkConfig.EVENT_HUBS_GROUP), EventHubsSinkConfig.CONFIG_DEF.groups());
         Map<String, String> tooBig = props();
         tooBig.put(DeliveryConfig.BATCH_MAX_BYTES_CONFIG, String.valueOf(2 * 1024 * 1024));
         assertEquals(List.of(DeliveryConfig.BATCH_MAX_BYTES_CONFIG), List.copyOf(errors(tooBig).keySet()));

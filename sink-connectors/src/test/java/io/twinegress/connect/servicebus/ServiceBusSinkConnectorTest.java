@@ -59,7 +59,7 @@ class ServiceBusSinkConnectorTest {
             "two attempts, the pause between them (at most 5.2 s) and 5 s");
         assertTrue(config.entityPartitioned(), "batches per partition key: safe on any topic");
         assertEquals(List.of(DeliveryConfig.CONNECTION_GROUP, DeliveryConfig.RETRY_GROUP, DeliveryConfig.BATCH_GROUP,
-            DeliveryConfig.DELIVERY_GROUP, ServiceBusSinkConfig.SERVICE_BUS_GROUP), ServiceBusSinkConfig.CONFIG_DEF.groups());
+            DeliveryConfig.DELIVERY_GROUP, io.twinegress.connect.format.FormatConfig.FORMAT_GROUP, ServiceBusSinkConfig.SERVICE_BUS_GROUP), ServiceBusSinkConfig.CONFIG_DEF.groups());
     }
 
 }
