@@ -160,14 +160,9 @@ public final class ServiceBusSender implements EndpointSender {
         }
     }
 
-    /** The Service Bus message for one record. */
+    /** The Service Bus message for one record, as it came and with no message-model option. */
     static ServiceBusMessage toMessage(SinkRecord record) {
-        return toMessage(record, new ArrayList<>(0), AmqpOutput.asIs());
-    }
-
-    /** As {@link #toMessage(SinkRecord)}; adds the names of headers left out (see {@link MessageProperties}) to {@code leftOut}. */
-    static ServiceBusMessage toMessage(SinkRecord record, List<String> leftOut, AmqpOutput output) {
-        return toMessage(record, MessageModel.PLAIN, leftOut, output);
+        return toMessage(record, MessageModel.PLAIN, new ArrayList<>(0), AmqpOutput.asIs());
     }
 
     /**
