@@ -94,6 +94,18 @@ final class BackingOff {
         }
     }
 
+    /**
+     * Nothing is held because the partitions of what was held were taken from the task: the backoff
+     * ends once its delay is over; until then Connect is asked to call again when it is.
+     */
+    void nothingToRetry() {
+        if (backoff.active() && backoff.remaining().isZero()) {
+            nothingHeld("its partitions were taken from the task");
+        } else if (backoff.active()) {
+            context.timeout(Math.max(1, backoff.remaining().toMillis()));
+        }
+    }
+
     private Duration end() {
         Duration lasted = backoff.reset();
         metrics.backoffEnded();

@@ -2,13 +2,11 @@ package io.twinegress.connect.core;
 
 import static io.twinegress.connect.core.HeldRecords.notDone;
 
-import io.twinegress.connect.auth.AuthMode;
 import io.twinegress.connect.core.HeldRecords.Held;
 import io.twinegress.connect.core.PipelinedSend.SendTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +15,6 @@ import java.util.function.DoubleSupplier;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
-import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTaskContext;
 import org.slf4j.Logger;
@@ -27,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * The delivery core every twin-egress sink task runs: what to do with the records Connect hands
  * to {@code put()} and with every failure. The records themselves are held by {@link HeldRecords}
  * (which also decides what is safe to commit), sends run through {@link PipelinedSend}; this class
- * is the policy.
+ * is the policy, with its parts: {@link Failover} (which credential), {@link BackingOff} (waiting
+ * for the endpoint), {@link RecordIsolation} (finding the records a refused request carried) and
+ * {@link DeadLettering} (what becomes of a record that cannot be delivered).
  *
  * <ul>
  *   <li><b>Pipelined.</b> When the last send succeeded, {@link #put} hands the held records to the
@@ -85,21 +84,18 @@ public final class DeliveryEngine implements AutoCloseable {
     private final SinkTaskContext context;
     private final SenderFactory senders;
     private final Clock clock;
-    private final KeyRing ring;
-    /** With {@code auth.mode=entra-id}: what a refused token means; null with keys. */
-    private final IdentityRefusals identity;
+    private final Failover failover;
     private final BackingOff backoff;
     private final DeliveryMetrics metrics;
     private final int maxRecords;
     private final long maxBytes;
     private final Duration maxWait;
     private final Duration deadline;
-    /** Connect's errant-record reporter, or null when no dead-letter topic is usable. */
-    private final ErrantRecordReporter reporter;
+    private final DeadLettering deadLetters;
     private final Duration waitBudget;
     private final HeldRecords held = new HeldRecords();
-    private final DeadLetterWrites deadLetters = new DeadLetterWrites();
     private final PipelinedSend sends;
+    private final RecordIsolation isolation;
     private final Listener listener = new Listener();
 
     /** When the call from Connect under way must stop waiting. */
@@ -107,15 +103,8 @@ public final class DeliveryEngine implements AutoCloseable {
     private EndpointSender sender;
     /** A send that failed in flight, acted on by the next {@code put()}. */
     private Failed failed;
-    /** Set when a record was held back for want of a dead-letter topic: the send stopped there. */
-    private String holdReason;
-    /** The record last logged as held back, so that each retry does not log it again. */
-    private Held loggedHold;
     /** Records the endpoint accepted so far (what an isolation compares against). */
     private long acceptedRecords;
-    private boolean deadlineWarned;
-    /** When the key in use was last refused; cleared by the next successful delivery. */
-    private Instant refusedAt;
 
     private record Failed(Exception cause, List<Held> batch) {
     }
@@ -130,13 +119,8 @@ public final class DeliveryEngine implements AutoCloseable {
         this.context = context;
         this.senders = senders;
         this.clock = clock;
-        this.ring = new KeyRing(config.secondaryConnectionString().isPresent());
         this.metrics = new DeliveryMetrics(clock::millis);
-        this.identity = config.authMode() == AuthMode.ENTRA_ID
-            ? new IdentityRefusals(config.entra().identity(), config.entraRole(), config.entraTarget()) : null;
-        if (identity != null) {
-            metrics.authMode(AuthMode.ENTRA_ID.value());
-        }
+        this.failover = Failover.of(config, clock, metrics);
         this.backoff = new BackingOff(name, new Backoff(config.backoffInitial(), config.backoffMax(), config.backoffJitter(),
             clock, random), context, metrics);
         this.maxRecords = config.batchMaxRecords();
@@ -145,10 +129,8 @@ public final class DeliveryEngine implements AutoCloseable {
         this.deadline = config.deliveryDeadline();
         this.waitBudget = config.waitBudget();
         this.sends = new PipelinedSend(name, sendThread, clock, waitBudget);
-        this.reporter = config.deadLetterAvailable() ? context.errantRecordReporter() : null;
-        if (reporter == null) {
-            LOG.warn("{}: {}", name, DeliveryConfig.WARNING_NO_DEAD_LETTER_TOPIC);
-        }
+        this.deadLetters = new DeadLettering(name, config.deadLetterAvailable() ? context.errantRecordReporter() : null, metrics);
+        this.isolation = new RecordIsolation(name, this::sendWaited, () -> acceptedRecords, deadLetters);
     }
 
     public DeliveryMetrics metrics() {
@@ -171,7 +153,7 @@ public final class DeliveryEngine implements AutoCloseable {
             context.timeout(IN_FLIGHT_CHECK_MS);
         } else if (held.isEmpty()) {
             failed = null;
-            nothingToRetry();
+            backoff.nothingToRetry();
         } else if (failed != null) {
             Failed f = failed;
             failed = null;
@@ -231,7 +213,7 @@ public final class DeliveryEngine implements AutoCloseable {
 
     /** For tests: the active key. */
     public KeySlot activeKey() {
-        return ring.active();
+        return failover.activeKey();
     }
 
     // ------------------------------------------------------------------ sending
@@ -255,7 +237,7 @@ public final class DeliveryEngine implements AutoCloseable {
 
     /** Hands every held record (none is in flight) to the send thread. */
     private void dispatch() {
-        PipelinedSend.Send s = sends.start(sender, held.all(), held.bytes(), reporter != null);
+        PipelinedSend.Send s = sends.start(sender, held.all(), held.bytes(), deadLetters.available());
         if (s.isDone()) {
             collect(); // a direct executor, or an endpoint quicker than this line
             if (failed != null && !held.isEmpty()) {
@@ -275,7 +257,7 @@ public final class DeliveryEngine implements AutoCloseable {
         gaveUp(r);
         held.removeDone();
         metrics.held(held.size());
-        if (r.failure() == null && holdReason == null) {
+        if (r.failure() == null && !deadLetters.holding()) {
             succeeded();
         } else {
             failed = new Failed(r.failure(), batch);
@@ -286,9 +268,9 @@ public final class DeliveryEngine implements AutoCloseable {
     private Exception attempt() {
         try {
             if (sender == null) {
-                sender = senders.open(ring.active());
+                sender = senders.open(failover.activeKey());
             }
-            sendIsolating(held.all(), null);
+            isolation.send(held.all());
             return null;
         } catch (Exception e) {
             return e;
@@ -305,9 +287,8 @@ public final class DeliveryEngine implements AutoCloseable {
     private void handle(Exception failure, List<Held> failedBatch) {
         while (true) {
             held.removeDone();
-            if (holdReason != null) {
-                String reason = holdReason;
-                holdReason = null;
+            if (deadLetters.holding()) {
+                String reason = deadLetters.takeHoldReason();
                 backOff(Failure.of(Outcome.RECORD_REJECTED, reason, null));
                 return;
             }
@@ -321,13 +302,12 @@ public final class DeliveryEngine implements AutoCloseable {
             Failure f = FailureClassifier.classify(failure);
             switch (f.outcome()) {
                 case UNAUTHORIZED -> {
-                    if (identity != null) {
-                        if (identityRefused(f) != IdentityRefusals.Decision.RETRY_NOW) {
-                            backOff(Failure.of(Outcome.UNAUTHORIZED, identity.holdReason(f), f.cause()));
-                            return;
-                        }
-                    } else if (failover(f) != KeyRing.Decision.RETRY_NOW) {
-                        backOff(f);
+                    Failover.Decision d = failover.refused(f, !backoff.active());
+                    if (d.newSender()) {
+                        closeSender(); // the next attempt opens one for the credential now in use
+                    }
+                    if (!d.retryNow()) {
+                        backOff(d.backOffWith());
                         return;
                     }
                     failure = attempt();
@@ -349,108 +329,21 @@ public final class DeliveryEngine implements AutoCloseable {
 
     private Exception isolateThenAttempt(List<Held> refusedBatch, Failure f) {
         try {
-            return isolate(refusedBatch, f) ? attempt() : null;
+            return isolation.isolate(refusedBatch, f) ? attempt() : null;
         } catch (Exception e) {
             return e;
         }
     }
 
-    /**
-     * Sends what of {@code batch} is not done yet, waited for within this call's budget; a
-     * record-level refusal is isolated (within {@code isolation} when one is under way).
-     *
-     * @return false when a record was held back for want of a dead-letter topic: nothing after it is sent
-     */
-    private boolean sendIsolating(List<Held> batch, Isolation isolation) throws Exception {
-        List<Held> todo = notDone(batch);
-        if (todo.isEmpty()) {
-            return true;
-        }
+    /** A send this call waits for, within its budget (every send of an isolation): what it threw, or null. */
+    private Exception sendWaited(List<Held> todo) throws SendTimeoutException {
         if (!clock.instant().isBefore(callDeadline)) {
             // this call waited its budget already (a long split): the rest waits for the next round
             throw new SendTimeoutException("no time left in this put() for a send of " + todo.size() + " records");
         }
-        PipelinedSend.Result r = sends.run(sender, todo, reporter != null, callDeadline, listener);
+        PipelinedSend.Result r = sends.run(sender, todo, deadLetters.available(), callDeadline, listener);
         gaveUp(r);
-        if (holdReason != null) {
-            return false;
-        }
-        Exception failure = r.failure();
-        if (failure == null) {
-            return true;
-        }
-        if (failure instanceof ConnectException) {
-            throw failure;
-        }
-        Failure f = FailureClassifier.classify(failure);
-        if (f.outcome() != Outcome.RECORD_REJECTED) {
-            throw failure;
-        }
-        return isolation == null ? isolate(notDone(todo), f) : split(notDone(todo), f, isolation);
-    }
-
-    /**
-     * Finds the records the endpoint refuses among {@code rest} (the unsent records of a refused
-     * request) by sending halves, then each record alone; dead-letters those refused alone and
-     * delivers the rest. When the endpoint refuses every one of them alone and accepts none, the
-     * fault is the requests' (a configuration): the task fails with the endpoint's answer and nothing
-     * is dead-lettered. Returns false when a record was held back (no dead-letter topic).
-     */
-    private boolean isolate(List<Held> rest, Failure f) throws Exception {
-        Isolation isolation = new Isolation(acceptedRecords);
-        if (!split(rest, f, isolation)) {
-            return false;
-        }
-        isolation.finish();
-        return true;
-    }
-
-    /** One record the endpoint refuses: it is found; more: send each half, isolating further. */
-    private boolean split(List<Held> rest, Failure f, Isolation isolation) throws Exception {
-        if (rest.size() == 1) {
-            return isolation.refused(rest.get(0), f);
-        }
-        if (rest.size() > 1) {
-            int mid = rest.size() / 2;
-            return sendIsolating(rest.subList(0, mid), isolation) && sendIsolating(rest.subList(mid, rest.size()), isolation);
-        }
-        return true;
-    }
-
-    /** The records one isolation found refused, dead-lettered only once it is over. */
-    private final class Isolation {
-        private final long acceptedBefore;
-        private final List<Held> refused = new ArrayList<>();
-        private final List<String> reasons = new ArrayList<>();
-        private Failure last;
-
-        Isolation(long acceptedBefore) {
-            this.acceptedBefore = acceptedBefore;
-        }
-
-        /** Whether the isolation goes on: not when the record is held back (no dead-letter topic). */
-        boolean refused(Held h, Failure f) {
-            if (reporter == null) {
-                holdBack(h, f.reason());
-                return false;
-            }
-            refused.add(h);
-            reasons.add(f.reason());
-            last = f;
-            return true;
-        }
-
-        void finish() {
-            if (refused.size() > 1 && acceptedRecords == acceptedBefore) {
-                throw new ConnectException(name + ": the endpoint refused every one of the " + refused.size()
-                    + " records of a request, each again when sent alone (last answer: " + last.reason()
-                    + "); that is the endpoint refusing the requests, not " + refused.size()
-                    + " bad records, so none is dead-lettered: check the connector's configuration", last.cause());
-            }
-            for (int i = 0; i < refused.size(); i++) {
-                deadLetter(refused.get(i), reasons.get(i), true);
-            }
-        }
+        return r.failure();
     }
 
     /** A send given up on: its sender is closed, so the next attempt opens a new one. */
@@ -482,135 +375,23 @@ public final class DeliveryEngine implements AutoCloseable {
 
     // ------------------------------------------------------------------ outcomes
 
-    /** Key switches are logged at WARN outside a backoff; during one, each round tries both keys quietly. */
-    private KeyRing.Decision failover(Failure f) {
-        KeySlot from = ring.active();
-        if (refusedAt == null) {
-            refusedAt = clock.instant();
-        }
-        KeyRing.Decision decision = ring.refused();
-        KeySlot to = ring.active();
-        boolean loud = !backoff.active();
-        if (from != to) {
-            logAt(loud, "{}: the endpoint refused the {} key ({}); switching to the {} key{}", name, from, f.reason(), to,
-                decision == KeyRing.Decision.RETRY_NOW ? " and re-sending now" : "; both keys refused, backing off");
-            metrics.recordFailover(to);
-            closeSender();
-        } else {
-            logAt(loud, "{}: the endpoint refused the {} key ({}) and no secondary key is configured; backing off",
-                name, from, f.reason());
-        }
-        return decision;
-    }
-
-    /**
-     * A refused token ({@link IdentityRefusals}): the sender is closed either way, so the next attempt
-     * (now, or after the backoff) opens one with a new credential and so a new token.
-     */
-    private IdentityRefusals.Decision identityRefused(Failure f) {
-        IdentityRefusals.Decision decision = identity.refused(f);
-        closeSender();
-        if (decision == IdentityRefusals.Decision.RETRY_NOW) {
-            if (refusedAt == null) {
-                refusedAt = clock.instant();
-            }
-            logAt(!backoff.active(), "{}: the endpoint refused the token of the {} ({}); getting a new token and re-sending",
-                name, identity.identity(), f.reason());
-        }
-        return decision;
-    }
-
-    /** What the task authenticates with, for its log lines: the key in use, or the identity. */
-    private String credential() {
-        return identity != null ? "the " + identity.identity() : "the " + ring.active() + " key";
-    }
-
-    private static void logAt(boolean warn, String format, Object... args) {
-        if (warn) {
-            LOG.warn(format, args);
-        } else {
-            LOG.debug(format, args);
-        }
-    }
-
     /** Backs off ({@link BackingOff}), after dead-lettering what is past {@code delivery.deadline.ms}. */
     private void backOff(Failure f) {
-        List<Held> expired = held.failed(clock.instant(), deadline);
-        if (!expired.isEmpty()) {
-            if (reporter != null) {
-                String reason = "not delivered within delivery.deadline.ms (" + deadline.toMillis()
-                    + " ms); last failure: " + f.reason();
-                expired.forEach(h -> deadLetter(h, reason, false));
-                held.removeDone();
-                LOG.warn("{}: sent {} records to the dead-letter topic: {}", name, expired.size(), reason);
-            } else if (!deadlineWarned) {
-                deadlineWarned = true;
-                LOG.warn("{}: {} records are past delivery.deadline.ms ({} ms) and no dead-letter topic is configured; "
-                    + "holding them and retrying", name, expired.size(), deadline.toMillis());
-            }
+        if (deadLetters.pastDeadline(held.failed(clock.instant(), deadline), deadline, f)) {
+            held.removeDone();
         }
         metrics.held(held.size());
         if (held.isEmpty()) {
             backoff.nothingHeld("everything held went to the dead-letter topic; the endpoint still fails: " + f.reason());
         } else {
-            backoff.failed(f, held.size(), credential());
-        }
-    }
-
-    /** A backoff whose held records all went away (revoked partitions): ends when its delay is over. */
-    private void nothingToRetry() {
-        if (backoff.active() && backoff.remaining().isZero()) {
-            backoff.nothingHeld("its partitions were taken from the task");
-        } else if (backoff.active()) {
-            context.timeout(Math.max(1, backoff.remaining().toMillis()));
+            backoff.failed(f, held.size(), failover.credential());
         }
     }
 
     private void succeeded() {
-        ring.succeeded();
-        if (identity != null) {
-            identity.succeeded();
-        }
-        deadlineWarned = false;
-        loggedHold = null;
-        if (refusedAt != null) {
-            if (identity != null) {
-                LOG.info("{}: delivering with the {}, {} ms after the endpoint refused its token",
-                    name, identity.identity(), Duration.between(refusedAt, clock.instant()).toMillis());
-            } else {
-                LOG.info("{}: delivering with the {} key, {} ms after the endpoint refused a key",
-                    name, ring.active(), Duration.between(refusedAt, clock.instant()).toMillis());
-            }
-            refusedAt = null;
-        }
-        backoff.recovered(credential(), held.size());
-    }
-
-    /** Dead-letters {@code h}; false when there is no dead-letter topic (the caller holds it back). */
-    private boolean deadLetter(Held h, String reason, boolean logIt) {
-        if (h == null || h.done) {
-            return true; // no longer this task's, or already taken care of
-        }
-        if (reporter == null) {
-            return false;
-        }
-        deadLetters.add(h.tp, h.offset, reporter.report(h.record, new UndeliverableRecordException(reason)));
-        h.done = true;
-        metrics.recordDeadLettered();
-        if (logIt) {
-            LOG.warn("{}: sent record {} to the dead-letter topic: {}", name, h, reason);
-        }
-        return true;
-    }
-
-    /** No dead-letter topic: the record stays held and the send stops behind it; logged once per record. */
-    private void holdBack(Held h, String reason) {
-        holdReason = reason;
-        if (h != null && h != loggedHold) {
-            loggedHold = h;
-            LOG.error("{}: record {} cannot be delivered ({}) and no dead-letter topic is configured "
-                + "(errors.tolerance=all, errors.deadletterqueue.topic.name): holding it and retrying", name, h, reason);
-        }
+        failover.succeeded();
+        deadLetters.succeeded();
+        backoff.recovered(failover.credential(), held.size());
     }
 
     /** What sends report, applied on the task thread. */
@@ -624,12 +405,7 @@ public final class DeliveryEngine implements AutoCloseable {
 
         @Override
         public boolean rejected(SinkRecord record, String reason) {
-            Held h = held.of(record);
-            if (!deadLetter(h, reason, true)) {
-                holdBack(h, reason);
-                return false;
-            }
-            return true;
+            return deadLetters.rejected(held.of(record), reason);
         }
     }
 }
