@@ -14,7 +14,7 @@ import java.util.Set;
  *   <li>a successful send ends the round; the working key stays active.</li>
  * </ul>
  * Not thread-safe: used from the task thread only. Logging and metrics are the caller's
- * ({@link DeliveryEngine} logs one line per switch).
+ * ({@link Failover} logs one line per switch).
  */
 public final class KeyRing {
 

@@ -42,8 +42,9 @@
  *       refused → backoff, trying both each round. One log line per switch.</li>
  *   <li>{@link io.twinegress.connect.core.Backoff}: exponential, jittered, capped, on an injected
  *       clock: the task's partitions paused, {@code context.timeout} for the retry, nothing thrown.</li>
- *   <li>{@link io.twinegress.connect.core.DeliveryEngine} (the policy, over {@code HeldRecords} and
- *       {@code PipelinedSend}): holds records until delivered, never
+ *   <li>{@link io.twinegress.connect.core.DeliveryEngine} (the policy, over {@code HeldRecords},
+ *       {@code PipelinedSend}, {@code Failover}, {@code RecordIsolation} and {@code DeadLettering}):
+ *       holds records until delivered, never
  *       re-sends what was delivered when Connect hands a batch back, splits a rejected request to
  *       isolate the bad record (a sender only says whether a refusal is about the records:
  *       {@link io.twinegress.connect.core.EndpointHttpException#requestRefused} when it is not),

@@ -70,4 +70,22 @@ class BackingOffTest {
         backingOff.nothingHeld("again"); // nothing to end
         assertFalse(backingOff.active());
     }
+
+    @Test
+    void aBackoffWithNothingLeftToRetryEndsOnlyOnceItsDelayIsOver() {
+        long mark = TestLogs.mark();
+        backingOff.nothingToRetry();
+        assertEquals(-1, context.timeout, "no backoff: nothing to do");
+        backingOff.failed(Failure.of(Outcome.TRANSIENT, "down", null), 1, KeySlot.PRIMARY);
+        clock.advance(Duration.ofMillis(40));
+        backingOff.nothingToRetry();
+        assertTrue(backingOff.active(), "not before its delay");
+        assertEquals(60, context.timeout, "Connect calls again when it is over");
+        assertEquals(Set.of(P0), context.paused);
+        clock.advance(Duration.ofMillis(60));
+        backingOff.nothingToRetry();
+        assertFalse(backingOff.active());
+        assertEquals(Set.of(), context.paused);
+        assertEquals(1, lines(mark, "nothing held any more (its partitions were taken from the task); input resumed"));
+    }
 }

@@ -308,22 +308,6 @@ class DeliveryEngineTest {
         assertThrows(ConnectException.class, () -> e.preCommit(current(P0, 5)), "a failed write is never passed");
     }
 
-    /** A record refused on its own in a request of one is that record's fault: dead-lettered, never a task failure. */
-    @Test
-    void aRecordRefusedInARequestOfItsOwnIsDeadLettered() {
-        endpoint = (slot, records) -> {
-            if (records.get(0).kafkaOffset() == 0) {
-                throw new AmqpException(false, "errorCondition[amqp:invalid-field]. description[bad field]", null);
-            }
-        };
-        DeliveryEngine e = engine(Map.of());
-        e.put(records(P0, 0, 1));
-        assertEquals(1, context.reported.size());
-        e.put(records(P0, 1, 1));
-        assertEquals(List.of("primary:0@1"), sent);
-        assertEquals(current(P0, 2), e.preCommit(current(P0, 2)));
-    }
-
     @Test
     void aSenderRejectionIsDeadLettered() {
         DeliveryConfig config = config(Map.of());
