@@ -15,6 +15,7 @@ import java.util.function.DoubleSupplier;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTaskContext;
 import org.slf4j.Logger;
@@ -91,6 +92,8 @@ public final class DeliveryEngine implements AutoCloseable {
     private final long maxBytes;
     private final Duration maxWait;
     private final Duration deadline;
+    /** Connect's errant-record reporter, or null when no dead-letter topic is usable. */
+    private final ErrantRecordReporter reporter;
     private final DeadLettering deadLetters;
     private final Duration waitBudget;
     private final HeldRecords held = new HeldRecords();
@@ -129,7 +132,8 @@ public final class DeliveryEngine implements AutoCloseable {
         this.deadline = config.deliveryDeadline();
         this.waitBudget = config.waitBudget();
         this.sends = new PipelinedSend(name, sendThread, clock, waitBudget);
-        this.deadLetters = new DeadLettering(name, config.deadLetterAvailable() ? context.errantRecordReporter() : null, metrics);
+        this.reporter = config.deadLetterAvailable() ? context.errantRecordReporter() : null;
+        this.deadLetters = new DeadLettering(name, reporter, metrics);
         this.isolation = new RecordIsolation(name, this::sendWaited, () -> acceptedRecords, deadLetters);
     }
 
@@ -237,7 +241,7 @@ public final class DeliveryEngine implements AutoCloseable {
 
     /** Hands every held record (none is in flight) to the send thread. */
     private void dispatch() {
-        PipelinedSend.Send s = sends.start(sender, held.all(), held.bytes(), deadLetters.available());
+        PipelinedSend.Send s = sends.start(sender, held.all(), held.bytes(), reporter != null);
         if (s.isDone()) {
             collect(); // a direct executor, or an endpoint quicker than this line
             if (failed != null && !held.isEmpty()) {
@@ -341,7 +345,7 @@ public final class DeliveryEngine implements AutoCloseable {
             // this call waited its budget already (a long split): the rest waits for the next round
             throw new SendTimeoutException("no time left in this put() for a send of " + todo.size() + " records");
         }
-        PipelinedSend.Result r = sends.run(sender, todo, deadLetters.available(), callDeadline, listener);
+        PipelinedSend.Result r = sends.run(sender, todo, reporter != null, callDeadline, listener);
         gaveUp(r);
         return r.failure();
     }
