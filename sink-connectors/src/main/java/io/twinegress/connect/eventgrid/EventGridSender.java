@@ -15,6 +15,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +54,14 @@ import org.apache.kafka.connect.sink.SinkRecord;
  * {@link EndpointHttpException} with the service's code and message and its {@code Retry-After};
  * the core decides what it means.
  *
+ * <p>Order is kept per topic-partition, which is all the core asks: a send packs each partition's
+ * events into requests of their own (a lane), and posts the lanes at the same time, at most
+ * {@value #MAX_REQUESTS_IN_FLIGHT} requests at once, one per lane ({@link ConcurrentPosts}). After
+ * a failed request no other starts; the ones on the wire are still judged and reported. The events
+ * are converted and checked when the core takes their records ({@link #accepted}, on the task
+ * thread while the previous send waits for its answer: {@link PreparedEvents}), so a send
+ * mostly posts.
+ *
  * <p>{@code client.max.retries}: an I/O error before the request's body went out (the connection
  * could not be opened, or failed first) is retried at once, without a pause, that many times; an
  * I/O error after it, a timeout or any HTTP status never is (the service may have taken the events).
@@ -85,6 +94,7 @@ public final class EventGridSender implements EndpointSender {
     private final int maxRecords;
     private final long maxBytes;
     private final ConcurrentPosts<Batch, Posting> posts;
+    private final PreparedEvents prepared;
 
     public EventGridSender(EventGridSinkConfig config, HttpClient http, Password key) {
         this(config, http, new EventGridTarget(config), key);
@@ -108,6 +118,8 @@ public final class EventGridSender implements EndpointSender {
         this.quickRetries = config.clientMaxRetries();
         this.maxRecords = Math.min(config.batchMaxRecords(), target.maxEventsPerRequest());
         this.maxBytes = Math.min(config.batchMaxBytes(), EventGridSinkConfig.MAX_REQUEST_BYTES);
+        // room for the batch in flight, the next one, and as much again of records the core dropped
+        this.prepared = new PreparedEvents(target::encode, Math.max(4 * maxRecords, 2_000), 4 * maxBytes);
         this.posts = new ConcurrentPosts<>(MAX_REQUESTS_IN_FLIGHT, tryTimeout.multipliedBy(2).toMillis());
     }
 
@@ -128,6 +140,12 @@ public final class EventGridSender implements EndpointSender {
             .followRedirects(HttpClient.Redirect.NEVER);
     }
 
+    /** Converts and checks the records now, on the task thread; {@link #send} takes the results. */
+    @Override
+    public void accepted(Collection<SinkRecord> records) {
+        prepared.prepare(records);
+    }
+
     @Override
     public void send(List<SinkRecord> records, SendListener listener) throws IOException, InterruptedException {
         List<List<Batch>> lanes = pack(records, listener);
@@ -146,7 +164,7 @@ public final class EventGridSender implements EndpointSender {
         for (SinkRecord record : records) {
             byte[] event;
             try {
-                event = target.encode(record);
+                event = prepared.take(record);
             } catch (RecordRejectedException e) {
                 if (listener.rejected(record, e.getMessage())) {
                     continue;

@@ -279,6 +279,25 @@ class EventGridSenderTest {
         assertTrue(reported.stream().filter(id -> id.startsWith("p1-")).allMatch("p1-00"::equals), "nothing of p1 after the refusal: " + reported);
     }
 
+    /**
+     * Records converted when the core took them: the send posts those events, and a record found
+     * unfit then is reported by the send, in its place, with the reason; taking them reports nothing.
+     */
+    @Test
+    void recordsPreparedAheadAreSentAndTheirRejectionsReportedByTheSend() throws Exception {
+        SinkRecord a = record(event("prep-a", 1));
+        SinkRecord bad = record("not json");
+        SinkRecord b = record(event("prep-b", 1));
+        EventGridSender sender = sender(eg.endpoint("twins"), Map.of(), KEY);
+        sender.accepted(List.of(a, bad, b));
+        assertTrue(delivered.isEmpty());
+        assertTrue(rejected.isEmpty(), "nothing reported when taken");
+        sender.send(List.of(a, bad, b), listener);
+        assertEquals(List.of(a, b), delivered);
+        assertEquals(EventGridEvents.NOT_JSON, rejected.get(bad));
+        assertEquals(List.of("prep-a", "prep-b"), eg.received("twins").stream().map(ReceivedEvent::id).toList());
+    }
+
     @Test
     void anEventOverOneMegabyteIsRejectedAndOneOverTheBatchSizeGoesAlone() throws Exception {
         SinkRecord huge = record(event("huge", (int) EventGridSinkConfig.MAX_EVENT_BYTES));
