@@ -148,6 +148,9 @@ public final class DeliveryEngine implements AutoCloseable {
         for (SinkRecord r : records) {
             held.accept(r, now);
         }
+        if (sender != null) {
+            sender.accepted(records); // converted here while the send in flight waits for its answer
+        }
         PipelinedSend.Send inFlight = sends.inFlight();
         if (inFlight != null && (inFlight.isDone() || fullBatchWaiting(inFlight) || inFlight.overdue(now))) {
             collect();

@@ -1,5 +1,6 @@
 package io.twinegress.connect.core;
 
+import java.util.Collection;
 import java.util.List;
 import org.apache.kafka.connect.sink.SinkRecord;
 
@@ -35,6 +36,17 @@ import org.apache.kafka.connect.sink.SinkRecord;
 public interface EndpointSender extends AutoCloseable {
 
     void send(List<SinkRecord> records, SendListener listener) throws Exception;
+
+    /**
+     * Records the core has just taken, on the task thread, often while a send of earlier records
+     * runs: a sender may do the per-record work of the {@link #send} that will carry them now
+     * (converting and checking each), so that the send only has to post. It must not send, nor
+     * report anything: what it finds (a record to reject, a failure) the send of that record
+     * reports, as if it had found it then. It must not throw. Records taken before this sender was
+     * opened, and ones the core never sends, may not be seen here, or seen and never sent.
+     */
+    default void accepted(Collection<SinkRecord> records) {
+    }
 
     /** Releases the client. Must not throw. */
     @Override

@@ -15,12 +15,13 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -53,6 +54,14 @@ import org.apache.kafka.connect.sink.SinkRecord;
  * {@link EndpointHttpException} with the service's code and message and its {@code Retry-After};
  * the core decides what it means.
  *
+ * <p>Order is kept per topic-partition, which is all the core asks: a send packs each partition's
+ * events into requests of their own (a lane), and posts the lanes at the same time, at most
+ * {@value #MAX_REQUESTS_IN_FLIGHT} requests at once, one per lane ({@link ConcurrentPosts}). After
+ * a failed request no other starts; the ones on the wire are still judged and reported. The events
+ * are converted and checked when the core takes their records ({@link #accepted}, on the task
+ * thread while the previous send waits for its answer: {@link PreparedEvents}), so a send
+ * mostly posts.
+ *
  * <p>{@code client.max.retries}: an I/O error before the request's body went out (the connection
  * could not be opened, or failed first) is retried at once, without a pause, that many times; an
  * I/O error after it, a timeout or any HTTP status never is (the service may have taken the events).
@@ -69,6 +78,12 @@ public final class EventGridSender implements EndpointSender {
 
     public static final String KEY_HEADER = "aeg-sas-key";
     static final int MAX_REASON_CHARS = 300;
+    /**
+     * Requests of one send on the wire at once, each for another topic-partition. One request at a
+     * time leaves the link idle while the service answers; a few at once keep it busy, and more than
+     * a few only add connections.
+     */
+    static final int MAX_REQUESTS_IN_FLIGHT = 4;
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final HttpClient http;
@@ -78,6 +93,8 @@ public final class EventGridSender implements EndpointSender {
     private final int quickRetries;
     private final int maxRecords;
     private final long maxBytes;
+    private final ConcurrentPosts<Batch, Posting> posts;
+    private final PreparedEvents prepared;
 
     public EventGridSender(EventGridSinkConfig config, HttpClient http, Password key) {
         this(config, http, new EventGridTarget(config), key);
@@ -101,6 +118,9 @@ public final class EventGridSender implements EndpointSender {
         this.quickRetries = config.clientMaxRetries();
         this.maxRecords = Math.min(config.batchMaxRecords(), target.maxEventsPerRequest());
         this.maxBytes = Math.min(config.batchMaxBytes(), EventGridSinkConfig.MAX_REQUEST_BYTES);
+        // room for the batch in flight, the next one, and as much again of records the core dropped
+        this.prepared = new PreparedEvents(target::encode, Math.max(4 * maxRecords, 2_000), 4 * maxBytes);
+        this.posts = new ConcurrentPosts<>(MAX_REQUESTS_IN_FLIGHT, tryTimeout.multipliedBy(2).toMillis());
     }
 
     /** An HTTP client: HTTP/1.1, connect timeout = {@code client.try.timeout.ms}, no redirects. */
@@ -120,38 +140,56 @@ public final class EventGridSender implements EndpointSender {
             .followRedirects(HttpClient.Redirect.NEVER);
     }
 
+    /** Converts and checks the records now, on the task thread; {@link #send} takes the results. */
+    @Override
+    public void accepted(Collection<SinkRecord> records) {
+        prepared.prepare(records);
+    }
+
     @Override
     public void send(List<SinkRecord> records, SendListener listener) throws IOException, InterruptedException {
-        Batch batch = new Batch();
+        List<List<Batch>> lanes = pack(records, listener);
+        if (lanes != null) {
+            posts.run(lanes, poster(listener));
+        }
+    }
+
+    /**
+     * The records' events in requests, one lane of them per topic-partition, each lane in the
+     * records' order; null when a record was rejected and the listener said to stop (nothing is
+     * sent then).
+     */
+    private List<List<Batch>> pack(List<SinkRecord> records, SendListener listener) {
+        Map<Lane, List<Batch>> lanes = new LinkedHashMap<>();
         for (SinkRecord record : records) {
             byte[] event;
             try {
-                event = target.encode(record);
+                event = prepared.take(record);
             } catch (RecordRejectedException e) {
                 if (listener.rejected(record, e.getMessage())) {
                     continue;
                 }
-                return;
+                return null;
             }
             if (event.length > EventGridSinkConfig.MAX_EVENT_BYTES || event.length + 2L > EventGridSinkConfig.MAX_REQUEST_BYTES) {
                 if (listener.rejected(record, tooLarge(event.length))) {
                     continue;
                 }
-                return;
+                return null;
             }
-            if (!batch.isEmpty() && (batch.size() >= maxRecords || batch.bytesWith(event) > maxBytes)) {
-                post(batch, listener);
-                batch = new Batch();
+            List<Batch> lane = lanes.computeIfAbsent(new Lane(record.topic(), record.kafkaPartition()), k -> new ArrayList<>());
+            Batch batch = lane.isEmpty() ? null : lane.get(lane.size() - 1);
+            if (batch == null || batch.size() >= maxRecords || batch.bytes() > maxBytes || batch.bytesWith(event) > maxBytes) {
+                batch = new Batch(); // an event larger than batch.max.bytes, within Event Grid's limits, goes alone
+                lane.add(batch);
             }
             batch.add(record, event);
-            if (batch.bytes() > maxBytes) {
-                post(batch, listener); // alone: larger than batch.max.bytes, within Event Grid's limits
-                batch = new Batch();
-            }
         }
-        if (!batch.isEmpty()) {
-            post(batch, listener);
-        }
+        return new ArrayList<>(lanes.values());
+    }
+
+    /** What must keep its order: the records of one topic-partition. */
+    private record Lane(String topic, Integer partition) {
     }
 
     static String tooLarge(int eventBytes) {
@@ -159,8 +197,62 @@ public final class EventGridSender implements EndpointSender {
             + " bytes per event and " + EventGridSinkConfig.MAX_REQUEST_BYTES + " bytes per request.";
     }
 
-    private void post(Batch batch, SendListener listener) throws IOException, InterruptedException {
-        HttpResponse<byte[]> response = sendWithQuickRetries(batch.toJsonArray());
+    /** Posts batches and judges their answers, for {@link ConcurrentPosts}. */
+    private ConcurrentPosts.Poster<Batch, Posting> poster(SendListener listener) {
+        return new ConcurrentPosts.Poster<>() {
+            @Override
+            public Posting start(Batch batch, int attempt) throws IOException {
+                TrackedBody body = new TrackedBody(batch.toJsonArray());
+                HttpRequest.Builder builder = HttpRequest.newBuilder(target.endpoint())
+                    .timeout(tryTimeout)
+                    .header("Content-Type", target.contentType())
+                    .POST(body);
+                auth.addTo(builder);
+                return new Posting(batch, body, http.sendAsync(builder.build(), HttpResponse.BodyHandlers.ofByteArray()));
+            }
+
+            @Override
+            public boolean settle(Posting posting, int attempt) throws IOException {
+                HttpResponse<byte[]> response;
+                try {
+                    response = answer(posting.answer());
+                } catch (HttpTimeoutException e) {
+                    throw e;
+                } catch (IOException e) {
+                    if (attempt >= quickRetries || posting.body().handedOver()) {
+                        throw e;
+                    }
+                    return false;
+                }
+                judge(posting.batch(), response, listener);
+                return true;
+            }
+        };
+    }
+
+    /** One attempt at posting a batch: its body (which knows whether it went out) and the answer to come. */
+    record Posting(Batch batch, TrackedBody body, CompletableFuture<HttpResponse<byte[]>> answer)
+        implements ConcurrentPosts.Posting<Batch> {
+    }
+
+    /** The answer of a request that ended: its response, or its failure as {@link HttpClient#send} throws it. */
+    private static HttpResponse<byte[]> answer(CompletableFuture<HttpResponse<byte[]>> answer) throws IOException {
+        try {
+            return answer.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException(cause);
+        }
+    }
+
+    /** Delivered when 2xx; otherwise the failure the core classifies. */
+    private static void judge(Batch batch, HttpResponse<byte[]> response, SendListener listener) {
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
             listener.delivered(batch.records);
@@ -207,63 +299,6 @@ public final class EventGridSender implements EndpointSender {
             texts.append(new String(body, StandardCharsets.UTF_8));
         }
         return NAMES_AN_EVENT.matcher(texts).find();
-    }
-
-    /**
-     * Posts {@code body}; re-posts it at once after an I/O error only while the request cannot have
-     * reached the service: its body was never handed to the connection (the connection could not be
-     * opened, or failed before the request went out). Once the body went out, the service may have
-     * processed it; Event Grid has no duplicate detection, so such a failure goes to the core
-     * (transient: backoff), and a timeout or an error status always does.
-     */
-    private HttpResponse<byte[]> sendWithQuickRetries(byte[] body) throws IOException, InterruptedException {
-        for (int attempt = 0; ; attempt++) {
-            TrackedBody tracked = new TrackedBody(body);
-            HttpRequest.Builder builder = HttpRequest.newBuilder(target.endpoint())
-                .timeout(tryTimeout)
-                .header("Content-Type", target.contentType())
-                .POST(tracked);
-            auth.addTo(builder);
-            HttpRequest request = builder.build();
-            try {
-                return exchange(request);
-            } catch (HttpTimeoutException e) {
-                throw e;
-            } catch (IOException e) {
-                if (attempt >= quickRetries || tracked.handedOver()) {
-                    throw e;
-                }
-            }
-        }
-    }
-
-    /**
-     * One request and its whole answer, bounded: the request's timeout ({@link #tryTimeout}) only
-     * runs until the answer's headers, so an endpoint that stalls in the body would hold the send
-     * until the core gives it up; here the body gets one more try timeout, then the exchange is
-     * cancelled and ends as a timeout (transient). Failures are those of {@link HttpClient#send}.
-     */
-    private HttpResponse<byte[]> exchange(HttpRequest request) throws IOException, InterruptedException {
-        CompletableFuture<HttpResponse<byte[]>> answer = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
-        long limitMs = tryTimeout.multipliedBy(2).toMillis();
-        try {
-            return answer.get(limitMs, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            answer.cancel(true);
-            throw new HttpTimeoutException("no complete answer within " + limitMs + " ms");
-        } catch (InterruptedException e) {
-            answer.cancel(true);
-            throw e;
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IOException(cause);
-        }
     }
 
     /**

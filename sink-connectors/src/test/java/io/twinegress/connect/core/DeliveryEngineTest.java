@@ -334,6 +334,35 @@ class DeliveryEngineTest {
         assertEquals(current(P0, 3), e.preCommit(current(P0, 3)));
     }
 
+    /** The sender hears of records as the core takes them, on the task thread, before the send that carries them. */
+    @Test
+    void theSenderSeesTheRecordsTakenBeforeTheirSend() {
+        DeliveryConfig config = config(Map.of());
+        context = new FakeContext(Map.of(), true).assign(P0, P1);
+        List<String> events = new ArrayList<>();
+        Thread task = Thread.currentThread();
+        DeliveryEngine e = new DeliveryEngine(config, context, slot -> new EndpointSender() {
+            @Override
+            public void accepted(java.util.Collection<SinkRecord> records) {
+                assertSame(task, Thread.currentThread());
+                records.forEach(r -> events.add("accepted " + r.kafkaOffset()));
+            }
+
+            @Override
+            public void send(List<SinkRecord> records, SendListener listener) {
+                records.forEach(r -> events.add("sent " + r.kafkaOffset()));
+                listener.delivered(records);
+            }
+
+            @Override
+            public void close() {
+            }
+        }, clock, () -> 0.0, executor);
+        e.put(records(P0, 0, 1)); // opens the sender: it was not there to hear of record 0
+        e.put(records(P0, 1, 2));
+        assertEquals(List.of("sent 0", "accepted 1", "accepted 2", "sent 1", "sent 2"), events);
+    }
+
     /** Without a dead-letter topic, one record the endpoint never takes holds the whole endpoint: the task says so once, at start. */
     @Test
     void withoutADeadLetterTopicTheTaskSaysOnceAtStartThatOneBadRecordHoldsTheEndpoint() {

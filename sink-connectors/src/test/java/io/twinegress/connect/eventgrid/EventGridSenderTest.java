@@ -215,6 +215,89 @@ class EventGridSenderTest {
         assertEquals(List.of(3, 3, 1), requestSizes);
     }
 
+    static SinkRecord record(int partition, String value) {
+        return new SinkRecord("twin.egress.eg", partition, Schema.BYTES_SCHEMA, "k".getBytes(StandardCharsets.UTF_8),
+            Schema.OPTIONAL_BYTES_SCHEMA, value.getBytes(StandardCharsets.UTF_8), offset++);
+    }
+
+    /** Three partitions' records, interleaved, ten of each: p0-0, p1-0, p2-0, p0-1, ... */
+    static List<SinkRecord> threePartitions(int each) {
+        List<SinkRecord> records = new ArrayList<>();
+        for (int i = 0; i < each; i++) {
+            for (int p = 0; p < 3; p++) {
+                records.add(record(p, event("p" + p + "-" + (i < 10 ? "0" : "") + i, 1)));
+            }
+        }
+        return records;
+    }
+
+    /**
+     * A send of several topic-partitions posts each partition's events in its own requests, several
+     * on the wire at once, and every partition's events arrive in their order; each accepted request
+     * is reported with exactly its records.
+     */
+    @Test
+    void eachPartitionGoesInItsOwnRequestsInOrderSeveralAtOnce() throws Exception {
+        List<SinkRecord> records = threePartitions(10);
+        sender(eg.endpoint("twins"), Map.of(DeliveryConfig.BATCH_MAX_RECORDS_CONFIG, "4"), KEY).send(records, listener);
+        assertEquals(List.of(2, 2, 2, 4, 4, 4, 4, 4, 4), requestSizes.stream().sorted().toList(), "per partition: 4, 4, 2");
+        assertEquals(30, delivered.size());
+        List<ReceivedEvent> received = eg.received("twins");
+        for (int p = 0; p < 3; p++) {
+            String prefix = "p" + p + "-";
+            List<String> ids = received.stream().map(ReceivedEvent::id).filter(id -> id.startsWith(prefix)).toList();
+            assertEquals(ids.stream().sorted().toList(), ids, "partition " + p + " in order");
+            assertEquals(10, ids.size());
+            int partition = p;
+            assertEquals(records.stream().filter(r -> r.kafkaPartition() == partition).toList(),
+                delivered.stream().filter(r -> r.kafkaPartition() == partition).toList(), "reported in order");
+        }
+        for (long request : received.stream().map(ReceivedEvent::requestId).distinct().toList()) {
+            assertEquals(1, received.stream().filter(e -> e.requestId() == request).map(e -> e.id().substring(0, 2)).distinct().count(),
+                "a request carries one partition's events");
+        }
+    }
+
+    /**
+     * A request refused (400, naming its event) in one partition: that partition's later requests
+     * are not posted, the other partitions' requests already on the wire are judged, and what was
+     * reported delivered is exactly what the stand-in took. The refusal is what the core isolates.
+     */
+    @Test
+    void aRefusedRequestStopsItsPartitionAndEveryReportedRecordArrived() throws Exception {
+        List<SinkRecord> records = new ArrayList<>(threePartitions(6));
+        SinkRecord bad = record(1, event("p1-bad", 1).replace("2026-11-22T10:00:00Z", "yesterday"));
+        records.add(4, bad); // p1's second event
+        Exception e = assertThrows(Exception.class,
+            () -> sender(eg.endpoint("twins"), Map.of(DeliveryConfig.BATCH_MAX_RECORDS_CONFIG, "1"), KEY).send(records, listener));
+        assertEquals(Outcome.RECORD_REJECTED, FailureClassifier.classify(e).outcome(), FailureClassifier.classify(e).reason());
+        List<String> arrived = eg.received("twins").stream().map(ReceivedEvent::id).sorted().toList();
+        List<String> reported = delivered.stream().map(r -> new String((byte[]) r.value(), StandardCharsets.UTF_8))
+            .map(v -> v.substring(7, v.indexOf('"', 7))).sorted().toList();
+        assertEquals(arrived, reported);
+        assertFalse(delivered.contains(bad));
+        assertTrue(reported.stream().filter(id -> id.startsWith("p1-")).allMatch("p1-00"::equals), "nothing of p1 after the refusal: " + reported);
+    }
+
+    /**
+     * Records converted when the core took them: the send posts those events, and a record found
+     * unfit then is reported by the send, in its place, with the reason; taking them reports nothing.
+     */
+    @Test
+    void recordsPreparedAheadAreSentAndTheirRejectionsReportedByTheSend() throws Exception {
+        SinkRecord a = record(event("prep-a", 1));
+        SinkRecord bad = record("not json");
+        SinkRecord b = record(event("prep-b", 1));
+        EventGridSender sender = sender(eg.endpoint("twins"), Map.of(), KEY);
+        sender.accepted(List.of(a, bad, b));
+        assertTrue(delivered.isEmpty());
+        assertTrue(rejected.isEmpty(), "nothing reported when taken");
+        sender.send(List.of(a, bad, b), listener);
+        assertEquals(List.of(a, b), delivered);
+        assertEquals(EventGridEvents.NOT_JSON, rejected.get(bad));
+        assertEquals(List.of("prep-a", "prep-b"), eg.received("twins").stream().map(ReceivedEvent::id).toList());
+    }
+
     @Test
     void anEventOverOneMegabyteIsRejectedAndOneOverTheBatchSizeGoesAlone() throws Exception {
         SinkRecord huge = record(event("huge", (int) EventGridSinkConfig.MAX_EVENT_BYTES));
