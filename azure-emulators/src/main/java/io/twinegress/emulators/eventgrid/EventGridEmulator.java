@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * {@link Builder#cloudEventsTopic}, CloudEvents 1.0; namespace topics ({@link Builder#namespaceTopic}) take
  * CloudEvents at {@code POST /topics/<topic>:publish?api-version=2023-11-01} with
  * {@code Authorization: SharedAccessKey <key>} or {@code Authorization: Bearer <token>}, at most 1,000 events
- * and 1 MB per request. A bearer token ({@link Builder#identities}) that is invalid or expired gets 401, a
- * valid one whose principal lacks EventGrid Data Sender on the topic gets 403.
+ * and 1 MB per request. A bearer token ({@link Builder#identities}; audience {@code https://eventgrid.azure.net})
+ * that is invalid or expired gets 401, a valid one whose principal lacks EventGrid Data Sender on the topic gets 403.
  *
  * <h2>Start, publish, read what arrived</h2>
  * <pre>{@code
