@@ -145,6 +145,7 @@ public final class AmqpEmulator extends StandIn<ReceivedMessage> {
     /** Declares entities and keys, then {@link #start()}s the stand-in. */
     public static final class Builder extends StandIn.Builder<Builder> {
         private final List<AmqpEntity> entities = new ArrayList<>();
+
         private Builder() {
         }
 
