@@ -53,16 +53,6 @@ public record AmqpEndpointConfig(String service, String entity, String connectio
             + "(with keys, the connection string names it).";
     }
 
-    /** {@code validate()}'s error on {@code path} when neither it nor an EntityPath names {@code entity}. */
-    public static String errorNoPath(String entity) {
-        return "Name " + entity + ": set path, or EntityPath in the connection string.";
-    }
-
-    /** {@code validate()}'s error on a connection string whose EntityPath names {@code another} than {@code path}. */
-    public static String errorEntityPathMismatch(String another) {
-        return "The connection string's EntityPath names another " + another + " than path.";
-    }
-
     /** A new definition with the shared groups; the connector adds the format group and its own keys after them. */
     public ConfigDef define() {
         ConfigDef def = new ConfigDef();

@@ -34,8 +34,11 @@ public class ServiceBusSinkConfig extends DeliveryConfig {
         // 256 KB per message on Standard; batches about 1 MB on Premium
         new AmqpEndpointConfig.BatchLimits(500, 4500, 256 * 1024L, 1024 * 1024L));
 
-    public static final String ERROR_NO_PATH = AmqpEndpointConfig.errorNoPath("the Service Bus topic or queue");
-    public static final String ERROR_ENTITY_PATH_MISMATCH = AmqpEndpointConfig.errorEntityPathMismatch("entity");
+    // literals, not built from ENDPOINT: a compile-time constant is inlined, so a test outside the plugin's class loader can use it
+    public static final String ERROR_NO_PATH =
+        "Name the Service Bus topic or queue: set path, or EntityPath in the connection string.";
+    public static final String ERROR_ENTITY_PATH_MISMATCH =
+        "The connection string's EntityPath names another entity than path.";
 
     public static final ConfigDef CONFIG_DEF = configDef();
 
