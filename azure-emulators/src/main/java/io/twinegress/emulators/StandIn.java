@@ -2,6 +2,8 @@ package io.twinegress.emulators;
 
 import io.twinegress.emulators.auth.AcceptedKeys;
 import io.twinegress.emulators.auth.KeyFingerprint;
+import io.twinegress.emulators.identity.IdentityProvider;
+import io.twinegress.emulators.tls.StandInTls;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +38,9 @@ public abstract class StandIn<T extends Received> implements AutoCloseable {
     private final ArrivalLog<T> arrivals;
     private final Throttle throttle = new Throttle();
     private final HandlerErrors handlerErrors;
+    private final StandInTls tls;
+    private final IdentityProvider identities;
+    private final int tlsPortAsked;
     private volatile Duration responseDelay;
 
     /**
@@ -55,6 +60,9 @@ public abstract class StandIn<T extends Received> implements AutoCloseable {
         this.arrivals = new ArrivalLog<>(settings.retain);
         this.handlerErrors = new HandlerErrors(name);
         this.responseDelay = notNegative(settings.responseDelay);
+        this.tls = settings.tls;
+        this.identities = settings.identities;
+        this.tlsPortAsked = settings.tlsPort;
     }
 
     /**
@@ -69,8 +77,37 @@ public abstract class StandIn<T extends Received> implements AutoCloseable {
         private Duration responseDelay = Duration.ZERO;
         private int retain;
         private final AcceptedKeys keys = new AcceptedKeys();
+        private StandInTls tls;
+        private int tlsPort;
+        private IdentityProvider identities;
 
         protected Builder() {
+        }
+
+        /** Also listens with TLS using the JVM's shared certificate, {@link StandInTls#shared()}. */
+        public B tls() {
+            return tls(StandInTls.shared());
+        }
+
+        /** Also listens with TLS using {@code tls}; the plain listener stays. */
+        public B tls(StandInTls tls) {
+            this.tls = tls;
+            return self();
+        }
+
+        /** The TLS listener's port; 0 (default) picks a free one, see the stand-in's {@code tlsPort()}. */
+        public B tlsPort(int port) {
+            this.tlsPort = port;
+            return self();
+        }
+
+        /**
+         * Accepts Entra ID tokens checked by {@code identities}, beside keys; the stand-in's class comment
+         * says how its protocol carries them (the SDKs send tokens over TLS only: add {@link #tls()}).
+         */
+        public B identities(IdentityProvider identities) {
+            this.identities = identities;
+            return self();
         }
 
         /** Loopback address to bind (default {@code 127.0.0.1}); other addresses are refused at start. */
@@ -133,6 +170,26 @@ public abstract class StandIn<T extends Received> implements AutoCloseable {
 
     /** The bound port (the same after {@link #comeBack()}). */
     public abstract int port();
+
+    /** Whether it listens with TLS too. */
+    public final boolean hasTls() {
+        return tls != null;
+    }
+
+    /** The TLS identity of its TLS listener (its trust store for the clients), or null without one. */
+    public final StandInTls tls() {
+        return tls;
+    }
+
+    /** The identity provider whose Entra ID tokens it accepts, or null. */
+    public final IdentityProvider identities() {
+        return identities;
+    }
+
+    /** The TLS listener's port the builder asked for; 0: any free one. */
+    protected final int tlsPortAsked() {
+        return tlsPortAsked;
+    }
 
     /** Where clients send to, e.g. {@code sb://127.0.0.1:PORT}. */
     public abstract String endpoint();

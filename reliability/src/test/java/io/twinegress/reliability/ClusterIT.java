@@ -17,7 +17,6 @@ import io.twinegress.reliability.ledger.Traffic;
 import io.twinegress.reliability.report.Results;
 import io.twinegress.reliability.stack.FaultStack;
 import io.twinegress.reliability.stack.KafkaCluster;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -76,18 +75,7 @@ class ClusterIT {
 
     @AfterAll
     static void stop(TestReporter report) throws Exception {
-        try {
-            if (results != null) {
-                Path file = Path.of(System.getProperty("reliability.report", "target/reliability-results.md"))
-                        .resolveSibling("reliability-cluster-results.md");
-                results.write(file);
-                report.publishEntry("results in " + file, results.markdown());
-            }
-        } finally {
-            if (stack != null) {
-                stack.close();
-            }
-        }
+        ScenarioEnd.finish(results, ScenarioEnd.REPORT.resolveSibling("reliability-cluster-results.md"), stack, report);
     }
 
     @Test

@@ -95,17 +95,7 @@ class ReliabilityIT {
 
     @AfterAll
     static void stop(TestReporter report) throws Exception {
-        try {
-            if (results != null) {
-                Path file = Path.of(System.getProperty("reliability.report", "target/reliability-results.md"));
-                results.write(file);
-                report.publishEntry("results in " + file, results.markdown());
-            }
-        } finally {
-            if (stack != null) {
-                stack.close();
-            }
-        }
+        ScenarioEnd.finish(results, ScenarioEnd.REPORT, stack, report);
     }
 
     @BeforeEach

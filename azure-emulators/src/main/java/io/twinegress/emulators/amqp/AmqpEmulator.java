@@ -118,16 +118,13 @@ public final class AmqpEmulator extends StandIn<ReceivedMessage> {
     private final AmqpEntities entities;
     private final AmqpEngine engine;
 
-    private final IdentityProvider identities;
-    private final StandInTls tls;
-
     private AmqpEmulator(Builder b, int port) {
         super("AMQP stand-in", "transfer", true, b);
         this.entities = new AmqpEntities(b.entities);
-        this.identities = b.identities;
-        this.tls = b.tls;
+        IdentityProvider identities = identities();
+        StandInTls tls = tls();
         this.engine = new AmqpEngine(new AmqpEngine.Listen(host(), port, tls == null ? null : tls.serverContext(),
-                b.tlsPort, acceptedKeys(), identities), entities, log(), this::throttlesThisOne, errors(),
+                tlsPortAsked(), acceptedKeys(), identities), entities, log(), this::throttlesThisOne, errors(),
                 this::responseDelay);
         if (identities != null) {
             // a revoked role or tokens expired early: cut the connections they authorized, as for a key
@@ -148,38 +145,8 @@ public final class AmqpEmulator extends StandIn<ReceivedMessage> {
     /** Declares entities and keys, then {@link #start()}s the stand-in. */
     public static final class Builder extends StandIn.Builder<Builder> {
         private final List<AmqpEntity> entities = new ArrayList<>();
-        private StandInTls tls;
-        private int tlsPort;
-        private IdentityProvider identities;
 
         private Builder() {
-        }
-
-        /** Also listens with TLS (AMQPS) using the JVM's shared certificate, {@link StandInTls#shared()}. */
-        public Builder tls() {
-            return tls(StandInTls.shared());
-        }
-
-        /** Also listens with TLS (AMQPS) using {@code tls}; the plain listener stays. */
-        public Builder tls(StandInTls tls) {
-            this.tls = tls;
-            return this;
-        }
-
-        /** The AMQPS port; 0 (default) picks a free one, see {@link AmqpEmulator#tlsPort()}. */
-        public Builder tlsPort(int port) {
-            this.tlsPort = port;
-            return this;
-        }
-
-        /**
-         * Accepts Entra ID tokens ({@code put-token} type {@code jwt}) checked by {@code identities}, beside
-         * shared access signatures. The SDKs send tokens of a {@code TokenCredential} over TLS only: add
-         * {@link #tls()}.
-         */
-        public Builder identities(IdentityProvider identities) {
-            this.identities = identities;
-            return this;
         }
 
         /** Any entity, e.g. {@code AmqpEntity.serviceBusQueue("q").withSessions()}. */
@@ -243,8 +210,8 @@ public final class AmqpEmulator extends StandIn<ReceivedMessage> {
         public AmqpEmulator start() {
             AmqpEmulator emulator = new AmqpEmulator(this, port());
             LOG.info("AMQP stand-in started on {}:{}{} with {} entities and key names {}{}", emulator.host(),
-                    emulator.port(), tls == null ? "" : " and AMQPS " + emulator.tlsPort(), entities.size(),
-                    emulator.keyCounts().keySet(), identities == null ? "" : ", Entra ID tokens accepted");
+                    emulator.port(), emulator.hasTls() ? " and AMQPS " + emulator.tlsPort() : "", entities.size(),
+                    emulator.keyCounts().keySet(), emulator.identities() == null ? "" : ", Entra ID tokens accepted");
             return emulator;
         }
     }
@@ -267,21 +234,6 @@ public final class AmqpEmulator extends StandIn<ReceivedMessage> {
         return engine.tlsPort();
     }
 
-    /** Whether it listens with TLS too. */
-    public boolean hasTls() {
-        return tls != null;
-    }
-
-    /** The TLS identity of the AMQPS listener (its trust store for the clients), or null. */
-    public StandInTls tls() {
-        return tls;
-    }
-
-    /** The identity provider whose tokens it accepts, or null. */
-    public IdentityProvider identities() {
-        return identities;
-    }
-
     /**
      * {@code https://127.0.0.1:TLSPORT}: what the SDK builders' {@code customEndpointAddress} takes to reach
      * the AMQPS listener (they want an {@code https} URL to read host and port from; the connection is
@@ -290,7 +242,7 @@ public final class AmqpEmulator extends StandIn<ReceivedMessage> {
      * @throws IllegalStateException without TLS
      */
     public String customEndpointAddress() {
-        if (tls == null) {
+        if (!hasTls()) {
             throw new IllegalStateException("the AMQP stand-in has no TLS listener: build it with tls()");
         }
         return "https://" + host() + ":" + tlsPort();

@@ -3,7 +3,6 @@ package io.twinegress.emulators.eventgrid;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -54,47 +53,21 @@ public final class CloudEventValidator {
         try {
             root = mapper.readTree(body);
         } catch (IOException e) {
-            return bad("The request body is not valid JSON: " + firstLine(e.getMessage()));
+            return PublishedEvents.bad("The request body is not valid JSON: " + PublishedEvents.firstLine(e.getMessage()));
         }
         List<JsonNode> items = new ArrayList<>();
         if (batch) {
             if (root == null || !root.isArray()) {
-                return bad("A " + BATCH + " body must be a JSON array of CloudEvents.");
+                return PublishedEvents.bad("A " + BATCH + " body must be a JSON array of CloudEvents.");
             }
             root.forEach(items::add);
         } else {
             if (root == null || !root.isObject()) {
-                return bad("A " + SINGLE + " body must be one CloudEvent as a JSON object.");
+                return PublishedEvents.bad("A " + SINGLE + " body must be one CloudEvent as a JSON object.");
             }
             items.add(root);
         }
-        if (items.isEmpty()) {
-            return bad("The request contains no events.");
-        }
-        if (items.size() > maxEvents) {
-            return bad("The request contains " + items.size() + " events; at most " + maxEvents + " are allowed.");
-        }
-        List<String> jsons = new ArrayList<>(items.size());
-        for (int i = 0; i < items.size(); i++) {
-            JsonNode e = items.get(i);
-            String json;
-            try {
-                json = mapper.writeValueAsString(e);
-            } catch (IOException ex) {
-                return bad("Event at index " + i + " cannot be read.");
-            }
-            int size = json.getBytes(StandardCharsets.UTF_8).length;
-            if (size > maxEventBytes) {
-                return new EventGridValidator.Result(413, "RequestEntityTooLarge", "Event at index " + i + " is "
-                        + size + " bytes, over the limit of " + maxEventBytes + " bytes per event.", List.of(), List.of());
-            }
-            String problem = check(e);
-            if (problem != null) {
-                return bad("Event at index " + i + ": " + problem);
-            }
-            jsons.add(json);
-        }
-        return new EventGridValidator.Result(200, null, null, items, jsons);
+        return PublishedEvents.check(mapper, items, maxEvents, maxEventBytes, CloudEventValidator::check);
     }
 
     private static String check(JsonNode e) {
@@ -151,15 +124,4 @@ public final class CloudEventValidator {
         return null;
     }
 
-    private static EventGridValidator.Result bad(String message) {
-        return new EventGridValidator.Result(400, "BadRequest", message, List.of(), List.of());
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
-    }
 }

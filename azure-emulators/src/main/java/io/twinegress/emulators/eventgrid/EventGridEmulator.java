@@ -5,8 +5,6 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.twinegress.emulators.HandlerErrors;
 import io.twinegress.emulators.StandIn;
-import io.twinegress.emulators.identity.IdentityProvider;
-import io.twinegress.emulators.tls.StandInTls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -30,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * {@link Builder#cloudEventsTopic}, CloudEvents 1.0; namespace topics ({@link Builder#namespaceTopic}) take
  * CloudEvents at {@code POST /topics/<topic>:publish?api-version=2023-11-01} with
  * {@code Authorization: SharedAccessKey <key>} or {@code Authorization: Bearer <token>}, at most 1,000 events
- * and 1 MB per request. A bearer token ({@link Builder#identities}) that is invalid or expired gets 401, a
- * valid one whose principal lacks EventGrid Data Sender on the topic gets 403.
+ * and 1 MB per request. A bearer token ({@link Builder#identities}; audience {@code https://eventgrid.azure.net})
+ * that is invalid or expired gets 401, a valid one whose principal lacks EventGrid Data Sender on the topic gets 403.
  *
  * <h2>Start, publish, read what arrived</h2>
  * <pre>{@code
@@ -119,16 +117,12 @@ public final class EventGridEmulator extends StandIn<ReceivedEvent> {
     private HttpsServer tlsServer;
     private volatile int port;
     private volatile int tlsPort = -1;
-    private final StandInTls tls;
-    private final IdentityProvider identities;
 
     private EventGridEmulator(Builder b) {
         super("Event Grid stand-in", "request", false, b);
         topics.put(DEFAULT_TOPIC, new Topic(DEFAULT_TOPIC, Schema.EVENT_GRID, false));
         b.topics.forEach(this::declare);
-        this.tls = b.tls;
-        this.tlsPort = b.tls == null ? -1 : b.tlsPort;
-        this.identities = b.identities;
+        this.tlsPort = hasTls() ? tlsPortAsked() : -1;
         this.handler = new EventGridHandler(this,
                 new EventGridValidator(EventGridHandler.MAPPER, b.maxRequestBytes, b.maxEventBytes, b.maxEvents),
                 new CloudEventValidator(EventGridHandler.MAPPER, b.maxEventBytes, b.maxEvents),
@@ -153,9 +147,6 @@ public final class EventGridEmulator extends StandIn<ReceivedEvent> {
         private long maxEventBytes = ONE_MB;
         private int maxEvents = MAX_EVENTS_PER_REQUEST;
         private int maxNamespaceEvents = MAX_NAMESPACE_EVENTS_PER_REQUEST;
-        private StandInTls tls;
-        private int tlsPort;
-        private IdentityProvider identities;
 
         private Builder() {
         }
@@ -183,32 +174,6 @@ public final class EventGridEmulator extends StandIn<ReceivedEvent> {
          */
         public Builder namespaceTopic(String name) {
             topics.add(new Topic(validName(name), Schema.CLOUD_EVENTS, true));
-            return this;
-        }
-
-        /** Also listens with HTTPS using the JVM's shared certificate, {@link StandInTls#shared()}. */
-        public Builder tls() {
-            return tls(StandInTls.shared());
-        }
-
-        /** Also listens with HTTPS using {@code tls}; the plain listener stays. */
-        public Builder tls(StandInTls tls) {
-            this.tls = tls;
-            return this;
-        }
-
-        /** The HTTPS port; 0 (default) picks a free one, see {@link EventGridEmulator#tlsPort()}. */
-        public Builder tlsPort(int port) {
-            this.tlsPort = port;
-            return this;
-        }
-
-        /**
-         * Accepts {@code Authorization: Bearer} Entra ID tokens checked by {@code identities} (audience
-         * {@code https://eventgrid.azure.net}, role EventGrid Data Sender on the topic), beside keys.
-         */
-        public Builder identities(IdentityProvider identities) {
-            this.identities = identities;
             return this;
         }
 
@@ -246,8 +211,8 @@ public final class EventGridEmulator extends StandIn<ReceivedEvent> {
             EventGridEmulator eg = new EventGridEmulator(this);
             eg.listen(port());
             LOG.info("Event Grid stand-in started on http://{}:{}{} with topics {} and {} key(s){}", eg.host(), eg.port,
-                    eg.tls == null ? "" : " and https port " + eg.tlsPort, eg.topics(), eg.topicKeys().size(),
-                    eg.identities == null ? "" : ", Entra ID tokens accepted");
+                    eg.hasTls() ? " and https port " + eg.tlsPort : "", eg.topics(), eg.topicKeys().size(),
+                    eg.identities() == null ? "" : ", Entra ID tokens accepted");
             return eg;
         }
     }
@@ -285,16 +250,6 @@ public final class EventGridEmulator extends StandIn<ReceivedEvent> {
         return tlsPort;
     }
 
-    /** The TLS identity of the HTTPS listener, or null. */
-    public StandInTls tls() {
-        return tls;
-    }
-
-    /** The identity provider whose tokens it accepts, or null. */
-    public IdentityProvider identities() {
-        return identities;
-    }
-
     /** {@code https://127.0.0.1:TLSPORT/<topic>/api/events} (the default topic: {@code /api/events}). */
     public String httpsEndpoint(String topic) {
         return DEFAULT_TOPIC.equalsIgnoreCase(topic) ? httpsBase() + "/api/events"
@@ -315,7 +270,7 @@ public final class EventGridEmulator extends StandIn<ReceivedEvent> {
     }
 
     private String httpsBase() {
-        if (tls == null) {
+        if (!hasTls()) {
             throw new IllegalStateException("the Event Grid stand-in has no HTTPS listener: build it with tls()");
         }
         return "https://" + host() + ":" + tlsPort;
@@ -540,9 +495,9 @@ public final class EventGridEmulator extends StandIn<ReceivedEvent> {
             s.setExecutor(executor);
             s.createContext("/", handler);
             HttpsServer secure = null;
-            if (tls != null) {
+            if (hasTls()) {
                 secure = HttpsServer.create(new InetSocketAddress(host(), Math.max(0, tlsPort)), 0);
-                secure.setHttpsConfigurator(new HttpsConfigurator(tls.serverContext()));
+                secure.setHttpsConfigurator(new HttpsConfigurator(tls().serverContext()));
                 secure.setExecutor(executor);
                 secure.createContext("/", handler);
             }

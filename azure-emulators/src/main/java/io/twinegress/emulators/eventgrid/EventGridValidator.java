@@ -2,9 +2,7 @@ package io.twinegress.emulators.eventgrid;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -42,49 +40,22 @@ public final class EventGridValidator {
     /** Validates {@code body} for the topic whose resource id is {@code topicResourceId}. */
     public Result validate(byte[] body, String topicResourceId) {
         if (body.length > maxRequestBytes) {
-            return tooLarge("The request size " + body.length + " bytes exceeds the limit of " + maxRequestBytes
+            return PublishedEvents.tooLarge("The request size " + body.length + " bytes exceeds the limit of " + maxRequestBytes
                     + " bytes.");
         }
         JsonNode root;
         try {
             root = mapper.readTree(body);
         } catch (IOException e) {
-            return bad("The request body is not valid JSON: " + firstLine(e.getMessage()));
+            return PublishedEvents.bad("The request body is not valid JSON: " + PublishedEvents.firstLine(e.getMessage()));
         }
         if (root == null || !root.isArray()) {
-            return bad("This resource is configured to receive events in the EventGridEvent schema: the body must be"
+            return PublishedEvents.bad("This resource is configured to receive events in the EventGridEvent schema: the body must be"
                     + " a JSON array of events.");
         }
-        ArrayNode array = (ArrayNode) root;
-        if (array.isEmpty()) {
-            return bad("The request contains no events.");
-        }
-        if (array.size() > maxEvents) {
-            return bad("The request contains " + array.size() + " events; at most " + maxEvents + " are allowed.");
-        }
-        List<JsonNode> events = new ArrayList<>(array.size());
-        List<String> jsons = new ArrayList<>(array.size());
-        for (int i = 0; i < array.size(); i++) {
-            JsonNode e = array.get(i);
-            String json;
-            try {
-                json = mapper.writeValueAsString(e);
-            } catch (IOException ex) {
-                return bad("Event at index " + i + " cannot be read.");
-            }
-            int size = json.getBytes(StandardCharsets.UTF_8).length;
-            if (size > maxEventBytes) {
-                return tooLarge("Event at index " + i + " is " + size + " bytes, over the limit of " + maxEventBytes
-                        + " bytes per event.");
-            }
-            String problem = checkEvent(e, topicResourceId);
-            if (problem != null) {
-                return bad("Event at index " + i + ": " + problem);
-            }
-            events.add(e);
-            jsons.add(json);
-        }
-        return new Result(200, null, null, events, jsons);
+        List<JsonNode> events = new ArrayList<>(root.size());
+        root.forEach(events::add);
+        return PublishedEvents.check(mapper, events, maxEvents, maxEventBytes, e -> checkEvent(e, topicResourceId));
     }
 
     private static String checkEvent(JsonNode e, String topicResourceId) {
@@ -122,19 +93,4 @@ public final class EventGridValidator {
         return null;
     }
 
-    private static Result bad(String message) {
-        return new Result(400, "BadRequest", message, List.of(), List.of());
-    }
-
-    private static Result tooLarge(String message) {
-        return new Result(413, "RequestEntityTooLarge", message, List.of(), List.of());
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
-    }
 }

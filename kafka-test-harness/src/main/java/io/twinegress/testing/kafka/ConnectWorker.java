@@ -15,9 +15,6 @@ import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.connect.cli.ConnectDistributed;
 import org.apache.kafka.connect.converters.ByteArrayConverter;
 import org.apache.kafka.connect.runtime.Connect;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * JVM, and the shutdown hook Connect registers is removed again on close so a stopped
  * worker is not kept in memory (Exit is global, so a JVM runs one worker at a time).
  */
-public class ConnectWorker implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
+public class ConnectWorker extends ClassScopedExtension<ConnectWorker> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectWorker.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
@@ -62,7 +59,6 @@ public class ConnectWorker implements BeforeAllCallback, AfterAllCallback, AutoC
     private Path pluginPath;
     private Connect<?> connect;
     private ConnectRestClient rest;
-    private final ExtensionOwner owner = new ExtensionOwner();
 
     /** A worker for {@code broker}; it is started by JUnit, or by {@link #start()}. */
     public ConnectWorker(KafkaBroker broker) {
@@ -101,6 +97,7 @@ public class ConnectWorker implements BeforeAllCallback, AfterAllCallback, AutoC
      * {@link #close()} it starts again as the same worker (same group, same internal topics),
      * so it finds its connectors, their configs and offsets: a worker restart.
      */
+    @Override
     public synchronized ConnectWorker start() {
         if (connect != null) {
             return this;
@@ -153,20 +150,6 @@ public class ConnectWorker implements BeforeAllCallback, AfterAllCallback, AutoC
         Exit.resetExitProcedure();
         Exit.resetHaltProcedure();
         Exit.resetShutdownHookAdder();
-    }
-
-    @Override
-    public void beforeAll(ExtensionContext context) {
-        if (owner.claim(context)) {
-            start();
-        }
-    }
-
-    @Override
-    public void afterAll(ExtensionContext context) {
-        if (owner.release(context)) {
-            close();
-        }
     }
 
     // ---- access -----------------------------------------------------------------------

@@ -29,9 +29,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +60,7 @@ import org.slf4j.LoggerFactory;
  * group. For your own clients start from {@link #producerConfig()} or
  * {@link #bootstrapServers()}.
  */
-public class KafkaBroker implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
+public class KafkaBroker extends ClassScopedExtension<KafkaBroker> {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
@@ -72,7 +69,6 @@ public class KafkaBroker implements BeforeAllCallback, AfterAllCallback, AutoClo
     private KafkaClusterTestKit cluster;
     private Admin admin;
     private KafkaProducer<byte[], byte[]> producer;
-    private final ExtensionOwner owner = new ExtensionOwner();
 
     /**
      * Sets a broker property (applied on top of the single-node defaults). Call before start.
@@ -90,6 +86,7 @@ public class KafkaBroker implements BeforeAllCallback, AfterAllCallback, AutoClo
     // ---- lifecycle --------------------------------------------------------------------
 
     /** Formats and starts the broker, and waits until it is ready. Idempotent. */
+    @Override
     public synchronized KafkaBroker start() {
         if (cluster != null) {
             return this;
@@ -135,20 +132,6 @@ public class KafkaBroker implements BeforeAllCallback, AfterAllCallback, AutoClo
                 LOG.warn("Kafka broker did not stop cleanly", e);
             }
             cluster = null;
-        }
-    }
-
-    @Override
-    public void beforeAll(ExtensionContext context) {
-        if (owner.claim(context)) {
-            start();
-        }
-    }
-
-    @Override
-    public void afterAll(ExtensionContext context) {
-        if (owner.release(context)) {
-            close();
         }
     }
 

@@ -7,10 +7,10 @@ import com.azure.messaging.eventhubs.EventHubClientBuilder;
 import com.azure.messaging.eventhubs.EventHubProducerAsyncClient;
 import com.azure.messaging.eventhubs.models.CreateBatchOptions;
 import io.twinegress.connect.clients.LeasedClient;
+import io.twinegress.connect.clients.LeasedSender;
 import io.twinegress.connect.core.AmqpBatches;
 import io.twinegress.connect.core.AmqpEndpoint;
 import io.twinegress.connect.core.ConnectionString;
-import io.twinegress.connect.core.EndpointSender;
 import io.twinegress.connect.core.EventRecords;
 import io.twinegress.connect.core.SendListener;
 import io.twinegress.connect.format.AmqpCloudEvent;
@@ -44,12 +44,10 @@ import reactor.core.publisher.Mono;
  * accepted in another order than they were consumed; that does not touch delivery: the core
  * commits only past records the endpoint accepted, and re-sends the rest after a failure.
  */
-public final class EventHubsSender implements EndpointSender {
+public final class EventHubsSender extends LeasedSender<EventHubProducerAsyncClient> {
 
     public static final String CONTENT_TYPE = "application/json";
 
-    private final LeasedClient<EventHubProducerAsyncClient> leased;
-    private final EventHubProducerAsyncClient client;
     private final AmqpBatches<EventData, EventDataBatch> batches;
     private final boolean deviceMessages;
     private final AmqpOutput output;
@@ -90,8 +88,7 @@ public final class EventHubsSender implements EndpointSender {
     }
 
     private EventHubsSender(EventHubsSinkConfig config, LeasedClient<EventHubProducerAsyncClient> leased) {
-        this.leased = leased;
-        this.client = leased.client();
+        super(leased);
         this.batches = new AmqpBatches<>(new Sdk(), config, true);
         this.deviceMessages = config.deviceMessages();
         this.output = AmqpOutput.of(FormatConfig.settings(config));
@@ -193,15 +190,5 @@ public final class EventHubsSender implements EndpointSender {
      */
     static String partitionKey(SinkRecord record) {
         return EventRecords.partitionKey(record).orElse(null);
-    }
-
-    @Override
-    public void close() {
-        leased.close();
-    }
-
-    @Override
-    public void abandon() {
-        leased.abandon();
     }
 }

@@ -8,9 +8,9 @@ import com.azure.messaging.servicebus.ServiceBusMessageBatch;
 import com.azure.messaging.servicebus.ServiceBusSenderAsyncClient;
 import com.azure.messaging.servicebus.models.CreateMessageBatchOptions;
 import io.twinegress.connect.clients.LeasedClient;
+import io.twinegress.connect.clients.LeasedSender;
 import io.twinegress.connect.core.AmqpBatches;
 import io.twinegress.connect.core.AmqpEndpoint;
-import io.twinegress.connect.core.EndpointSender;
 import io.twinegress.connect.core.EventRecords;
 import io.twinegress.connect.core.SendListener;
 import io.twinegress.connect.format.AmqpCloudEvent;
@@ -51,14 +51,12 @@ import reactor.core.publisher.Mono;
  * {@code event.format=cloudevents} the body and content type are those of the CloudEvent in
  * {@code cloudevents.mode}, with its {@code cloudEvents:} properties ({@link AmqpOutput}).
  */
-public final class ServiceBusSender implements EndpointSender {
+public final class ServiceBusSender extends LeasedSender<ServiceBusSenderAsyncClient> {
 
     public static final String CONTENT_TYPE = "application/json";
     public static final String DEVICE_MESSAGE_CONTENT_TYPE = "application/octet-stream";
     private static final Logger LOG = LoggerFactory.getLogger(ServiceBusSender.class);
 
-    private final LeasedClient<ServiceBusSenderAsyncClient> leased;
-    private final ServiceBusSenderAsyncClient client;
     private final AmqpBatches<ServiceBusMessage, ServiceBusMessageBatch> batches;
     private final String name;
     private final AtomicBoolean propertiesTrimmedWarned;
@@ -97,8 +95,7 @@ public final class ServiceBusSender implements EndpointSender {
 
     private ServiceBusSender(ServiceBusSinkConfig config, LeasedClient<ServiceBusSenderAsyncClient> leased,
                              AtomicBoolean propertiesTrimmedWarned) {
-        this.leased = leased;
-        this.client = leased.client();
+        super(leased);
         this.batches = new AmqpBatches<>(new Sdk(), config, config.entityPartitioned());
         this.name = config.connectorName();
         this.propertiesTrimmedWarned = propertiesTrimmedWarned;
@@ -189,15 +186,5 @@ public final class ServiceBusSender implements EndpointSender {
 
     static String messageId(Optional<String> eventId, SinkRecord record) {
         return EventRecords.capped(eventId.orElseGet(() -> EventRecords.coordinatesId(record)));
-    }
-
-    @Override
-    public void close() {
-        leased.close();
-    }
-
-    @Override
-    public void abandon() {
-        leased.abandon();
     }
 }

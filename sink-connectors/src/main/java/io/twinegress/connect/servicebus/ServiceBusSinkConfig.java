@@ -1,7 +1,7 @@
 package io.twinegress.connect.servicebus;
 
 import io.twinegress.connect.core.AmqpEndpoint;
-import io.twinegress.connect.core.AuthConfig;
+import io.twinegress.connect.core.AmqpEndpointConfig;
 import io.twinegress.connect.core.DeliveryConfig;
 import io.twinegress.connect.format.FormatConfig;
 import java.util.Map;
@@ -10,21 +10,6 @@ import org.apache.kafka.common.config.ConfigDef;
 /** Configuration of {@link ServiceBusSinkConnector}: the shared delivery fragments, with Service Bus limits. */
 public class ServiceBusSinkConfig extends DeliveryConfig {
 
-    public static final String CONNECTION_STRING_DOC =
-        "Connection string of the Service Bus namespace, as in the Azure portal: "
-            + "Endpoint=sb://<namespace>.servicebus.windows.net/;SharedAccessKeyName=<policy>;SharedAccessKey=<key>"
-            + "[;EntityPath=<topic>]. The policy needs the Send right. Keep it out of the connector config with a "
-            + "ConfigProvider, e.g. ${file:/etc/twin-egress/servicebus.properties:primary} or ${env:SB_PRIMARY}.";
-    public static final String SECONDARY_CONNECTION_STRING_DOC =
-        "Connection string with the namespace's other key. When the endpoint refuses the key in use, the task "
-            + "switches to the other one at once and re-sends; with both refused it backs off and keeps trying both.";
-    public static final String PATH_DOC =
-        "The Service Bus topic (or queue) the events are sent to. May be empty when the connection string names "
-            + "it with EntityPath; when both are given they must be equal.";
-
-    public static final String NAMESPACE_DOC =
-        "auth.mode=entra-id: the fully qualified Service Bus namespace, e.g. myns.servicebus.windows.net (with keys, "
-            + "the connection string names it).";
     /** The Azure role an identity needs to send to the topic. */
     public static final String ENTRA_ROLE = "Azure Service Bus Data Sender";
 
@@ -41,12 +26,15 @@ public class ServiceBusSinkConfig extends DeliveryConfig {
             + "mix keys.";
     public static final String ENTITY_PARTITIONED_DISPLAY = "Partitioned entity";
 
-    /** Service Bus: 256 KB per message on Standard; batches about 1 MB on Premium. */
-    public static final int BATCH_MAX_RECORDS_DEFAULT = 500;
-    public static final int BATCH_MAX_RECORDS_LIMIT = 4500;
-    public static final long BATCH_MAX_BYTES_DEFAULT = 256 * 1024L;
-    public static final long BATCH_MAX_BYTES_LIMIT = 1024 * 1024L;
+    /** Connection strings, path, retry, batching, delivery and auth, in Service Bus' words and limits. */
+    public static final AmqpEndpointConfig ENDPOINT = new AmqpEndpointConfig("Service Bus", "the Service Bus topic (or queue)",
+        AmqpEndpointConfig.connectionStringDoc("the Service Bus namespace", "topic",
+            "${file:/etc/twin-egress/servicebus.properties:primary} or ${env:SB_PRIMARY}"),
+        "the namespace's other key",
+        // 256 KB per message on Standard; batches about 1 MB on Premium
+        new AmqpEndpointConfig.BatchLimits(500, 4500, 256 * 1024L, 1024 * 1024L));
 
+    // literals, not built from ENDPOINT: a compile-time constant is inlined, so a test outside the plugin's class loader can use it
     public static final String ERROR_NO_PATH =
         "Name the Service Bus topic or queue: set path, or EntityPath in the connection string.";
     public static final String ERROR_ENTITY_PATH_MISMATCH =
@@ -59,13 +47,7 @@ public class ServiceBusSinkConfig extends DeliveryConfig {
     }
 
     public static ConfigDef configDef() {
-        ConfigDef def = new ConfigDef();
-        addConnectionGroup(def, CONNECTION_STRING_DOC, SECONDARY_CONNECTION_STRING_DOC, PATH_DOC);
-        addRetryGroup(def);
-        addBatchGroup(def, BATCH_MAX_RECORDS_DEFAULT, BATCH_MAX_RECORDS_LIMIT, BATCH_MAX_BYTES_DEFAULT, BATCH_MAX_BYTES_LIMIT);
-        addDeliveryGroup(def);
-        AuthConfig.addAuthGroup(def);
-        AuthConfig.addNamespace(def, NAMESPACE_DOC);
+        ConfigDef def = ENDPOINT.define();
         FormatConfig.addFormatGroup(def, true);
         def.define(ENTITY_PARTITIONED_CONFIG, ConfigDef.Type.BOOLEAN, ENTITY_PARTITIONED_DEFAULT, ConfigDef.Importance.MEDIUM,
             ENTITY_PARTITIONED_DOC, SERVICE_BUS_GROUP, 1, ConfigDef.Width.SHORT, ENTITY_PARTITIONED_DISPLAY);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.azure.messaging.eventhubs.EventData;
+import io.twinegress.connect.AmqpTests;
 import io.twinegress.connect.core.DeliveryConfig;
 import io.twinegress.connect.core.FailureClassifier;
 import io.twinegress.connect.core.Outcome;
@@ -19,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.record.TimestampType;
@@ -52,10 +52,7 @@ class EventHubsSenderTest {
 
     @AfterAll
     static void stop() {
-        if (amqp != null) {
-            amqp.assertNoHandlerErrors();
-            amqp.close();
-        }
+        AmqpTests.stop(amqp);
     }
 
     static SinkRecord record(Object key, Object value, long offset, ConnectHeaders headers) {
@@ -157,22 +154,10 @@ class EventHubsSenderTest {
         List<ReceivedMessage> got = amqp.awaitCount("keys", 30, DEADLINE);
         assertEquals(30, listener.batches.stream().mapToInt(List::size).sum());
         assertTrue(listener.rejected.isEmpty());
-        Map<Long, List<ReceivedMessage>> byTransfer = new LinkedHashMap<>();
-        got.forEach(m -> byTransfer.computeIfAbsent(m.transferId(), t -> new ArrayList<>()).add(m));
-        assertEquals(listener.batches.size(), byTransfer.size(), "one transfer per delivered batch");
-        Map<String, Integer> lastSeq = new HashMap<>();
-        for (List<ReceivedMessage> transfer : byTransfer.values()) {
-            assertTrue(transfer.size() <= 4, "batch.max.records");
-            String key = transfer.get(0).partitionKey();
-            for (ReceivedMessage m : transfer) {
-                assertEquals(key, m.partitionKey(), "one partition key per batch");
-                int seq = Integer.parseInt(m.property(EgressHeaders.SOURCE_OFFSET));
-                assertEquals("{\"seq\":" + seq + "}", m.bodyAsString());
-                assertEquals(seq % 5 == 4 ? null : "device-" + (seq % 3), m.partitionKey());
-                Integer before = lastSeq.put(String.valueOf(key), seq);
-                assertTrue(before == null || before < seq, "order per key: " + before + " then " + seq);
-            }
-        }
+        List<List<ReceivedMessage>> transfers =
+            AmqpTests.assertOneKeyPerBatchInOrder(got, 4, seq -> seq % 5 == 4 ? null : "device-" + (seq % 3));
+        assertEquals(listener.batches.size(), transfers.size(), "one transfer per delivered batch");
+        got.forEach(m -> assertEquals("{\"seq\":" + m.property(EgressHeaders.SOURCE_OFFSET) + "}", m.bodyAsString()));
     }
 
     @Test

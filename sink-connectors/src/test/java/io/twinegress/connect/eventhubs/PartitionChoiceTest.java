@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.twinegress.connect.AmqpTests;
 import io.twinegress.connect.core.AmqpBatches.Route;
 import io.twinegress.connect.core.DeliveryConfig;
 import io.twinegress.connect.core.EventRecords;
@@ -47,10 +48,7 @@ class PartitionChoiceTest {
 
     @AfterAll
     static void stop() {
-        if (amqp != null) {
-            amqp.assertNoHandlerErrors();
-            amqp.close();
-        }
+        AmqpTests.stop(amqp);
     }
 
     static SinkRecord record(String key, long offset, String... headerPairs) {

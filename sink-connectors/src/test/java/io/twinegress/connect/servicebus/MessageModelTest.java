@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.azure.messaging.servicebus.ServiceBusMessage;
+import io.twinegress.connect.AmqpTests;
 import io.twinegress.connect.core.DeliveryConfig;
 import io.twinegress.connect.core.EventRecords;
 import io.twinegress.connect.core.RecordRejectedException;
@@ -52,10 +53,7 @@ class MessageModelTest {
 
     @AfterAll
     static void stop() {
-        if (amqp != null) {
-            amqp.assertNoHandlerErrors();
-            amqp.close();
-        }
+        AmqpTests.stop(amqp);
     }
 
     static MessageModel model(String... keyValues) {

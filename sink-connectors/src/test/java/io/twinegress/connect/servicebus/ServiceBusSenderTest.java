@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.azure.messaging.servicebus.ServiceBusMessage;
+import io.twinegress.connect.AmqpTests;
 import io.twinegress.connect.core.DeliveryConfig;
 import io.twinegress.connect.core.DeliveryEngine;
 import io.twinegress.connect.core.FailureClassifier;
@@ -59,10 +60,7 @@ class ServiceBusSenderTest {
 
     @AfterAll
     static void stop() {
-        if (amqp != null) {
-            amqp.assertNoHandlerErrors();
-            amqp.close();
-        }
+        AmqpTests.stop(amqp);
     }
 
     static final String EVENT = "{\"id\":\"6e0b5b2a-body\",\"subject\":\"Sensor\",\"data\":{\"x\":1},"
@@ -314,23 +312,8 @@ class ServiceBusSenderTest {
             sender.send(records, listener);
         }
         assertEquals(30, listener.batches.stream().mapToInt(List::size).sum());
-        List<ReceivedMessage> got = amqp.awaitCount("keys", 30, DEADLINE);
-        Map<Long, List<ReceivedMessage>> byTransfer = new java.util.LinkedHashMap<>();
-        got.forEach(m -> byTransfer.computeIfAbsent(m.transferId(), t -> new ArrayList<>()).add(m));
-        Map<String, Integer> lastSeq = new HashMap<>();
-        for (List<ReceivedMessage> transfer : byTransfer.values()) {
-            assertTrue(transfer.size() <= 4, "batch.max.records");
-            String key = transfer.get(0).partitionKey();
-            for (ReceivedMessage m : transfer) {
-                assertEquals(key, m.partitionKey(), "one partition key per batch");
-                int seq = Integer.parseInt(m.property(EgressHeaders.SOURCE_OFFSET));
-                String expected = seq % 5 == 4 ? null : seq % 5 == 3 ? io.twinegress.connect.core.EventRecords.capped(longKey)
-                    : "device-" + (seq % 3);
-                assertEquals(expected, m.partitionKey(), "offset " + seq);
-                Integer before = lastSeq.put(String.valueOf(key), seq);
-                assertTrue(before == null || before < seq, "order per key: " + before + " then " + seq);
-            }
-        }
+        AmqpTests.assertOneKeyPerBatchInOrder(amqp.awaitCount("keys", 30, DEADLINE), 4,
+            seq -> seq % 5 == 4 ? null : seq % 5 == 3 ? io.twinegress.connect.core.EventRecords.capped(longKey) : "device-" + (seq % 3));
     }
 
     /**

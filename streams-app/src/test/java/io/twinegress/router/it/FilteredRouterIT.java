@@ -16,7 +16,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.twinegress.router.config.RouterConfig;
 import io.twinegress.schemas.EgressHeaders;
 import io.twinegress.testing.kafka.KafkaBroker;
 import java.nio.file.Path;
@@ -87,16 +86,7 @@ class FilteredRouterIT {
 
     @Test
     void theJarRoutesByContentExactlyOnceAndAChangedFilterTakesOverFromTheNextEvents() throws Exception {
-        Map<String, String> config = new HashMap<>();
-        config.put("bootstrap.servers", KAFKA.bootstrapServers());
-        config.put("application.id", "router-it-" + NAME);
-        config.put("state.dir", dir.resolve("state").toString());
-        config.put(RouterConfig.INPUT_TOPICS_CONFIG, NAME + ".events");
-        config.put(RouterConfig.DEVICE_MESSAGES_TOPIC_CONFIG, NAME + ".device-messages");
-        config.put(RouterConfig.ENDPOINTS_TOPIC_CONFIG, NAME + ".endpoints");
-        config.put(RouterConfig.STATUS_TOPIC_CONFIG, NAME + ".endpoints.status");
-        config.put(RouterConfig.DLQ_TOPIC_CONFIG, NAME + ".dlq");
-        config.put(RouterConfig.EGRESS_PREFIX_CONFIG, NAME + ".egress.");
+        Map<String, String> config = RouterProcess.config(KAFKA.bootstrapServers(), "router-it-" + NAME, NAME, dir);
         try (RouterProcess router = RouterProcess.start(dir, NAME, config)) {
             router.awaitRunning(DEADLINE);
             KAFKA.produce(NAME + ".endpoints", "motion", endpoint("ServiceBus", "t", "\"SensorChange\",\"TopologyOperation\"",

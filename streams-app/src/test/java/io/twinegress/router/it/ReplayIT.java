@@ -63,17 +63,8 @@ class ReplayIT {
     Path dir;
 
     private Map<String, String> config(String name) {
-        Map<String, String> config = new HashMap<>();
-        config.put("bootstrap.servers", KAFKA.bootstrapServers());
-        config.put("application.id", "replay-it-" + name);
-        config.put("state.dir", dir.resolve("state").toString());
-        config.put(RouterConfig.INPUT_TOPICS_CONFIG, name + ".events");
-        config.put(RouterConfig.DEVICE_MESSAGES_TOPIC_CONFIG, name + ".device-messages");
-        config.put(RouterConfig.ENDPOINTS_TOPIC_CONFIG, name + ".endpoints");
-        config.put(RouterConfig.STATUS_TOPIC_CONFIG, name + ".endpoints.status");
+        Map<String, String> config = RouterProcess.config(KAFKA.bootstrapServers(), "replay-it-" + name, name, dir);
         config.put(RouterConfig.REPLAY_TOPIC_CONFIG, name + ".endpoints.replay");
-        config.put(RouterConfig.DLQ_TOPIC_CONFIG, name + ".dlq");
-        config.put(RouterConfig.EGRESS_PREFIX_CONFIG, name + ".egress.");
         config.put(RouterConfig.EGRESS_PARTITIONS_CONFIG, "3");
         // A crashed member must leave the groups (routing and backfill) quickly for the restart to get its partitions.
         config.put("session.timeout.ms", "6000");

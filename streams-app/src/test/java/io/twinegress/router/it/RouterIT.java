@@ -65,16 +65,7 @@ class RouterIT {
 
     /** A config with every topic name under its own prefix, so tests sharing the broker do not meet. */
     private Map<String, String> config(String name) {
-        Map<String, String> config = new HashMap<>();
-        config.put("bootstrap.servers", KAFKA.bootstrapServers());
-        config.put("application.id", "router-it-" + name);
-        config.put("state.dir", dir.resolve("state").toString());
-        config.put(RouterConfig.INPUT_TOPICS_CONFIG, name + ".events");
-        config.put(RouterConfig.DEVICE_MESSAGES_TOPIC_CONFIG, name + ".device-messages");
-        config.put(RouterConfig.ENDPOINTS_TOPIC_CONFIG, name + ".endpoints");
-        config.put(RouterConfig.STATUS_TOPIC_CONFIG, name + ".endpoints.status");
-        config.put(RouterConfig.DLQ_TOPIC_CONFIG, name + ".dlq");
-        config.put(RouterConfig.EGRESS_PREFIX_CONFIG, name + ".egress.");
+        Map<String, String> config = RouterProcess.config(KAFKA.bootstrapServers(), "router-it-" + name, name, dir);
         // -Drouter.it.group.protocol=streams runs these tests on the KIP-1071 rebalance protocol.
         String protocol = System.getProperty("router.it.group.protocol");
         if (protocol != null && !protocol.isBlank()) {

@@ -2,12 +2,14 @@ package io.twinegress.router.it;
 
 import static org.awaitility.Awaitility.await;
 
+import io.twinegress.router.config.RouterConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -24,6 +26,25 @@ final class RouterProcess implements AutoCloseable {
     private RouterProcess(Process process, Path log) {
         this.process = process;
         this.log = log;
+    }
+
+    /**
+     * A router config against {@code bootstrapServers} with application id {@code applicationId} and every topic
+     * name under the prefix {@code name}, so tests sharing a broker do not meet; the state under {@code dir}.
+     * Mutable: a test adds its own settings.
+     */
+    static Map<String, String> config(String bootstrapServers, String applicationId, String name, Path dir) {
+        Map<String, String> config = new HashMap<>();
+        config.put("bootstrap.servers", bootstrapServers);
+        config.put("application.id", applicationId);
+        config.put("state.dir", dir.resolve("state").toString());
+        config.put(RouterConfig.INPUT_TOPICS_CONFIG, name + ".events");
+        config.put(RouterConfig.DEVICE_MESSAGES_TOPIC_CONFIG, name + ".device-messages");
+        config.put(RouterConfig.ENDPOINTS_TOPIC_CONFIG, name + ".endpoints");
+        config.put(RouterConfig.STATUS_TOPIC_CONFIG, name + ".endpoints.status");
+        config.put(RouterConfig.DLQ_TOPIC_CONFIG, name + ".dlq");
+        config.put(RouterConfig.EGRESS_PREFIX_CONFIG, name + ".egress.");
+        return config;
     }
 
     static RouterProcess start(Path dir, String name, Map<String, String> config) {
