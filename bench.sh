@@ -2,9 +2,10 @@
 # Runs the benchmark suite against a real broker in a child process and writes
 # docs/benchmarks.md and docs/benchmarks.json. 25–40 minutes on 2 cores, depending on load.
 #   ./bench.sh                 the full suite
-#   ./bench.sh --only 1,2      some figures (1–12; 8 = content filters, 9 = the router's cost by step,
+#   ./bench.sh --only 1,2      some figures (1–14; 8 = content filters, 9 = the router's cost by step,
 #                              10 = 1,000 endpoints in the router, 11 = end to end with the four sample endpoints,
-#                              12 = CloudEvents vs as-is, 13 = 100 connectors on one worker)
+#                              12 = CloudEvents vs as-is, 13 = 100 connectors on one worker,
+#                              14 = Entra ID vs keys, both over TLS)
 #   ./bench.sh --jfr           also record the router runs with JFR (benchmarks/target/bench-work/...)
 #   ./bench.sh --smoke --out /tmp/b   tiny sizes, proves the harness
 # Set BENCH_SKIP_BUILD=1 to reuse the jars already built.

@@ -33,8 +33,9 @@ import org.apache.kafka.clients.admin.Admin;
 
 /**
  * The benchmark suite: starts a real broker as a child process, runs every figure (1–7; 8 content filters; 9 the
- * router's cost by step; 10 the router with 100 and 1,000 endpoints; 11 end to end; 12 CloudEvents vs as-is) with
- * its baseline interleaved (A B A B …), and writes the report.
+ * router's cost by step; 10 the router with 100 and 1,000 endpoints; 11 end to end; 12 CloudEvents vs as-is;
+ * 13 100 connectors on one worker; 14 Entra ID vs keys over TLS) with its baseline interleaved (A B A B …), and
+ * writes the report.
  *
  * <pre>
  * ./bench.sh                      # the full suite → docs/benchmarks.md + docs/benchmarks.json
@@ -48,6 +49,8 @@ public final class Suite {
     public static final String ALOS = "at_least_once";
     /** Not a figure: where figure 1's gap comes from (router with and without its device-messages sub-topology). */
     static final int DIAGNOSE = 100;
+    /** Each connector with {@code auth.mode=entra-id} vs its keys, both over TLS. */
+    static final int ENTRA_ID = 14;
 
     private final Ctx ctx;
     private final Report report;
@@ -69,7 +72,8 @@ public final class Suite {
         Integer records = null;
         Integer connectorRecords = null;
         Path out = Path.of("docs");
-        Set<Integer> only = new TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, io.twinegress.bench.scale.ConnectorScaleBench.FIGURE));
+        Set<Integer> only = new TreeSet<>(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, io.twinegress.bench.scale.ConnectorScaleBench.FIGURE,
+            ENTRA_ID));
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--smoke" -> smoke = true;
@@ -171,6 +175,61 @@ public final class Suite {
         if (only.contains(io.twinegress.bench.scale.ConnectorScaleBench.FIGURE)) {
             new io.twinegress.bench.scale.ConnectorScaleBench(ctx, ctx.sizes().fanOut100() ? 100 : 6,
                 Math.max(60, ctx.sizes().connectorRecords() / 2)).run(report);
+        }
+        if (only.contains(ENTRA_ID)) {
+            entraIdVsKeys();
+        }
+    }
+
+    /**
+     * Figure 14: each connector with {@code auth.mode=entra-id} (a client-secret service principal of the
+     * stand-ins' identity provider) vs its connection-string keys, the same records, both over TLS to the
+     * same listeners (the SDKs send bearer tokens over TLS only, so the keys go there too), on a worker of its
+     * own that trusts the stand-ins' certificate; interleaved per target and cycle, the order alternating.
+     */
+    private void entraIdVsKeys() throws Exception {
+        ctx.progress("fig 14: stand-ins over TLS with an identity provider, and a Connect worker trusting them");
+        String loadBefore = load1();
+        Map<StandIns.Target, Measure> keys = new LinkedHashMap<>();
+        Map<StandIns.Target, Measure> entra = new LinkedHashMap<>();
+        for (StandIns.Target t : StandIns.Target.values()) {
+            keys.put(t, new Measure("records/s"));
+            entra.put(t, new Measure("records/s"));
+        }
+        long tokens;
+        try (ConnectBench bench = ConnectBench.startOverTls(ctx, List.of())) {
+            ctx.progress("fig 14: Connect worker up (pid %d)", bench.worker().process().pid());
+            int cycles = ctx.sizes().warmups() + ctx.sizes().runs();
+            for (int c = 0; c < cycles; c++) {
+                boolean warm = c < ctx.sizes().warmups();
+                String tag = warm ? "warm-up" : "run " + (c - ctx.sizes().warmups() + 1) + "/" + ctx.sizes().runs();
+                for (StandIns.Target t : StandIns.Target.values()) {
+                    double k;
+                    double e;
+                    if (c % 2 == 0) {
+                        k = bench.connector(t).recordsPerSec();
+                        e = bench.connectorWithIdentity(t).recordsPerSec();
+                    } else {
+                        e = bench.connectorWithIdentity(t).recordsPerSec();
+                        k = bench.connector(t).recordsPerSec();
+                    }
+                    ctx.progress("fig 14 %s: %s connector over TLS, keys %,.0f records/s, entra-id %,.0f records/s (%.2f×); load %s",
+                        tag, t.label, k, e, e / k, load1());
+                    if (!warm) {
+                        keys.get(t).add(k);
+                        entra.get(t).add(e);
+                    }
+                }
+            }
+            tokens = bench.standIns().tokensIssued();
+        }
+        String load = "load " + loadBefore + " → " + load1();
+        for (StandIns.Target t : StandIns.Target.values()) {
+            report.add(new Row(ENTRA_ID, t.label + " connector, auth.mode=entra-id vs connection-string keys, both over TLS",
+                entra.get(t), keys.get(t), "≥ 0.95×", entra.get(t).median() / keys.get(t).median() >= 0.95,
+                (t == StandIns.Target.EVENT_GRID ? "HTTPS" : "AMQPS") + ", the same listener and records (" + ctx.sizes().connectorRecords()
+                    + " of " + io.twinegress.bench.load.Events.RECORD_BYTES + " B); identity: client secret against the local identity "
+                    + "provider (" + tokens + " tokens issued in all), keys: the primary of two; " + load));
         }
     }
 

@@ -24,11 +24,20 @@ public final class BenchWorker {
 
     /** Starts the worker on a free port, its files in {@code <work>/connect}, its output in {@code <work>/logs/connect.log}. */
     public static ConnectWorker start(Ctx ctx, List<String> extraJvmArgs) {
+        return start(ctx, extraJvmArgs, "bench-connect");
+    }
+
+    /**
+     * As {@link #start(Ctx, List)}, as the Connect group {@code group} (its internal topics prefixed
+     * {@code group-}, its files in {@code <work>/<group>}, its output in {@code <work>/logs/<group>}), so it shares nothing with another worker of the run.
+     */
+    public static ConnectWorker start(Ctx ctx, List<String> extraJvmArgs, String group) {
         List<String> jvm = new ArrayList<>(SubjectJvm.flags(ctx.childLog4j()));
         jvm.addAll(extraJvmArgs);
-        return ConnectWorker.launch(ctx.children(), Repo.layout(), Ports.free(), ctx.bootstrap(), ctx.work().resolve("connect"),
-                ctx.work().resolve("logs"))
-            .settings(ConnectWorker.essentials("bench-connect", "bench-connect-"))
+        boolean first = group.equals("bench-connect");
+        return ConnectWorker.launch(ctx.children(), Repo.layout(), Ports.free(), ctx.bootstrap(), ctx.work().resolve(first ? "connect" : group),
+                first ? ctx.work().resolve("logs") : ctx.work().resolve("logs").resolve(group))
+            .settings(ConnectWorker.essentials(group, group + "-"))
             .jvmFlags(jvm)
             .start(Duration.ofMinutes(2));
     }

@@ -8,13 +8,17 @@ import io.twinegress.bench.load.Events;
 import io.twinegress.bench.report.Measure;
 import io.twinegress.emulators.Received;
 import io.twinegress.emulators.StandIn;
+import io.twinegress.emulators.amqp.ReceivedMessage;
+import io.twinegress.emulators.eventgrid.ReceivedEvent;
 import io.twinegress.localstack.connect.ConnectWorker;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -57,6 +61,29 @@ public final class ConnectBench implements AutoCloseable {
             s.close();
             throw e;
         }
+    }
+
+    /**
+     * Figure 14's bench: the stand-ins over TLS with a local identity provider ({@link StandIns#startOverTls}),
+     * and a worker of its own (its own group and topics) that trusts their certificate. {@link #connector}
+     * then sends with the keys to the TLS listeners, {@link #connectorWithIdentity} as the service principal.
+     */
+    public static ConnectBench startOverTls(Ctx ctx, List<String> extraWorkerJvmArgs) throws Exception {
+        String k1 = StandIns.newKey();
+        String k2 = StandIns.newKey();
+        StandIns s = StandIns.startOverTls(k1, k2);
+        try {
+            List<String> jvm = new ArrayList<>(extraWorkerJvmArgs);
+            jvm.addAll(s.trustJvmFlags());
+            return new ConnectBench(ctx, s, BenchWorker.start(ctx, jvm, "bench-connect-tls"), k1, k2);
+        } catch (Exception e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    public StandIns standIns() {
+        return standIns;
     }
 
     public ConnectWorker worker() {
@@ -128,6 +155,24 @@ public final class ConnectBench implements AutoCloseable {
      * (Service Bus and Event Hubs in the default binary mode; Event Grid to a CloudEvents-schema topic).
      */
     public Throughput connector(StandIns.Target t, boolean cloudEvents) throws Exception {
+        return connector(t, cloudEvents, config -> {
+        });
+    }
+
+    /**
+     * As {@link #connector(StandIns.Target)} with {@code auth.mode=entra-id}: no connection string, the
+     * stand-ins' service principal (client secret) against their identity provider, to the same TLS
+     * listener the keys use on this bench ({@link #startOverTls}).
+     */
+    public Throughput connectorWithIdentity(StandIns.Target t) throws Exception {
+        return connector(t, false, config -> {
+            config.remove("connection.string");
+            config.remove("secondary.connection.string");
+            config.putAll(standIns.identityConfig(t));
+        });
+    }
+
+    private Throughput connector(StandIns.Target t, boolean cloudEvents, Consumer<Map<String, String>> auth) throws Exception {
         int n = ctx.sizes().connectorRecords();
         String name = "bench-c" + (seq++) + "-" + t.name().toLowerCase().replace('_', '-');
         String topic = "bench.connect." + name;
@@ -143,11 +188,16 @@ public final class ConnectBench implements AutoCloseable {
                 config.put("event.format", "cloudevents");
                 config.put("path", standIns.cloudEventsPath(t));
             }
+            auth.accept(config);
             worker.rest().putConnector(name, config);
             try {
                 awaitCount(t, cloudEvents, n, Duration.ofMinutes(5), name);
                 peak = PeakRss.mib(worker.process().pid());
-                rate = n / spanSeconds(standIns.arrivals(t, cloudEvents));
+                List<? extends Received> arrivals = standIns.arrivals(t, cloudEvents);
+                if (standIns.overTls()) {
+                    requireTls(t, arrivals, name);
+                }
+                rate = n / spanSeconds(arrivals);
             } finally {
                 worker.rest().deleteConnector(name); // before the read-alone run, so it competes with nothing
             }
@@ -240,6 +290,15 @@ public final class ConnectBench implements AutoCloseable {
                     + " stand-in; connector status " + status(what) + ", worker log " + worker.process().log());
             }
             Thread.sleep(20);
+        }
+    }
+
+    /** What the comparison rests on: every record of the run came in over TLS (keys and identity alike). */
+    private static void requireTls(StandIns.Target t, List<? extends Received> arrivals, String name) {
+        long plain = arrivals.stream().filter(r -> !(r instanceof ReceivedEvent e ? e.overTls() : ((ReceivedMessage) r).overTls())).count();
+        if (plain > 0) {
+            throw new IllegalStateException(name + ": " + plain + " of " + arrivals.size() + " records reached the " + t.label
+                + " stand-in without TLS");
         }
     }
 

@@ -4,14 +4,25 @@ import io.twinegress.emulators.Received;
 import io.twinegress.emulators.StandIn;
 import io.twinegress.emulators.amqp.AmqpEmulator;
 import io.twinegress.emulators.eventgrid.EventGridEmulator;
+import io.twinegress.emulators.identity.IdentityProvider;
+import io.twinegress.emulators.identity.Role;
+import io.twinegress.emulators.tls.StandInTls;
 
+import java.net.URI;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The three targets on the stand-ins (in the suite's JVM, the same for connector and raw loop): what
  * each connector needs in its config, and what arrived there (arrival time and key fingerprint).
+ *
+ * <p>{@link #startOverTls} makes the same stand-ins listen with TLS (AMQPS, HTTPS with the run's
+ * certificate) next to a local identity provider: then the keys' connection strings and Event Grid URL
+ * name the TLS listeners, and {@link #identityConfig} gives the keys that send as a service principal
+ * of that provider instead, so keys and identity travel the same encrypted path.
  */
 public final class StandIns implements AutoCloseable {
 
@@ -39,12 +50,22 @@ public final class StandIns implements AutoCloseable {
         }
     }
 
+    /** The service principal of {@link #startOverTls}: it holds the three data-sender roles on every entity. */
+    public static final String APP = "b3c10000-0000-4000-8000-0000000000a1";
+    /** The namespace the identity's tokens are for (the stand-in does not check its host). */
+    public static final String NAMESPACE = "twinegress-bench.servicebus.windows.net";
+
     private final AmqpEmulator amqp;
     private final EventGridEmulator eventGrid;
+    /** Null unless over TLS. */
+    private final IdentityProvider identities;
+    private final String appSecret;
 
-    private StandIns(AmqpEmulator amqp, EventGridEmulator eventGrid) {
+    private StandIns(AmqpEmulator amqp, EventGridEmulator eventGrid, IdentityProvider identities, String appSecret) {
         this.amqp = amqp;
         this.eventGrid = eventGrid;
+        this.identities = identities;
+        this.appSecret = appSecret;
     }
 
     public static StandIns start(String primary, String secondary) {
@@ -52,7 +73,64 @@ public final class StandIns implements AutoCloseable {
             .serviceBusTopic(SB_TOPIC).eventHub(EVENT_HUB, 4)
             .key(KEY_NAME, primary).key(KEY_NAME, secondary).start();
         EventGridEmulator eg = EventGridEmulator.builder().retainPerTopic(0).topic(EG_TOPIC).cloudEventsTopic(EG_CE_TOPIC).key(primary).key(secondary).start();
-        return new StandIns(amqp, eg);
+        return new StandIns(amqp, eg, null, null);
+    }
+
+    /**
+     * As {@link #start}, with TLS listeners (the JVM's shared stand-in certificate) and a local identity
+     * provider whose service principal {@link #APP} holds every data-sender role; the stand-ins accept its
+     * tokens and the two keys alike.
+     */
+    public static StandIns startOverTls(String primary, String secondary) {
+        String secret = newKey();
+        IdentityProvider idp = IdentityProvider.builder().servicePrincipal(APP, secret).start();
+        for (Role r : List.of(Role.SERVICE_BUS_DATA_SENDER, Role.EVENT_HUBS_DATA_SENDER, Role.EVENT_GRID_DATA_SENDER)) {
+            idp.assignRole(APP, r, "*");
+        }
+        AmqpEmulator amqp = AmqpEmulator.builder().tls().identities(idp).retainPerEntity(0)
+            .serviceBusTopic(SB_TOPIC).eventHub(EVENT_HUB, 4)
+            .key(KEY_NAME, primary).key(KEY_NAME, secondary).start();
+        EventGridEmulator eg = EventGridEmulator.builder().tls().identities(idp).retainPerTopic(0).topic(EG_TOPIC)
+            .cloudEventsTopic(EG_CE_TOPIC).key(primary).key(secondary).start();
+        return new StandIns(amqp, eg, idp, secret);
+    }
+
+    /** Whether the stand-ins listen with TLS (and connectors are pointed at those listeners). */
+    public boolean overTls() {
+        return identities != null;
+    }
+
+    /** The JVM flags a worker needs to trust the TLS listeners (their run's trust store). */
+    public List<String> trustJvmFlags() {
+        return overTls() ? StandInTls.shared().trustJvmOptions() : List.of();
+    }
+
+    /**
+     * The keys that make a connector send as the service principal {@link #APP} (client secret against the
+     * local identity provider, an explicit credential, never the default chain) to the TLS listener of
+     * {@code t}'s stand-in; with {@link #path} unchanged. The connection strings must be removed.
+     */
+    public Map<String, String> identityConfig(Target t) {
+        if (!overTls()) {
+            throw new IllegalStateException("an identity needs the stand-ins over TLS: startOverTls");
+        }
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("auth.mode", "entra-id");
+        c.put("entra.credential", "client-secret");
+        c.put("entra.client.id", APP);
+        c.put("entra.tenant.id", identities.tenantId());
+        c.put("entra.authority.host", identities.authorityHost());
+        c.put("entra.client.secret", appSecret);
+        if (t != Target.EVENT_GRID) {
+            c.put("namespace", NAMESPACE);
+            c.put("custom.endpoint.address", amqp.customEndpointAddress());
+        }
+        return c;
+    }
+
+    /** Tokens the identity provider issued so far (all to {@link #APP}); 0 without one. */
+    public long tokensIssued() {
+        return identities == null ? 0 : identities.tokensIssued(APP);
     }
 
     public static String newKey() {
@@ -67,6 +145,13 @@ public final class StandIns implements AutoCloseable {
 
     /** The {@code connection.string} value for {@code key}. */
     public String connectionString(Target t, String key) {
+        if (overTls() && t != Target.EVENT_GRID) {
+            // no UseDevelopmentEmulator: the SDK then speaks AMQPS, to the port the Endpoint names
+            URI tls = URI.create(amqp.customEndpointAddress());
+            String cs = "Endpoint=sb://" + tls.getHost() + ":" + tls.getPort() + "/;SharedAccessKeyName=" + KEY_NAME
+                + ";SharedAccessKey=" + key;
+            return t == Target.EVENT_HUBS ? cs + ";EntityPath=" + EVENT_HUB : cs;
+        }
         return switch (t) {
             case SERVICE_BUS -> amqp.connectionString(KEY_NAME, key);
             case EVENT_HUBS -> amqp.connectionString(KEY_NAME, key, EVENT_HUB);
@@ -80,12 +165,15 @@ public final class StandIns implements AutoCloseable {
     }
 
     public String eventGridUrl() {
-        return eventGrid.endpoint(EG_TOPIC);
+        return overTls() ? eventGrid.httpsEndpoint(EG_TOPIC) : eventGrid.endpoint(EG_TOPIC);
     }
 
     /** The {@code path} value for CloudEvents: Event Grid's CloudEvents-schema topic; the same entity otherwise. */
     public String cloudEventsPath(Target t) {
-        return t == Target.EVENT_GRID ? eventGrid.endpoint(EG_CE_TOPIC) : t.entity;
+        if (t != Target.EVENT_GRID) {
+            return t.entity;
+        }
+        return overTls() ? eventGrid.httpsEndpoint(EG_CE_TOPIC) : eventGrid.endpoint(EG_CE_TOPIC);
     }
 
     private static String entity(Target t, boolean cloudEvents) {
@@ -128,5 +216,8 @@ public final class StandIns implements AutoCloseable {
     public void close() {
         amqp.close();
         eventGrid.close();
+        if (identities != null) {
+            identities.close();
+        }
     }
 }

@@ -361,7 +361,10 @@ public final class ConnectorScaleBench {
                     Events.RECORD_BYTES, "N")));
             report.add(new Row(FIGURE, large + " " + label + ": worker threads once all were deleted vs before any connector",
                 one("threads", b.threadsAfterDelete()), one("threads", bareThreads.get(v)), null, null,
-                "what stays behind; after deleting the " + small + ": " + a.threadsAfterDelete()));
+                "what stays behind; after deleting the " + small + ": " + a.threadsAfterDelete() + ". Not the connectors': Connect's "
+                    + "worker executor is a cached pool, so each task's and connector's thread returns to it (pool-N-thread-M) and ends "
+                    + "after a minute idle, longer than this count waits; its herder's 8 start-and-stop threads; Reactor's JVM-wide "
+                    + "schedulers (parallel-N, boundedElastic-N)"));
         }
         Map<Integer, Point> off = byWorker.get("per-task");
         Map<Integer, Point> on = byWorker.get("shared");
