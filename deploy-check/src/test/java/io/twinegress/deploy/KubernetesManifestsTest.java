@@ -21,6 +21,7 @@ import io.strimzi.api.kafka.model.connect.KafkaConnect;
 import io.strimzi.api.kafka.model.connect.build.ZipArtifact;
 import io.strimzi.api.kafka.model.connector.KafkaConnector;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.twinegress.localstack.endpoints.SampleEndpoints;
 import io.twinegress.router.config.RouterConfig;
 import io.twinegress.router.health.HealthServer;
 import io.twinegress.schemas.ControlTopics;
@@ -55,6 +56,13 @@ class KubernetesManifestsTest {
 
     static final String DIR = "deploy/kubernetes";
     static final String NAMESPACE = "twin-egress";
+    /**
+     * The keys that make a connector the endpoint it is (beyond its class and topic), so they must agree with
+     * examples/connectors/: what it sends (format, mode, device telemetry) and where (Event Grid kind, namespace
+     * topic). Names, hosts and the CloudEvents source are the user's to replace.
+     */
+    static final List<String> SHAPE_KEYS = List.of("device.messages", "event.format", "cloudevents.mode", "eventgrid.kind",
+            "namespace.topic");
     static final Pattern SECRET_REF = Pattern.compile("\\$\\{secrets:([a-z0-9-]+)/([a-z0-9.-]+):([A-Za-z0-9._-]+)}");
 
     private static final List<HasMetadata> ALL = new ArrayList<>();
@@ -179,9 +187,17 @@ class KubernetesManifestsTest {
             // the same endpoint as examples/connectors/<id>.json, moved to Kubernetes
             JsonNode example = new ObjectMapper().readTree(Repo.file("examples/connectors/" + id + ".json").toFile());
             assertEquals(example.path("connector.class").asText(), type.getSimpleName(), id);
-            assertEquals(example.path("device.messages").asText("false"), String.valueOf(config.getOrDefault("device.messages", "false")), id);
+            for (String shape : SHAPE_KEYS) {
+                assertEquals(example.path(shape).asText(null), config.get(shape) == null ? null : String.valueOf(config.get(shape)),
+                        id + ": " + shape + " as in examples/connectors/" + id + ".json");
+            }
+            if ("cloudevents".equals(config.get("event.format"))) {
+                assertTrue(config.containsKey("cloudevents.source"), id + ": a CloudEvents connector names its source");
+            }
         }
-        assertEquals(Set.of("servicebus", "eventgrid", "eventhub", "devicemessages"), ids, "one per sample endpoint");
+        assertEquals(Set.of("servicebus", "eventgrid", "eventgrid-namespace", "eventhub", "devicemessages"), ids,
+                "one per sample endpoint");
+        assertEquals(new TreeSet<>(SampleEndpoints.ids()), ids, "the local stack's endpoints, the same ids");
     }
 
     @Test

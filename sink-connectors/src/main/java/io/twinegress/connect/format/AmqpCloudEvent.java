@@ -37,6 +37,43 @@ public record AmqpCloudEvent(byte[] body, String contentType, Map<String, Object
         if (mode == CloudEventsMode.STRUCTURED) {
             return new AmqpCloudEvent(CloudEventJson.serialize(event), CloudEventJson.CONTENT_TYPE, Map.of());
         }
+        for (String name : event.getExtensionNames()) {
+            if (!(event.getExtension(name) instanceof String)) {
+                return viaReader(event);
+            }
+        }
+        return binary(event);
+    }
+
+    /**
+     * Binary mode from the event's getters: the properties the SDK's reader would hand over, in its order
+     * ({@code id, source, type, dataschema, subject, time}, then the extensions), the time written as the
+     * SDK writes it, with none of the reader's per-attribute dispatch.
+     */
+    private static AmqpCloudEvent binary(CloudEvent event) {
+        Map<String, Object> p = new LinkedHashMap<>(16);
+        p.put(PREFIX + "specversion", event.getSpecVersion().toString());
+        p.put(PREFIX + "id", event.getId());
+        p.put(PREFIX + "source", event.getSource().toString());
+        p.put(PREFIX + "type", event.getType());
+        if (event.getDataSchema() != null) {
+            p.put(PREFIX + "dataschema", event.getDataSchema().toString());
+        }
+        if (event.getSubject() != null) {
+            p.put(PREFIX + "subject", event.getSubject());
+        }
+        if (event.getTime() != null) {
+            p.put(PREFIX + "time", Rfc3339.format(event.getTime()));
+        }
+        for (String name : event.getExtensionNames()) {
+            p.put(PREFIX + name, event.getExtension(name));
+        }
+        CloudEventData data = event.getData();
+        return new AmqpCloudEvent(data == null ? NO_DATA : data.toBytes(), event.getDataContentType(), p);
+    }
+
+    /** Binary mode through the SDK's reader, which converts attributes of any type to text. */
+    static AmqpCloudEvent viaReader(CloudEvent event) {
         return CloudEventUtils.toReader(event).read(BinaryWriter::new);
     }
 

@@ -58,6 +58,9 @@ public final class CloudEventMapper {
     private static final JsonFactory JSON_FACTORY = new JsonFactory();
 
     private final URI defaultSource;
+    /** The last topic and dataVersion read, as URIs: most events of an endpoint repeat the same ones. */
+    private final LastUri sources = new LastUri("topic");
+    private final LastUri schemas = new LastUri("dataVersion");
 
     /** @param defaultSource {@code cloudevents.source}: the source of events without a topic, and of raw telemetry */
     public CloudEventMapper(String defaultSource) {
@@ -110,7 +113,7 @@ public final class CloudEventMapper {
         }
         CloudEventBuilder b = CloudEventBuilder.v1()
             .withId(id)
-            .withSource(f.topic == null || f.topic.isBlank() ? defaultSource : uri("topic", f.topic))
+            .withSource(f.topic == null || f.topic.isBlank() ? defaultSource : sources.of(f.topic))
             .withType(f.eventType);
         if (f.subject != null) {
             b.withSubject(f.subject);
@@ -119,7 +122,7 @@ public final class CloudEventMapper {
             b.withTime(time(f.eventTime));
         }
         if (f.dataVersion != null && !f.dataVersion.isEmpty()) {
-            b.withDataSchema(uri("dataVersion", f.dataVersion));
+            b.withDataSchema(schemas.of(f.dataVersion));
         }
         if (f.dataStart >= 0) {
             b.withData(JSON, Arrays.copyOfRange(body, f.dataStart, f.dataEnd));
@@ -136,8 +139,41 @@ public final class CloudEventMapper {
         }
     }
 
-    /** RFC 3339; a time without an offset (which Event Grid also takes) is read as UTC. */
+    /**
+     * A member's last value as a URI, so that a value the events repeat is parsed once. Shared by the
+     * threads that map (a task's and its sender's): each entry is immutable.
+     */
+    private static final class LastUri {
+        private record Entry(String text, URI uri) {
+        }
+
+        private final String field;
+        private volatile Entry last = new Entry(null, null);
+
+        LastUri(String field) {
+            this.field = field;
+        }
+
+        URI of(String value) {
+            Entry e = last;
+            if (value.equals(e.text)) {
+                return e.uri;
+            }
+            URI uri = uri(field, value);
+            last = new Entry(value, uri);
+            return uri;
+        }
+    }
+
+    /**
+     * RFC 3339; a time without an offset (which Event Grid also takes) is read as UTC. The common shape is
+     * read by hand ({@link Rfc3339}); anything else goes to the general ISO parser, which decides.
+     */
     static OffsetDateTime time(String value) {
+        OffsetDateTime common = Rfc3339.parse(value);
+        if (common != null) {
+            return common;
+        }
         try {
             return OffsetDateTime.parse(value);
         } catch (DateTimeParseException e) {
@@ -162,6 +198,11 @@ public final class CloudEventMapper {
         int dataEnd = -1;
     }
 
+    /** The string at the parser, or null for another kind of value. */
+    private static String text(JsonParser p, JsonToken value) throws IOException {
+        return value == JsonToken.VALUE_STRING ? p.getText() : null;
+    }
+
     /** One streaming pass over the top level; nested values are skipped, never built. */
     private static Fields scan(byte[] body) {
         Fields f = new Fields();
@@ -178,14 +219,13 @@ public final class CloudEventMapper {
                 }
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
-                String text = value == JsonToken.VALUE_STRING ? p.getText() : null;
                 switch (field) {
-                    case "id" -> f.id = text;
-                    case "topic" -> f.topic = text;
-                    case "subject" -> f.subject = text;
-                    case "eventType" -> f.eventType = text;
-                    case "eventTime" -> f.eventTime = text;
-                    case "dataVersion" -> f.dataVersion = text;
+                    case "id" -> f.id = text(p, value);
+                    case "topic" -> f.topic = text(p, value);
+                    case "subject" -> f.subject = text(p, value);
+                    case "eventType" -> f.eventType = text(p, value);
+                    case "eventTime" -> f.eventTime = text(p, value);
+                    case "dataVersion" -> f.dataVersion = text(p, value);
                     case "data" -> {
                         if (value != JsonToken.VALUE_NULL) {
                             f.dataStart = Math.toIntExact(p.currentTokenLocation().getByteOffset());

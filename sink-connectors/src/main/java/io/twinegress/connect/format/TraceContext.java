@@ -1,7 +1,6 @@
 package io.twinegress.connect.format;
 
 import io.twinegress.connect.core.EventRecords;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -40,10 +39,11 @@ public record TraceContext(String traceparent, String tracestate) {
         String parent = null;
         String state = null;
         for (Header h : record.headers()) {
-            String name = h.key().toLowerCase(Locale.ROOT);
-            if (TRACEPARENT.equals(name)) {
+            // compared in place: lower-casing every header name of every record costs more than the rest
+            String name = h.key();
+            if (TRACEPARENT.equalsIgnoreCase(name)) {
                 parent = EventRecords.header(record, h.key()).orElse(null);
-            } else if (TRACESTATE.equals(name)) {
+            } else if (TRACESTATE.equalsIgnoreCase(name)) {
                 state = EventRecords.header(record, h.key()).orElse(null);
             }
         }

@@ -15,7 +15,9 @@
  *   <li>{@link io.twinegress.connect.format.TraceContext}: {@code traceparent}/{@code tracestate}
  *       record headers, validated, for the targets' tracing properties.</li>
  * </ul>
- * The mapping uses the CloudEvents Java SDK's model (its builder checks the attributes) and its
- * JSON format, which writes JSON data as the producer's own bytes.
+ * The mapping uses the CloudEvents Java SDK's model (its builder checks the attributes). The JSON
+ * format and the binary-mode properties are written straight from that model, the same bytes and
+ * properties as the SDK's own writers give (JSON data as the producer's own bytes), at a fraction
+ * of their cost per event; {@link io.twinegress.connect.format.Rfc3339} reads and writes the times.
  */
 package io.twinegress.connect.format;

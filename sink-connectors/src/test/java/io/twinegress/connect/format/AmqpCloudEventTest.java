@@ -59,6 +59,24 @@ class AmqpCloudEventTest {
     }
 
     @Test
+    void binaryModeHasWhatTheSdksReaderHandsOverInItsOrder() {
+        for (CloudEvent e : CloudEventJsonTest.events()) {
+            AmqpCloudEvent direct = AmqpCloudEvent.of(e, CloudEventsMode.BINARY);
+            AmqpCloudEvent sdk = AmqpCloudEvent.viaReader(e);
+            assertEquals(List.copyOf(sdk.applicationProperties().entrySet()), List.copyOf(direct.applicationProperties().entrySet()),
+                e.getId());
+            assertEquals(sdk.contentType(), direct.contentType(), e.getId());
+            assertArrayEquals(sdk.body(), direct.body(), e.getId());
+        }
+    }
+
+    @Test
+    void binaryModeWritesANonStringExtensionAsTheSdkDoes() {
+        CloudEvent e = CloudEventJsonTest.full().withExtension("count", 3).build();
+        assertEquals("3", AmqpCloudEvent.of(e, CloudEventsMode.BINARY).applicationProperties().get("cloudEvents:count"));
+    }
+
+    @Test
     void binaryRawTelemetryIsTheBytesUnchanged() {
         byte[] raw = {0, (byte) 0xff, 10, 13};
         AmqpCloudEvent amqp = AmqpCloudEvent.of(mapper.toCloudEvent(CloudEventMapperTest.record(raw), true), CloudEventsMode.BINARY);

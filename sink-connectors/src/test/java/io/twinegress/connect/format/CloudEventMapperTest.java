@@ -189,6 +189,77 @@ class CloudEventMapperTest {
     }
 
     @Test
+    void nestedDataIsKeptByteForByte() {
+        String data = "{\"a\":{\"b\":[{\"c\":\"}]\\\"{\"}, [], {}]}, \"d\": null}";
+        byte[] body = ("{\"eventType\":\"UdfCustom\", \"data\" : " + data + "\n, \"id\":\"e\"}").getBytes(StandardCharsets.UTF_8);
+        io.cloudevents.CloudEvent e = mapper.toCloudEvent(record(body), false);
+        assertArrayEquals(data.getBytes(StandardCharsets.UTF_8), e.getData().toBytes());
+        String text = new String(CloudEventJson.serialize(e), StandardCharsets.UTF_8);
+        assertTrue(text.endsWith(",\"data\":" + data + "}"), text);
+        assertEquals("UdfCustom", azure(CloudEventJson.serialize(e)).getType());
+    }
+
+    @Test
+    void aTimeWithAnOffsetKeepsItsInstantAndOffset() {
+        byte[] body = "{\"id\":\"e\",\"eventType\":\"T\",\"eventTime\":\"2026-11-22T15:30:00.25+05:30\"}".getBytes(StandardCharsets.UTF_8);
+        io.cloudevents.CloudEvent e = mapper.toCloudEvent(record(body), false);
+        assertEquals(OffsetDateTime.parse("2026-11-22T15:30:00.25+05:30"), e.getTime());
+        byte[] json = CloudEventJson.serialize(e);
+        assertTrue(new String(json, StandardCharsets.UTF_8).contains("\"time\":\"2026-11-22T15:30:00.25+05:30\""));
+        assertEquals(OffsetDateTime.parse("2026-11-22T10:00:00.25Z").toInstant(), azure(json).getTime().toInstant());
+        assertEquals("2026-11-22T15:30:00.25+05:30",
+            AmqpCloudEvent.of(e, CloudEventsMode.BINARY).applicationProperties().get("cloudEvents:time"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2026-11-22t10:00:00z", "2026-11-22T10:00:00+05:30:15", "2026-11-22T10:00", "2026-11-22T10:00:00.5+18:00"})
+    void aTimeOutsideTheCommonShapeIsStillReadByTheGeneralParser(String time) {
+        byte[] body = ("{\"id\":\"e\",\"eventType\":\"T\",\"eventTime\":\"" + time + "\"}").getBytes(StandardCharsets.UTF_8);
+        OffsetDateTime expected;
+        try {
+            expected = OffsetDateTime.parse(time);
+        } catch (java.time.format.DateTimeParseException noOffset) {
+            expected = java.time.LocalDateTime.parse(time).atOffset(java.time.ZoneOffset.UTC);
+        }
+        assertEquals(expected, mapper.toCloudEvent(record(body), false).getTime());
+    }
+
+    @Test
+    void repeatedAndAlternatingTopicsAndVersionsEachMapToTheirOwnUris() {
+        List<String> topics = List.of("/subscriptions/a/topics/t", "/subscriptions/a/topics/t", "urn:b", "/subscriptions/a/topics/t", "urn:b");
+        for (int i = 0; i < topics.size(); i++) {
+            String version = i % 2 == 0 ? "1.0" : "2.0";
+            byte[] body = ("{\"id\":\"e\",\"eventType\":\"T\",\"topic\":\"" + topics.get(i) + "\",\"dataVersion\":\"" + version + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+            io.cloudevents.CloudEvent e = mapper.toCloudEvent(record(body), false);
+            assertEquals(URI.create(topics.get(i)), e.getSource(), "event " + i);
+            assertEquals(URI.create(version), e.getDataSchema(), "event " + i);
+        }
+        // a bad value after a good one is refused, and the good one still maps
+        assertTrue(refusal("{\"id\":\"e\",\"eventType\":\"T\",\"topic\":\"a topic with spaces\"}").contains("topic"));
+        assertTrue(refusal("{\"id\":\"e\",\"eventType\":\"T\",\"dataVersion\":\"1 .0\"}").contains("dataVersion"));
+        byte[] good = "{\"id\":\"e\",\"eventType\":\"T\",\"topic\":\"urn:b\"}".getBytes(StandardCharsets.UTF_8);
+        assertEquals(URI.create("urn:b"), mapper.toCloudEvent(record(good), false).getSource());
+    }
+
+    @Test
+    void aBlankTopicUsesTheConfiguredSource() {
+        byte[] body = "{\"id\":\"e\",\"eventType\":\"T\",\"topic\":\"  \"}".getBytes(StandardCharsets.UTF_8);
+        assertEquals(SOURCE, azure(CloudEventJson.serialize(mapper.toCloudEvent(record(body), false))).getSource());
+    }
+
+    @Test
+    void theMappedEventIsWrittenAsTheSdkWritesIt() throws IOException {
+        ConnectHeaders headers = new ConnectHeaders();
+        headers.addBytes("TraceParent", TRACEPARENT.getBytes(StandardCharsets.UTF_8));
+        for (String sample : List.of("sensor-change.json", "space-change.json", "topology-operation.json", "udf-custom.json")) {
+            io.cloudevents.CloudEvent e = mapper.toCloudEvent(record(sample(sample), headers), false);
+            assertArrayEquals(new JsonFormat().serialize(e), CloudEventJson.serialize(e), sample);
+            assertEquals(TRACEPARENT, e.getExtension("traceparent"), "the header name in any case");
+        }
+    }
+
+    @Test
     void aTimeWithoutAnOffsetIsReadAsUtc() {
         assertEquals(OffsetDateTime.parse("2026-11-22T10:00:00.1234567Z"), CloudEventMapper.time("2026-11-22T10:00:00.1234567"));
     }
