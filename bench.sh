@@ -21,5 +21,5 @@ fi
 # take ~/.m2's); maven.main.skip: compiling is the build step's job.
 ./mvnw -B -q -pl benchmarks -am compile -Dmaven.main.skip=true \
   dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=runtime
-exec java -Xmx768m -Dlog4j2.configurationFile=benchmarks/src/main/resources/bench-log4j2.properties \
+exec java -Xmx2g -Dlog4j2.configurationFile=benchmarks/src/main/resources/bench-log4j2.properties \
   -cp "benchmarks/target/classes:$(cat benchmarks/target/bench.classpath)" io.twinegress.bench.Suite "$@"
