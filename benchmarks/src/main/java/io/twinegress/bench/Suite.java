@@ -124,7 +124,21 @@ public final class Suite {
             Ctx ctx = new Ctx(broker, admin, children, work, System.getProperty("java.class.path"), childLog4j.toString(), sizes, started);
             ctx.progress("broker up at %s (pid %d)", broker.bootstrap(), broker.process().pid());
             Suite suite = new Suite(ctx, report, only, jfr);
-            suite.runAll();
+            try {
+                suite.runAll();
+            } catch (Exception | Error e) {
+                // a figure that fails late must not cost the figures measured before it
+                Path partial = work.resolve("partial-report");
+                try {
+                    Files.createDirectories(partial);
+                    report.writeJson(partial.resolve("benchmarks.json"));
+                    Files.writeString(partial.resolve("benchmarks.md"), Markdown.page(report, partial));
+                    System.out.printf("the suite failed (%s); the figures measured until then are in %s%n", e, partial);
+                } catch (Exception | Error w) {
+                    e.addSuppressed(w);
+                }
+                throw e;
+            }
             report.machine().put("load average at end", loadAverage());
             ctx.progress("done");
         }
