@@ -372,7 +372,8 @@ class EntraIdSinkIT {
 
     /**
      * Tokens living 45 s (the Event Grid connector's token cache asks again at most every 30 s, so a
-     * token must outlive that) expire while records keep coming for 100 s: every record is delivered
+     * token must outlive that) expire while records keep coming for 100 s (or
+     * {@code twin-egress.token.run.seconds}): every record is delivered
      * and no send fails: the task never backs off and nothing is refused.
      */
     @ParameterizedTest
@@ -397,7 +398,8 @@ class EntraIdSinkIT {
             long issuedBefore = idp.tokensIssued(clientId);
             Instant start = Instant.now();
             int n = 10;
-            Duration run = Duration.ofSeconds(100);
+            // -Dtwin-egress.token.run.seconds=600 for the 10-minute figure; 100 s keeps the chaos run short
+            Duration run = Duration.ofSeconds(Long.getLong("twin-egress.token.run.seconds", 100));
             while (Duration.between(start, Instant.now()).compareTo(run) < 0) {
                 produce(records(name, n, 10));
                 n += 10;
