@@ -15,7 +15,6 @@ import java.util.function.DoubleSupplier;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
-import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTaskContext;
 import org.slf4j.Logger;
@@ -92,8 +91,6 @@ public final class DeliveryEngine implements AutoCloseable {
     private final long maxBytes;
     private final Duration maxWait;
     private final Duration deadline;
-    /** Connect's errant-record reporter, or null when no dead-letter topic is usable. */
-    private final ErrantRecordReporter reporter;
     private final DeadLettering deadLetters;
     private final Duration waitBudget;
     private final HeldRecords held = new HeldRecords();
@@ -132,8 +129,7 @@ public final class DeliveryEngine implements AutoCloseable {
         this.deadline = config.deliveryDeadline();
         this.waitBudget = config.waitBudget();
         this.sends = new PipelinedSend(name, sendThread, clock, waitBudget);
-        this.reporter = config.deadLetterAvailable() ? context.errantRecordReporter() : null;
-        this.deadLetters = new DeadLettering(name, reporter, metrics);
+        this.deadLetters = new DeadLettering(name, config.deadLetterAvailable() ? context.errantRecordReporter() : null, metrics);
         this.isolation = new RecordIsolation(name, this::sendWaited, () -> acceptedRecords, deadLetters);
     }
 
@@ -244,7 +240,7 @@ public final class DeliveryEngine implements AutoCloseable {
 
     /** Hands every held record (none is in flight) to the send thread. */
     private void dispatch() {
-        PipelinedSend.Send s = sends.start(sender, held.all(), held.bytes(), reporter != null);
+        PipelinedSend.Send s = sends.start(sender, held.all(), held.bytes(), deadLetters.available());
         if (s.isDone()) {
             collect(); // a direct executor, or an endpoint quicker than this line
             if (failed != null && !held.isEmpty()) {
@@ -348,7 +344,7 @@ public final class DeliveryEngine implements AutoCloseable {
             // this call waited its budget already (a long split): the rest waits for the next round
             throw new SendTimeoutException("no time left in this put() for a send of " + todo.size() + " records");
         }
-        PipelinedSend.Result r = sends.run(sender, todo, reporter != null, callDeadline, listener);
+        PipelinedSend.Result r = sends.run(sender, todo, deadLetters.available(), callDeadline, listener);
         gaveUp(r);
         return r.failure();
     }
