@@ -37,12 +37,7 @@ public record AmqpCloudEvent(byte[] body, String contentType, Map<String, Object
         if (mode == CloudEventsMode.STRUCTURED) {
             return new AmqpCloudEvent(CloudEventJson.serialize(event), CloudEventJson.CONTENT_TYPE, Map.of());
         }
-        for (String name : event.getExtensionNames()) {
-            if (!(event.getExtension(name) instanceof String)) {
-                return viaReader(event);
-            }
-        }
-        return binary(event);
+        return CloudEventJson.onlyStringExtensions(event) ? binary(event) : viaReader(event);
     }
 
     /**

@@ -33,10 +33,8 @@ public final class CloudEventJson {
 
     /** The event in the JSON format, UTF-8. */
     public static byte[] serialize(CloudEvent event) {
-        for (String name : event.getExtensionNames()) {
-            if (!(event.getExtension(name) instanceof String)) {
-                return FORMAT.serialize(event);
-            }
+        if (!onlyStringExtensions(event)) {
+            return FORMAT.serialize(event);
         }
         CloudEventData data = event.getData();
         byte[] dataBytes = data == null ? null : data.toBytes();
@@ -60,6 +58,20 @@ public final class CloudEventJson {
             }
         }
         return out.raw("}").toByteArray();
+    }
+
+    /**
+     * Whether every extension of {@code event} is a string (the mapping makes no other kind): what the
+     * hand-written outputs here and in {@link AmqpCloudEvent} take; anything else goes through the SDK,
+     * which converts each type.
+     */
+    static boolean onlyStringExtensions(CloudEvent event) {
+        for (String name : event.getExtensionNames()) {
+            if (!(event.getExtension(name) instanceof String)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether the SDK writes data of this content type as JSON (else as base64): none, or a JSON media type. */
