@@ -130,9 +130,7 @@ public final class Suite {
                 // a figure that fails late must not cost the figures measured before it
                 Path partial = work.resolve("partial-report");
                 try {
-                    Files.createDirectories(partial);
-                    report.writeJson(partial.resolve("benchmarks.json"));
-                    Files.writeString(partial.resolve("benchmarks.md"), Markdown.page(report, partial));
+                    write(report, partial);
                     System.out.printf("the suite failed (%s); the figures measured until then are in %s%n", e, partial);
                 } catch (Exception | Error w) {
                     e.addSuppressed(w);
@@ -143,10 +141,15 @@ public final class Suite {
             ctx.progress("done");
         }
         report.machine().put("suite duration (s)", java.time.Duration.between(started, Instant.now()).toSeconds());
-        Files.createDirectories(out);
-        report.writeJson(out.resolve("benchmarks.json"));
-        Files.writeString(out.resolve("benchmarks.md"), Markdown.page(report, out));
+        write(report, out);
         return report;
+    }
+
+    /** {@code benchmarks.json} and {@code benchmarks.md} of {@code report} into {@code dir}. */
+    private static void write(Report report, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        report.writeJson(dir.resolve("benchmarks.json"));
+        Files.writeString(dir.resolve("benchmarks.md"), Markdown.page(report, dir));
     }
 
     void runAll() throws Exception {

@@ -69,11 +69,7 @@ public final class StandIns implements AutoCloseable {
     }
 
     public static StandIns start(String primary, String secondary) {
-        AmqpEmulator amqp = AmqpEmulator.builder().retainPerEntity(0)
-            .serviceBusTopic(SB_TOPIC).eventHub(EVENT_HUB, 4)
-            .key(KEY_NAME, primary).key(KEY_NAME, secondary).start();
-        EventGridEmulator eg = EventGridEmulator.builder().retainPerTopic(0).topic(EG_TOPIC).cloudEventsTopic(EG_CE_TOPIC).key(primary).key(secondary).start();
-        return new StandIns(amqp, eg, null, null);
+        return start(primary, secondary, null, null);
     }
 
     /**
@@ -87,12 +83,22 @@ public final class StandIns implements AutoCloseable {
         for (Role r : List.of(Role.SERVICE_BUS_DATA_SENDER, Role.EVENT_HUBS_DATA_SENDER, Role.EVENT_GRID_DATA_SENDER)) {
             idp.assignRole(APP, r, "*");
         }
-        AmqpEmulator amqp = AmqpEmulator.builder().tls().identities(idp).retainPerEntity(0)
-            .serviceBusTopic(SB_TOPIC).eventHub(EVENT_HUB, 4)
-            .key(KEY_NAME, primary).key(KEY_NAME, secondary).start();
-        EventGridEmulator eg = EventGridEmulator.builder().tls().identities(idp).retainPerTopic(0).topic(EG_TOPIC)
-            .cloudEventsTopic(EG_CE_TOPIC).key(primary).key(secondary).start();
-        return new StandIns(amqp, eg, idp, secret);
+        return start(primary, secondary, idp, secret);
+    }
+
+    /** The same entities and keys either way; with {@code idp}, also TLS listeners that accept its tokens. */
+    private static StandIns start(String primary, String secondary, IdentityProvider idp, String secret) {
+        AmqpEmulator.Builder amqp = AmqpEmulator.builder();
+        EventGridEmulator.Builder eg = EventGridEmulator.builder();
+        if (idp != null) {
+            amqp.tls().identities(idp);
+            eg.tls().identities(idp);
+        }
+        return new StandIns(
+            amqp.retainPerEntity(0).serviceBusTopic(SB_TOPIC).eventHub(EVENT_HUB, 4).key(KEY_NAME, primary).key(KEY_NAME, secondary)
+                .start(),
+            eg.retainPerTopic(0).topic(EG_TOPIC).cloudEventsTopic(EG_CE_TOPIC).key(primary).key(secondary).start(),
+            idp, secret);
     }
 
     /** Whether the stand-ins listen with TLS (and connectors are pointed at those listeners). */
